@@ -1,0 +1,64 @@
+# Nithet — the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test install install-dev migrate demo lint format bench bench-planner bench-api bench-reports bench-reminders render-pages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstall only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install install-dev: $(VENV)/.installed
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py load_demo
+
+run: demo
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@echo ""
+	@echo "  Nithet is starting on http://127.0.0.1:8000/  (admin: /admin/, API docs: /api/docs/)"
+	@echo "  Demo logins are listed above. Stop with Ctrl+C."
+	@echo ""
+	$(BIN)/honcho start -f Procfile
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: bench-planner bench-api bench-reports bench-reminders
+
+bench-planner: demo
+	$(BIN)/python bench/planner.py
+
+bench-api: install
+	$(BIN)/python bench/api.py
+
+bench-reports: install
+	$(BIN)/python bench/reports.py
+
+bench-reminders: install
+	$(BIN)/python bench/reminders.py
+
+render-pages: demo
+	$(BIN)/python bench/render_pages.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,51 @@
+"""The one rule for which offices' data a user may see.
+
+A person sees their own office, plus any office they were explicitly granted (`Person.extra_offices`).
+Superusers see everything. Every office-bound queryset narrows through `for_user()`; nothing else
+decides this.
+"""
+
+from django.db import models
+
+
+def office_ids_for_user(user) -> set[int] | None:
+    """Office ids the user may see; None means every office."""
+    if user is None or not user.is_authenticated:
+        return set()
+    if user.is_superuser:
+        return None
+    cached = getattr(user, "_nithet_office_ids", None)
+    if cached is not None:
+        return cached
+    from supervision.models import Person
+
+    person = Person.objects.filter(user=user).first()
+    ids: set[int] = set()
+    if person is not None:
+        ids.add(person.office_id)
+        ids.update(person.extra_offices.values_list("id", flat=True))
+    user._nithet_office_ids = ids
+    return ids
+
+
+class OfficeScopedQuerySet(models.QuerySet):
+    office_field = "office"
+
+    def for_user(self, user):
+        ids = office_ids_for_user(user)
+        if ids is None:
+            return self
+        return self.filter(**{f"{self.office_field}__in": ids})
+
+    def for_office(self, office):
+        return self.filter(**{self.office_field: office})
+
+
+def person_for_user(user):
+    if user is None or not user.is_authenticated:
+        return None
+    if not hasattr(user, "_nithet_person"):
+        from supervision.models import Person
+
+        user._nithet_person = Person.objects.filter(user=user).select_related("office", "school").first()
+    return user._nithet_person

@@ -1,0 +1,37 @@
+"""Liveness of the two things Nithet cannot work without: the database and the Celery broker."""
+
+from django.db import connection
+from django.http import JsonResponse
+
+
+def check_database() -> tuple[bool, str]:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        return True, connection.vendor
+    except Exception as exc:  # any failure means "down"; the message says why
+        return False, f"{type(exc).__name__}: {exc}"
+
+
+def check_broker(timeout: float = 2.0) -> tuple[bool, str]:
+    from worker.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=timeout)
+            return True, conn.transport.driver_name
+    except Exception as exc:
+        return False, f"{type(exc).__name__}: {exc}"
+
+
+def healthz(request):
+    db_ok, db_detail = check_database()
+    broker_ok, broker_detail = check_broker()
+    ok = db_ok and broker_ok
+    body = {
+        "status": "ok" if ok else "error",
+        "database": {"ok": db_ok, "detail": db_detail},
+        "broker": {"ok": broker_ok, "detail": broker_detail},
+    }
+    return JsonResponse(body, status=200 if ok else 503)

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from supervision.health import healthz
+
+admin.site.site_header = "นิเทศ Nithet — ระบบนิเทศ ติดตาม"
+admin.site.site_title = "Nithet"
+admin.site.index_title = "การจัดการ (Administration)"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("api.urls")),
+    path("schedules/", include("schedules.urls")),
+    path("visits/", include("visits.urls")),
+    path("", RedirectView.as_view(url="/schedules/", permanent=False)),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
