@@ -1,4 +1,4 @@
-"""factory_boy factories for every model tests need. Add new ones here, per app section."""
+"""Organisation factories."""
 
 import factory
 from django.contrib.auth import get_user_model
@@ -14,8 +14,6 @@ from supervision.models import (
     School,
 )
 from supervision.roles import grant_role
-
-# --- organisation -------------------------------------------------------------------------------
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,5 @@
+"""Factories, one module per app; import them all from here: `from tests import factories as f`."""
+
+from tests.factories.supervision import *  # noqa: F403
+
+# Each app's factories module is added below as it lands.
