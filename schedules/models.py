@@ -1,0 +1,282 @@
+"""Rounds, their days and sessions, and the assignments of committees to schools.
+
+A `Round` is one supervision or inspection campaign of an office (e.g. the August supervision round or the
+O-NET exam-site inspection). Its counted days come from `schedules.days`; its `Assignment`s say which
+committee visits which school on which day and session. Pure checks live in `schedules.conflicts`.
+"""
+
+import datetime
+import secrets
+import uuid
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from supervision.access import OfficeScopedQuerySet
+from supervision.models import AreaOffice, Committee, Consortium, Person, School
+
+
+class RoundQuerySet(OfficeScopedQuerySet):
+    pass
+
+
+class Round(models.Model):
+    class Kind(models.TextChoices):
+        SUPERVISION = "supervision", "นิเทศ ติดตาม (supervision)"
+        EXAM_INSPECTION = "exam_inspection", "ตรวจเยี่ยมสนามสอบ (exam-site inspection)"
+        READINESS = "readiness", "ตรวจความพร้อม (readiness check)"
+        FOLLOW_UP = "follow_up", "ติดตามผล (follow-up)"
+
+    class Target(models.TextChoices):
+        ALL = "all", "ทุกโรงเรียน (all schools)"
+        CONSORTIA = "consortia", "เฉพาะสหวิทยาเขต (some consortia)"
+        LIST = "list", "เลือกโรงเรียน (a list of schools)"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "ร่าง (draft)"
+        PUBLISHED = "published", "ประกาศแล้ว (published)"
+        CLOSED = "closed", "ปิดรอบ (closed)"
+
+    office = models.ForeignKey(AreaOffice, on_delete=models.PROTECT, related_name="rounds",
+                               verbose_name="สำนักงานเขต (office)")
+    kind = models.CharField("ประเภท (kind)", max_length=20, choices=Kind.choices, default=Kind.SUPERVISION)
+    academic_year = models.PositiveSmallIntegerField(
+        "ปีการศึกษา พ.ศ. (academic year, BE)", validators=[MinValueValidator(2500), MaxValueValidator(2700)])
+    title = models.CharField("ชื่อรอบ (title)", max_length=300)
+    slug = models.SlugField("รหัสรอบ (slug)", max_length=80, unique=True)
+    start_date = models.DateField("วันเริ่ม (start date)")
+    end_date = models.DateField("วันสิ้นสุด (end date)")
+    target = models.CharField("โรงเรียนเป้าหมาย (target)", max_length=10, choices=Target.choices,
+                              default=Target.ALL)
+    target_consortia = models.ManyToManyField(Consortium, blank=True, related_name="rounds",
+                                              verbose_name="สหวิทยาเขตเป้าหมาย (target consortia)")
+    target_schools = models.ManyToManyField(School, blank=True, related_name="target_of_rounds",
+                                            verbose_name="โรงเรียนเป้าหมาย (target schools)")
+    visits_per_school = models.PositiveSmallIntegerField("จำนวนครั้งต่อโรงเรียน (visits per school)", default=1)
+    visits_per_committee_day = models.PositiveSmallIntegerField(
+        "จำนวนโรงเรียนต่อคณะต่อวัน (visits per committee per day)", default=2)
+    max_leg_km = models.FloatField(
+        "ระยะทางสูงสุดระหว่างโรงเรียนในวันเดียวกัน กม. (max km between a day's schools)", null=True, blank=True,
+        help_text="ว่างไว้ = ใช้ค่าตั้งต้นของระบบ / blank = the system default (SCHEDULES_MAX_LEG_KM)")
+    committees = models.ManyToManyField(Committee, blank=True, related_name="rounds",
+                                        verbose_name="คณะกรรมการ (committees)")
+    status = models.CharField("สถานะ (status)", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RoundQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "รอบการนิเทศ (round)"
+        verbose_name_plural = "รอบการนิเทศ (rounds)"
+        ordering = ["-start_date", "title"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="round_dates_ordered"),
+            models.CheckConstraint(condition=Q(visits_per_school__gte=1), name="round_visits_per_school_positive"),
+            models.CheckConstraint(condition=Q(visits_per_committee_day__gte=1),
+                                   name="round_visits_per_day_positive"),
+            models.CheckConstraint(condition=Q(academic_year__gte=2500, academic_year__lte=2700),
+                                   name="round_academic_year_be"),
+            models.CheckConstraint(condition=Q(max_leg_km__isnull=True) | Q(max_leg_km__gt=0),
+                                   name="round_max_leg_km_positive"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_exam(self) -> bool:
+        return self.kind == self.Kind.EXAM_INSPECTION
+
+
+class RoundSession(models.Model):
+    """A named part of a round's day (e.g. the morning and afternoon O-NET papers). Every round has at least one."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="sessions",
+                              verbose_name="รอบ (round)")
+    code = models.SlugField("รหัส (code)", max_length=30)
+    name = models.CharField("ชื่อช่วง (name)", max_length=100)
+    order = models.PositiveSmallIntegerField("ลำดับ (order)", default=1)
+    start_time = models.TimeField("เวลาเริ่ม (start)", default=datetime.time(8, 30))
+    end_time = models.TimeField("เวลาสิ้นสุด (end)", default=datetime.time(16, 30))
+
+    class Meta:
+        verbose_name = "ช่วงเวลา (session)"
+        verbose_name_plural = "ช่วงเวลา (sessions)"
+        ordering = ["round", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "code"], name="session_unique_code_in_round"),
+            models.UniqueConstraint(fields=["round", "order"], name="session_unique_order_in_round"),
+            models.CheckConstraint(condition=Q(end_time__gt=F("start_time")), name="session_times_ordered"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class OfficeClosure(models.Model):
+    """A date the office does not go out (training day, office event). `round` empty = closed for every round."""
+
+    office = models.ForeignKey(AreaOffice, on_delete=models.CASCADE, related_name="closures",
+                               verbose_name="สำนักงานเขต (office)")
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, null=True, blank=True, related_name="closures",
+                              verbose_name="เฉพาะรอบ (only this round)")
+    date = models.DateField("วันที่ (date)")
+    reason = models.CharField("เหตุผล (reason)", max_length=200)
+
+    objects = OfficeScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "วันงดออกนิเทศ (office closure)"
+        verbose_name_plural = "วันงดออกนิเทศ (office closures)"
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "date"], condition=Q(round__isnull=True),
+                                    name="closure_unique_office_date"),
+            models.UniqueConstraint(fields=["round", "date"], condition=Q(round__isnull=False),
+                                    name="closure_unique_round_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.date} {self.reason}"
+
+
+class ExamDay(models.Model):
+    """A day an exam round inspects: exam rounds count exactly these days (weekends included)."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="exam_days", verbose_name="รอบ (round)")
+    date = models.DateField("วันสอบ (exam date)")
+
+    class Meta:
+        verbose_name = "วันสอบ (exam day)"
+        verbose_name_plural = "วันสอบ (exam days)"
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["round", "date"], name="exam_day_unique")]
+
+    def __str__(self):
+        return str(self.date)
+
+
+class ExamCentre(models.Model):
+    """A school acting as an exam centre (สนามสอบ) in one exam round."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="centres", verbose_name="รอบ (round)")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="exam_centres",
+                               verbose_name="โรงเรียนสนามสอบ (school)")
+    centre_code = models.CharField("รหัสสนามสอบ (centre code)", max_length=30, blank=True)
+    rooms = models.PositiveSmallIntegerField("จำนวนห้องสอบ (exam rooms)", default=0)
+    candidates = models.PositiveIntegerField("จำนวนผู้เข้าสอบ (candidates)", default=0)
+
+    class Meta:
+        verbose_name = "สนามสอบ (exam centre)"
+        verbose_name_plural = "สนามสอบ (exam centres)"
+        ordering = ["round", "centre_code", "id"]
+        constraints = [models.UniqueConstraint(fields=["round", "school"], name="exam_centre_unique_school")]
+
+    def __str__(self):
+        return f"สนามสอบ {self.school}"
+
+
+class AssignmentQuerySet(OfficeScopedQuerySet):
+    office_field = "round__office"
+
+    def active(self):
+        return self.exclude(status=Assignment.Status.CANCELLED)
+
+
+class Assignment(models.Model):
+    """One committee visiting one school on one day and session of a round.
+
+    `uid` and `sequence` make the calendar event: a move keeps the uid and bumps the sequence, so calendar
+    apps update the event instead of adding a second one. History keeps every earlier date and committee.
+    """
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "วางแผน (planned)"
+        CONFIRMED = "confirmed", "ยืนยันแล้ว (confirmed)"
+        DONE = "done", "ดำเนินการแล้ว (done)"
+        CANCELLED = "cancelled", "ยกเลิก (cancelled)"
+        MOVED = "moved", "เลื่อน/ย้าย (moved)"
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="assignments",
+                              verbose_name="รอบ (round)")
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="assignments",
+                                  verbose_name="คณะกรรมการ (committee)")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="assignments",
+                               verbose_name="โรงเรียน/สนามสอบ (school or exam centre)")
+    date = models.DateField("วันที่ (date)")
+    session = models.ForeignKey(RoundSession, on_delete=models.PROTECT, related_name="assignments",
+                                verbose_name="ช่วงเวลา (session)")
+    day_order = models.PositiveSmallIntegerField("ลำดับในวัน (order in the day)", default=1)
+    status = models.CharField("สถานะ (status)", max_length=10, choices=Status.choices, default=Status.PLANNED)
+    status_reason = models.CharField("เหตุผล (reason)", max_length=300, blank=True)
+    locked = models.BooleanField("ล็อก (locked)", default=False,
+                                 help_text="การวางแผนอัตโนมัติจะไม่ย้ายรายการนี้ / the planner never moves it")
+    uid = models.UUIDField("iCal UID", default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField("iCal SEQUENCE", default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AssignmentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "การมอบหมาย (assignment)"
+        verbose_name_plural = "การมอบหมาย (assignments)"
+        ordering = ["round", "date", "session__order", "committee__number", "day_order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "committee", "school", "date", "session"],
+                condition=~Q(status="cancelled"),
+                name="assignment_once_per_slot",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["planned", "confirmed", "done", "cancelled", "moved"]),
+                name="assignment_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["cancelled", "moved"]) | ~Q(status_reason=""),
+                name="assignment_moved_or_cancelled_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["round", "date"]), models.Index(fields=["committee", "date"])]
+
+    def __str__(self):
+        return f"{self.committee} → {self.school} {self.date}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status != self.Status.CANCELLED
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CalendarFeed(models.Model):
+    """The private link to one person's or one committee's iCalendar feed. Revoking replaces the token."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, null=True, blank=True,
+                                  related_name="calendar_feed", verbose_name="บุคคล (person)")
+    committee = models.OneToOneField(Committee, on_delete=models.CASCADE, null=True, blank=True,
+                                     related_name="calendar_feed", verbose_name="คณะกรรมการ (committee)")
+    token = models.CharField("โทเคน (token)", max_length=64, unique=True, default=_new_token, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    rotated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "ปฏิทินส่วนตัว (calendar feed)"
+        verbose_name_plural = "ปฏิทินส่วนตัว (calendar feeds)"
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(person__isnull=False) & Q(committee__isnull=True))
+                | (Q(person__isnull=True) & Q(committee__isnull=False)),
+                name="calendar_feed_one_owner",
+            ),
+        ]
+
+    def __str__(self):
+        return f"iCal {self.person or self.committee}"
