@@ -63,6 +63,9 @@ class Round(models.Model):
     committees = models.ManyToManyField(Committee, blank=True, related_name="rounds",
                                         verbose_name="คณะกรรมการ (committees)")
     status = models.CharField("สถานะ (status)", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # Added by the visits app (D1): the instrument version every visit of this round is filled with.
+    instrument = models.ForeignKey("visits.InstrumentVersion", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="rounds", verbose_name="แบบนิเทศ (instrument version)")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,0 +1,520 @@
+"""Instruments (versioned checklists) and the visits recorded with them.
+
+A published `InstrumentVersion` never changes: visits pin the version they were filled with, so a score or
+a report always reads the questions that were actually asked. A `Visit`'s primary key is a UUID made on
+the tablet; `version` is bumped by every accepted write and is what optimistic concurrency compares.
+Writes go through `visits.services` / `visits.workflow`; reads through `visits.selectors`.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from supervision.models import LAT, LON, AreaOffice, Committee, Person, School
+
+
+class PublishedVersionError(ValidationError):
+    """Raised on any attempt to change the questions of a published instrument version."""
+
+    code = "version_published"
+
+    def __init__(self):
+        super().__init__("ฉบับนี้เผยแพร่แล้ว แก้ไขไม่ได้ / this version is published and cannot be changed",
+                         code=self.code)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Instruments
+# ---------------------------------------------------------------------------------------------------
+class Instrument(models.Model):
+    """แบบนิเทศ / เครื่องมือ: a named checklist; its questions live in versions."""
+
+    class Kind(models.TextChoices):
+        SUPERVISION = "supervision", "นิเทศ ติดตาม (supervision)"
+        EXAM_INSPECTION = "exam_inspection", "ตรวจเยี่ยมสนามสอบ (exam-site inspection)"
+        READINESS = "readiness", "ตรวจความพร้อม (readiness check)"
+        FOLLOW_UP = "follow_up", "ติดตามผล (follow-up)"
+
+    office = models.ForeignKey(AreaOffice, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="instruments", verbose_name="สำนักงานเขต (office)",
+                               help_text="ว่างไว้ = ใช้ได้ทุกเขต / blank = shared by every office")
+    code = models.SlugField("รหัสแบบ (code)", max_length=80, unique=True)
+    name = models.CharField("ชื่อแบบ (name)", max_length=300)
+    kind = models.CharField("ประเภท (kind)", max_length=20, choices=Kind.choices, default=Kind.SUPERVISION)
+    description = models.TextField("คำอธิบาย (description)", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "แบบนิเทศ (instrument)"
+        verbose_name_plural = "แบบนิเทศ (instruments)"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class InstrumentVersion(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "ร่าง (draft)"
+        PUBLISHED = "published", "เผยแพร่แล้ว (published)"
+        RETIRED = "retired", "เลิกใช้ (retired)"
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="versions",
+                                   verbose_name="แบบนิเทศ (instrument)")
+    number = models.PositiveSmallIntegerField("ฉบับที่ (version number)")
+    status = models.CharField("สถานะ (status)", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    notes = models.TextField("หมายเหตุ (notes)", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField("เผยแพร่เมื่อ (published at)", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "ฉบับของแบบนิเทศ (instrument version)"
+        verbose_name_plural = "ฉบับของแบบนิเทศ (instrument versions)"
+        ordering = ["instrument", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["instrument", "number"], name="instrument_version_number_once"),
+            models.CheckConstraint(condition=Q(status="draft") | Q(published_at__isnull=False),
+                                   name="instrument_version_published_has_time"),
+        ]
+
+    def __str__(self):
+        return f"{self.instrument} (ฉบับที่ {self.number})"
+
+    def save(self, *args, **kwargs):
+        # Once published, only the status may move on (published -> retired); the questions never change.
+        if self.pk and not self._state.adding:
+            old = InstrumentVersion.objects.filter(pk=self.pk).values("status", "number", "instrument_id").first()
+            if old and old["status"] != self.Status.DRAFT and (
+                self.status == self.Status.DRAFT or old["number"] != self.number
+                or old["instrument_id"] != self.instrument_id
+            ):
+                raise PublishedVersionError()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status != self.Status.DRAFT
+
+
+class _FrozenWithVersion(models.Model):
+    """Sections and items refuse to change once their version is published (the service checks too)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self._guard()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._guard()
+        return super().delete(*args, **kwargs)
+
+    def _version_id(self):
+        raise NotImplementedError
+
+    def _guard(self):
+        if InstrumentVersion.objects.filter(pk=self._version_id()).exclude(status="draft").exists():
+            raise PublishedVersionError()
+
+
+class Section(_FrozenWithVersion):
+    version = models.ForeignKey(InstrumentVersion, on_delete=models.CASCADE, related_name="sections",
+                                verbose_name="ฉบับ (version)")
+    order = models.PositiveSmallIntegerField("ลำดับ (order)", default=1)
+    title = models.CharField("ชื่อด้าน (title)", max_length=300)
+    weight = models.DecimalField("น้ำหนักด้าน (weight)", max_digits=6, decimal_places=2, default=1,
+                                 validators=[MinValueValidator(0)])
+
+    class Meta:
+        verbose_name = "ด้าน (section)"
+        verbose_name_plural = "ด้าน (sections)"
+        ordering = ["version", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "title"], name="section_title_once_per_version"),
+            models.CheckConstraint(condition=Q(weight__gte=0), name="section_weight_not_negative"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def _version_id(self):
+        return self.version_id
+
+
+class Item(_FrozenWithVersion):
+    class Type(models.TextChoices):
+        RATING = "rating", "ระดับคุณภาพ (rating)"
+        YES_NO = "yes_no", "มี/ไม่มี (yes/no)"
+        NUMBER = "number", "ตัวเลข (number)"
+        SHORT_TEXT = "short_text", "ข้อความสั้น (short text)"
+        LONG_TEXT = "long_text", "ข้อความยาว (long text)"
+        SINGLE_CHOICE = "single_choice", "เลือกหนึ่งข้อ (single choice)"
+        MULTI_CHOICE = "multi_choice", "เลือกหลายข้อ (multiple choice)"
+
+    SCORED_TYPES = (Type.RATING, Type.YES_NO, Type.SINGLE_CHOICE)
+
+    version = models.ForeignKey(InstrumentVersion, on_delete=models.CASCADE, related_name="items",
+                                verbose_name="ฉบับ (version)")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="items",
+                                verbose_name="ด้าน (section)")
+    order = models.PositiveSmallIntegerField("ลำดับ (order)", default=1)
+    code = models.CharField("รหัสข้อ (code)", max_length=30)
+    type = models.CharField("ชนิดคำตอบ (type)", max_length=15, choices=Type.choices)
+    text = models.TextField("ข้อคำถาม (text)")
+    help_text = models.TextField("คำอธิบาย (help)", blank=True)
+    # rating: [{"value": 1, "label": "ต้องปรับปรุง"}, ...] (4 or 5 levels, values 1..n);
+    # choices: [{"value": "a", "label": "...", "score": 100}, ...] (score optional, 0..100).
+    levels = models.JSONField("ระดับและคำอธิบาย (levels)", default=list, blank=True)
+    options = models.JSONField("ตัวเลือก (options)", default=list, blank=True)
+    required = models.BooleanField("ต้องตอบ (required)", default=True)
+    photo_required = models.BooleanField("ต้องมีภาพถ่าย (photo required)", default=False)
+    weight = models.DecimalField("น้ำหนัก (weight)", max_digits=6, decimal_places=2, default=1,
+                                 validators=[MinValueValidator(0)])
+
+    class Meta:
+        verbose_name = "ข้อคำถาม (item)"
+        verbose_name_plural = "ข้อคำถาม (items)"
+        ordering = ["version", "section__order", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="item_code_once_per_version"),
+            models.CheckConstraint(condition=Q(weight__gte=0), name="item_weight_not_negative"),
+            models.CheckConstraint(
+                condition=Q(type__in=["rating", "yes_no", "number", "short_text", "long_text", "single_choice",
+                                      "multi_choice"]),
+                name="item_type_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.text[:60]}"
+
+    def _version_id(self):
+        return self.version_id
+
+    @property
+    def scale(self) -> int:
+        return len(self.levels) if self.type == self.Type.RATING else 0
+
+    @property
+    def is_scored(self) -> bool:
+        return self.type in self.SCORED_TYPES and self.weight > 0
+
+
+# ---------------------------------------------------------------------------------------------------
+# Visits
+# ---------------------------------------------------------------------------------------------------
+class Visit(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "ร่าง (draft)"
+        SUBMITTED = "submitted", "ส่งแล้ว รอตรวจ (submitted)"
+        RETURNED = "returned", "ส่งกลับให้แก้ไข (returned)"
+        APPROVED = "approved", "อนุมัติแล้ว (approved)"
+        ACKNOWLEDGED = "acknowledged", "โรงเรียนรับทราบแล้ว (acknowledged)"
+
+    EDITABLE = (Status.DRAFT, Status.RETURNED)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    version = models.PositiveIntegerField("รุ่นข้อมูล (version)", default=1)
+    status = models.CharField("สถานะ (status)", max_length=12, choices=Status.choices, default=Status.DRAFT)
+    round = models.ForeignKey("schedules.Round", on_delete=models.PROTECT, related_name="visits",
+                              verbose_name="รอบ (round)")
+    assignment = models.ForeignKey("schedules.Assignment", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="visits", verbose_name="การมอบหมาย (assignment)")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="visits",
+                               verbose_name="โรงเรียน (school)")
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="visits", verbose_name="คณะกรรมการ (committee)")
+    instrument_version = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="visits",
+                                           verbose_name="แบบนิเทศ (instrument version)")
+    members_present = models.ManyToManyField(Person, blank=True, related_name="visits_present",
+                                             verbose_name="กรรมการที่มา (members present)")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="visits_created", verbose_name="ผู้บันทึก (created by)")
+
+    check_in_at = models.DateTimeField("เวลาเข้า (check-in)", null=True, blank=True)
+    check_in_lat = models.FloatField("ละติจูดเข้า (check-in lat)", null=True, blank=True, validators=LAT)
+    check_in_lon = models.FloatField("ลองจิจูดเข้า (check-in lon)", null=True, blank=True, validators=LON)
+    check_in_accuracy_m = models.FloatField("ความแม่นยำ ม. (accuracy m)", null=True, blank=True)
+    check_in_distance_m = models.FloatField("ระยะห่างจากโรงเรียน ม. (distance to school m)", null=True,
+                                            blank=True)
+    check_in_far = models.BooleanField("อยู่ไกลเกินรัศมี (beyond the radius)", default=False)
+    check_out_at = models.DateTimeField("เวลาออก (check-out)", null=True, blank=True)
+    check_out_lat = models.FloatField("ละติจูดออก (check-out lat)", null=True, blank=True, validators=LAT)
+    check_out_lon = models.FloatField("ลองจิจูดออก (check-out lon)", null=True, blank=True, validators=LON)
+    check_out_accuracy_m = models.FloatField("ความแม่นยำ ม. (accuracy m)", null=True, blank=True)
+    check_out_distance_m = models.FloatField("ระยะห่างจากโรงเรียน ม. (distance to school m)", null=True,
+                                             blank=True)
+    check_out_far = models.BooleanField("อยู่ไกลเกินรัศมี (beyond the radius)", default=False)
+
+    strengths = models.TextField("จุดเด่น (strengths)", blank=True)
+    to_improve = models.TextField("จุดที่ควรพัฒนา (to improve)", blank=True)
+    recommendations = models.JSONField("ข้อเสนอแนะ (recommendations)", default=list, blank=True,
+                                       help_text="รายการข้อความ / a list of texts")
+    observation_notes = models.TextField("บันทึกการสังเกต (observation notes)", blank=True)
+    interview_notes = models.TextField("บันทึกการสัมภาษณ์ (interview notes)", blank=True)
+
+    score = models.FloatField("คะแนนรวม % (overall score %)", null=True, blank=True)
+    section_scores = models.JSONField("คะแนนรายด้าน (section scores)", default=list, blank=True)
+    failed_items = models.JSONField("ข้อที่ไม่ผ่าน (failed items)", default=list, blank=True)
+
+    submitted_at = models.DateTimeField("ส่งเมื่อ (submitted at)", null=True, blank=True)
+    approved_at = models.DateTimeField("อนุมัติเมื่อ (approved at)", null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="visits_approved", verbose_name="ผู้อนุมัติ (approved by)")
+    acknowledged_at = models.DateTimeField("รับทราบเมื่อ (acknowledged at)", null=True, blank=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                        blank=True, related_name="visits_acknowledged",
+                                        verbose_name="ผู้รับทราบ (acknowledged by)")
+    school_response = models.TextField("ความเห็นของโรงเรียน (school response)", blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["section_scores", "failed_items"])
+
+    class Meta:
+        verbose_name = "การตรวจเยี่ยม (visit)"
+        verbose_name_plural = "การตรวจเยี่ยม (visits)"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "submitted", "returned", "approved", "acknowledged"]),
+                name="visit_status_valid",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="visit_version_positive"),
+            # Two tablets of one committee must not make two records of the same assignment.
+            models.UniqueConstraint(fields=["assignment"], condition=Q(assignment__isnull=False),
+                                    name="visit_once_per_assignment"),
+            models.CheckConstraint(condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=100),
+                                   name="visit_score_percent"),
+        ]
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["round", "school"]),
+            models.Index(fields=["committee", "status"]),
+        ]
+
+    def __str__(self):
+        return f"{self.school} — {self.round}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE
+
+
+class Answer(models.Model):
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="answers",
+                              verbose_name="การตรวจเยี่ยม (visit)")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="answers",
+                             verbose_name="ข้อคำถาม (item)")
+    value = models.JSONField("คำตอบ (value)", null=True, blank=True)
+    note = models.TextField("หมายเหตุ (note)", blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "คำตอบ (answer)"
+        verbose_name_plural = "คำตอบ (answers)"
+        ordering = ["visit", "item__section__order", "item__order"]
+        constraints = [models.UniqueConstraint(fields=["visit", "item"], name="answer_once_per_item")]
+
+    def __str__(self):
+        return f"{self.item.code}: {self.value}"
+
+
+def evidence_path(instance, filename):
+    return f"evidence/{instance.visit_id}/{instance.id}{_suffix(filename)}"
+
+
+def thumbnail_path(instance, filename):
+    return f"evidence/{instance.visit_id}/{instance.id}-thumb.jpg"
+
+
+def signature_path(instance, filename):
+    return f"signatures/{instance.visit_id}/{instance.id}.png"
+
+
+def followup_evidence_path(instance, filename):
+    return f"followups/{instance.pk or 'new'}/{uuid.uuid4().hex}{_suffix(filename)}"
+
+
+def _suffix(filename: str) -> str:
+    dot = filename.rfind(".")
+    return filename[dot:].lower()[:6] if dot >= 0 else ""
+
+
+class Evidence(models.Model):
+    """A photo or document listed by the tablet (manifest: id, sha256, size) and uploaded later.
+
+    `file` stays empty until the bytes arrive and match the declared hash; the visit shows what is missing.
+    """
+
+    class Kind(models.TextChoices):
+        PHOTO = "photo", "ภาพถ่าย (photo)"
+        DOCUMENT = "document", "เอกสาร (document)"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="evidence",
+                              verbose_name="การตรวจเยี่ยม (visit)")
+    item = models.ForeignKey(Item, on_delete=models.SET_NULL, null=True, blank=True, related_name="evidence",
+                             verbose_name="ข้อคำถาม (item)")
+    kind = models.CharField("ชนิด (kind)", max_length=10, choices=Kind.choices, default=Kind.PHOTO)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveBigIntegerField("ขนาด ไบต์ (size bytes)")
+    file = models.FileField("ไฟล์ (file)", upload_to=evidence_path, null=True, blank=True)
+    thumbnail = models.ImageField("ภาพย่อ (thumbnail)", upload_to=thumbnail_path, null=True, blank=True)
+    content_type = models.CharField("ชนิดไฟล์ (content type)", max_length=50, blank=True)
+    original_name = models.CharField("ชื่อไฟล์เดิม (original name)", max_length=255, blank=True)
+    caption = models.CharField("คำบรรยาย (caption)", max_length=500, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    exif_taken_at = models.DateTimeField("ถ่ายเมื่อ (EXIF time)", null=True, blank=True)
+    exif_lat = models.FloatField("ละติจูด EXIF (EXIF lat)", null=True, blank=True, validators=LAT)
+    exif_lon = models.FloatField("ลองจิจูด EXIF (EXIF lon)", null=True, blank=True, validators=LON)
+    created_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField("อัปโหลดเมื่อ (uploaded at)", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "หลักฐาน (evidence)"
+        verbose_name_plural = "หลักฐาน (evidence)"
+        ordering = ["visit", "created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["photo", "document"]), name="evidence_kind_valid"),
+            models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="evidence_sha256_hex"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.caption or self.id}"
+
+    @property
+    def is_uploaded(self) -> bool:
+        return bool(self.file)
+
+
+class Signature(models.Model):
+    class Role(models.TextChoices):
+        SUPERVISOR = "supervisor", "ผู้นิเทศ (supervisor)"
+        SCHOOL_DIRECTOR = "school_director", "ผู้อำนวยการโรงเรียน (school director)"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="signatures",
+                              verbose_name="การตรวจเยี่ยม (visit)")
+    role = models.CharField("ลงนามในฐานะ (signer role)", max_length=20, choices=Role.choices)
+    signer_name = models.CharField("ชื่อผู้ลงนาม (signer name)", max_length=200)
+    signer = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="signatures",
+                               verbose_name="ผู้ลงนาม (signer)")
+    image = models.ImageField("ภาพลายมือชื่อ (image)", upload_to=signature_path)
+    signed_at = models.DateTimeField("ลงนามเมื่อ (signed at)")
+
+    class Meta:
+        verbose_name = "ลายมือชื่อ (signature)"
+        verbose_name_plural = "ลายมือชื่อ (signatures)"
+        ordering = ["visit", "signed_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=["supervisor", "school_director"]),
+                                   name="signature_role_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.signer_name} ({self.get_role_display()})"
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class VisitTransition(models.Model):
+    """The workflow log: appended once per accepted transition, never edited or deleted."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="transitions",
+                              verbose_name="การตรวจเยี่ยม (visit)")
+    from_status = models.CharField("จาก (from)", max_length=12, choices=Visit.Status.choices)
+    to_status = models.CharField("เป็น (to)", max_length=12, choices=Visit.Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visit_transitions",
+                           verbose_name="โดย (by)")
+    at = models.DateTimeField("เมื่อ (at)", auto_now_add=True)
+    comment = models.TextField("ความเห็น (comment)", blank=True)
+
+    class Meta:
+        verbose_name = "ประวัติสถานะ (visit transition)"
+        verbose_name_plural = "ประวัติสถานะ (visit transitions)"
+        ordering = ["visit", "at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(from_status=models.F("to_status")), name="transition_changes"),
+            models.CheckConstraint(condition=~Q(to_status="returned") | ~Q(comment=""),
+                                   name="transition_return_has_comment"),
+        ]
+
+    def __str__(self):
+        return f"{self.from_status} → {self.to_status}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("the transition log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("the transition log is append-only")
+
+
+class FollowUp(models.Model):
+    """A recommendation the school owns and acts on until the office verifies it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "ยังไม่ดำเนินการ (open)"
+        IN_PROGRESS = "in_progress", "กำลังดำเนินการ (in progress)"
+        DONE = "done", "ดำเนินการแล้ว (done)"
+        VERIFIED = "verified", "ตรวจสอบแล้ว (verified)"
+
+    OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="followups",
+                               verbose_name="โรงเรียน (school)")
+    source_visit = models.ForeignKey(Visit, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="followups", verbose_name="จากการตรวจเยี่ยม (source visit)")
+    recommendation_index = models.PositiveSmallIntegerField("ข้อเสนอแนะข้อที่ (recommendation no.)", null=True,
+                                                            blank=True)
+    recommendation = models.TextField("ข้อเสนอแนะ (recommendation)")
+    due_date = models.DateField("กำหนดเสร็จ (due date)", null=True, blank=True)
+    status = models.CharField("สถานะ (status)", max_length=12, choices=Status.choices, default=Status.OPEN)
+    owner = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="followups",
+                              verbose_name="ผู้รับผิดชอบ (owner)")
+    notes = models.TextField("บันทึกการดำเนินงาน (notes)", blank=True)
+    evidence = models.FileField("หลักฐาน (evidence)", upload_to=followup_evidence_path, null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="followups_created", verbose_name="ผู้สร้าง (created by)")
+    done_at = models.DateTimeField("เสร็จเมื่อ (done at)", null=True, blank=True)
+    verified_at = models.DateTimeField("ตรวจสอบเมื่อ (verified at)", null=True, blank=True)
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="followups_verified", verbose_name="ผู้ตรวจสอบ (verified by)")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "การติดตามผล (follow-up)"
+        verbose_name_plural = "การติดตามผล (follow-ups)"
+        ordering = ["due_date", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=["open", "in_progress", "done", "verified"]),
+                                   name="followup_status_valid"),
+            models.UniqueConstraint(fields=["source_visit", "recommendation_index"],
+                                    condition=Q(source_visit__isnull=False, recommendation_index__isnull=False),
+                                    name="followup_once_per_recommendation"),
+        ]
+        indexes = [models.Index(fields=["school", "status"])]
+
+    def __str__(self):
+        return self.recommendation[:80]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
