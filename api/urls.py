@@ -4,9 +4,15 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from api import accounts, organisation
+
 router = DefaultRouter()
+router.register("schools", organisation.SchoolViewSet, basename="school")
+router.register("committees", organisation.CommitteeViewSet, basename="committee")
 
 urlpatterns = [
+    path("v1/auth/token/", accounts.TokenView.as_view(), name="auth-token"),
+    path("v1/me/", accounts.MeView.as_view(), name="me"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -1,0 +1,155 @@
+"""Every API error has one shape: `{"code", "detail", "errors"}`, in Thai or English by Accept-Language.
+
+Domain modules raise Django's `ValidationError` (bad input → 400 with field errors), `Http404` /
+`ObjectDoesNotExist` (→ 404: missing and forbidden look the same) or the typed errors below; views never
+build error responses by hand. Messages are chosen by the language `LocaleMiddleware` activated from the
+request's Accept-Language (Thai by default). DRF's own messages come translated by DRF's Thai catalogue;
+ours are written in both languages with `tr()`.
+"""
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils import translation
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+
+def tr(th: str, en: str) -> str:
+    """The message in the request's language: English when asked for, Thai otherwise."""
+    lang = (translation.get_language() or "th").lower()
+    return en if lang.startswith("en") else th
+
+
+def bilingual(message: str) -> str:
+    """Domain messages are often written "ไทย / English"; keep the half the reader asked for."""
+    if " / " in message:
+        th, en = message.split(" / ", 1)
+        if th and en:
+            return tr(th.strip(), en.strip())
+    return message
+
+
+class ApiError(exceptions.APIException):
+    """An API error with a code, a message in both languages and optional extra body fields."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "error"
+    th = "คำขอไม่ถูกต้อง"
+    en = "Bad request."
+
+    def __init__(self, detail=None, *, code=None, errors=None, extra=None, th=None, en=None):
+        self.th = th or self.th
+        self.en = en or self.en
+        super().__init__(detail or tr(self.th, self.en), code or self.default_code)
+        self.errors = errors or {}
+        self.extra = extra or {}
+
+
+class Conflict(ApiError):
+    """The request is well formed but the record's state forbids it (e.g. an illegal transition)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+    th = "สถานะของรายการไม่อนุญาตให้ทำรายการนี้"
+    en = "The record's current state does not allow this."
+
+
+class PreconditionFailed(ApiError):
+    """A stale write: the client's version is not the server's. The body carries the server's copy."""
+
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_code = "stale"
+    th = "ข้อมูลถูกแก้ไขโดยผู้อื่นแล้ว โปรดโหลดฉบับล่าสุดก่อนบันทึก"
+    en = "The record was changed since you loaded it; fetch the current copy and retry."
+
+
+class PayloadTooLarge(ApiError):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+    th = "ไฟล์มีขนาดใหญ่เกินกำหนด"
+    en = "The file is larger than allowed."
+
+
+class UnsupportedType(ApiError):
+    status_code = status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
+    default_code = "unsupported_type"
+    th = "ไม่รองรับชนิดไฟล์นี้"
+    en = "This type of file is not accepted."
+
+
+class NotFound(ApiError):
+    status_code = status.HTTP_404_NOT_FOUND
+    default_code = "not_found"
+    th = "ไม่พบรายการ"
+    en = "Not found."
+
+
+def _messages(value):
+    """Flatten DRF/Django error structures into {field: [message, …]} with translated strings."""
+    if isinstance(value, dict):
+        return {str(k): _messages(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        if all(isinstance(v, str) for v in value):
+            return [bilingual(str(v)) for v in value]
+        return [_messages(v) for v in value]
+    return [bilingual(str(value))]
+
+
+def django_validation_errors(exc: DjangoValidationError) -> dict:
+    if hasattr(exc, "error_dict"):
+        return {
+            ("non_field_errors" if field == "__all__" else field): [bilingual(m) for m in msgs]
+            for field, msgs in exc.message_dict.items()
+        }
+    return {"non_field_errors": [bilingual(m) for m in exc.messages]}
+
+
+def error_body(exc: Exception) -> tuple[int, dict] | None:
+    """(status, body) for an exception the API knows how to explain, else None.
+
+    Shared by the exception handler and by the sync endpoint, which answers each item on its own.
+    """
+    if isinstance(exc, ApiError):
+        body = {"code": exc.get_codes(), "detail": str(exc.detail), "errors": exc.errors}
+        body.update(exc.extra)
+        return exc.status_code, body
+    if isinstance(exc, DjangoValidationError):
+        errors = django_validation_errors(exc)
+        code = getattr(exc, "code", None) or "invalid"
+        return 400, {"code": code, "detail": tr("ข้อมูลไม่ถูกต้อง", "Invalid input."), "errors": errors}
+    if isinstance(exc, exceptions.ValidationError):
+        errors = _messages(exc.detail)
+        if isinstance(errors, list):
+            errors = {"non_field_errors": errors}
+        return 400, {"code": "invalid", "detail": tr("ข้อมูลไม่ถูกต้อง", "Invalid input."), "errors": errors}
+    if isinstance(exc, Http404 | ObjectDoesNotExist | exceptions.NotFound):
+        return 404, {"code": "not_found", "detail": tr("ไม่พบรายการ", "Not found."), "errors": {}}
+    if isinstance(exc, DjangoPermissionDenied):
+        detail = bilingual(str(exc)) if str(exc) else tr("ไม่มีสิทธิ์ทำรายการนี้", "You may not do this.")
+        return 403, {"code": "permission_denied", "detail": detail, "errors": {}}
+    if isinstance(exc, exceptions.APIException):
+        codes = exc.get_codes()
+        return exc.status_code, {
+            "code": codes if isinstance(codes, str) else "error",
+            "detail": bilingual(str(exc.detail)),
+            "errors": {},
+        }
+    return None
+
+
+def handler(exc, context):
+    """DRF's EXCEPTION_HANDLER: DRF's headers (WWW-Authenticate, Retry-After), our body shape."""
+    response = drf_exception_handler(exc, context)
+    known = error_body(exc)
+    if known is None:
+        return response
+    set_rollback()
+    code, body = known
+    headers = {}
+    if response is not None:
+        headers = {k: v for k, v in response.headers.items() if k in ("WWW-Authenticate", "Retry-After")}
+    return Response(body, status=code, headers=headers or None)
