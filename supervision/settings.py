@@ -131,6 +131,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=25 
 # A check-in farther than this from the school's coordinates is flagged.
 VISIT_CHECKIN_RADIUS_M = env.int("VISIT_CHECKIN_RADIUS_M", default=500)
 
+# --- Schedules: travel and planning -------------------------------------------------------------
+# Road distance ≈ great-circle distance × this factor; a day's consecutive schools farther apart than
+# SCHEDULES_MAX_LEG_KM (rounds may set their own) are flagged. The planner is deterministic: a fixed seed
+# and a fixed number of CP-SAT workers, bounded by deterministic time.
+SCHEDULES_ROAD_FACTOR = env.float("SCHEDULES_ROAD_FACTOR", default=1.3)
+SCHEDULES_MAX_LEG_KM = env.float("SCHEDULES_MAX_LEG_KM", default=80.0)
+SCHEDULES_PLANNER_WORKERS = env.int("SCHEDULES_PLANNER_WORKERS", default=1)
+SCHEDULES_PLANNER_SEED = env.int("SCHEDULES_PLANNER_SEED", default=29)
+
 # --- The office's look in reports ---------------------------------------------------------------
 REPORT_THAI_DIGITS = env.bool("REPORT_THAI_DIGITS", default=False)
 
