@@ -4,11 +4,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from api import accounts, organisation
+from api import accounts, instruments, organisation, schedules
 
 router = DefaultRouter()
 router.register("schools", organisation.SchoolViewSet, basename="school")
 router.register("committees", organisation.CommitteeViewSet, basename="committee")
+router.register("rounds", schedules.RoundViewSet, basename="round")
+router.register("instruments", instruments.InstrumentViewSet, basename="instrument")
+router.register("instrument-versions", instruments.InstrumentVersionViewSet, basename="instrument-version")
 
 urlpatterns = [
     path("v1/auth/token/", accounts.TokenView.as_view(), name="auth-token"),

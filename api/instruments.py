@@ -1,0 +1,106 @@
+"""Read endpoints for instruments: the list with their versions, and one version with sections and items
+(what a tablet caches before going out)."""
+
+import django_filters
+from django.db.models import Prefetch, Q
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
+
+from api.pagination import Pagination
+from api.permissions import IsPerson
+from supervision.access import office_ids_for_user
+from visits.models import Instrument, InstrumentVersion, Item, Section
+
+
+def instruments_for_user(user):
+    """Shared instruments (no office) and those of the offices the user may see."""
+    ids = office_ids_for_user(user)
+    qs = Instrument.objects.all()
+    return qs if ids is None else qs.filter(Q(office__isnull=True) | Q(office__in=ids))
+
+
+class VersionSummaryOut(serializers.ModelSerializer):
+    class Meta:
+        model = InstrumentVersion
+        fields = ["id", "number", "status", "published_at"]
+
+
+class InstrumentOut(serializers.ModelSerializer):
+    versions = VersionSummaryOut(many=True, read_only=True)
+
+    class Meta:
+        model = Instrument
+        fields = ["id", "code", "name", "kind", "description", "office_id", "versions"]
+
+
+class InstrumentFilter(django_filters.FilterSet):
+    class Meta:
+        model = Instrument
+        fields = ["kind", "code"]
+
+
+@extend_schema_view(list=extend_schema(summary="Instruments with their versions"),
+                    retrieve=extend_schema(summary="One instrument with its versions"))
+class InstrumentViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = InstrumentOut
+    permission_classes = [IsPerson]
+    pagination_class = Pagination
+    filterset_class = InstrumentFilter
+    ordering_fields = ["name", "code"]
+    ordering = ["name"]
+
+    def get_queryset(self):
+        return instruments_for_user(self.request.user).order_by("name", "id").prefetch_related("versions")
+
+
+class ItemOut(serializers.ModelSerializer):
+    weight = serializers.FloatField()
+
+    class Meta:
+        model = Item
+        fields = ["id", "code", "order", "type", "text", "help_text", "levels", "options", "required",
+                  "photo_required", "weight"]
+
+
+class SectionOut(serializers.ModelSerializer):
+    weight = serializers.FloatField()
+    items = ItemOut(many=True, read_only=True)
+
+    class Meta:
+        model = Section
+        fields = ["id", "order", "title", "weight", "items"]
+
+
+class VersionOut(serializers.ModelSerializer):
+    instrument = serializers.CharField(source="instrument.name", read_only=True)
+    instrument_code = serializers.CharField(source="instrument.code", read_only=True)
+    sections = SectionOut(many=True, read_only=True)
+
+    class Meta:
+        model = InstrumentVersion
+        fields = ["id", "instrument_id", "instrument", "instrument_code", "number", "status", "published_at",
+                  "notes", "sections"]
+
+
+class VersionFilter(django_filters.FilterSet):
+    class Meta:
+        model = InstrumentVersion
+        fields = ["instrument", "status"]
+
+
+@extend_schema_view(list=extend_schema(summary="Instrument versions with sections and items"),
+                    retrieve=extend_schema(summary="One instrument version with sections and items"))
+class InstrumentVersionViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = VersionOut
+    permission_classes = [IsPerson]
+    pagination_class = Pagination
+    filterset_class = VersionFilter
+    ordering_fields = ["number", "published_at"]
+    ordering = ["instrument__name", "-number"]
+
+    def get_queryset(self):
+        items = Item.objects.order_by("order", "id")
+        return (InstrumentVersion.objects.filter(instrument__in=instruments_for_user(self.request.user))
+                .select_related("instrument").order_by("instrument__name", "-number", "id")
+                .prefetch_related(Prefetch("sections", Section.objects.order_by("order", "id")
+                                           .prefetch_related(Prefetch("items", items)))))
