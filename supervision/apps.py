@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
 
 
@@ -9,5 +9,8 @@ class SupervisionConfig(AppConfig):
     def ready(self):
         from supervision.roles import ensure_role_groups
 
-        # Groups carry the role permissions; recreate them idempotently after every migrate.
-        post_migrate.connect(ensure_role_groups, sender=self)
+        # Groups carry the role permissions; recreate them idempotently after every migrate. Django creates
+        # each app's permissions in that app's own post_migrate, so wait for the LAST app with models:
+        # hooking onto this app would miss the permissions of schedules/visits/worker on a fresh database.
+        last = [config for config in apps.get_app_configs() if config.models_module is not None][-1]
+        post_migrate.connect(ensure_role_groups, sender=last, dispatch_uid="nithet-ensure-role-groups")
