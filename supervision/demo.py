@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from supervision.geo import offset_point
 from supervision.models import (
     AreaOffice,
     Committee,
@@ -158,23 +159,6 @@ LOGINS = [
 
 
 # --- pure helpers ---------------------------------------------------------------------------------
-
-def offset_point(lat: float, lon: float, distance_km: float, bearing_deg: float) -> tuple[float, float]:
-    """The point `distance_km` from (lat, lon) on a bearing (flat-earth; fine at district scale)."""
-    rad = math.radians(bearing_deg)
-    dlat = distance_km * math.cos(rad) / 111.32
-    dlon = distance_km * math.sin(rad) / (111.32 * math.cos(math.radians(lat)))
-    return round(lat + dlat, 6), round(lon + dlon, 6)
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine)."""
-    r = 6371.0088
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(math.sqrt(a))
-
 
 def person_name(index: int) -> tuple[str, str, str]:
     """(prefix, first, last) for demo person number `index`; alternates men and women."""

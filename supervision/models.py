@@ -5,19 +5,30 @@ single place that narrows a query to the offices a user may see (see `supervisio
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
 from supervision.access import OfficeScopedQuerySet
+from supervision.geo import km_outside_district
 
 LAT = [MinValueValidator(-90), MaxValueValidator(90)]
 LON = [MinValueValidator(-180), MaxValueValidator(180)]
 
 
-def _coordinate_checks(prefix: str, lat: str, lon: str) -> list[models.CheckConstraint]:
+def _coordinate_checks(prefix: str, lat: str, lon: str, pair: bool = False) -> list[models.CheckConstraint]:
+    both_or_neither = [
+        models.CheckConstraint(
+            condition=Q(**{f"{lat}__isnull": True, f"{lon}__isnull": True})
+            | Q(**{f"{lat}__isnull": False, f"{lon}__isnull": False}),
+            name=f"{prefix}_coordinates_both_or_neither",
+        )
+    ] if pair else []
     return [
+        *both_or_neither,
         models.CheckConstraint(
             condition=Q(**{f"{lat}__isnull": True}) | Q(**{f"{lat}__gte": -90, f"{lat}__lte": 90}),
             name=f"{prefix}_latitude_range",
@@ -87,7 +98,7 @@ class District(models.Model):
         ordering = ["province__name_th", "name_th"]
         constraints = [
             models.UniqueConstraint(fields=["province", "name_th"], name="district_unique_name_in_province"),
-            *_coordinate_checks("district", "latitude", "longitude"),
+            *_coordinate_checks("district", "latitude", "longitude", pair=True),
         ]
 
     def __str__(self):
@@ -144,10 +155,25 @@ class School(models.Model):
         verbose_name = "โรงเรียน (school)"
         verbose_name_plural = "โรงเรียน (schools)"
         ordering = ["name_th"]
-        constraints = _coordinate_checks("school", "latitude", "longitude")
+        constraints = _coordinate_checks("school", "latitude", "longitude", pair=True)
 
     def __str__(self):
         return self.name_th
+
+    def clean(self):
+        errors = {}
+        if self.consortium_id and self.office_id and self.consortium.office_id != self.office_id:
+            errors["consortium"] = "สหวิทยาเขตต้องอยู่ในสำนักงานเขตเดียวกับโรงเรียน / the consortium belongs to another office"
+        if (self.latitude is None) != (self.longitude is None):
+            errors["longitude" if self.longitude is None else "latitude"] = (
+                "ต้องระบุทั้งละติจูดและลองจิจูด / give both latitude and longitude")
+        elif self.latitude is not None and self.district_id:
+            beyond = km_outside_district(self.district, self.latitude, self.longitude)
+            if beyond is not None:
+                errors["latitude"] = (f"พิกัดอยู่นอกอำเภอ{self.district.name_th} {beyond} กม. / the point lies "
+                                      f"{beyond} km outside {self.district.name_en or self.district.name_th}")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def province(self) -> Province:
@@ -193,10 +219,24 @@ class Person(models.Model):
                 condition=~Q(affiliation="school") | Q(school__isnull=False),
                 name="person_school_affiliation_names_school",
             ),
+            # The e-mail is the natural key of `import_people`: one person per address in an office.
+            models.UniqueConstraint(Lower("email"), "office", condition=~Q(email=""),
+                                    name="person_unique_email_in_office"),
         ]
 
     def __str__(self):
         return self.full_name
+
+    def clean(self):
+        errors = {}
+        if self.affiliation == self.Affiliation.SCHOOL and not self.school_id:
+            errors["school"] = "บุคลากรสังกัดโรงเรียนต้องระบุโรงเรียน / a school's person needs the school"
+        elif self.school_id and self.office_id and self.school.office_id != self.office_id:
+            errors["school"] = "โรงเรียนอยู่ในสำนักงานเขตอื่น / the school belongs to another office"
+        if self.affiliation == self.Affiliation.EXTERNAL and not self.agency:
+            errors["agency"] = "บุคคลภายนอกต้องระบุหน่วยงาน / an external person needs an agency"
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def full_name(self) -> str:
@@ -244,10 +284,18 @@ class Committee(models.Model):
     def __str__(self):
         return f"คณะที่ {self.number} {self.name}" if self.number else self.name
 
+    def clean(self):
+        if self.signed_by_id and self.office_id and self.signed_by.office_id != self.office_id:
+            raise ValidationError({"signed_by": "ผู้ลงนามอยู่ในสำนักงานเขตอื่น / the signer belongs to another office"})
+
     @property
     def chair(self) -> Person | None:
         m = next((m for m in self.memberships.all() if m.role == Membership.Role.CHAIR), None)
         return m.person if m else None
+
+
+class MembershipQuerySet(OfficeScopedQuerySet):
+    office_field = "committee__office"
 
 
 class Membership(models.Model):
@@ -264,6 +312,7 @@ class Membership(models.Model):
     position_note = models.CharField("ตำแหน่งในคำสั่ง (position in the order)", max_length=200, blank=True)
     sort_order = models.PositiveSmallIntegerField("ลำดับ (order)", default=0)
 
+    objects = MembershipQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -278,3 +327,9 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.person} — {self.get_role_display()}"
+
+    def clean(self):
+        # External members may serve any office's committee; the office's own staff come from that office.
+        if (self.person_id and self.committee_id and self.person.affiliation != Person.Affiliation.EXTERNAL
+                and self.person.office_id != self.committee.office_id):
+            raise ValidationError({"person": "บุคคลนี้อยู่ในสำนักงานเขตอื่น / this person belongs to another office"})

@@ -42,3 +42,56 @@ def test_a_person_sees_only_their_own_office(actors):
     f.SchoolFactory(office=other_office)
     visible = School.objects.for_user(actors.alice.user)
     assert set(visible.values_list("office_id", flat=True)) == {actors.office.id}
+
+
+@pytest.mark.django_db
+def test_it_rejects_the_same_email_twice_in_one_office_whatever_the_case():
+    person = f.PersonFactory(email="somchai@example.test")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        f.PersonFactory(office=person.office, email="SomChai@Example.test")
+    f.PersonFactory(office=person.office, email="")  # no e-mail: allowed any number of times
+    f.PersonFactory(office=person.office, email="")
+    f.PersonFactory(office=f.AreaOfficeFactory(), email="somchai@example.test")  # another office
+
+
+@pytest.mark.django_db
+def test_it_rejects_half_a_coordinate_in_the_database():
+    school = f.SchoolFactory()
+    from supervision.models import School
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        School.objects.filter(pk=school.pk).update(longitude=None)
+
+
+@pytest.mark.django_db
+def test_school_clean_explains_a_point_outside_its_district_and_a_foreign_consortium():
+    from django.core.exceptions import ValidationError
+
+    district = f.DistrictFactory(latitude=15.25, longitude=104.85, radius_km=10)
+    school = f.SchoolFactory.build(office=f.AreaOfficeFactory(), district=district,
+                                   consortium=f.ConsortiumFactory(), latitude=15.25, longitude=104.85)
+    with pytest.raises(ValidationError) as err:  # the consortium is of another office
+        school.full_clean()
+    assert "consortium" in err.value.message_dict
+    school.consortium = f.ConsortiumFactory(office=school.office)
+    school.latitude = 15.60  # ~39 km north
+    with pytest.raises(ValidationError) as err:
+        school.clean()
+    assert "นอกอำเภอ" in err.value.message_dict["latitude"][0]
+    assert "km outside" in err.value.message_dict["latitude"][0]
+
+
+@pytest.mark.django_db
+def test_person_clean_needs_a_school_of_the_same_office_and_an_agency_for_externals():
+    from django.core.exceptions import ValidationError
+
+    from supervision.models import Person
+
+    office = f.AreaOfficeFactory()
+    foreign_school = f.SchoolFactory()
+    with pytest.raises(ValidationError) as err:
+        f.PersonFactory.build(office=office, affiliation=Person.Affiliation.SCHOOL, school=foreign_school).clean()
+    assert "school" in err.value.message_dict
+    with pytest.raises(ValidationError) as err:
+        f.PersonFactory.build(office=office, affiliation=Person.Affiliation.EXTERNAL, agency="").clean()
+    assert "agency" in err.value.message_dict
