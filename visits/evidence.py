@@ -1,0 +1,208 @@
+"""Evidence files: checked by their content (never the name or the client's content type), hashed,
+turned upright, described (EXIF time and GPS kept) and given a thumbnail.
+
+The API calls `evidence_store()` for `PUT /visits/{id}/evidence/{evidence_id}/`; errors are typed so it
+can answer 413 (EvidenceTooLarge), 415 (EvidenceTypeRejected) or 400 (EvidenceHashMismatch).
+Photos may arrive after the visit was submitted: the manifest listed them, so storing the bytes is
+allowed in any state. Storing the same bytes twice changes nothing.
+"""
+
+import datetime
+import hashlib
+import io
+import os
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+
+from visits import selectors
+from visits.errors import (
+    EvidenceHashMismatch,
+    EvidenceTooLarge,
+    EvidenceTypeRejected,
+    Forbidden,
+    NotFound,
+)
+from visits.models import Evidence
+
+IMAGE_TYPES = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png"), "WEBP": ("image/webp", ".webp")}
+PDF = ("application/pdf", ".pdf")
+THUMB_SIZE = (320, 320)
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    content_type: str
+    suffix: str
+    is_image: bool
+
+
+def too_large(size: int) -> EvidenceTooLarge:
+    limit = settings.EVIDENCE_MAX_BYTES
+    return EvidenceTooLarge(f"ไฟล์ใหญ่เกินกำหนด ({size:,} ไบต์ เกิน {limit:,} ไบต์)",
+                            f"file too large ({size:,} bytes, limit {limit:,})", max_bytes=limit, size=size)
+
+
+def sniff(data: bytes) -> Sniffed:
+    """What the bytes really are: a PDF by its `%PDF-` magic, an image by Pillow actually decoding it."""
+    if data[:5] == b"%PDF-":
+        return Sniffed(*PDF, is_image=False)
+    fmt = sniff_image(data)
+    return Sniffed(*IMAGE_TYPES[fmt], is_image=True)
+
+
+def sniff_image(data: bytes) -> str:
+    """'JPEG' | 'PNG' | 'WEBP' if the bytes decode as such an image, else EvidenceTypeRejected."""
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            fmt = im.format
+            im.verify()
+        if fmt not in IMAGE_TYPES:
+            raise EvidenceTypeRejected()
+        with Image.open(io.BytesIO(data)) as im:  # verify() leaves the image unusable; decode for real
+            im.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise EvidenceTypeRejected() from None
+    return fmt
+
+
+def _ratio(value) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError, ZeroDivisionError):
+        num, den = value
+        return num / den
+
+
+def _gps_degrees(dms, ref) -> float | None:
+    try:
+        d, m, s = (_ratio(v) for v in dms)
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    deg = d + m / 60 + s / 3600
+    return -deg if ref in ("S", "W", b"S", b"W") else deg
+
+
+def read_exif(im: Image.Image) -> tuple[datetime.datetime | None, float | None, float | None]:
+    """(taken at, lat, lon) from EXIF; the time is the camera's local clock, taken as Asia/Bangkok."""
+    exif = im.getexif()
+    taken = None
+    raw = exif.get_ifd(ExifTags.IFD.Exif).get(ExifTags.Base.DateTimeOriginal) or exif.get(ExifTags.Base.DateTime)
+    if raw:
+        try:
+            taken = timezone.make_aware(datetime.datetime.strptime(str(raw).strip("\x00 "), "%Y:%m:%d %H:%M:%S"))
+        except ValueError:
+            taken = None
+    lat = lon = None
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    if gps:
+        if ExifTags.GPS.GPSLatitude in gps and ExifTags.GPS.GPSLongitude in gps:
+            lat = _gps_degrees(gps[ExifTags.GPS.GPSLatitude], gps.get(ExifTags.GPS.GPSLatitudeRef, "N"))
+            lon = _gps_degrees(gps[ExifTags.GPS.GPSLongitude], gps.get(ExifTags.GPS.GPSLongitudeRef, "E"))
+        if (lat is not None and not -90 <= lat <= 90) or (lon is not None and not -180 <= lon <= 180):
+            lat = lon = None
+    return taken, lat, lon
+
+
+@dataclass
+class ProcessedImage:
+    data: bytes  # upright (EXIF orientation applied); the original bytes if already upright
+    thumbnail: bytes
+    width: int
+    height: int
+    taken_at: datetime.datetime | None
+    lat: float | None
+    lon: float | None
+
+
+def process_image(data: bytes, fmt: str) -> ProcessedImage:
+    with Image.open(io.BytesIO(data)) as im:
+        im.load()
+        taken, lat, lon = read_exif(im)
+        orientation = im.getexif().get(ExifTags.Base.Orientation, 1)
+        upright = ImageOps.exif_transpose(im) if orientation not in (None, 1) else im
+        out = data
+        if upright is not im:
+            # Re-encode turned upright; keep the EXIF (time, GPS) but with orientation reset.
+            exif = im.getexif()
+            exif[ExifTags.Base.Orientation] = 1
+            buf = io.BytesIO()
+            params = {"exif": exif.tobytes()}
+            if fmt == "JPEG":
+                params.update(quality=90)
+                upright = upright.convert("RGB") if upright.mode not in ("RGB", "L") else upright
+            upright.save(buf, format=fmt, **params)
+            out = buf.getvalue()
+        thumb = upright.copy()
+        thumb.thumbnail(THUMB_SIZE)
+        if thumb.mode not in ("RGB", "L"):
+            thumb = thumb.convert("RGB")
+        tbuf = io.BytesIO()
+        thumb.save(tbuf, format="JPEG", quality=80)
+        return ProcessedImage(out, tbuf.getvalue(), upright.width, upright.height, taken, lat, lon)
+
+
+def _read(upload) -> bytes:
+    """bytes, a file object or a Django UploadedFile → bytes, refusing early when the size says too large."""
+    limit = settings.EVIDENCE_MAX_BYTES
+    if isinstance(upload, bytes | bytearray):
+        data = bytes(upload)
+    else:
+        size = getattr(upload, "size", None)
+        if size is not None and size > limit:
+            raise too_large(size)
+        if hasattr(upload, "seek"):
+            upload.seek(0)
+        data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise too_large(len(data) if isinstance(upload, bytes | bytearray) else getattr(upload, "size", len(data)))
+    return data
+
+
+@transaction.atomic
+def evidence_store(*, evidence_id, user, upload, sha256: str | None = None, original_name: str = "") -> Evidence:
+    """Store the bytes of listed evidence. Checks, in order: visible (404) and writable (403) by the user,
+    size (413), SHA-256 against the declared one and `sha256` if given (400), content type (415)."""
+    ev = (Evidence.objects.select_for_update(of=("self",)).select_related("visit__school")
+          .filter(pk=evidence_id, visit__in=selectors.visits_for_user(user)).first())
+    if ev is None:
+        raise NotFound()
+    if not selectors.can_edit_visit(user, ev.visit):
+        raise Forbidden()
+    data = _read(upload)
+    if not data:
+        raise EvidenceTypeRejected("ไฟล์ว่าง", "the file is empty")
+    digest = hashlib.sha256(data).hexdigest()
+    given = (sha256 or "").strip().lower()
+    if given and given != digest:
+        raise EvidenceHashMismatch(expected=given, actual=digest)
+    if digest != ev.sha256:
+        raise EvidenceHashMismatch("ไฟล์ไม่ตรงกับค่า SHA-256 ที่แจ้งไว้ในรายการ",
+                                   "the file does not match the SHA-256 listed in the manifest",
+                                   expected=ev.sha256, actual=digest)
+    if ev.is_uploaded:
+        return ev  # the same bytes again: nothing to do
+    kind = sniff(data)
+    if ev.kind == Evidence.Kind.PHOTO and not kind.is_image:
+        raise EvidenceTypeRejected("หลักฐานประเภทภาพถ่ายต้องเป็น JPEG, PNG หรือ WebP",
+                                   "a photo must be JPEG, PNG or WebP")
+    name = f"{ev.id}{kind.suffix}"
+    if kind.is_image:
+        img = process_image(data, {v[0]: k for k, v in IMAGE_TYPES.items()}[kind.content_type])
+        ev.file.save(name, ContentFile(img.data), save=False)
+        ev.thumbnail.save(f"{ev.id}-thumb.jpg", ContentFile(img.thumbnail), save=False)
+        ev.width, ev.height = img.width, img.height
+        ev.exif_taken_at, ev.exif_lat, ev.exif_lon = img.taken_at, img.lat, img.lon
+    else:
+        ev.file.save(name, ContentFile(data), save=False)
+    ev.content_type = kind.content_type
+    ev.size = len(data)
+    if original_name:
+        ev.original_name = os.path.basename(original_name)[:255]
+    ev.uploaded_at = timezone.now()
+    ev.save()
+    return ev

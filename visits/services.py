@@ -1,0 +1,482 @@
+"""Writes of the visits domain: recording a visit (create or update, idempotent), listing evidence,
+adding signatures. The workflow lives in `visits.workflow`, follow-ups in `visits.followups`, file checks
+in `visits.evidence`, instrument import in `visits.instruments`.
+
+Every write from a tablet may arrive twice. `visit_save` therefore compares first: a payload that changes
+nothing returns the visit as it is (same version, no new history) whatever version the client quoted;
+only a real change is checked against `expected_version` and bumps `version`.
+"""
+
+import datetime
+import math
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from schedules.models import Assignment, Round
+from supervision.models import Committee, Person, School
+from visits import selectors
+from visits.answers import ValueProblem, clean_value
+from visits.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    StaleVersion,
+    VisitLocked,
+)
+from visits.models import Answer, Evidence, InstrumentVersion, Item, Section, Signature, Visit
+from visits.scoring import score
+
+FINDING_FIELDS = ("strengths", "to_improve", "observation_notes", "interview_notes")
+RECOMMENDATION_MAX = 50
+
+
+@dataclass
+class SaveResult:
+    visit: Visit
+    created: bool
+    changed: bool
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres (haversine, mean Earth radius)."""
+    r = 6_371_008.8
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(math.sqrt(a))
+
+
+# --- parsing helpers (each raises InvalidInput with the field that is wrong) ---------------------------
+def _bad(field: str, th: str, en: str) -> InvalidInput:
+    return InvalidInput(fields={field: [f"{th} / {en}"]})
+
+
+def _parse_when(value, field):
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        when = value
+    else:
+        when = parse_datetime(str(value)) if isinstance(value, str) else None
+        if when is None:
+            raise _bad(field, "รูปแบบวันเวลาไม่ถูกต้อง (ISO 8601)", "not an ISO 8601 date-time")
+    if timezone.is_naive(when):
+        when = timezone.make_aware(when)
+    return when
+
+
+def _parse_float(value, field, lo=None, hi=None):
+    if value in (None, ""):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise _bad(field, "ต้องเป็นตัวเลข", "must be a number") from None
+    if isinstance(value, bool) or math.isnan(number) or math.isinf(number) or (lo is not None and number < lo) or (
+            hi is not None and number > hi):
+        raise _bad(field, f"ต้องอยู่ระหว่าง {lo} ถึง {hi}", f"must be between {lo} and {hi}")
+    return number
+
+
+def _place(data, prefix: str, school: School) -> dict:
+    """check_in / check_out payload → model fields, with the distance to the school and the far flag."""
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise _bad(prefix, "ต้องเป็นออบเจกต์", "must be an object")
+    out = {
+        f"{prefix}_at": _parse_when(data.get("at") or data.get("time"), f"{prefix}.at"),
+        f"{prefix}_lat": _parse_float(data.get("lat"), f"{prefix}.lat", -90, 90),
+        f"{prefix}_lon": _parse_float(data.get("lon"), f"{prefix}.lon", -180, 180),
+        f"{prefix}_accuracy_m": _parse_float(data.get("accuracy"), f"{prefix}.accuracy", 0, 1_000_000),
+    }
+    lat, lon = out[f"{prefix}_lat"], out[f"{prefix}_lon"]
+    if (lat is None) != (lon is None):
+        raise _bad(prefix, "ต้องมีทั้งละติจูดและลองจิจูด", "latitude and longitude go together")
+    dist = None
+    if lat is not None and school.latitude is not None and school.longitude is not None:
+        dist = round(distance_m(lat, lon, school.latitude, school.longitude), 1)
+    out[f"{prefix}_distance_m"] = dist
+    out[f"{prefix}_far"] = dist is not None and dist > settings.VISIT_CHECKIN_RADIUS_M
+    return out
+
+
+def _recommendations(value) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _bad("findings.recommendations", "ต้องเป็นรายการข้อความ", "must be a list of texts")
+    out = []
+    for i, rec in enumerate(value):
+        text = rec.get("text") if isinstance(rec, dict) else rec
+        if not isinstance(text, str):
+            raise _bad(f"findings.recommendations[{i}]", "ต้องเป็นข้อความ", "must be text")
+        if text.strip():
+            out.append(text.strip())
+    if len(out) > RECOMMENDATION_MAX:
+        raise _bad("findings.recommendations", f"ไม่เกิน {RECOMMENDATION_MAX} ข้อ",
+                   f"at most {RECOMMENDATION_MAX} recommendations")
+    return out
+
+
+def _int_id(value, field):
+    if value in (None, ""):
+        return None
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        return int(value)
+    except (TypeError, ValueError):
+        raise _bad(field, "ต้องเป็นรหัสตัวเลข", "must be a numeric id") from None
+
+
+# --- instrument cache: a version's items never change once published, so keep them per process --------
+_ITEMS_CACHE: dict[int, tuple[list, list]] = {}
+
+
+def version_structure(version_id: int) -> tuple[list[Section], list[Item]]:
+    """(sections, items) of a published version, cached: published versions are immutable."""
+    cached = _ITEMS_CACHE.get(version_id)
+    if cached is not None:
+        return cached
+    sections = list(Section.objects.filter(version_id=version_id).order_by("order", "id"))
+    items = list(Item.objects.filter(version_id=version_id).order_by("section__order", "order", "id"))
+    if InstrumentVersion.objects.filter(pk=version_id).exclude(status="draft").exists():
+        _ITEMS_CACHE[version_id] = (sections, items)
+    return sections, items
+
+
+def _clean_answers(raw_answers, items: list[Item]) -> dict[int, object]:
+    """[{item: id|code, value}] → {item_id: cleaned value}; every problem reported by position."""
+    if raw_answers is None:
+        return {}
+    if not isinstance(raw_answers, list):
+        raise _bad("answers", "ต้องเป็นรายการ", "must be a list")
+    by_id = {i.id: i for i in items}
+    by_code = {i.code: i for i in items}
+    errors: dict[str, list[str]] = {}
+    out: dict[int, object] = {}
+    for n, entry in enumerate(raw_answers):
+        if not isinstance(entry, dict) or "item" not in entry:
+            errors[f"answers[{n}]"] = ["ต้องมี item และ value / needs item and value"]
+            continue
+        ref = entry["item"]
+        item = by_code.get(ref) if isinstance(ref, str) and not ref.isdigit() else by_id.get(_safe_int(ref))
+        if item is None:
+            errors[f"answers[{n}].item"] = [f"ไม่มีข้อ {ref} ในแบบนิเทศนี้ / no item {ref} in this instrument"]
+            continue
+        try:
+            out[item.id] = clean_value(item, entry.get("value"))
+        except ValueProblem as p:
+            errors[f"answers[{n}].value"] = [f"ข้อ {item.code}: {p.message_th} / item {item.code}: {p.message_en}"]
+    if errors:
+        raise InvalidInput(fields=errors)
+    return out
+
+
+def _safe_int(v):
+    try:
+        return int(v) if not isinstance(v, bool) else None
+    except (TypeError, ValueError):
+        return None
+
+
+# --- create ----------------------------------------------------------------------------------------------
+def _resolve_new(data: dict, user) -> dict:
+    """Where a new visit belongs: from its assignment, or (ad hoc) from round + school (+ committee)."""
+    assignment_id = _int_id(data.get("assignment"), "assignment")
+    if assignment_id is not None:
+        assignment = (Assignment.objects.for_user(user).select_related("round", "school__office", "committee")
+                      .filter(pk=assignment_id).first())
+        if assignment is None:
+            raise _bad("assignment", "ไม่พบการมอบหมายนี้", "no such assignment")
+        if assignment.status == Assignment.Status.CANCELLED:
+            raise _bad("assignment", "การมอบหมายนี้ถูกยกเลิกแล้ว", "this assignment was cancelled")
+        place = {"assignment": assignment, "round": assignment.round, "school": assignment.school,
+                 "committee": assignment.committee}
+    else:
+        round_id, school_id = _int_id(data.get("round"), "round"), _int_id(data.get("school"), "school")
+        errors = {}
+        if round_id is None:
+            errors["round"] = ["ต้องระบุการมอบหมาย หรือรอบและโรงเรียน / give an assignment, or a round and a school"]
+        if school_id is None:
+            errors["school"] = ["ต้องระบุโรงเรียน / a school is required"]
+        if errors:
+            raise InvalidInput(fields=errors)
+        rnd = Round.objects.for_user(user).filter(pk=round_id).first()
+        school = School.objects.for_user(user).select_related("office").filter(pk=school_id).first()
+        if rnd is None:
+            raise _bad("round", "ไม่พบรอบนี้", "no such round")
+        if school is None or school.office_id != rnd.office_id:
+            raise _bad("school", "ไม่พบโรงเรียนนี้ในเขตของรอบ", "no such school in the round's office")
+        committee = None
+        committee_id = _int_id(data.get("committee"), "committee")
+        if committee_id is not None:
+            committee = Committee.objects.filter(pk=committee_id, office_id=rnd.office_id).first()
+            if committee is None:
+                raise _bad("committee", "ไม่พบคณะกรรมการนี้", "no such committee")
+        place = {"assignment": None, "round": rnd, "school": school, "committee": committee}
+    version_id = _int_id(data.get("instrument_version"), "instrument_version")
+    version = (InstrumentVersion.objects.filter(pk=version_id).first() if version_id is not None
+               else place["round"].instrument)
+    if version is None:
+        raise _bad("instrument_version", "รอบนี้ยังไม่ได้กำหนดแบบนิเทศ", "the round has no instrument; give one")
+    if not version.is_published:
+        raise _bad("instrument_version", "แบบนิเทศฉบับนี้ยังไม่เผยแพร่", "this instrument version is not published")
+    place["instrument_version"] = version
+    return place
+
+
+# --- the one write path for a visit's content -------------------------------------------------------------
+@transaction.atomic
+def visit_save(*, visit_id, user, data: dict, expected_version: int | None = None) -> SaveResult:
+    """Create or update the visit `visit_id` (a UUID made on the device) from a tablet payload.
+
+    data: {"assignment"} or {"round", "school", "committee"} (only when creating), "instrument_version",
+    "answers": [{"item": id or code, "value"}], "findings": {"strengths", "to_improve", "recommendations",
+    "observation_notes", "interview_notes"}, "check_in"/"check_out": {"at", "lat", "lon", "accuracy"},
+    "members_present": [person ids]. Keys left out stay as they are; answers not listed stay.
+    Raises InvalidInput (400), NotFound (404), Forbidden (403), VisitLocked/Conflict (409), StaleVersion (412).
+    """
+    if not isinstance(data, dict):
+        raise InvalidInput(fields={"non_field_errors": ["ต้องเป็นออบเจกต์ JSON / must be a JSON object"]})
+    try:
+        visit_id = uuid.UUID(str(visit_id))
+    except ValueError:
+        raise _bad("id", "ต้องเป็น UUID", "must be a UUID") from None
+    visit = Visit.objects.select_for_update(of=("self",)).select_related("school__office").filter(pk=visit_id).first()
+    created = False
+    if visit is None:
+        place = _resolve_new(data, user)
+        if not selectors.can_record_visit(user, school=place["school"], committee=place["committee"]):
+            raise Forbidden("ท่านไม่ได้อยู่ในคณะกรรมการของการมอบหมายนี้",
+                            "you are not on the committee of this assignment")
+        if place["assignment"] is not None:
+            other = Visit.objects.filter(assignment=place["assignment"]).values_list("pk", flat=True).first()
+            if other:
+                raise Conflict("การมอบหมายนี้มีบันทึกการตรวจเยี่ยมแล้ว", "this assignment already has a visit",
+                               code="assignment_has_visit", existing_visit=str(other))
+        visit = Visit(id=visit_id, created_by=user, **place)
+        created = True
+    else:
+        if not selectors.visits_for_user(user).filter(pk=visit.pk).exists():
+            raise NotFound()
+        if not selectors.can_edit_visit(user, visit):
+            raise Forbidden()
+        _refuse_identity_change(visit, data)
+
+    sections, items = version_structure(visit.instrument_version_id)
+    new_values = _clean_answers(data.get("answers"), items)
+    fields = _content_fields(visit, data)
+    members = _members(data.get("members_present"), visit) if "members_present" in data else None
+
+    existing = {} if created else {a.item_id: a for a in Answer.objects.filter(visit=visit)}
+    to_create = [Answer(visit=visit, item_id=i, value=v) for i, v in new_values.items() if i not in existing]
+    to_update = []
+    for item_id, value in new_values.items():
+        answer = existing.get(item_id)
+        if answer is not None and answer.value != value:
+            answer.value = value
+            to_update.append(answer)
+    changed_fields = {k: v for k, v in fields.items() if getattr(visit, k) != v}
+    members_changed = members is not None and (
+        created or set(visit.members_present.values_list("pk", flat=True)) != {p.pk for p in members})
+
+    if not created and not (to_create or to_update or changed_fields or members_changed):
+        return SaveResult(visit, created=False, changed=False)
+    if not created:
+        if not visit.is_editable:
+            raise VisitLocked()
+        if expected_version is not None and int(expected_version) != visit.version:
+            raise StaleVersion(current_version=visit.version)
+
+    for k, v in changed_fields.items():
+        setattr(visit, k, v)
+    if to_create or to_update or created:
+        merged = {i: a.value for i, a in existing.items()}
+        merged.update(new_values)
+        scores = score(sections, items, merged)
+        visit.score, visit.section_scores, visit.failed_items = (scores.overall, scores.sections_json(),
+                                                                 scores.failed_json())
+    visit._history_user = user
+    if created:
+        try:
+            with transaction.atomic():
+                visit.save(force_insert=True)
+        except IntegrityError:
+            raise Conflict("บันทึกซ้ำกับการตรวจเยี่ยมที่มีอยู่", "clashes with an existing visit",
+                           code="duplicate_visit") from None
+    else:
+        claimed = Visit.objects.filter(pk=visit.pk, version=visit.version).update(version=visit.version + 1)
+        if claimed != 1:
+            raise StaleVersion(current_version=Visit.objects.filter(pk=visit.pk).values_list(
+                "version", flat=True).first())
+        visit.version += 1
+        visit.save()
+    if to_create:
+        bulk_create_with_history(to_create, Answer, default_user=user)
+    if to_update:
+        bulk_update_with_history(to_update, Answer, ["value"], default_user=user)
+    if members is not None and members_changed:
+        visit.members_present.set(members)
+    return SaveResult(visit, created=created, changed=True)
+
+
+def _refuse_identity_change(visit: Visit, data: dict) -> None:
+    """Where a visit belongs is fixed at creation; a different value is an error, the same one is fine."""
+    checks = {"assignment": visit.assignment_id, "instrument_version": visit.instrument_version_id}
+    if visit.assignment_id is None:
+        checks.update(round=visit.round_id, school=visit.school_id, committee=visit.committee_id)
+    for key, current in checks.items():
+        if key in data and data[key] not in (None, "") and _safe_int(data[key]) != current:
+            raise _bad(key, "เปลี่ยนหลังสร้างการตรวจเยี่ยมแล้วไม่ได้", "cannot change once the visit exists")
+
+
+def _content_fields(visit: Visit, data: dict) -> dict:
+    out = {}
+    findings = data.get("findings")
+    if findings is not None:
+        if not isinstance(findings, dict):
+            raise _bad("findings", "ต้องเป็นออบเจกต์", "must be an object")
+        for key in FINDING_FIELDS:
+            if key in findings:
+                value = findings[key]
+                if value is not None and not isinstance(value, str):
+                    raise _bad(f"findings.{key}", "ต้องเป็นข้อความ", "must be text")
+                out[key] = (value or "").strip()
+        if "recommendations" in findings:
+            out["recommendations"] = _recommendations(findings["recommendations"])
+    for key in FINDING_FIELDS:  # also accepted at the top level
+        if key in data and key not in out:
+            value = data[key]
+            if value is not None and not isinstance(value, str):
+                raise _bad(key, "ต้องเป็นข้อความ", "must be text")
+            out[key] = (value or "").strip()
+    if "recommendations" in data and "recommendations" not in out:
+        out["recommendations"] = _recommendations(data["recommendations"])
+    if "check_in" in data:
+        out.update(_place(data["check_in"], "check_in", visit.school))
+    if "check_out" in data:
+        out.update(_place(data["check_out"], "check_out", visit.school))
+    if out.get("check_in_at") and out.get("check_out_at") and out["check_out_at"] < out["check_in_at"]:
+        raise _bad("check_out.at", "เวลาออกต้องไม่ก่อนเวลาเข้า", "check-out cannot be before check-in")
+    return out
+
+
+def _members(value, visit: Visit) -> list[Person]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _bad("members_present", "ต้องเป็นรายการรหัสบุคคล", "must be a list of person ids")
+    ids = {_int_id(v, "members_present") for v in value}
+    people = list(Person.objects.filter(pk__in=ids, office_id=visit.school.office_id))
+    missing = ids - {p.pk for p in people}
+    if missing:
+        raise _bad("members_present", "ไม่พบบุคคล: " + ", ".join(map(str, sorted(missing))),
+                   "unknown people: " + ", ".join(map(str, sorted(missing))))
+    return people
+
+
+# --- evidence manifest and signatures ---------------------------------------------------------------------
+def _visible_editable_visit(visit_id, user, *, lock=True) -> Visit:
+    qs = selectors.visits_for_user(user).select_related("school__office")
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    visit = qs.filter(pk=visit_id).first()
+    if visit is None:
+        raise NotFound()
+    if not selectors.can_edit_visit(user, visit):
+        raise Forbidden()
+    return visit
+
+
+@transaction.atomic
+def evidence_declare(*, visit_id, user, evidence_id, sha256: str, size: int, kind: str = Evidence.Kind.PHOTO,
+                     item=None, caption: str = "", original_name: str = "") -> tuple[Evidence, bool]:
+    """List a photo or document by its device UUID, declared SHA-256 and size (the manifest). The bytes come
+    later (`visits.evidence.evidence_store`). Idempotent; new evidence only while the visit is editable.
+    Listing evidence does not bump the visit's version (evidence is its own resource)."""
+    visit = _visible_editable_visit(visit_id, user)
+    try:
+        evidence_id = uuid.UUID(str(evidence_id))
+    except ValueError:
+        raise _bad("id", "ต้องเป็น UUID", "must be a UUID") from None
+    sha256 = (sha256 or "").strip().lower()
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        raise _bad("sha256", "ต้องเป็นค่า SHA-256 ฐานสิบหก 64 ตัว", "must be a 64-character hex SHA-256")
+    size = _int_id(size, "size")
+    if size is None or size <= 0:
+        raise _bad("size", "ต้องระบุขนาดไฟล์", "the file size is required")
+    if size > settings.EVIDENCE_MAX_BYTES:
+        from visits.evidence import too_large
+
+        raise too_large(size)
+    if kind not in Evidence.Kind.values:
+        raise _bad("kind", "ต้องเป็น photo หรือ document", "must be photo or document")
+    item_obj = None
+    if item not in (None, ""):
+        _, items = version_structure(visit.instrument_version_id)
+        item_obj = next((i for i in items if i.code == item or i.id == _safe_int(item)), None)
+        if item_obj is None:
+            raise _bad("item", f"ไม่มีข้อ {item} ในแบบนิเทศนี้", f"no item {item} in this instrument")
+    caption = (caption or "").strip()[:500]
+
+    ev = Evidence.objects.select_for_update().filter(pk=evidence_id).first()
+    if ev is not None:
+        if ev.visit_id != visit.pk:
+            raise Conflict("รหัสหลักฐานนี้ใช้กับการตรวจเยี่ยมอื่นแล้ว", "this evidence id belongs to another visit",
+                           code="evidence_other_visit")
+        if ev.sha256 != sha256:
+            if ev.is_uploaded:
+                raise Conflict("ไฟล์ของหลักฐานนี้อัปโหลดแล้วด้วยค่า SHA-256 อื่น",
+                               "this evidence was already uploaded with another SHA-256", code="evidence_hash_changed")
+            ev.sha256, ev.size = sha256, size
+        ev.caption, ev.kind = caption or ev.caption, kind
+        ev.item = item_obj or ev.item
+        ev.save()
+        return ev, False
+    if not visit.is_editable:
+        raise VisitLocked()
+    ev = Evidence.objects.create(id=evidence_id, visit=visit, kind=kind, sha256=sha256, size=size, item=item_obj,
+                                 caption=caption, original_name=(original_name or "")[:255])
+    return ev, True
+
+
+@transaction.atomic
+def signature_add(*, visit_id, user, signature_id, role: str, signer_name: str, image: bytes,
+                  signed_at=None, signer: Person | None = None) -> tuple[Signature, bool]:
+    """Store a signature image (PNG/JPEG/WebP checked by content). Idempotent by the device's UUID; refused
+    once the school has acknowledged the visit."""
+    from django.core.files.base import ContentFile
+
+    from visits.evidence import sniff_image
+
+    visit = _visible_editable_visit(visit_id, user)
+    try:
+        signature_id = uuid.UUID(str(signature_id))
+    except ValueError:
+        raise _bad("id", "ต้องเป็น UUID", "must be a UUID") from None
+    existing = Signature.objects.filter(pk=signature_id).first()
+    if existing is not None:
+        if existing.visit_id != visit.pk:
+            raise Conflict("รหัสลายมือชื่อนี้ใช้แล้ว", "this signature id belongs to another visit")
+        return existing, False
+    if visit.status == Visit.Status.ACKNOWLEDGED:
+        raise VisitLocked()
+    if role not in Signature.Role.values:
+        raise _bad("role", "ต้องเป็น supervisor หรือ school_director", "must be supervisor or school_director")
+    if not (signer_name or "").strip():
+        raise _bad("signer_name", "ต้องระบุชื่อผู้ลงนาม", "the signer's name is required")
+    sniff_image(image)
+    sig = Signature(id=signature_id, visit=visit, role=role, signer_name=signer_name.strip()[:200], signer=signer,
+                    signed_at=_parse_when(signed_at, "signed_at") or timezone.now())
+    sig.image.save(f"{signature_id}.png", ContentFile(image), save=False)
+    sig.save(force_insert=True)
+    return sig, True

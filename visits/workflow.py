@@ -1,0 +1,172 @@
+"""The review workflow of a visit: a transitions table, a pure check that explains refusals, and the
+service that applies a transition by claiming it with a conditional UPDATE.
+
+    draft ──submit──▶ submitted ──approve──▶ approved ──acknowledge──▶ acknowledged
+                        │   ▲
+                 return │   │ resubmit
+                        ▼   │
+                      returned
+
+- submit / resubmit: a member of the visit's committee, its recorder, or a coordinator of the office;
+  all required items answered and every photo-required item with evidence listed.
+- return: the chair of the visit's committee or a coordinator; a comment is required.
+- approve: the chair of the visit's committee or a coordinator. Approval turns each recommendation into
+  a follow-up owned by the school.
+- acknowledge: the director of the visit's school, with a response (the comment).
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from visits import selectors
+from visits.errors import InvalidTransition, NotFound, StaleVersion
+from visits.models import Evidence, Visit, VisitTransition
+
+S = Visit.Status
+
+# (from, to) -> (action, who may do it)
+TRANSITIONS: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
+    (S.DRAFT, S.SUBMITTED): ("submit", frozenset({"member", "recorder", "coordinator"})),
+    (S.RETURNED, S.SUBMITTED): ("resubmit", frozenset({"member", "recorder", "coordinator"})),
+    (S.SUBMITTED, S.RETURNED): ("return", frozenset({"chair", "coordinator"})),
+    (S.SUBMITTED, S.APPROVED): ("approve", frozenset({"chair", "coordinator"})),
+    (S.APPROVED, S.ACKNOWLEDGED): ("acknowledge", frozenset({"school_director"})),
+}
+COMMENT_REQUIRED = {(S.SUBMITTED, S.RETURNED), (S.APPROVED, S.ACKNOWLEDGED)}
+_ROLE_NAMES = {
+    "member": ("กรรมการในคณะ", "a member of the visit's committee"),
+    "recorder": ("ผู้บันทึก", "the recorder"),
+    "coordinator": ("ผู้ประสานงานของเขต", "an office coordinator"),
+    "chair": ("ประธานคณะกรรมการ", "the committee chair"),
+    "school_director": ("ผู้อำนวยการโรงเรียน", "the school's director"),
+}
+
+
+@dataclass(frozen=True)
+class Refusal:
+    code: str
+    message_th: str
+    message_en: str
+    missing: tuple[str, ...] = ()
+
+    def error(self) -> InvalidTransition:
+        extra = {"missing": list(self.missing)} if self.missing else {}
+        return InvalidTransition(self.message_th, self.message_en, code=self.code, **extra)
+
+
+def actor_relations(visit: Visit, user) -> frozenset[str]:
+    """How `user` stands to `visit`: member, chair, recorder, coordinator, school_director (a few queries)."""
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    rel = set()
+    if selectors.is_committee_member(user, visit.committee_id):
+        rel.add("member")
+        if selectors.is_committee_chair(user, visit.committee_id):
+            rel.add("chair")
+    if visit.created_by_id == user.pk:
+        rel.add("recorder")
+    if selectors.is_office_coordinator(user, visit.school.office_id):
+        rel.add("coordinator")
+    if selectors.is_school_director(user, visit.school_id):
+        rel.add("school_director")
+    return frozenset(rel)
+
+
+def submission_problems(visit: Visit) -> list[str]:
+    """Codes of items that stop a submission: required but unanswered, or photo-required without evidence."""
+    items = list(visit.instrument_version.items.all())
+    answered = {a.item_id for a in visit.answers.all() if a.value not in (None, "", [])}
+    with_photo = set(Evidence.objects.filter(visit=visit, item__isnull=False).values_list("item_id", flat=True))
+    problems = []
+    for item in sorted(items, key=lambda i: (i.section.order if hasattr(i, "section") else 0, i.order, i.id)):
+        if item.required and item.id not in answered:
+            problems.append(item.code)
+        elif item.photo_required and item.id not in with_photo:
+            problems.append(item.code)
+    return problems
+
+
+def check_transition(visit: Visit, to: str, relations: frozenset[str], *, comment: str = "",
+                     problems: list[str] | None = None) -> Refusal | None:
+    """Why `to` is refused for an actor standing in `relations` to `visit`; None when it is allowed.
+
+    Pure: the caller supplies the actor's relations and (for submit) the submission problems."""
+    if to not in S.values:
+        return Refusal("unknown_status", f"ไม่รู้จักสถานะ {to!r}", f"unknown status {to!r}")
+    rule = TRANSITIONS.get((visit.status, to))
+    if rule is None:
+        return Refusal("not_allowed",
+                       f"เปลี่ยนจาก {S(visit.status).label} เป็น {S(to).label} ไม่ได้",
+                       f"a visit cannot go from {visit.status} to {to}")
+    action, allowed = rule
+    if not relations & allowed:
+        who_th = " หรือ ".join(_ROLE_NAMES[r][0] for r in sorted(allowed))
+        who_en = " or ".join(_ROLE_NAMES[r][1] for r in sorted(allowed))
+        return Refusal("wrong_role", f"ผู้ที่{action_th(action)}ได้คือ {who_th}",
+                       f"only {who_en} may {action} this visit")
+    if (visit.status, to) in COMMENT_REQUIRED and not (comment or "").strip():
+        if to == S.RETURNED:
+            return Refusal("comment_required", "ต้องระบุเหตุผลที่ส่งกลับ", "a comment is required to return a visit")
+        return Refusal("response_required", "ต้องระบุความเห็นของโรงเรียน", "the school's response is required")
+    if to == S.SUBMITTED and problems:
+        return Refusal("incomplete", "ยังตอบไม่ครบหรือขาดภาพถ่าย: " + ", ".join(problems),
+                       "required answers or photos missing: " + ", ".join(problems), tuple(problems))
+    return None
+
+
+def action_th(action: str) -> str:
+    return {"submit": "ส่ง", "resubmit": "ส่งใหม่", "return": "ส่งกลับ", "approve": "อนุมัติ",
+            "acknowledge": "รับทราบ"}[action]
+
+
+def allowed_transitions(visit: Visit, user) -> list[str]:
+    """Statuses the user may move the visit to now (ignoring comment and completeness)."""
+    rel = actor_relations(visit, user)
+    return [to for (frm, to), (_, who) in TRANSITIONS.items() if frm == visit.status and rel & who]
+
+
+@transaction.atomic
+def visit_transition(*, visit_id, to: str, user, comment: str = "", expected_version: int | None = None) -> Visit:
+    """Move a visit to `to` or raise InvalidTransition (409) / StaleVersion (412) / NotFound (404).
+
+    The move is claimed with `UPDATE … WHERE status = old AND version = seen`; if another request got there
+    first nothing is written and the caller is told."""
+    visit = selectors.visits_for_user(user).select_related("school", "instrument_version").filter(pk=visit_id).first()
+    if visit is None:
+        raise NotFound()
+    if expected_version is not None and expected_version != visit.version:
+        raise StaleVersion(current_version=visit.version)
+    comment = (comment or "").strip()
+    problems = submission_problems(visit) if to == S.SUBMITTED and visit.status in (S.DRAFT, S.RETURNED) else None
+    refusal = check_transition(visit, to, actor_relations(visit, user), comment=comment, problems=problems)
+    if refusal:
+        raise refusal.error()
+
+    now = timezone.now()
+    changes = {"status": to, "version": F("version") + 1, "updated_at": now}
+    if to == S.SUBMITTED:
+        changes["submitted_at"] = now
+    elif to == S.APPROVED:
+        changes.update(approved_at=now, approved_by=user)
+    elif to == S.ACKNOWLEDGED:
+        changes.update(acknowledged_at=now, acknowledged_by=user, school_response=comment)
+    claimed = Visit.objects.filter(pk=visit.pk, status=visit.status, version=visit.version).update(**changes)
+    if claimed != 1:
+        current = Visit.objects.filter(pk=visit.pk).values_list("version", flat=True).first()
+        raise StaleVersion(current_version=current)
+    VisitTransition.objects.create(visit=visit, from_status=visit.status, to_status=to, by=user, comment=comment)
+    visit.refresh_from_db()
+    # simple-history does not see queryset updates; record the new state explicitly.
+    _record_history(visit, user)
+    if to == S.APPROVED:
+        from visits.followups import followups_from_visit
+
+        followups_from_visit(visit=visit, user=user)
+    return visit
+
+
+def _record_history(visit: Visit, user, reason: str = "") -> None:
+    Visit.history.bulk_history_create([visit], update=True, default_user=user, default_change_reason=reason or None)
