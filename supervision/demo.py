@@ -32,6 +32,7 @@ from supervision.models import (
     School,
 )
 from supervision.roles import Role, grant_role
+from supervision.services import record_upsert
 
 DEMO_OFFICE_CODE = "SEC29"
 DEMO_PASSWORD = "nithet-demo-2563"
@@ -122,7 +123,7 @@ NAME_ENDINGS = [
 ]
 
 MALE_NAMES = ["สมชาย", "ประเสริฐ", "วิชัย", "สุริยา", "ธนพล", "อนุชา", "ชัยวัฒน์", "ปิยะ", "กิตติ", "สมบัติ",
-              "วีระ", "ณัฐพล", "สุรศักดิ์", "ประยุทธ", "ธีระ", "บุญมี", "อำนาจ", "เกียรติ", "ทองใบ", "พงศกร"]
+              "วีระ", "ณัฐพล", "สุรศักดิ์", "ประยงค์", "ธีระ", "บุญมี", "อำนาจ", "เกียรติ", "ทองใบ", "พงศกร"]
 FEMALE_NAMES = ["สมศรี", "วันเพ็ญ", "สุภาพร", "กาญจนา", "อรุณี", "พรทิพย์", "นงลักษณ์", "ศิริพร", "จันทร์เพ็ญ",
                 "รัตนา", "มาลัย", "ปราณี", "อัมพร", "สุดารัตน์", "ดวงใจ", "ลำดวน", "บุษบา", "วิไลวรรณ", "จิราพร",
                 "เยาวลักษณ์"]
@@ -214,21 +215,9 @@ class _Counter(dict):
 
 
 def upsert(model, lookup: dict, values: dict, counter: _Counter | None = None):
-    """get-or-create by `lookup`; save only the fields whose values differ (no write, no history row, if none)."""
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        obj = model.objects.create(**{**lookup, **values})
-        created, changed = True, True
-    else:
-        created = False
-        changed_fields = [k for k, v in values.items() if getattr(obj, k) != v]
-        for k in changed_fields:
-            setattr(obj, k, values[k])
-        if changed_fields:
-            obj.save(update_fields=changed_fields)
-        changed = bool(changed_fields)
+    obj, outcome = record_upsert(model, lookup=lookup, values=values)
     if counter is not None:
-        counter.bump(model.__name__, created, changed)
+        counter.bump(model.__name__, outcome == "created", outcome == "updated")
     return obj
 
 
