@@ -1,0 +1,108 @@
+"""Small pieces every report uses: Thai paragraphs, tables of Thai cells, key/value blocks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from reportlab.lib import colors
+from reportlab.lib.units import cm
+from reportlab.platypus import CondPageBreak, Spacer, Table, TableStyle
+
+from visits.reports import fonts
+from visits.reports.styles import styles
+from visits.reports.thaitext import ThaiParagraph, digits
+
+GRID = colors.Color(0.55, 0.55, 0.55)
+HEAD_BG = colors.Color(0.88, 0.91, 0.96)
+ZEBRA = colors.Color(0.965, 0.965, 0.965)
+# Digits (Arabic or Thai), signs and Latin letters: nothing to shape, nothing to break.
+_PLAIN_TEXT = re.compile(r"[0-9\u0e50-\u0e59A-Za-z.,:/%+\-() ]*")
+# Table's own default cell font is Helvetica (base-14, not embedded), even when no cell uses it.
+PLAIN = [("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+         ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
+         ("BOTTOMPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+
+
+class Writer:
+    """Makes flowables for one report; knows its protected names (schools, places) and digit style."""
+
+    def __init__(self, protected: Sequence[str] = (), thai_digits: bool = False):
+        self.protected = frozenset(p for p in protected if p)
+        self.thai_digits = thai_digits
+        self.st = styles()
+
+    def p(self, text, style: str = "body", keep_digits: bool = False) -> ThaiParagraph:
+        """A Thai paragraph; with the office's Thai-digit setting every digit is Thai, except in codes
+        and addresses (`keep_digits`) that must be typed back exactly."""
+        text = "" if text is None else str(text)
+        if self.thai_digits and not keep_digits:
+            text = digits(text, True)
+        return ThaiParagraph(text, self.st[style], protected=self.protected)
+
+    def num(self, value, fmt: str = "{}") -> str:
+        return digits(fmt.format(value), self.thai_digits)
+
+    def h1(self, text) -> list:
+        # A heading never ends a page: ask for room for it and a few lines (keepWithNext would push a
+        # long table whole onto the next page instead of splitting it).
+        return [CondPageBreak(3.5 * cm), self.p(text, "h1")]
+
+    def h2(self, text) -> list:
+        return [CondPageBreak(2.5 * cm), self.p(text, "h2")]
+
+    def space(self, h: float = 6):
+        return Spacer(1, h)
+
+    def bullets(self, items: Sequence[str], marker: str = "•") -> list:
+        out = []
+        for i, item in enumerate(items, start=1):
+            bullet = self.num(i, "{}.") if marker == "1." else marker
+            para = self.p(item, "bullet")
+            para.bulletText = bullet
+            out.append(para)
+        return out
+
+    def table(self, head: Sequence[str], rows: Sequence[Sequence], widths: Sequence[float],
+              aligns: Sequence[str] | None = None, zebra: bool = True, extra: Sequence = ()) -> Table:
+        """A table whose cells are Thai paragraphs; the header repeats on every page it splits to."""
+        aligns = aligns or ["left"] * len(head)
+        cell_style = {"left": "cell", "center": "cell_center", "right": "cell_right", "bold": "cell_bold"}
+        data = [[self.p(h, "cell_head") for h in head]]
+        for row in rows:
+            data.append([self._cell(c, a, cell_style[a]) for c, a in zip(row, aligns, strict=True)])
+        commands = [
+            ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
+            ("FONTSIZE", (0, 0), (-1, -1), self.st["cell"].fontSize),
+            ("LEADING", (0, 0), (-1, -1), self.st["cell"].leading),
+            *[("ALIGN", (i, 1), (i, -1), a.upper()) for i, a in enumerate(aligns) if a in ("center", "right")],
+            ("GRID", (0, 0), (-1, -1), 0.4, GRID),
+            ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("TOPPADDING", (0, 0), (-1, -1), 2),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ("LEFTPADDING", (0, 0), (-1, -1), 4),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+            *extra,
+        ]
+        if zebra:
+            commands += [("BACKGROUND", (0, r), (-1, r), ZEBRA) for r in range(2, len(data), 2)]
+        t = Table(data, colWidths=list(widths), repeatRows=1, style=TableStyle(commands), hAlign="LEFT")
+        return t
+
+    def _cell(self, value, align: str, style: str):
+        """Short numbers and codes are drawn as plain strings (no shaping or wrapping needed: faster)."""
+        if value is None:
+            value = "-"
+        if not isinstance(value, str | int | float):
+            return value
+        text = str(value)
+        if align in ("center", "right") and len(text) <= 12 and _PLAIN_TEXT.fullmatch(text):
+            return text
+        return self.p(text, style)
+
+    def pairs(self, rows: Sequence[tuple[str, str]], widths: tuple[float, float]) -> Table:
+        """Label / value lines without a grid (school, date, round …)."""
+        data = [[self.p(k, "bold"), self.p(v)] for k, v in rows]
+        return Table(data, colWidths=list(widths), hAlign="LEFT", style=TableStyle(
+            [*PLAIN, ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))

@@ -1,0 +1,117 @@
+"""Horizontal bar charts drawn on the canvas with shaped Thai labels.
+
+One bar per row, so the chart grows downwards and `split` hands the rest to the next page: a chart
+of 1,000 schools stays readable, it just takes pages (the round summary draws a histogram instead).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reportlab.lib import colors
+from reportlab.platypus import Flowable
+
+from visits.reports import fonts
+from visits.reports.thaitext import digits, draw_text, fit_text
+
+BAR = colors.Color(0.22, 0.42, 0.70)
+TRACK = colors.Color(0.92, 0.93, 0.95)
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float  # 0 … maximum
+    text: str = ""  # printed after the bar; the value when empty
+    color: colors.Color | None = None
+
+
+class BarChart(Flowable):
+    """Labelled horizontal bars on a 0 … `maximum` scale; splits between bars across pages."""
+
+    def __init__(self, bars: Sequence[Bar], maximum: float = 100.0, label_width: float = 150,
+                 row_height: float = 15, font_size: float = 9.5, thai_digits: bool = False, ticks: int = 5):
+        super().__init__()
+        self.bars = list(bars)
+        self.maximum = maximum or 1.0
+        self.label_width = label_width
+        self.row_height = row_height
+        self.font_size = font_size
+        self.thai_digits = thai_digits
+        self.ticks = ticks
+
+    def _axis(self) -> float:
+        return self.row_height + 2
+
+    def wrap(self, availWidth, availHeight):
+        self.width = availWidth
+        self.height = len(self.bars) * self.row_height + self._axis()
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):
+        fit = int((availHeight - self._axis()) // self.row_height)
+        if fit < 3 or fit >= len(self.bars):
+            return [] if fit < 3 else [self]
+        kw = dict(maximum=self.maximum, label_width=self.label_width, row_height=self.row_height,
+                  font_size=self.font_size, thai_digits=self.thai_digits, ticks=self.ticks)
+        return [BarChart(self.bars[:fit], **kw), BarChart(self.bars[fit:], **kw)]
+
+    def draw(self):
+        c = self.canv
+        size = self.font_size
+        plot_x = self.label_width + 6
+        plot_w = self.width - plot_x - 34
+        top = self.height - self._axis()
+        c.saveState()
+        for i, bar in enumerate(self.bars):
+            y = top - (i + 1) * self.row_height
+            label = fit_text(bar.label, fonts.REGULAR, size, self.label_width)
+            draw_text(c, self.label_width, y + 4, label, fonts.REGULAR, size, align="right")
+            c.setFillColor(TRACK)
+            c.rect(plot_x, y + 2.5, plot_w, self.row_height - 5, stroke=0, fill=1)
+            share = max(0.0, min(1.0, bar.value / self.maximum))
+            c.setFillColor(bar.color or BAR)
+            c.rect(plot_x, y + 2.5, plot_w * share, self.row_height - 5, stroke=0, fill=1)
+            c.setFillColor(colors.black)
+            text = bar.text or digits(f"{bar.value:.1f}", self.thai_digits)
+            draw_text(c, plot_x + plot_w + 3, y + 4, text, fonts.REGULAR, size)
+        # Scale along the top: 0, 20, … maximum.
+        c.setStrokeColor(colors.Color(0.6, 0.6, 0.6))
+        c.setLineWidth(0.3)
+        for k in range(self.ticks + 1):
+            x = plot_x + plot_w * k / self.ticks
+            c.line(x, top, x, top + 3)
+            value = self.maximum * k / self.ticks
+            draw_text(c, x, top + 5, digits(f"{value:g}", self.thai_digits), fonts.REGULAR, size - 1.5,
+                      align="center")
+        c.restoreState()
+
+
+class QRCode(Flowable):
+    """A QR code drawn as filled squares (no Drawing: its renderer would pull in Helvetica)."""
+
+    def __init__(self, text: str, size: float):
+        super().__init__()
+        import qrcode
+
+        qr = qrcode.QRCode(border=0, error_correction=qrcode.constants.ERROR_CORRECT_M)
+        qr.add_data(text)
+        qr.make(fit=True)
+        self.matrix = qr.get_matrix()
+        self.width = self.height = size
+
+    def wrap(self, availWidth, availHeight):
+        return self.width, self.height
+
+    def draw(self):
+        n = len(self.matrix)
+        cell = self.width / n
+        c = self.canv
+        c.setFillColor(colors.black)
+        path = c.beginPath()
+        for r, row in enumerate(self.matrix):
+            for k, dark in enumerate(row):
+                if dark:
+                    path.rect(k * cell, self.height - (r + 1) * cell, cell, cell)
+        c.drawPath(path, stroke=0, fill=1)

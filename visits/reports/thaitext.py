@@ -1,0 +1,251 @@
+"""Thai text for ReportLab: word segmentation, line filling, shaped canvas text, BE dates, Thai digits.
+
+ReportLab wraps only at spaces and Thai has none between words, so `ThaiParagraph` measures words itself
+(pythainlp `newmm`, names from the report kept whole), fills each line to the width it is given and
+hands ReportLab explicit line breaks. A word wider than the line is split between Thai character
+clusters (TCC), never inside one, so no tone mark or vowel is separated from its letter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date, datetime
+from functools import lru_cache
+from xml.sax.saxutils import escape
+
+from pythainlp.tokenize import tcc, word_tokenize
+from pythainlp.util import arabic_digit_to_thai_digit, thai_strftime
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.ttfonts import shapeStr
+from reportlab.platypus import Paragraph
+
+_THAI = re.compile(r"[\u0e00-\u0e7f]")
+_SPACE = re.compile(r"(\s+)")
+# Words ReportLab would stretch or draw past the line if our measure were a hair short.
+_FIT = 0.995
+
+
+# --- numbers and dates -------------------------------------------------------------------------
+
+def digits(value, thai: bool) -> str:
+    text = str(value)
+    return arabic_digit_to_thai_digit(text) if thai else text
+
+
+def be_date(value: date | datetime | None, thai_digits: bool = False, fmt: str = "%-d %B %Y") -> str:
+    """3 สิงหาคม 2563 (or ๓ สิงหาคม ๒๕๖๓); an aware datetime is shown in Asia/Bangkok."""
+    if value is None:
+        return "-"
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        from zoneinfo import ZoneInfo
+
+        value = value.astimezone(ZoneInfo("Asia/Bangkok"))
+    if not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    return thai_strftime(value, fmt, thaidigit=thai_digits)
+
+
+def be_datetime(value: datetime | None, thai_digits: bool = False) -> str:
+    return be_date(value, thai_digits, "%-d %B %Y เวลา %H:%M น.")
+
+
+# --- text extracted back from a PDF --------------------------------------------------------------
+
+def fold_extracted(text: str) -> str:
+    """Undo what shaping does to Sara Am in extracted text: 'ํา' (and 'ํ' + tone + 'า') → 'ำ'."""
+    text = re.sub("\u0e4d([\u0e48-\u0e4b])\u0e32", "\\1\u0e33", text)
+    return text.replace("\u0e4d\u0e32", "\u0e33")
+
+
+# --- segmentation -------------------------------------------------------------------------------
+
+@lru_cache(maxsize=64)
+def _protected_pattern(words: frozenset[str]) -> re.Pattern | None:
+    words = [w for w in words if w and _THAI.search(w)]
+    if not words:
+        return None
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+@lru_cache(maxsize=20000)
+def _thai_words(run: str) -> tuple[str, ...]:
+    return tuple(word_tokenize(run, engine="newmm", keep_whitespace=True))
+
+
+def segment(text: str, protected: frozenset[str] = frozenset()) -> list[str]:
+    """Split into words and whitespace; each protected name (school, place) stays one token."""
+    tokens: list[str] = []
+    pattern = _protected_pattern(protected)
+    pos = 0
+    pieces: list[tuple[str, bool]] = []
+    if pattern is not None:
+        for m in pattern.finditer(text):
+            pieces.append((text[pos:m.start()], False))
+            pieces.append((m.group(0), True))
+            pos = m.end()
+    pieces.append((text[pos:], False))
+    for piece, whole in pieces:
+        if not piece:
+            continue
+        if whole:
+            tokens.append(piece)
+            continue
+        for part in _SPACE.split(piece):
+            if not part:
+                continue
+            if part.isspace() or not _THAI.search(part):
+                tokens.append(part)
+            else:
+                tokens.extend(_thai_words(part))
+    return _glue_punctuation(tokens)
+
+
+_OPENING = set("([{“‘\"'")
+_CLOSING = set(")]}”’.,;:!?%ๆฯ\"'")
+
+
+def _glue_punctuation(tokens: list[str]) -> list[str]:
+    """Keep "(" with the word after it and ")", ",", "ๆ" … with the word before: a line never starts
+    with a closing bracket or ends with an opening one."""
+    out: list[str] = []
+    carry = ""
+    for tok in tokens:
+        if tok and not tok.isspace() and set(tok) <= _OPENING:
+            carry += tok
+            continue
+        if carry:
+            tok, carry = carry + tok, ""
+        if tok == "ๆ" and len(out) >= 2 and out[-1].isspace():  # "ต่าง ๆ" stays on one line
+            out[-2] += out.pop() + tok
+        elif out and not out[-1].isspace() and tok and set(tok) <= _CLOSING:
+            out[-1] += tok
+        else:
+            out.append(tok)
+    if carry:
+        out.append(carry)
+    return out
+
+
+def clusters(word: str) -> list[str]:
+    """Thai character clusters: the smallest pieces a word may be cut into."""
+    return list(tcc.segment(word)) if _THAI.search(word) else list(word)
+
+
+@lru_cache(maxsize=100000)
+def _width(text: str, font: str, size: float) -> float:
+    return stringWidth(text, font, size)
+
+
+def break_lines(text: str, font: str, size: float, width: float, first_width: float | None = None,
+                protected: frozenset[str] = frozenset()) -> list[str]:
+    """Greedy line filling by measured word widths; explicit newlines are kept."""
+    out: list[str] = []
+    for para in text.split("\n"):
+        out.extend(_fill(para, font, size, width, first_width if not out else None, protected))
+    return out
+
+
+def _fill(text, font, size, width, first_width, protected):
+    limit = (first_width if first_width is not None else width) * _FIT
+    lines: list[str] = []
+    line: list[str] = []
+    used = 0.0
+
+    def flush():
+        nonlocal line, used, limit
+        while line and line[-1].isspace():
+            line.pop()
+        lines.append("".join(line))
+        line, used, limit = [], 0.0, width * _FIT
+
+    tokens = segment(text, protected)
+    queue = list(reversed(tokens))
+    while queue:
+        tok = queue.pop()
+        if tok.isspace():
+            if line:
+                line.append(" ")
+                used += _width(" ", font, size)
+            continue
+        w = _width(tok, font, size)
+        if used + w <= limit:
+            line.append(tok)
+            used += w
+            continue
+        if tok in protected and w > width * _FIT:
+            words = segment(tok)
+            if len(words) > 1:
+                queue.extend(reversed(words))
+                continue
+        if line and w <= width * _FIT:
+            flush()
+            line.append(tok)
+            used = w
+            continue
+        # Wider than a whole line: cut between clusters, filling what is left of this line first.
+        for part in clusters(tok):
+            pw = _width(part, font, size)
+            if used + pw > limit and line:
+                flush()
+            line.append(part)
+            used += pw
+    if line or not lines:
+        flush()
+    return lines
+
+
+# --- flowables and canvas text ------------------------------------------------------------------
+
+class ThaiParagraph(Paragraph):
+    """A Paragraph of plain text whose lines are filled by Thai words, re-filled for each width."""
+
+    def __init__(self, text=None, style=None, bulletText=None, frags=None, protected: Iterable[str] = (), **kw):
+        if frags is not None:  # a piece made by Paragraph.split: its lines are already broken
+            self._plain = None
+            super().__init__(text, style, bulletText=bulletText, frags=frags, **kw)
+            return
+        self._plain = "" if text is None else str(text)
+        self._protected = frozenset(protected)
+        self._broken_for = None
+        super().__init__(escape(self._plain), style, bulletText=bulletText, **kw)
+
+    def wrap(self, availWidth, availHeight):
+        if self._plain is not None:
+            style = self.style
+            width = availWidth - style.leftIndent - style.rightIndent
+            if width != self._broken_for:
+                lines = break_lines(self._plain, style.fontName, style.fontSize, width,
+                                    width - style.firstLineIndent, self._protected)
+                self._setup("<br/>".join(escape(line) for line in lines), style, self.bulletText, None,
+                            lambda s: s)
+                self._broken_for = width
+        return super().wrap(availWidth, availHeight)
+
+
+def shaped(text: str, font: str, size: float):
+    """Text for canvas.drawString: shaped so tone marks sit where they belong."""
+    return shapeStr(text, font, size) if _THAI.search(text) else text
+
+
+def draw_text(canvas, x: float, y: float, text: str, font: str, size: float, align: str = "left") -> None:
+    canvas.setFont(font, size)
+    s = shaped(text, font, size)
+    if align == "left":
+        canvas.drawString(x, y, s)
+    elif align == "right":
+        canvas.drawRightString(x, y, s)
+    else:
+        canvas.drawCentredString(x, y, s)
+
+
+def fit_text(text: str, font: str, size: float, width: float) -> str:
+    """Shorten to `width` at a cluster boundary with an ellipsis (never cut a mark from its letter)."""
+    if _width(text, font, size) <= width:
+        return text
+    out = ""
+    for part in clusters(text):
+        if _width(out + part + "…", font, size) > width:
+            break
+        out += part
+    return out + "…"
