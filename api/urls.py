@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from api import accounts, instruments, organisation, schedules
+from api import accounts, followups, instruments, notifications, organisation, schedules, sync, visits
 
 router = DefaultRouter()
 router.register("schools", organisation.SchoolViewSet, basename="school")
@@ -12,10 +12,19 @@ router.register("committees", organisation.CommitteeViewSet, basename="committee
 router.register("rounds", schedules.RoundViewSet, basename="round")
 router.register("instruments", instruments.InstrumentViewSet, basename="instrument")
 router.register("instrument-versions", instruments.InstrumentVersionViewSet, basename="instrument-version")
+router.register("followups", followups.FollowUpViewSet, basename="followup")
+router.register("notifications", notifications.NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("v1/auth/token/", accounts.TokenView.as_view(), name="auth-token"),
     path("v1/me/", accounts.MeView.as_view(), name="me"),
+    path("v1/assignments/", schedules.MyAssignmentsView.as_view(), name="assignments-mine"),
+    path("v1/visits/", visits.VisitListView.as_view(), name="visit-list"),
+    path("v1/visits/<uuid:visit_id>/", visits.VisitDetailView.as_view(), name="visit-detail"),
+    path("v1/visits/<uuid:visit_id>/transitions/", visits.TransitionView.as_view(), name="visit-transition"),
+    path("v1/visits/<uuid:visit_id>/evidence/<uuid:evidence_id>/", visits.EvidenceUploadView.as_view(),
+         name="visit-evidence"),
+    path("v1/sync/", sync.SyncView.as_view(), name="sync"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -188,6 +188,14 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Nithet <nithet@localhost
 LINE_CHANNEL_ACCESS_TOKEN = env("LINE_CHANNEL_ACCESS_TOKEN", default="")
 LINE_API_BASE = env("LINE_API_BASE", default="https://api.line.me").rstrip("/")
 LINE_TIMEOUT_SECONDS = env.float("LINE_TIMEOUT_SECONDS", default=10.0)
+# Notification ledger (worker/notify.py): retries back off base, 2×base, 4×base … up to the cap; a row queued
+# or being sent for longer than NOTIFY_STUCK_SECONDS is queued again by the next dispatch.
+NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=5)
+NOTIFY_RETRY_BASE_SECONDS = env.float("NOTIFY_RETRY_BASE_SECONDS", default=60)
+NOTIFY_RETRY_CAP_SECONDS = env.float("NOTIFY_RETRY_CAP_SECONDS", default=6 * 3600)
+NOTIFY_BATCH_SIZE = env.int("NOTIFY_BATCH_SIZE", default=200)
+NOTIFY_STUCK_SECONDS = env.int("NOTIFY_STUCK_SECONDS", default=15 * 60)
+NOTIFY_LOOKAHEAD_DAYS = env.int("NOTIFY_LOOKAHEAD_DAYS", default=7)
 
 # --- REST API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {

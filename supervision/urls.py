@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("schedules/", include("schedules.urls")),
     path("visits/", include("visits.urls")),
+    path("notifications/", include("worker.urls")),
     path("", RedirectView.as_view(url="/schedules/", permanent=False)),
 ]
 if settings.DEBUG:

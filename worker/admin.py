@@ -1,0 +1,50 @@
+"""Coordinators watch the ledger here: status, attempts, last error, next retry; and can retry failures."""
+
+from django.contrib import admin, messages
+from django.utils import timezone
+
+from worker.models import Notification, NotificationPreference, RoundReminderPolicy
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["due_at", "event", "recipient", "channel", "status", "attempts", "next_attempt_at",
+                    "sent_at", "short_error"]
+    list_filter = ["status", "channel", "event"]
+    search_fields = ["title", "recipient__first_name", "recipient__last_name", "object_id", "last_error"]
+    date_hierarchy = "due_at"
+    list_select_related = ["recipient"]
+    readonly_fields = [f.name for f in Notification._meta.fields]
+    actions = ["retry_now", "cancel"]
+
+    @admin.display(description="ข้อผิดพลาดล่าสุด (last error)")
+    def short_error(self, obj):
+        return (obj.last_error[:80] + "…") if len(obj.last_error) > 80 else obj.last_error
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="ส่งใหม่ทันที (retry now)", permissions=["change"])
+    def retry_now(self, request, queryset):
+        n = queryset.filter(status__in=[Notification.Status.FAILED, Notification.Status.PENDING]).update(
+            status=Notification.Status.PENDING, attempts=0, next_attempt_at=timezone.now(), enqueued_at=None)
+        self.message_user(request, f"จะส่งใหม่ในรอบถัดไป {n} รายการ / {n} queued for the next dispatch",
+                          messages.SUCCESS)
+
+    @admin.action(description="ยกเลิก (cancel)", permissions=["change"])
+    def cancel(self, request, queryset):
+        n = queryset.filter(status=Notification.Status.PENDING).update(status=Notification.Status.CANCELLED)
+        self.message_user(request, f"ยกเลิก {n} รายการ / {n} cancelled", messages.SUCCESS)
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["person", "email", "line", "in_app", "quiet_start", "quiet_end"]
+    raw_id_fields = ["person"]
+    search_fields = ["person__first_name", "person__last_name"]
+
+
+@admin.register(RoundReminderPolicy)
+class RoundReminderPolicyAdmin(admin.ModelAdmin):
+    list_display = ["round", "days_before", "days_before_at", "evening_before", "evening_before_at",
+                    "report_due_working_days", "escalate_after_working_days"]
