@@ -1,0 +1,201 @@
+"""The admin: the coordinators' first tool for schools, people and committees.
+
+Every list, change page, choice list and autocomplete goes through `for_user()`, so a coordinator only
+ever sees their own office (plus offices granted to them). Which offices a person may see
+(`extra_offices`), the login a person is linked to, and new offices are a superuser's business.
+"""
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
+from simple_history.admin import SimpleHistoryAdmin
+
+from supervision.access import office_ids_for_user
+from supervision.models import AreaOffice, Committee, Consortium, District, Membership, Person, Province, School
+
+
+def scoped(model, user):
+    """The rows of `model` the user may pick or see (office-bound models narrow, reference data do not)."""
+    if model is AreaOffice:
+        ids = office_ids_for_user(user)
+        return AreaOffice.objects.all() if ids is None else AreaOffice.objects.filter(id__in=ids)
+    manager = model._default_manager
+    return manager.for_user(user) if hasattr(manager, "for_user") else manager.all()
+
+
+class ScopedChoicesMixin:
+    """Foreign-key and many-to-many choices limited to what the user may see."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs.setdefault("queryset", scoped(db_field.related_model, request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("queryset", scoped(db_field.related_model, request.user))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class OfficeScopedAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_user(request.user)
+
+
+@admin.register(AreaOffice)
+class AreaOfficeAdmin(ScopedChoicesMixin, admin.ModelAdmin):
+    list_display = ["code", "name", "short_name", "phone", "email"]
+    search_fields = ["code", "name", "short_name", "name_en"]
+
+    def get_queryset(self, request):
+        return scoped(AreaOffice, request.user)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(Province)
+class ProvinceAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_th", "name_en"]
+    search_fields = ["code", "name_th", "name_en"]
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_th", "name_en", "province", "latitude", "longitude", "radius_km"]
+    list_filter = ["province"]
+    search_fields = ["code", "name_th", "name_en"]
+    list_select_related = ["province"]
+
+
+@admin.register(Consortium)
+class ConsortiumAdmin(OfficeScopedAdmin):
+    list_display = ["name", "code", "office", "school_count"]
+    list_filter = [("office", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "code"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_schools=Count("schools"))
+
+    @admin.display(description="จำนวนโรงเรียน (schools)", ordering="_schools")
+    def school_count(self, obj):
+        return obj._schools
+
+
+class StaffInline(admin.TabularInline):
+    model = Person
+    fk_name = "school"
+    fields = ["prefix", "first_name", "last_name", "position", "email", "phone"]
+    extra = 0
+    show_change_link = True
+    verbose_name = "บุคลากรของโรงเรียน (school staff)"
+    verbose_name_plural = "บุคลากรของโรงเรียน (school staff)"
+
+    def has_add_permission(self, request, obj=None):
+        return False  # staff are added from the person page, where the office and affiliation are set
+
+
+@admin.register(School)
+class SchoolAdmin(OfficeScopedAdmin):
+    list_display = ["code", "name_th", "district", "consortium", "director", "students", "teachers", "is_active"]
+    list_filter = [
+        "is_active",
+        ("consortium", admin.RelatedOnlyFieldListFilter),
+        ("district__province", admin.RelatedOnlyFieldListFilter),
+        ("district", admin.RelatedOnlyFieldListFilter),
+        ("office", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["code", "name_th", "name_en", "district__name_th", "consortium__name"]
+    autocomplete_fields = ["district", "director"]
+    list_select_related = ["district__province", "consortium", "director"]
+    inlines = [StaffInline]
+    fieldsets = [
+        (None, {"fields": ["office", "code", "name_th", "name_en", "is_active"]}),
+        ("ที่ตั้ง (location)", {"fields": ["district", "consortium", "address", "latitude", "longitude"]}),
+        ("ผู้บริหารและขนาด (head and size)", {"fields": ["director", "students", "teachers"]}),
+    ]
+
+
+@admin.register(Person)
+class PersonAdmin(OfficeScopedAdmin):
+    list_display = ["full_name", "position", "affiliation", "school", "agency", "email", "phone", "has_login",
+                    "is_active"]
+    list_filter = ["affiliation", "is_active", ("office", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["first_name", "last_name", "email", "position", "agency", "school__name_th", "school__code",
+                     "user__username"]
+    autocomplete_fields = ["school"]
+    list_select_related = ["school", "user"]
+    fieldsets = [
+        (None, {"fields": ["office", "prefix", "first_name", "last_name", "position", "is_active"]}),
+        ("สังกัด (affiliation)", {"fields": ["affiliation", "school", "agency"]}),
+        ("ติดต่อ (contact)", {"fields": ["email", "phone", "line_user_id"]}),
+        ("การเข้าใช้ระบบ (access)", {"fields": ["user", "extra_offices"]}),
+    ]
+
+    @admin.display(description="บัญชีผู้ใช้ (login)", boolean=True)
+    def has_login(self, obj):
+        return obj.user_id is not None
+
+    def get_readonly_fields(self, request, obj=None):
+        # Linking logins and widening what a person may see would let a coordinator widen their own reach.
+        return [] if request.user.is_superuser else ["user", "extra_offices"]
+
+
+class MembershipFormSet(BaseInlineFormSet):
+    """One chair per committee, said in the form: the database constraint would otherwise answer with a 500,
+    because Django skips a conditional unique constraint on the inline's foreign key while validating."""
+
+    def clean(self):
+        super().clean()
+        kept = [form.cleaned_data for form in self.forms
+                if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+        if sum(1 for data in kept if data.get("role") == Membership.Role.CHAIR) > 1:
+            raise ValidationError("คณะกรรมการมีประธานได้คนเดียว / a committee has exactly one chair")
+
+
+class MembershipInline(ScopedChoicesMixin, admin.TabularInline):
+    model = Membership
+    formset = MembershipFormSet
+    fields = ["sort_order", "person", "role", "position_note"]
+    autocomplete_fields = ["person"]
+    extra = 1
+    ordering = ["sort_order", "id"]
+
+
+@admin.register(Committee)
+class CommitteeAdmin(OfficeScopedAdmin):
+    list_display = ["__str__", "kind", "number", "order_no", "order_date", "chair_name", "member_count",
+                    "is_active"]
+    list_filter = ["kind", "is_active", ("office", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "order_no", "order_subject", "memberships__person__first_name",
+                     "memberships__person__last_name"]
+    autocomplete_fields = ["signed_by"]
+    inlines = [MembershipInline]
+    date_hierarchy = "order_date"
+    fieldsets = [
+        (None, {"fields": ["office", "kind", "number", "name", "is_active"]}),
+        ("คำสั่งแต่งตั้ง (appointment order)", {"fields": ["order_no", "order_date", "order_subject", "signed_by"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (super().get_queryset(request).annotate(_members=Count("memberships", distinct=True))
+                .prefetch_related("memberships__person"))
+
+    @admin.display(description="ประธาน (chair)")
+    def chair_name(self, obj):
+        return obj.chair or "—"
+
+    @admin.display(description="จำนวนกรรมการ (members)", ordering="_members")
+    def member_count(self, obj):
+        return obj._members
+
+
+@admin.register(Membership)
+class MembershipAdmin(OfficeScopedAdmin):
+    list_display = ["committee", "person", "role", "position_note", "sort_order"]
+    list_filter = ["role", "committee__kind"]
+    search_fields = ["committee__name", "person__first_name", "person__last_name", "position_note"]
+    autocomplete_fields = ["committee", "person"]
+    list_select_related = ["committee", "person"]
