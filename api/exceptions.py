@@ -1,6 +1,7 @@
 """Every API error has one shape: `{"code", "detail", "errors"}`, in Thai or English by Accept-Language.
 
-Domain modules raise Django's `ValidationError` (bad input → 400 with field errors), `Http404` /
+Domain modules raise `visits.errors.VisitError` subclasses (each names its HTTP status, code and message in
+both languages), Django's `ValidationError` (bad input → 400 with field errors), `Http404` /
 `ObjectDoesNotExist` (→ 404: missing and forbidden look the same) or the typed errors below; views never
 build error responses by hand. Messages are chosen by the language `LocaleMiddleware` activated from the
 request's Accept-Language (Thai by default). DRF's own messages come translated by DRF's Thai catalogue;
@@ -16,6 +17,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
+
+from visits.errors import VisitError
 
 
 def tr(th: str, en: str) -> str:
@@ -41,7 +44,9 @@ class ApiError(exceptions.APIException):
     th = "คำขอไม่ถูกต้อง"
     en = "Bad request."
 
-    def __init__(self, detail=None, *, code=None, errors=None, extra=None, th=None, en=None):
+    def __init__(self, detail=None, *, code=None, errors=None, extra=None, th=None, en=None, status_code=None):
+        if status_code is not None:
+            self.status_code = status_code
         self.th = th or self.th
         self.en = en or self.en
         super().__init__(detail or tr(self.th, self.en), code or self.default_code)
@@ -113,6 +118,11 @@ def error_body(exc: Exception) -> tuple[int, dict] | None:
 
     Shared by the exception handler and by the sync endpoint, which answers each item on its own.
     """
+    if isinstance(exc, VisitError):
+        errors = {field: [bilingual(str(m)) for m in (msgs if isinstance(msgs, list | tuple) else [msgs])]
+                  for field, msgs in exc.fields.items()}
+        detail = tr(exc.message_th, exc.message_en or exc.message_th)
+        return exc.http_status, {"code": exc.code, "detail": detail, "errors": errors, **exc.extra}
     if isinstance(exc, ApiError):
         body = {"code": exc.get_codes(), "detail": str(exc.detail), "errors": exc.errors}
         body.update(exc.extra)

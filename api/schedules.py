@@ -3,10 +3,14 @@
 import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
+from rest_framework.generics import ListAPIView
 
 from api.pagination import Pagination
 from api.permissions import IsPerson
-from schedules.models import Round, RoundSession
+from schedules.models import Assignment, Round, RoundSession
+from supervision.models import Membership
+from visits.models import Visit
+from visits.selectors import open_followups_by_school
 
 
 class SessionOut(serializers.ModelSerializer):
@@ -50,3 +54,91 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return (Round.objects.for_user(self.request.user).order_by("-start_date", "title", "id")
                 .prefetch_related("sessions", "committees"))
+
+
+class FollowUpBriefOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    recommendation = serializers.CharField()
+    status = serializers.CharField()
+    due_date = serializers.DateField(allow_null=True)
+    source_visit = serializers.UUIDField(allow_null=True)
+
+
+class AssignmentSchoolOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name_th = serializers.CharField()
+    address = serializers.CharField()
+    latitude = serializers.FloatField(allow_null=True)
+    longitude = serializers.FloatField(allow_null=True)
+
+
+class AssignmentOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    date = serializers.DateField()
+    status = serializers.CharField()
+    day_order = serializers.IntegerField()
+    session = SessionOut()
+    round = serializers.DictField(help_text="{id, slug, title, kind}")
+    committee = serializers.DictField(help_text="{id, number, name}")
+    school = AssignmentSchoolOut()
+    instrument_version = serializers.IntegerField(allow_null=True)
+    visit = serializers.UUIDField(allow_null=True, help_text="the visit already recorded for it, if any")
+    open_followups = FollowUpBriefOut(many=True)
+
+
+class AssignmentFilter(django_filters.FilterSet):
+    date = django_filters.DateFilter(field_name="date")
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = Assignment
+        fields = ["round", "committee", "status"]
+
+
+class MyAssignmentsView(ListAPIView):
+    """The assignments of my committees (`?date=YYYY-MM-DD` for one day): where to go, what to fill in, and
+    what the school still has to do from earlier visits."""
+
+    permission_classes = [IsPerson]
+    pagination_class = Pagination
+    filterset_class = AssignmentFilter
+    ordering_fields = ["date", "day_order"]
+    ordering = ["date", "session__order", "day_order", "id"]
+    serializer_class = AssignmentOut
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Assignment.objects.none()
+        committees = Membership.objects.filter(person__user=self.request.user).values("committee_id")
+        return (Assignment.objects.for_user(self.request.user).active()
+                .filter(committee_id__in=committees)
+                .select_related("round", "committee", "school", "session")
+                .order_by("date", "session__order", "day_order", "id"))
+
+    @extend_schema(operation_id="assignments_mine", summary="My assignments", responses={200: AssignmentOut(many=True)})
+    def get(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        visits = dict(Visit.objects.filter(assignment__in=[a.pk for a in page]).values_list("assignment_id", "pk"))
+        followups = open_followups_by_school({a.school_id for a in page})
+        rows = []
+        for a in page:
+            rows.append({
+                "id": a.pk, "date": a.date.isoformat(), "status": a.status, "day_order": a.day_order,
+                "session": SessionOut(a.session).data,
+                "round": {"id": a.round_id, "slug": a.round.slug, "title": a.round.title, "kind": a.round.kind},
+                "committee": {"id": a.committee_id, "number": a.committee.number, "name": a.committee.name},
+                "school": {"id": a.school_id, "code": a.school.code, "name_th": a.school.name_th,
+                           "address": a.school.address, "latitude": a.school.latitude,
+                           "longitude": a.school.longitude},
+                "instrument_version": a.round.instrument_id,
+                "visit": str(visits[a.pk]) if a.pk in visits else None,
+                "open_followups": [
+                    {"id": fu.pk, "recommendation": fu.recommendation, "status": fu.status,
+                     "due_date": fu.due_date.isoformat() if fu.due_date else None,
+                     "source_visit": str(fu.source_visit_id) if fu.source_visit_id else None}
+                    for fu in followups.get(a.school_id, [])
+                ],
+            })
+        return self.get_paginated_response(rows)

@@ -1,0 +1,77 @@
+"""Follow-ups: the recommendations a school owns. Listed through `followups_for_user`; the school's director
+(or the office) moves them along through `visits.followups.followup_update`."""
+
+import django_filters
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.response import Response
+
+from api.pagination import Pagination
+from api.permissions import IsPerson
+from api.visits import ErrorOut
+from visits.followups import followup_update
+from visits.models import FollowUp
+from visits.selectors import followups_for_user
+
+
+class FollowUpOut(serializers.ModelSerializer):
+    school_name = serializers.CharField(source="school.name_th", read_only=True)
+    source_visit = serializers.UUIDField(source="source_visit_id", read_only=True, allow_null=True)
+    evidence_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FollowUp
+        fields = ["id", "school_id", "school_name", "source_visit", "recommendation_index", "recommendation",
+                  "due_date", "status", "owner_id", "notes", "evidence_url", "done_at", "verified_at",
+                  "created_at", "updated_at"]
+
+    def get_evidence_url(self, obj) -> str | None:
+        return obj.evidence.url if obj.evidence else None
+
+
+class FollowUpIn(serializers.Serializer):
+    status = serializers.ChoiceField(choices=FollowUp.Status.choices, required=False)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    due_date = serializers.DateField(required=False)
+
+
+class FollowUpFilter(django_filters.FilterSet):
+    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
+    open = django_filters.BooleanFilter(method="filter_open", label="ยังไม่เสร็จ (open or in progress)")
+
+    class Meta:
+        model = FollowUp
+        fields = ["status", "school", "source_visit"]
+
+    def filter_open(self, queryset, name, value):
+        if value is None:
+            return queryset
+        if value:
+            return queryset.filter(status__in=FollowUp.OPEN_STATUSES)
+        return queryset.exclude(status__in=FollowUp.OPEN_STATUSES)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Follow-ups I may see"),
+    retrieve=extend_schema(summary="One follow-up", responses={200: FollowUpOut, 404: ErrorOut}),
+)
+class FollowUpViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = FollowUpOut
+    permission_classes = [IsPerson]
+    pagination_class = Pagination
+    filterset_class = FollowUpFilter
+    ordering_fields = ["due_date", "status", "created_at"]
+    ordering = ["due_date", "id"]
+
+    def get_queryset(self):
+        return followups_for_user(self.request.user).select_related("school").order_by("due_date", "id")
+
+    @extend_schema(summary="Update a follow-up's status, notes or due date (its school or the office)",
+                   request=FollowUpIn, responses={200: FollowUpOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                                                  409: ErrorOut})
+    def partial_update(self, request, pk=None):
+        data = FollowUpIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        fu = followup_update(followup_id=pk, user=request.user, **data.validated_data)
+        fu = self.get_queryset().get(pk=fu.pk)
+        return Response(FollowUpOut(fu).data)

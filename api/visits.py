@@ -1,0 +1,408 @@
+"""Visits: list, read, create-or-update by device UUID (PUT), workflow transitions, evidence bytes.
+
+Who sees what is `visits.selectors.visits_for_user` alone (missing and not-yours are both 404). The JSON of a
+visit is built from `values()` rows with one query per related table, whatever the page size — DRF's nested
+serializers made one object per answer and were ~4× slower (issue 4); the serializers below only describe
+the shape for the OpenAPI schema and validate input.
+"""
+
+import django_filters
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.exceptions import ApiError, error_body
+from api.pagination import Pagination
+from api.permissions import IsPerson
+from visits import selectors, workflow
+from visits.errors import NotFound, StaleVersion, VisitError, VisitLocked
+from visits.models import Answer, Evidence, Visit
+from visits.sync import etag, evidence_put, parse_if_match, visit_upsert
+
+# --- input -------------------------------------------------------------------------------------------------
+
+
+class PlaceIn(serializers.Serializer):
+    at = serializers.DateTimeField(required=False, allow_null=True)
+    lat = serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True)
+    lon = serializers.FloatField(min_value=-180, max_value=180, required=False, allow_null=True)
+    accuracy = serializers.FloatField(min_value=0, max_value=1_000_000, required=False, allow_null=True,
+                                      help_text="GPS accuracy in metres")
+
+
+class AnswerIn(serializers.Serializer):
+    item = serializers.IntegerField(min_value=1)
+    value = serializers.JSONField(required=False, allow_null=True,
+                                  help_text="rating: 1..n; yes_no: true/false; number; text; choice value(s)")
+
+
+class FindingsIn(serializers.Serializer):
+    strengths = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    to_improve = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    recommendations = serializers.ListField(child=serializers.CharField(allow_blank=True, max_length=5000),
+                                            required=False, max_length=50)
+    observation_notes = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    interview_notes = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+
+
+class EvidenceManifestIn(serializers.Serializer):
+    id = serializers.UUIDField(help_text="made on the device")
+    sha256 = serializers.RegexField(r"^[0-9a-fA-F]{64}$", help_text="SHA-256 of the file, hex")
+    size = serializers.IntegerField(min_value=1, help_text="bytes")
+    kind = serializers.ChoiceField(choices=Evidence.Kind.choices, required=False)
+    item = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    caption = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    name = serializers.CharField(required=False, allow_blank=True, max_length=255)
+
+
+class VisitIn(serializers.Serializer):
+    """A visit as the tablet sends it. Keys left out stay as they are on the server; answers not listed stay."""
+
+    assignment = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    round = serializers.IntegerField(required=False, allow_null=True, min_value=1, help_text="ad hoc visits only")
+    school = serializers.IntegerField(required=False, allow_null=True, min_value=1, help_text="ad hoc visits only")
+    committee = serializers.IntegerField(required=False, allow_null=True, min_value=1,
+                                         help_text="ad hoc visits only")
+    answers = AnswerIn(many=True, required=False)
+    findings = FindingsIn(required=False)
+    check_in = PlaceIn(required=False, allow_null=True)
+    check_out = PlaceIn(required=False, allow_null=True)
+    members_present = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False,
+                                            max_length=50)
+    evidence = EvidenceManifestIn(many=True, required=False, max_length=100)
+    version = serializers.IntegerField(required=False, allow_null=True, min_value=0,
+                                       help_text="the version this edit is based on (or send If-Match)")
+
+
+# --- output (the schema of what `visit_payloads` builds) ----------------------------------------------------
+
+
+class SchoolBriefOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name_th = serializers.CharField()
+
+
+class PlaceOut(serializers.Serializer):
+    at = serializers.DateTimeField(allow_null=True)
+    lat = serializers.FloatField(allow_null=True)
+    lon = serializers.FloatField(allow_null=True)
+    accuracy = serializers.FloatField(allow_null=True)
+    distance_m = serializers.FloatField(allow_null=True, help_text="to the school")
+    far = serializers.BooleanField(help_text="beyond VISIT_CHECKIN_RADIUS_M")
+
+
+class FindingsOut(serializers.Serializer):
+    strengths = serializers.CharField()
+    to_improve = serializers.CharField()
+    recommendations = serializers.ListField(child=serializers.CharField())
+    observation_notes = serializers.CharField()
+    interview_notes = serializers.CharField()
+
+
+class AnswerOut(serializers.Serializer):
+    item = serializers.IntegerField()
+    value = serializers.JSONField(allow_null=True)
+    note = serializers.CharField()
+
+
+class EvidenceOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    kind = serializers.CharField()
+    item = serializers.IntegerField(allow_null=True)
+    sha256 = serializers.CharField()
+    size = serializers.IntegerField()
+    caption = serializers.CharField()
+    name = serializers.CharField()
+    content_type = serializers.CharField()
+    uploaded = serializers.BooleanField()
+    url = serializers.CharField(allow_null=True)
+    thumbnail_url = serializers.CharField(allow_null=True)
+
+
+class SectionScoreOut(serializers.Serializer):
+    section_id = serializers.IntegerField()
+    title = serializers.CharField()
+    weight = serializers.FloatField()
+    percent = serializers.FloatField(allow_null=True)
+    scored_items = serializers.IntegerField()
+
+
+class VisitOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    version = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Visit.Status.choices)
+    assignment = serializers.IntegerField(allow_null=True)
+    round = serializers.IntegerField()
+    school = SchoolBriefOut()
+    committee = serializers.IntegerField(allow_null=True)
+    instrument_version = serializers.IntegerField()
+    members_present = serializers.ListField(child=serializers.IntegerField())
+    check_in = PlaceOut(allow_null=True)
+    check_out = PlaceOut(allow_null=True)
+    findings = FindingsOut()
+    answers = AnswerOut(many=True)
+    evidence = EvidenceOut(many=True)
+    evidence_missing = serializers.ListField(child=serializers.UUIDField(),
+                                             help_text="listed evidence whose bytes have not arrived")
+    score = serializers.FloatField(allow_null=True)
+    section_scores = SectionScoreOut(many=True)
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    approved_at = serializers.DateTimeField(allow_null=True)
+    acknowledged_at = serializers.DateTimeField(allow_null=True)
+    school_response = serializers.CharField()
+    created_by = serializers.IntegerField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class ErrorOut(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class StaleOut(ErrorOut):
+    current = VisitOut(help_text="the server's copy")
+
+
+# --- building the JSON -------------------------------------------------------------------------------------
+
+_PLACE = ("at", "lat", "lon", "accuracy_m", "distance_m", "far")
+COLUMNS = (
+    "id", "version", "status", "assignment_id", "round_id", "school_id", "school__code", "school__name_th",
+    "committee_id", "instrument_version_id", "created_by_id", "strengths", "to_improve", "recommendations",
+    "observation_notes", "interview_notes", "score", "section_scores", "submitted_at", "approved_at",
+    "acknowledged_at", "school_response", "created_at", "updated_at",
+    *(f"check_in_{n}" for n in _PLACE), *(f"check_out_{n}" for n in _PLACE),
+)
+
+
+def _dt(value):
+    return timezone.localtime(value).isoformat() if value is not None else None
+
+
+def _place(row, prefix):
+    if row[f"{prefix}_at"] is None and row[f"{prefix}_lat"] is None:
+        return None
+    return {"at": _dt(row[f"{prefix}_at"]), "lat": row[f"{prefix}_lat"], "lon": row[f"{prefix}_lon"],
+            "accuracy": row[f"{prefix}_accuracy_m"], "distance_m": row[f"{prefix}_distance_m"],
+            "far": row[f"{prefix}_far"]}
+
+
+def _media_url(name):
+    if not name:
+        return None
+    from django.core.files.storage import default_storage
+
+    return default_storage.url(name)
+
+
+def visit_payloads(rows: list[dict]) -> list[dict]:
+    """`values(*COLUMNS)` rows → visit JSON, with three more queries (answers, evidence, members) in all."""
+    ids = [r["id"] for r in rows]
+    answers: dict = {i: [] for i in ids}
+    evidence: dict = {i: [] for i in ids}
+    missing: dict = {i: [] for i in ids}
+    members: dict = {i: [] for i in ids}
+    if ids:
+        for visit_id, item_id, value, note in (Answer.objects.filter(visit_id__in=ids).order_by("item_id")
+                                               .values_list("visit_id", "item_id", "value", "note")):
+            answers[visit_id].append({"item": item_id, "value": value, "note": note})
+        for e in (Evidence.objects.filter(visit_id__in=ids).order_by("created_at", "id")
+                  .values("id", "visit_id", "kind", "item_id", "sha256", "size", "caption", "original_name",
+                          "content_type", "file", "thumbnail")):
+            uploaded = bool(e["file"])
+            evidence[e["visit_id"]].append({
+                "id": str(e["id"]), "kind": e["kind"], "item": e["item_id"], "sha256": e["sha256"],
+                "size": e["size"], "caption": e["caption"], "name": e["original_name"],
+                "content_type": e["content_type"], "uploaded": uploaded, "url": _media_url(e["file"]),
+                "thumbnail_url": _media_url(e["thumbnail"]),
+            })
+            if not uploaded:
+                missing[e["visit_id"]].append(str(e["id"]))
+        for visit_id, person_id in (Visit.members_present.through.objects.filter(visit_id__in=ids)
+                                    .order_by("person_id").values_list("visit_id", "person_id")):
+            members[visit_id].append(person_id)
+    out = []
+    for r in rows:
+        vid = r["id"]
+        out.append({
+            "id": str(vid), "version": r["version"], "status": r["status"], "assignment": r["assignment_id"],
+            "round": r["round_id"],
+            "school": {"id": r["school_id"], "code": r["school__code"], "name_th": r["school__name_th"]},
+            "committee": r["committee_id"], "instrument_version": r["instrument_version_id"],
+            "members_present": members[vid],
+            "check_in": _place(r, "check_in"), "check_out": _place(r, "check_out"),
+            "findings": {"strengths": r["strengths"], "to_improve": r["to_improve"],
+                         "recommendations": r["recommendations"] or [],
+                         "observation_notes": r["observation_notes"], "interview_notes": r["interview_notes"]},
+            "answers": answers[vid], "evidence": evidence[vid], "evidence_missing": missing[vid],
+            "score": r["score"], "section_scores": r["section_scores"] or [],
+            "submitted_at": _dt(r["submitted_at"]), "approved_at": _dt(r["approved_at"]),
+            "acknowledged_at": _dt(r["acknowledged_at"]), "school_response": r["school_response"],
+            "created_by": r["created_by_id"], "created_at": _dt(r["created_at"]), "updated_at": _dt(r["updated_at"]),
+        })
+    return out
+
+
+def visit_payload(visit_id) -> dict | None:
+    rows = list(Visit.objects.filter(pk=visit_id).values(*COLUMNS))
+    return visit_payloads(rows)[0] if rows else None
+
+
+def visit_response(visit_id, *, status_code=200) -> Response:
+    body = visit_payload(visit_id)
+    return Response(body, status=status_code, headers={"ETag": etag(body["version"])})
+
+
+def refusal_with_current(error: VisitError, visit_id):
+    """412 and 409 carry the server's current copy so the tablet can show both and merge."""
+    code, body = error_body(error)
+    current = visit_payload(visit_id)
+    if current is not None:
+        body["current"] = current
+    return ApiError(body["detail"], code=body["code"], errors=body["errors"],
+                    extra={k: v for k, v in body.items() if k not in ("code", "detail", "errors")},
+                    status_code=code)
+
+
+# --- views -------------------------------------------------------------------------------------------------
+
+
+class VisitFilter(django_filters.FilterSet):
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte",
+                                                     label="เปลี่ยนแปลงตั้งแต่ (changed since, ISO 8601)")
+    date_from = django_filters.DateFilter(field_name="assignment__date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(field_name="assignment__date", lookup_expr="lte")
+    missing_evidence = django_filters.BooleanFilter(method="filter_missing", label="ยังขาดไฟล์หลักฐาน")
+
+    class Meta:
+        model = Visit
+        fields = ["status", "round", "school", "committee", "assignment"]
+
+    def filter_missing(self, queryset, name, value):
+        if value is None:
+            return queryset
+        with_missing = selectors.visits_with_missing_evidence(Visit.objects.all()).values("pk")
+        return queryset.filter(pk__in=with_missing) if value else queryset.exclude(pk__in=with_missing)
+
+
+class VisitListView(GenericAPIView):
+    """My visits (what `visits_for_user` allows), filtered, ordered, 50 per page."""
+
+    permission_classes = [IsPerson]
+    pagination_class = Pagination
+    filterset_class = VisitFilter
+    ordering_fields = ["created_at", "updated_at", "score", "status"]
+    ordering = ["-created_at", "id"]
+    serializer_class = VisitOut
+
+    def get_queryset(self):
+        return selectors.visits_for_user(self.request.user)
+
+    @extend_schema(operation_id="visits_list", summary="Visits I may see", responses={200: VisitOut(many=True)})
+    def get(self, request):
+        qs = self.filter_queryset(self.get_queryset()).values(*COLUMNS)
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(visit_payloads(page))
+
+
+IF_MATCH = OpenApiParameter("If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+                            description='The ETag of the copy this edit is based on, e.g. "v3"')
+
+
+class VisitDetailView(APIView):
+    permission_classes = [IsPerson]
+
+    @extend_schema(operation_id="visits_retrieve", summary="One visit", responses={200: VisitOut, 404: ErrorOut})
+    def get(self, request, visit_id):
+        if not selectors.visits_for_user(request.user).filter(pk=visit_id).exists():
+            return Response(error_body(NotFound())[1], status=404)
+        response = visit_response(visit_id)
+        if request.headers.get("If-None-Match") == response.headers["ETag"]:
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": response.headers["ETag"]})
+        return response
+
+    @extend_schema(
+        operation_id="visits_put", summary="Create or update a visit (idempotent)", request=VisitIn,
+        parameters=[IF_MATCH],
+        responses={200: VisitOut, 201: VisitOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: StaleOut,
+                   412: StaleOut},
+        description="Same body twice: one visit, the same body back (201 the first time, 200 after). A change "
+                    "based on an old version (If-Match or `version`) is refused with 412 and the server's copy.",
+    )
+    def put(self, request, visit_id):
+        data = VisitIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            result = visit_upsert(uuid=visit_id, user=request.user, payload=data.validated_data,
+                                  if_match=request.headers.get("If-Match"))
+        except (StaleVersion, VisitLocked) as error:
+            raise refusal_with_current(error, visit_id) from None
+        return visit_response(result.visit.pk, status_code=201 if result.created else 200)
+
+
+class TransitionView(APIView):
+    permission_classes = [IsPerson]
+
+    class TransitionIn(serializers.Serializer):
+        to = serializers.ChoiceField(choices=Visit.Status.choices)
+        comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+        version = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+
+    @extend_schema(operation_id="visits_transition", summary="Move a visit through the review workflow",
+                   request=TransitionIn, parameters=[IF_MATCH],
+                   responses={200: VisitOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+                              412: StaleOut})
+    def post(self, request, visit_id):
+        data = self.TransitionIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        expected = parse_if_match(request.headers.get("If-Match"))
+        if expected is None:
+            expected = data.validated_data.get("version")
+        try:
+            visit = workflow.visit_transition(visit_id=visit_id, to=data.validated_data["to"], user=request.user,
+                                              comment=data.validated_data.get("comment", ""),
+                                              expected_version=expected)
+        except StaleVersion as error:
+            raise refusal_with_current(error, visit_id) from None
+        return visit_response(visit.pk)
+
+
+class EvidenceUploadView(APIView):
+    """The bytes of one piece of evidence, as multipart form data."""
+
+    permission_classes = [IsPerson]
+    parser_classes = [MultiPartParser, FormParser]
+
+    class EvidenceUploadIn(serializers.Serializer):
+        file = serializers.FileField(allow_empty_file=True, use_url=False)
+        sha256 = serializers.RegexField(r"^[0-9a-fA-F]{64}$")
+        kind = serializers.ChoiceField(choices=Evidence.Kind.choices, required=False,
+                                       help_text="only when the visit did not list this evidence yet")
+        item = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+        caption = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+    @extend_schema(
+        operation_id="visits_evidence_put", summary="Upload evidence bytes (idempotent)",
+        request={"multipart/form-data": EvidenceUploadIn},
+        responses={200: VisitOut, 201: VisitOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+                   413: ErrorOut, 415: ErrorOut},
+        description="201 when the bytes are stored now, 200 when they were stored before. A hash that does not "
+                    "match is 400, a file over EVIDENCE_MAX_BYTES 413, a type other than JPEG/PNG/WebP/PDF 415.",
+    )
+    def put(self, request, visit_id, evidence_id):
+        data = self.EvidenceUploadIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        _, stored = evidence_put(user=request.user, visit_id=visit_id, evidence_id=evidence_id, upload=v["file"],
+                                 sha256=v["sha256"], kind=v.get("kind"), item=v.get("item"),
+                                 caption=v.get("caption", ""))
+        return visit_response(visit_id, status_code=201 if stored else 200)
+

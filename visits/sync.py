@@ -1,0 +1,329 @@
+"""The tablet's write path: one visit by its device UUID (PUT), many at once (sync), evidence bytes.
+
+The rules of a visit write live once, in `visits.services.visit_save` (create or update by UUID; the same
+content again changes nothing; a real change quoting an old version is refused with StaleVersion; submitted
+visits change only through the workflow). This module adds what the API needs around it:
+
+- `visit_upsert`: `visit_save` plus the evidence manifest of the same body, in one transaction, with the
+  version taken from `If-Match` or the body.
+- `sync_apply`: a batch. Each item is answered on its own and one bad item never drops the others. Plain
+  items (an update of a visible visit, or a new visit on an assignment, without evidence) are checked in
+  memory against rows read once for the whole batch and written with bulk statements in one savepoint —
+  100 visits in a few dozen queries instead of thousands. Anything else (ad hoc visits, evidence, any doubt)
+  goes through `visit_upsert` in its own savepoint, and so does every bulk item if the bulk savepoint
+  fails (a constraint raced with another request): the canonical path then decides each item alone.
+  `tests/api/test_sync.py` checks both paths give the same visits.
+- `evidence_put`: the bytes of listed evidence (or evidence listed by this very upload), through
+  `visits.evidence.evidence_store` (hash, size, type by content).
+
+Two requests racing to create the same UUID: the primary key lets one insert win; the loser's savepoint
+rolls back and it is replayed through the canonical path, which now finds the row, sees identical content
+and answers like the winner.
+"""
+
+import uuid as uuidlib
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from schedules.models import Assignment
+from supervision.models import Person
+from visits import selectors, services
+from visits.errors import InvalidInput, NotFound, StaleVersion, VisitError, VisitLocked
+from visits.models import Answer, Evidence, Visit
+from visits.scoring import score
+
+# Keys a bulk item may carry; anything else (round/school/committee of an ad hoc visit, an explicit
+# instrument version, evidence) sends the item down the canonical path.
+BULK_KEYS = {"assignment", "answers", "findings", "check_in", "check_out", "members_present", "version",
+             *services.FINDING_FIELDS, "recommendations"}
+
+
+@dataclass
+class Outcome:
+    """What happened to one item: 201 created, 200 updated or unchanged (`visit_id` set), or an error."""
+
+    key: str
+    visit_id: uuidlib.UUID | None
+    status: int
+    created: bool = False
+    changed: bool = False
+    error: VisitError | None = None
+
+
+def parse_if_match(header: str | None) -> int | None:
+    """`If-Match: "v3"` (our ETag), `W/"v3"`, `"3"` or `3` → 3; `*` or nothing → None."""
+    if not header:
+        return None
+    value = header.split(",")[0].strip()
+    if value == "*":
+        return None
+    value = value.removeprefix("W/").strip('"').lstrip("v")
+    try:
+        return int(value)
+    except ValueError:
+        raise InvalidInput(fields={"If-Match": ['ETag ไม่ถูกต้อง (เช่น "v3") / malformed ETag (e.g. "v3")']}) from None
+
+
+def etag(version: int) -> str:
+    return f'"v{version}"'
+
+
+def _expected(payload: dict, if_match: str | None) -> int | None:
+    from_header = parse_if_match(if_match)
+    return from_header if from_header is not None else payload.get("version")
+
+
+def _visit_data(payload: dict) -> dict:
+    return {k: v for k, v in payload.items() if k not in ("evidence", "version")}
+
+
+def visit_upsert(*, uuid, user, payload: dict, if_match: str | None = None) -> services.SaveResult:
+    """Create or update one visit and declare its evidence manifest, atomically.
+
+    payload: the body of `PUT /visits/{uuid}/` (see `visits.services.visit_save`, plus "evidence": [{id,
+    sha256, size, kind, item, caption, name}] and "version"). Raises the VisitError it meets."""
+    expected = _expected(payload, if_match)
+    with transaction.atomic():
+        result = services.visit_save(visit_id=uuid, user=user, data=_visit_data(payload), expected_version=expected)
+        for m in payload.get("evidence") or []:
+            services.evidence_declare(
+                visit_id=result.visit.pk, user=user, evidence_id=m["id"], sha256=m["sha256"], size=m["size"],
+                kind=m.get("kind") or Evidence.Kind.PHOTO, item=m.get("item"), caption=m.get("caption") or "",
+                original_name=m.get("name") or "")
+    return result
+
+
+# --- the batch ---------------------------------------------------------------------------------------------
+class _Fallback(Exception):
+    """This item is not plain: let the canonical path decide it."""
+
+
+class _Batch:
+    """Rows every plain item needs, read once for the whole batch."""
+
+    def __init__(self, user, entries: list[dict]):
+        self.user = user
+        ids = [e["id"] for e in entries]
+        payloads = [e["payload"] for e in entries]
+        self.visits = {v.pk: v for v in Visit.objects.select_for_update(of=("self",))
+                       .select_related("school").filter(pk__in=ids)}
+        self.visible = set(selectors.visits_for_user(user).filter(pk__in=list(self.visits))
+                           .values_list("pk", flat=True)) if self.visits else set()
+        self.answers: dict = {}
+        self.members: dict = {}
+        if self.visits:
+            for a in Answer.objects.filter(visit_id__in=list(self.visits)):
+                self.answers.setdefault(a.visit_id, {})[a.item_id] = a
+            for visit_id, person_id in Visit.members_present.through.objects.filter(
+                    visit_id__in=list(self.visits)).values_list("visit_id", "person_id"):
+                self.members.setdefault(visit_id, set()).add(person_id)
+        assignment_ids = {p["assignment"] for p in payloads if isinstance(p.get("assignment"), int)}
+        self.assignments = {a.pk: a for a in Assignment.objects.for_user(user)
+                            .select_related("round__instrument", "school", "committee")
+                            .filter(pk__in=assignment_ids)} if assignment_ids else {}
+        self.taken = set(Visit.objects.filter(assignment_id__in=assignment_ids)
+                         .values_list("assignment_id", flat=True)) if assignment_ids else set()
+        person_ids = {p for pl in payloads for p in (pl.get("members_present") or []) if isinstance(p, int)}
+        self.people = (dict(Person.objects.filter(pk__in=person_ids).values_list("pk", "office_id"))
+                       if person_ids else {})
+        self._may: dict = {}
+
+    def may_record(self, school, committee) -> bool:
+        key = ("record", school.office_id, getattr(committee, "pk", None))
+        if key not in self._may:
+            self._may[key] = selectors.can_record_visit(self.user, school=school, committee=committee)
+        return self._may[key]
+
+    def may_edit(self, visit) -> bool:
+        key = ("edit", visit.created_by_id == self.user.pk, visit.committee_id, visit.school.office_id)
+        if key not in self._may:
+            self._may[key] = selectors.can_edit_visit(self.user, visit)
+        return self._may[key]
+
+
+@dataclass
+class _Plan:
+    entry: dict
+    visit: Visit
+    created: bool
+    fields: list
+    create: list
+    update: list
+    members: set | None
+
+
+def _plan(batch: _Batch, entry: dict) -> tuple[_Plan | None, Outcome]:
+    """Check a plain item in memory exactly as `visit_save` would; raise _Fallback when it is not plain."""
+    payload, visit_id, key = entry["payload"], entry["id"], entry["key"]
+    if set(payload) - BULK_KEYS:
+        raise _Fallback
+    user = batch.user
+    visit = batch.visits.get(visit_id)
+    created = visit is None
+    if created:
+        a = batch.assignments.get(payload.get("assignment"))
+        if (a is None or a.status == Assignment.Status.CANCELLED or a.pk in batch.taken
+                or a.round.instrument is None or not a.round.instrument.is_published
+                or not batch.may_record(a.school, a.committee)):
+            raise _Fallback
+        batch.taken.add(a.pk)
+        visit = Visit(id=visit_id, created_by=user, assignment=a, round=a.round, school=a.school,
+                      committee=a.committee, instrument_version=a.round.instrument)
+    else:
+        if visit.pk not in batch.visible:
+            raise NotFound()
+        if not batch.may_edit(visit):
+            raise _Fallback
+        services._refuse_identity_change(visit, payload)
+
+    sections, items = services.version_structure(visit.instrument_version_id)
+    new_values = services._clean_answers(payload.get("answers"), items)
+    fields = services._content_fields(visit, payload)
+    members = None
+    if "members_present" in payload:
+        raw = payload["members_present"] or []
+        if not all(isinstance(p, int) and batch.people.get(p) == visit.school.office_id for p in raw):
+            raise _Fallback
+        members = set(raw)
+
+    existing = batch.answers.get(visit.pk, {})
+    create = [Answer(visit_id=visit.pk, item_id=i, value=v) for i, v in new_values.items() if i not in existing]
+    update = []
+    for item_id, value in new_values.items():
+        answer = existing.get(item_id)
+        if answer is not None and answer.value != value:
+            answer.value = value
+            update.append(answer)
+    changed = {k: v for k, v in fields.items() if getattr(visit, k) != v}
+    members_changed = members is not None and (created or members != batch.members.get(visit.pk, set()))
+    if not created and not (create or update or changed or members_changed):
+        return None, Outcome(key, visit.pk, 200)
+    if not created:
+        if not visit.is_editable:
+            raise VisitLocked()
+        expected = entry.get("expected")
+        if expected is not None and int(expected) != visit.version:
+            raise StaleVersion(current_version=visit.version)
+        visit.version += 1
+    for k, v in changed.items():
+        setattr(visit, k, v)
+    written = list(changed)
+    if create or update or created:
+        merged = {i: a.value for i, a in existing.items()}
+        merged.update(new_values)
+        scores = score(sections, items, merged)
+        visit.score, visit.section_scores, visit.failed_items = (scores.overall, scores.sections_json(),
+                                                                 scores.failed_json())
+        written += ["score", "section_scores", "failed_items"]
+    visit.updated_at = timezone.now()
+    plan = _Plan(entry, visit, created, written, create, update, members if members_changed else None)
+    return plan, Outcome(key, visit.pk, 201 if created else 200, created=created, changed=True)
+
+
+def _write(batch: _Batch, plans: list[_Plan]) -> None:
+    user = batch.user
+    new = [p.visit for p in plans if p.created]
+    if new:
+        bulk_create_with_history(new, Visit, default_user=user)
+    updated = [p for p in plans if not p.created]
+    if updated:
+        fields = sorted({f for p in updated for f in p.fields} | {"version", "updated_at"})
+        bulk_update_with_history([p.visit for p in updated], Visit, fields, default_user=user)
+    create = [a for p in plans for a in p.create]
+    if create:
+        bulk_create_with_history(create, Answer, default_user=user)
+    update = [a for p in plans for a in p.update]
+    if update:
+        bulk_update_with_history(update, Answer, ["value"], default_user=user)
+    with_members = [p for p in plans if p.members is not None]
+    if with_members:
+        through = Visit.members_present.through
+        through.objects.filter(visit_id__in=[p.visit.pk for p in with_members if not p.created]).delete()
+        through.objects.bulk_create([through(visit_id=p.visit.pk, person_id=pid)
+                                     for p in with_members for pid in sorted(p.members)])
+
+
+def _one(user, entry: dict) -> Outcome:
+    """The canonical path for one item, in its own savepoint."""
+    key, visit_id = entry["key"], entry["id"]
+    try:
+        with transaction.atomic():
+            result = visit_upsert(uuid=visit_id, user=user, payload=entry["payload"])
+    except VisitError as error:
+        return Outcome(key, visit_id, error.http_status, error=error)
+    return Outcome(key, result.visit.pk, 201 if result.created else 200, created=result.created,
+                   changed=result.changed)
+
+
+def sync_apply(*, user, items: list[dict]) -> list[Outcome]:
+    """Apply many visit writes in one transaction, each answered on its own, in the order given.
+
+    items: [{"key": str, "id": UUID, "payload": {... as for PUT, with "version"}}]. A UUID listed twice is
+    refused after its first occurrence."""
+    outcomes: dict[str, Outcome] = {}
+    with transaction.atomic():
+        entries = [{"key": it["key"], "id": it["id"], "payload": it["payload"],
+                    "expected": it["payload"].get("version")} for it in items]
+        batch = _Batch(user, entries)
+        plans, slow, seen = [], [], set()
+        for entry in entries:
+            if entry["id"] in seen:
+                outcomes[entry["key"]] = Outcome(entry["key"], entry["id"], 400, error=InvalidInput(
+                    "การตรวจเยี่ยมนี้อยู่ในชุดเดียวกันซ้ำ", "this visit appears twice in the batch",
+                    code="duplicate_in_batch"))
+                continue
+            seen.add(entry["id"])
+            try:
+                plan, outcome = _plan(batch, entry)
+            except _Fallback:
+                slow.append(entry)
+                continue
+            except VisitError as error:
+                outcomes[entry["key"]] = Outcome(entry["key"], entry["id"], error.http_status, error=error)
+                continue
+            outcomes[entry["key"]] = outcome
+            if plan is not None:
+                plans.append(plan)
+        if plans:
+            try:
+                with transaction.atomic():
+                    _write(batch, plans)
+            except IntegrityError:
+                slow.extend(p.entry for p in plans)
+                slow.sort(key=lambda e: entries.index(e))
+        for entry in slow:
+            outcomes[entry["key"]] = _one(user, entry)
+    return [outcomes[it["key"]] for it in items]
+
+
+# --- evidence bytes ----------------------------------------------------------------------------------------
+def evidence_put(*, user, visit_id, evidence_id, upload, sha256: str, kind: str | None = None, item=None,
+                 caption: str = "") -> tuple[Evidence, bool]:
+    """Store the bytes of evidence `evidence_id` of visit `visit_id`. Idempotent: the same bytes again
+    change nothing. Evidence the visit did not list yet is listed by this upload (while it is editable).
+
+    Returns (evidence, stored_now). Raises NotFound (404), Forbidden (403), EvidenceTooLarge (413),
+    EvidenceHashMismatch (400), EvidenceTypeRejected (415), VisitLocked (409)."""
+    from visits.evidence import evidence_store
+
+    with transaction.atomic():
+        if not selectors.visits_for_user(user).filter(pk=visit_id).exists():
+            raise NotFound()
+        listed = Evidence.objects.filter(pk=evidence_id).values_list("visit_id", "file").first()
+        if listed is not None and listed[0] != visit_id:
+            raise NotFound()
+        if listed is not None and listed[1]:
+            # Already stored: only check the hash (a retry after a lost response).
+            stored = evidence_store(evidence_id=evidence_id, user=user, upload=upload, sha256=sha256)
+            return stored, False
+        if listed is None:
+            size = getattr(upload, "size", None) or 0
+            services.evidence_declare(visit_id=visit_id, user=user, evidence_id=evidence_id, sha256=sha256,
+                                      size=size, kind=kind or Evidence.Kind.PHOTO, item=item, caption=caption,
+                                      original_name=getattr(upload, "name", "") or "")
+        stored = evidence_store(evidence_id=evidence_id, user=user, upload=upload, sha256=sha256,
+                                original_name=getattr(upload, "name", "") or "")
+        return stored, True
