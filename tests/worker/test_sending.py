@@ -1,0 +1,120 @@
+"""Sending a batch as the worker's task does: claim, deliver through each channel, record the outcome."""
+
+import datetime as dt
+
+from django.core import mail
+
+from tests import factories as f
+from tests.worker.conftest import bkk, dispatch, rows
+from worker.models import Channel, Event, Notification
+from worker.tasks import send_notifications
+
+S = Notification.Status
+EVENING = bkk(2020, 8, 9, 18, 0)
+
+
+def send_ready(now):
+    ids = list(Notification.objects.filter(status=S.PENDING, next_attempt_at__lte=now).values_list("id", flat=True))
+    return send_notifications(ids, now.isoformat())
+
+
+def test_a_reminder_reaches_each_member_by_email_line_and_in_app(visit_plan, fake_line):
+    dispatch(EVENING)
+    result = send_ready(EVENING)
+    assert result == {"claimed": 6, "sent": 6, "failed": 0, "retry": 0, "held": 0}
+    assert {n.status for n in rows()} == {S.SENT}
+
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([visit_plan.alice.email, visit_plan.bob.email])
+    message = mail.outbox[0]
+    assert message.subject.startswith("[นิเทศ] แจ้งเตือนการนิเทศ: โรงเรียนเบญจะมะมหาราช")
+    assert "เรียน " in message.body and "10 สิงหาคม 2563" in message.body
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html" and "<h2" in html and "10 สิงหาคม 2563" in html
+
+    pushes = fake_line.pushes()
+    assert sorted(p["json"]["to"] for p in pushes) == sorted([visit_plan.alice.line_user_id,
+                                                                visit_plan.bob.line_user_id])
+    assert pushes[0]["path"] == "/v2/bot/message/push"
+    assert pushes[0]["headers"]["Authorization"] == "Bearer test-token"
+    assert "10 สิงหาคม 2563" in pushes[0]["json"]["messages"][0]["text"]
+
+
+def test_a_batch_sent_twice_delivers_once(visit_plan, fake_line):
+    dispatch(EVENING)
+    ids = list(Notification.objects.values_list("id", flat=True))
+    send_notifications(ids, EVENING.isoformat())
+    again = send_notifications(ids, EVENING.isoformat())
+    assert again["claimed"] == 0
+    assert len(mail.outbox) == 2 and len(fake_line.pushes()) == 2
+
+
+def test_line_500_is_retried_with_backoff_then_failed(visit_plan, fake_line, settings):
+    settings.NOTIFY_MAX_ATTEMPTS = 3
+    f.NotificationPreferenceFactory(person=visit_plan.alice, email=False, in_app=False)
+    f.NotificationPreferenceFactory(person=visit_plan.bob, email=False, in_app=False, line=False)
+    fake_line.mode = "500"
+    dispatch(EVENING)
+    [row] = rows(channel=Channel.LINE)
+    now = EVENING
+    for attempt, delay in [(1, 60), (2, 120)]:
+        assert send_ready(now)["retry"] == 1
+        row.refresh_from_db()
+        assert (row.status, row.attempts) == (S.PENDING, attempt)
+        assert "LINE 500" in row.last_error
+        assert row.next_attempt_at == now + dt.timedelta(seconds=delay)
+        assert send_ready(now)["claimed"] == 0  # not before its time
+        now = row.next_attempt_at
+    assert send_ready(now)["failed"] == 1
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (S.FAILED, 3)
+    keys = {p["headers"]["X-Line-Retry-Key"] for p in fake_line.pushes()}
+    assert len(fake_line.pushes()) == 3 and len(keys) == 1  # LINE can tell the retries are one message
+
+
+def test_line_timeout_is_retried_and_then_delivered(visit_plan, fake_line):
+    f.NotificationPreferenceFactory(person=visit_plan.alice, email=False, in_app=False)
+    f.NotificationPreferenceFactory(person=visit_plan.bob, email=False, in_app=False, line=False)
+    fake_line.mode, fake_line.delay = "slow", 1.5
+    dispatch(EVENING)
+    assert send_ready(EVENING)["retry"] == 1
+    [row] = rows()
+    assert "timed out" in row.last_error
+    fake_line.mode = "ok"
+    assert send_ready(row.next_attempt_at)["sent"] == 1
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (S.SENT, 2)
+
+
+def test_line_refusing_the_request_is_not_retried(visit_plan, fake_line, settings):
+    settings.LINE_CHANNEL_ACCESS_TOKEN = "test-token"
+    f.NotificationPreferenceFactory(person=visit_plan.bob, email=False, in_app=False, line=False)
+    f.NotificationPreferenceFactory(person=visit_plan.alice, email=False, in_app=False)
+    dispatch(EVENING)
+    visit_plan.alice.line_user_id = ""  # removed after the row was made
+    visit_plan.alice.save()
+    assert send_ready(EVENING)["failed"] == 1
+    [row] = rows()
+    assert row.status == S.FAILED and row.attempts == 1 and "LINE user id" in row.last_error
+
+
+def test_a_row_reaching_the_worker_in_quiet_hours_is_held_not_sent(visit_plan):
+    dispatch(EVENING)
+    late = bkk(2020, 8, 9, 23, 30)  # e.g. the broker was down for hours
+    result = send_ready(late)
+    assert result["held"] == 2 and result["sent"] == 2  # the in-app rows are not pushes
+    held = rows(channel=Channel.EMAIL)
+    assert {(n.status, n.attempts, n.next_attempt_at) for n in held} == {(S.PENDING, 0, bkk(2020, 8, 10, 7, 0))}
+    assert mail.outbox == []
+
+
+def test_coordinators_see_failures_in_the_admin(visit_plan, fake_line, client):
+    f.NotificationPreferenceFactory(person=visit_plan.alice, email=False, in_app=False)
+    f.NotificationPreferenceFactory(person=visit_plan.bob, email=False, in_app=False, line=False)
+    fake_line.mode = "500"
+    dispatch(EVENING)
+    send_ready(EVENING)
+    client.force_login(visit_plan.cora.user)
+    page = client.get("/admin/worker/notification/?status__exact=pending")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "LINE 500" in text and Event.VISIT_UPCOMING.label.split(" (")[0] in text
