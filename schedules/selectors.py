@@ -1,0 +1,140 @@
+"""Reads: which rounds a user may see, a round's target schools, and the plain data the rules and planner use."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from schedules import conflicts as rules
+from schedules.days import round_days
+from schedules.models import Assignment, Round
+from supervision.models import Committee, School
+from supervision.roles import Role, user_has_role
+
+PLANNER_ROLES = (Role.COORDINATOR, Role.OFFICE_DIRECTOR)
+
+
+def rounds_for_user(user) -> QuerySet[Round]:
+    return Round.objects.for_user(user).select_related("office")
+
+
+def rounds_for_planner(user) -> QuerySet[Round]:
+    """Rounds a coordinator or office director may plan: their own offices only."""
+    if not (user.is_superuser or user_has_role(user, *PLANNER_ROLES)):
+        return Round.objects.none()
+    return rounds_for_user(user)
+
+
+def round_by_key(key: str) -> Round | None:
+    """A round by slug or numeric id (the commands' ROUND argument)."""
+    q = Q(slug=key)
+    if key.isdigit():
+        q |= Q(pk=int(key))
+    return Round.objects.filter(q).select_related("office").first()
+
+
+def round_target_schools(round_: Round) -> QuerySet[School]:
+    if round_.is_exam:
+        return School.objects.filter(exam_centres__round=round_)
+    schools = School.objects.filter(office_id=round_.office_id, is_active=True)
+    if round_.target == Round.Target.CONSORTIA:
+        schools = schools.filter(consortium__in=round_.target_consortia.all())
+    elif round_.target == Round.Target.LIST:
+        schools = School.objects.filter(pk__in=round_.target_schools.values("pk"))
+    return schools
+
+
+def round_committees(round_: Round) -> QuerySet[Committee]:
+    return round_.committees.prefetch_related("memberships__person").order_by("number", "name", "id")
+
+
+def _committee_info(c: Committee) -> rules.CommitteeInfo:
+    members = []
+    for m in c.memberships.all():
+        p = m.person
+        members.append(rules.Member(person_id=p.id, name=p.full_name, school_id=p.school_id))
+    return rules.CommitteeInfo(id=c.id, label=str(c), members=tuple(members))
+
+
+def _school_info(s: School) -> rules.SchoolInfo:
+    return rules.SchoolInfo(id=s.id, code=s.code, name=s.name_th, lat=s.latitude, lon=s.longitude)
+
+
+def visit_of(a: Assignment) -> rules.Visit:
+    return rules.Visit(id=a.id, committee_id=a.committee_id, school_id=a.school_id, date=a.date,
+                       session_id=a.session_id, day_order=a.day_order, locked=a.locked, status=a.status)
+
+
+def round_data(round_: Round, assignments=None) -> rules.RoundData:
+    """The plain-data picture of a round: days, sessions, committees (with members' schools), schools, visits.
+
+    `assignments` defaults to the round's active assignments; pass a list of `conflicts.Visit` to check a
+    proposal instead.
+    """
+    committees = list(round_committees(round_))
+    # A school director belongs to the school they direct, even when not recorded as its staff.
+    directed = dict(School.objects.filter(director__isnull=False, director__memberships__committee__in=committees)
+                    .values_list("director_id", "id"))
+    infos = {}
+    for c in committees:
+        info = _committee_info(c)
+        members = tuple(m if m.school_id or m.person_id not in directed else
+                        rules.Member(m.person_id, m.name, directed[m.person_id]) for m in info.members)
+        infos[c.id] = rules.CommitteeInfo(info.id, info.label, members)
+    targets = list(round_target_schools(round_).order_by("code"))
+    if assignments is None:
+        rows = (Assignment.objects.filter(round=round_).active()
+                .select_related("school").order_by("date", "session__order", "day_order", "id"))
+        visits = [visit_of(a) for a in rows]
+        extra = {a.school_id: a.school for a in rows}
+    else:
+        visits = list(assignments)
+        extra = {s.id: s for s in School.objects.filter(pk__in={v.school_id for v in visits})}
+    schools = {s.id: _school_info(s) for s in targets}
+    for sid, s in extra.items():
+        schools.setdefault(sid, _school_info(s))
+    # Committees of other rounds that show up in assignments still need their members for the person rule.
+    missing = {v.committee_id for v in visits} - set(infos)
+    other = {c.id: _committee_info(c) for c in Committee.objects.filter(pk__in=missing)
+             .prefetch_related("memberships__person")}
+    sessions = tuple(rules.SessionInfo(s.id, s.code, s.name, s.order) for s in round_.sessions.order_by("order"))
+    info = rules.RoundInfo(
+        slug=round_.slug, is_exam=round_.is_exam, start_date=round_.start_date, end_date=round_.end_date,
+        days={d.date: (d.counted, d.reason_th, d.reason_en) for d in round_days(round_)},
+        visits_per_school=round_.visits_per_school, visits_per_committee_day=round_.visits_per_committee_day,
+        sessions=sessions, base=(round_.office.base_latitude, round_.office.base_longitude),
+        road_factor=settings.SCHEDULES_ROAD_FACTOR,
+        max_leg_km=round_.max_leg_km or settings.SCHEDULES_MAX_LEG_KM,
+    )
+    return rules.RoundData(
+        round=info, committees={**other, **infos}, schools=schools, targets=tuple(s.id for s in targets),
+        centres=tuple(s.id for s in targets) if round_.is_exam else (), visits=tuple(visits),
+        round_committees=tuple(infos))
+
+
+def round_conflicts(round_: Round, assignments=None) -> list[rules.Conflict]:
+    return rules.check(round_data(round_, assignments))
+
+
+def plan_as_json(data: rules.RoundData, plan) -> dict:
+    """The plan in the shape `plan_round --json` promises (a contract used by automated checks)."""
+    sessions = {s.id: s.code for s in data.round.sessions}
+    order = {s.id: s.order for s in data.round.sessions}
+    visits = sorted(plan.visits, key=lambda v: (v.date, order.get(v.session_id, 0), v.committee_id, v.day_order,
+                                                data.schools[v.school_id].code))
+    return {
+        "round": data.round.slug,
+        "total_km": round(plan.total_km, 3),
+        "assignments": [
+            {
+                "school_code": data.schools[v.school_id].code,
+                "committee": v.committee_id,
+                "members": [m.person_id for m in data.committees[v.committee_id].members],
+                "date": v.date.isoformat(),
+                "session": sessions.get(v.session_id, str(v.session_id)),
+            }
+            for v in visits
+        ],
+        "unplaced": [{"school_code": u.code, "reason": f"{u.reason}: {u.message_th} / {u.message_en}"}
+                     for u in plan.unplaced],
+    }
