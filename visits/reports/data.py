@@ -6,6 +6,7 @@ the only code in visits/reports that queries the database or reads files from st
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -195,3 +196,392 @@ class ExamReportData:
     committees: tuple[tuple[str, tuple[Member, ...]], ...]
     visits: tuple[ExamVisit, ...]
     protected: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------------------------------------------
+# Loaders: records → data. The only database and storage reads of the reports package.
+# ---------------------------------------------------------------------------------------------------
+_ENGLISH_TAIL = re.compile(r"\s*\([A-Za-z][A-Za-z .,'/-]*\)\s*$")
+
+
+def _th(label: str) -> str:
+    """The Thai half of a bilingual label: "อนุมัติแล้ว (approved)" → "อนุมัติแล้ว" (Thai brackets stay)."""
+    return _ENGLISH_TAIL.sub("", label or "")
+
+
+def _read(field_file) -> bytes | None:
+    if not field_file:
+        return None
+    try:
+        with field_file.storage.open(field_file.name, "rb") as fh:
+            return fh.read()
+    except (OSError, ValueError):
+        return None
+
+
+def _thumbnail(raw: bytes | None, max_px: int = 640) -> bytes | None:
+    """A JPEG no larger than `max_px`: keeps a report with many phone photos small and fast."""
+    if not raw:
+        return None
+    import io
+
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    try:
+        img = Image.open(io.BytesIO(raw))
+        img = ImageOps.exif_transpose(img)
+        if img.format == "JPEG" and max(img.size) <= max_px:
+            return raw
+        img.thumbnail((max_px, max_px))
+        out = io.BytesIO()
+        img.convert("RGB").save(out, "JPEG", quality=82)
+        return out.getvalue()
+    except (UnidentifiedImageError, OSError):
+        return None
+
+
+def office_info(office) -> OfficeInfo:
+    from django.conf import settings
+
+    return OfficeInfo(
+        name=office.name, short_name=office.short_name, address=office.address, phone=office.phone,
+        logo=_thumbnail(_read(office.logo), 400) if office.logo else None,
+        thai_digits=bool(office.thai_digits or settings.REPORT_THAI_DIGITS),
+    )
+
+
+def office_names(office) -> tuple[str, ...]:
+    """School, consortium, district and province names of the office: never split across lines."""
+    from supervision.models import Consortium, School
+
+    schools = School.objects.filter(office=office)
+    names = set(schools.values_list("name_th", flat=True))
+    names.update(Consortium.objects.filter(office=office).values_list("name", flat=True))
+    names.update(schools.values_list("district__name_th", flat=True))
+    names.update(schools.values_list("district__province__name_th", flat=True))
+    names.update(office.name.split())
+    return tuple(sorted(n for n in names if n))
+
+
+def _member(membership) -> Member:
+    person = membership.person
+    position = person.position
+    if person.affiliation == "school" and person.school_id and person.school.name_th not in position:
+        position = f"{position} {person.school.name_th}".strip()
+    elif person.agency and person.agency not in position:
+        position = f"{position} {person.agency}".strip()
+    # Membership.position_note is the title the order gives (กรรมการและเลขานุการ …); else the role's name.
+    return Member(person.full_name, position, _th(membership.position_note) or _th(membership.get_role_display()))
+
+
+def committee_members(committee) -> tuple[Member, ...]:
+    if committee is None:
+        return ()
+    rows = committee.memberships.select_related("person__school").order_by("sort_order", "id")
+    order = {"chair": 0, "member": 1, "secretary": 2}
+    return tuple(_member(m) for m in sorted(rows, key=lambda m: (order.get(m.role, 1), m.sort_order, m.id)))
+
+
+def order_data(committee) -> OrderData:
+    from django.utils import timezone
+
+    office = committee.office
+    rounds = list(committee.rounds.order_by("start_date"))
+    title = committee.name if not committee.number or str(committee.number) in committee.name \
+        else f"{committee.name} คณะที่ {committee.number}"
+    subject = committee.order_subject or f"แต่งตั้ง{committee.name}"
+    body = []
+    if rounds:
+        r = rounds[0]
+        from visits.reports.thaitext import be_date
+
+        body.append(f"ด้วย{office.name} กำหนด{r.title} ระหว่างวันที่ {be_date(r.start_date)} ถึงวันที่ "
+                    f"{be_date(r.end_date)} เพื่อให้การดำเนินงานเป็นไปด้วยความเรียบร้อยและบรรลุวัตถุประสงค์")
+    body.append(f"อาศัยอำนาจตามความในมาตรา 37 แห่งพระราชบัญญัติระเบียบบริหารราชการกระทรวงศึกษาธิการ พ.ศ. 2546 "
+                f"จึงแต่งตั้ง{title} ประกอบด้วย")
+    duties = ()
+    if rounds:
+        duties = (f"ดำเนินการ{rounds[0].title} ตามกำหนดการที่ได้รับมอบหมาย",
+                  f"สรุปผลและรายงานต่อผู้อำนวยการ{office.name}")
+    signer = committee.signed_by
+    return OrderData(
+        office=office_info(office), committee_name=title, order_no=committee.order_no,
+        order_date=committee.order_date or (None if committee.order_no else timezone.localdate()),
+        subject=subject, body=tuple(body), members=committee_members(committee),
+        signer_name=signer.full_name if signer else "", signer_position=signer.position if signer else "",
+        duties=duties, protected=office_names(office),
+    )
+
+
+def _value_text(item, value) -> str:
+    if value is None or value == "" or value == []:
+        return "-"
+    if item.type == "rating":
+        label = next((lv.get("label", "") for lv in item.levels or [] if lv.get("value") == value), "")
+        return f"{value} {label}".strip()
+    if item.type == "yes_no":
+        return "มี" if value is True else "ไม่มี" if value is False else str(value)
+    if item.type in ("single_choice", "multi_choice"):
+        labels = {o.get("value"): o.get("label", str(o.get("value"))) for o in item.options or []}
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(str(labels.get(v, v)) for v in values)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _item_score(item, value) -> tuple[float | None, float | None]:
+    from visits.scoring import item_percent
+
+    percent = item_percent(item, value)
+    if percent is None:
+        return None, None
+    if item.type == "rating":
+        return float(value), float(len(item.levels))
+    if item.type == "yes_no":
+        return (1.0 if value else 0.0), 1.0
+    return percent, 100.0
+
+
+def _person_name(user) -> str:
+    if user is None:
+        return "-"
+    person = getattr(user, "person", None)
+    return person.full_name if person else (user.get_full_name() or user.username)
+
+
+def _hm(dt) -> str:
+    from django.utils import timezone
+
+    return timezone.localtime(dt).strftime("%H:%M") if dt else ""
+
+
+def _checkin_text(visit) -> str:
+    parts = []
+    if visit.check_in_at:
+        text = f"เข้า {_hm(visit.check_in_at)} น."
+        if visit.check_in_distance_m is not None:
+            text += f" ห่างจากโรงเรียน {visit.check_in_distance_m:,.0f} ม."
+        if visit.check_in_far:
+            text += " (เกินรัศมีที่กำหนด)"
+        parts.append(text)
+    if visit.check_out_at:
+        parts.append(f"ออก {_hm(visit.check_out_at)} น.")
+    return " · ".join(parts)
+
+
+def visit_data(visit) -> VisitReportData:
+    """Everything the visit report shows. `visit` must already be one the reader may see."""
+    from django.conf import settings
+
+    from visits.models import Visit
+    from visits.workflow import TRANSITIONS, action_th
+
+    visit = (Visit.objects.select_related("school__district__province", "school__consortium", "round",
+                                          "committee", "instrument_version__instrument", "school__office")
+             .get(pk=visit.pk))
+    school = visit.school
+    office = school.office
+    items = list(visit.instrument_version.items.select_related("section").order_by("section__order", "order", "id"))
+    values = {a.item_id: a for a in visit.answers.all()}
+    answers = []
+    for item in items:
+        ans = values.get(item.id)
+        value = ans.value if ans else None
+        score, max_score = _item_score(item, value)
+        answers.append(AnswerRow(section=item.section.title, code=item.code, question=item.text,
+                                 answer=_value_text(item, value), score=score, max_score=max_score,
+                                 note=ans.note if ans else ""))
+    sections = tuple(SectionScore(s.get("title", ""), float(s["percent"]), 100.0)
+                     for s in visit.section_scores or [] if s.get("percent") is not None)
+    findings = tuple((h, t) for h, t in (("จุดเด่น", visit.strengths), ("จุดที่ควรพัฒนา", visit.to_improve),
+                                         ("บันทึกการสังเกต", visit.observation_notes),
+                                         ("บันทึกการสัมภาษณ์", visit.interview_notes),
+                                         ("ความเห็นของโรงเรียน", visit.school_response)) if t and t.strip())
+    photos = []
+    for ev in visit.evidence.filter(kind="photo").order_by("exif_taken_at", "created_at"):
+        image = _thumbnail(_read(ev.thumbnail) or _read(ev.file))
+        if image is None:
+            continue
+        place = f"{ev.exif_lat:.5f}, {ev.exif_lon:.5f}" if ev.exif_lat is not None and ev.exif_lon is not None else ""
+        photos.append(Photo(image, ev.caption, ev.exif_taken_at, place))
+    signatures = tuple(SignatureRow(s.signer_name, _th(s.get_role_display()), s.signed_at,
+                                    _thumbnail(_read(s.image), 600))
+                       for s in visit.signatures.order_by("signed_at"))
+    transitions = tuple(
+        TransitionRow(tr.at, _person_name(tr.by),
+                      action_th(TRANSITIONS[(tr.from_status, tr.to_status)][0])
+                      if (tr.from_status, tr.to_status) in TRANSITIONS else _th(tr.get_to_status_display()),
+                      tr.comment)
+        for tr in visit.transitions.select_related("by__person").order_by("at", "id"))
+    followups = tuple(FollowUpRow(f.recommendation, f.owner.full_name if f.owner else "", f.due_date,
+                                  _th(f.get_status_display()))
+                      for f in visit.followups.select_related("owner").order_by("recommendation_index", "id"))
+    district = school.district
+    place = f"อำเภอ{district.name_th} จังหวัด{district.province.name_th}"
+    if school.consortium:
+        place += f" · {school.consortium.name}"
+    visit_date = (visit.check_in_at and _local_date(visit.check_in_at)) or \
+        (visit.assignment.date if visit.assignment_id else None) or _local_date(visit.created_at)
+    committee = visit.committee
+    data = VisitReportData(
+        office=office_info(office), visit_id=str(visit.pk), verify_code="", verify_url="",
+        school=school.name_th, school_code=school.code, place=place, visit_date=visit_date,
+        round_title=visit.round.title, committee=str(committee) if committee else "",
+        members=committee_members(committee), status=_th(visit.get_status_display()),
+        instrument=str(visit.instrument_version), checkin=_checkin_text(visit), sections=sections,
+        answers=tuple(answers), findings=findings,
+        recommendations=tuple(str(r) for r in visit.recommendations or [] if str(r).strip()),
+        followups=followups, photos=tuple(photos), signatures=signatures, transitions=transitions,
+        protected=office_names(office),
+    )
+    from dataclasses import replace
+
+    from visits.reports.service import content_hash
+
+    digest = content_hash(data)
+    code = f"{digest[:4]}-{digest[4:8]}".upper()
+    url = f"{settings.SITE_URL}/api/v1/visits/{visit.pk}/report.pdf"
+    return replace(data, verify_code=code, verify_url=url)
+
+
+def _local_date(dt):
+    from django.utils import timezone
+
+    return timezone.localtime(dt).date() if dt else None
+
+
+_DONE = ("submitted", "approved", "acknowledged")
+_APPROVED = ("approved", "acknowledged")
+
+
+def _round_schools(rnd):
+    """The round's target schools plus any school it has an assignment or a visit for."""
+    from schedules.models import Round
+    from supervision.models import School
+
+    if rnd.target == Round.Target.CONSORTIA:
+        qs = School.objects.filter(office=rnd.office, consortium__in=rnd.target_consortia.all())
+    elif rnd.target == Round.Target.LIST:
+        qs = rnd.target_schools.all()
+    else:
+        qs = School.objects.filter(office=rnd.office, is_active=True)
+    ids = set(qs.values_list("id", flat=True))
+    ids.update(rnd.assignments.values_list("school_id", flat=True))
+    ids.update(rnd.visits.values_list("school_id", flat=True))
+    return School.objects.filter(id__in=ids).select_related("consortium").order_by("consortium__name", "name_th")
+
+
+def _latest_visits(rnd) -> dict:
+    """The most advanced visit of each school in the round (approved beats submitted beats draft)."""
+    rank = {"acknowledged": 4, "approved": 3, "submitted": 2, "returned": 1, "draft": 0}
+    best: dict[int, object] = {}
+    for v in rnd.visits.only("id", "school_id", "status", "score", "check_in_at", "created_at", "updated_at",
+                             "recommendations", "assignment_id").order_by("created_at"):
+        cur = best.get(v.school_id)
+        if cur is None or rank[v.status] >= rank[cur.status]:
+            best[v.school_id] = v
+    return best
+
+
+def round_data(rnd) -> RoundSummaryData:
+    from collections import Counter, defaultdict
+
+    from django.db.models import Max, Min
+
+    from visits.models import Answer, FollowUp, Visit
+    from visits.scoring import item_percent
+
+    schools = list(_round_schools(rnd))
+    visits = _latest_visits(rnd)
+    planned_dates = dict(rnd.assignments.exclude(status="cancelled").values("school_id")
+                         .annotate(d=Min("date")).values_list("school_id", "d"))
+    status_labels = dict(Visit.Status.choices)
+    rows, not_visited = [], []
+    cover: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for s in schools:
+        cons = s.consortium.name if s.consortium else "ไม่ระบุสหวิทยาเขต"
+        v = visits.get(s.id)
+        c = cover[cons]
+        c[0] += 1
+        if v is None:
+            rows.append(SchoolScore(s.name_th, cons, "ยังไม่ตรวจเยี่ยม", None, None))
+            not_visited.append((s.name_th, cons, planned_dates.get(s.id)))
+            continue
+        c[1] += 1
+        c[2] += v.status in _DONE
+        c[3] += v.status in _APPROVED
+        rows.append(SchoolScore(s.name_th, cons, _th(status_labels[v.status]),
+                                v.score if v.status in _DONE else None,
+                                _local_date(v.check_in_at) or planned_dates.get(s.id) or _local_date(v.created_at)))
+    coverage = tuple(ConsortiumCoverage(name, *nums) for name, nums in sorted(cover.items()))
+
+    done_ids = [v.id for v in visits.values() if v.status in _DONE]
+    per_item: dict[int, list[float]] = defaultdict(list)
+    items = {}
+    for a in Answer.objects.filter(visit_id__in=done_ids).select_related("item__section"):
+        p = item_percent(a.item, a.value)
+        if p is not None:
+            per_item[a.item_id].append(p)
+            items[a.item_id] = a.item
+    ordered = sorted(items.values(), key=lambda i: (i.section.order, i.order, i.code))
+    indicators = tuple(IndicatorScore(i.code, i.text, sum(per_item[i.id]) / len(per_item[i.id]), len(per_item[i.id]))
+                       for i in ordered)
+
+    counts: Counter = Counter()
+    for v in visits.values():
+        if v.status in _DONE:
+            for r in {" ".join(str(r).split()) for r in v.recommendations or []}:
+                if r:
+                    counts[r] += 1
+    fu_labels = dict(FollowUp.Status.choices)
+    fu = Counter(FollowUp.objects.filter(source_visit__round=rnd).values_list("status", flat=True))
+    followup_status = tuple((_th(fu_labels[k]), fu[k]) for k in FollowUp.Status.values if fu.get(k))
+    as_of = rnd.visits.aggregate(t=Max("updated_at"))["t"] or rnd.updated_at
+    return RoundSummaryData(
+        office=office_info(rnd.office), round_title=rnd.title, slug=rnd.slug, academic_year=rnd.academic_year,
+        start_date=rnd.start_date, end_date=rnd.end_date, generated_at=as_of, coverage=coverage,
+        indicators=indicators, schools=tuple(rows), recommendations=tuple(counts.most_common(15)),
+        followup_status=followup_status, not_visited=tuple(not_visited), protected=office_names(rnd.office),
+    )
+
+
+def exam_data(rnd) -> ExamReportData:
+    """Exam-site inspection: each assignment (committee × centre × day × session) with its visit's checklist."""
+    from visits.models import Visit
+
+    centres = {c.school_id: c.centre_code for c in rnd.centres.all()}
+    visits = {v.assignment_id: v for v in Visit.objects.filter(round=rnd, assignment__isnull=False)
+              .prefetch_related("answers__item")}
+    status_labels = dict(Visit.Status.choices)
+    rows = []
+    assignments = (rnd.assignments.exclude(status="cancelled").select_related("committee", "school", "session")
+                   .order_by("date", "session__order", "committee__number"))
+    for a in assignments:
+        v = visits.get(a.id)
+        checks = ()
+        incidents: tuple[str, ...] = ()
+        if v is not None:
+            from visits.scoring import item_percent
+
+            answers = sorted(v.answers.all(), key=lambda x: (x.item.section_id, x.item.order, x.item.id))
+            out = []
+            for ans in answers:
+                p = item_percent(ans.item, ans.value)
+                result = "-" if p is None else ("ผ่าน" if p >= 50 else "ไม่ผ่าน")
+                if p is None and ans.value not in (None, "", []):
+                    result = _value_text(ans.item, ans.value)
+                out.append(ExamCheck(ans.item.text, result, ans.note))
+            checks = tuple(out)
+            incidents = tuple(t.strip() for t in (v.observation_notes, v.to_improve) if t and t.strip())
+        committee = a.committee
+        rows.append(ExamVisit(
+            committee=f"คณะที่ {committee.number}" if committee.number else committee.name,
+            centre=a.school.name_th, centre_code=centres.get(a.school_id, ""), day=a.date,
+            session=a.session.name if a.session_id else "",
+            status=_th(status_labels[v.status]) if v else "ยังไม่ได้บันทึก", checks=checks, incidents=incidents))
+    committees = tuple((f"คณะที่ {c.number}" if c.number else c.name, committee_members(c))
+                       for c in rnd.committees.order_by("number", "name"))
+    return ExamReportData(office=office_info(rnd.office), round_title=rnd.title, start_date=rnd.start_date,
+                          end_date=rnd.end_date, committees=committees, visits=tuple(rows),
+                          protected=office_names(rnd.office))

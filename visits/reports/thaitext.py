@@ -117,7 +117,8 @@ def _glue_punctuation(tokens: list[str]) -> list[str]:
         if carry:
             tok, carry = carry + tok, ""
         if tok == "ๆ" and len(out) >= 2 and out[-1].isspace():  # "ต่าง ๆ" stays on one line
-            out[-2] += out.pop() + tok
+            space = out.pop()
+            out[-1] += space + tok
         elif out and not out[-1].isspace() and tok and set(tok) <= _CLOSING:
             out[-1] += tok
         else:

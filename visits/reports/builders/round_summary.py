@@ -39,7 +39,7 @@ def build_round_summary(data: RoundSummaryData) -> bytes:
     story.append(w.pairs([
         ("ปีการศึกษา", w.num(data.academic_year)),
         ("ช่วงเวลา", f"{be_date(data.start_date, t)} – {be_date(data.end_date, t)}"),
-        ("จัดทำเมื่อ", be_datetime(data.generated_at, t)),
+        ("ข้อมูล ณ", be_datetime(data.generated_at, t)),
     ], (3 * cm, FRAME_W - 3 * cm)))
 
     planned = sum(c.planned for c in data.coverage)

@@ -1,0 +1,83 @@
+"""PDF downloads: a visit's report, a round's summary (or exam-site report), a committee's appointment order.
+
+Each endpoint finds the record through the same access rule as the record itself (missing and forbidden
+are both 404). A report already built for the record's current content is served at once (200); otherwise
+the worker is asked to build it and the answer is 202 with Retry-After — rendering never happens here.
+"""
+
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.permissions import IsPerson, get_visible
+from supervision.models import Committee
+from supervision.roles import Role, user_roles
+from visits.reports.service import ReportNotFound, cached_report_path, report_kind_for_round
+from visits.reports.tasks import build_report
+from visits.selectors import rounds_for_user, visits_for_user
+
+RETRY_AFTER_SECONDS = 5
+# A round report shows every school's results: for the office's own staff, not a single school's director.
+ROUND_REPORT_ROLES = {Role.COORDINATOR, Role.OFFICE_DIRECTOR, Role.SUPERVISOR, Role.COMMITTEE_MEMBER, Role.VIEWER}
+
+_RESPONSES = {
+    200: OpenApiResponse(OpenApiTypes.BINARY, description="the PDF (application/pdf)"),
+    202: OpenApiResponse(OpenApiTypes.OBJECT, description="being built; retry after `Retry-After` seconds"),
+    404: OpenApiResponse(description="no such record, or not yours to see"),
+}
+
+
+def _serve(kind: str, key: str, filename: str):
+    from django.core.files.storage import default_storage
+    from django.http import Http404
+
+    try:
+        path, ready = cached_report_path(kind, key)
+    except ReportNotFound:
+        raise Http404 from None
+    if ready:
+        return FileResponse(default_storage.open(path, "rb"), content_type="application/pdf",
+                            as_attachment=False, filename=filename)
+    build_report.delay_on_commit(kind, key)
+    response = Response({
+        "status": "pending", "kind": kind,
+        "detail": "กำลังสร้างรายงาน กรุณาลองใหม่อีกครั้ง / the report is being built, try again shortly",
+        "retry_after": RETRY_AFTER_SECONDS,
+    }, status=202)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+class VisitReportView(APIView):
+    permission_classes = [IsPerson]
+
+    @extend_schema(summary="รายงานผลการนิเทศ (PDF) / visit report", responses=_RESPONSES)
+    def get(self, request, visit_id):
+        visit = get_visible(visits_for_user(request.user), pk=visit_id)
+        return _serve("visit", str(visit.pk), f"visit-{visit.pk}.pdf")
+
+
+class RoundReportView(APIView):
+    permission_classes = [IsPerson]
+
+    @extend_schema(summary="สรุปผลรอบ / รายงานสนามสอบ (PDF) / round summary or exam-site report",
+                   responses=_RESPONSES)
+    def get(self, request, slug):
+        from django.http import Http404
+
+        user = request.user
+        if not user.is_superuser and not user_roles(user) & ROUND_REPORT_ROLES:
+            raise Http404
+        rnd = get_visible(rounds_for_user(user), slug=slug)
+        return _serve(report_kind_for_round(rnd), rnd.slug, f"round-{rnd.slug}.pdf")
+
+
+class CommitteeOrderView(APIView):
+    permission_classes = [IsPerson]
+
+    @extend_schema(summary="คำสั่งแต่งตั้งคณะกรรมการ (PDF) / appointment order", responses=_RESPONSES)
+    def get(self, request, pk):
+        committee = get_visible(Committee.objects.for_user(request.user), pk=pk)
+        return _serve("order", str(committee.pk), f"order-{committee.pk}.pdf")

@@ -1,0 +1,30 @@
+"""Render one report synchronously: `render_report {visit UUID | round SLUG | exam ROUND | order COMMITTEE} -o FILE`."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from visits.reports.service import KINDS, ReportNotFound, render, report_data
+
+
+class Command(BaseCommand):
+    help = ("สร้างรายงาน PDF / render a report: visit <uuid>, round <slug>, exam <round slug>, "
+            "order <committee id>")
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=KINDS)
+        parser.add_argument("key", help="visit UUID, round slug or committee id")
+        parser.add_argument("-o", "--output", required=True, help="the PDF file to write")
+
+    def handle(self, *args, kind, key, output, **options):
+        try:
+            data = report_data(kind, key)
+        except ReportNotFound as exc:
+            raise CommandError(str(exc)) from None
+        pdf = render(kind, data)
+        target = Path(output)
+        try:
+            target.write_bytes(pdf)
+        except OSError as exc:
+            raise CommandError(f"เขียนไฟล์ไม่ได้ / cannot write {target}: {exc.strerror}") from None
+        self.stdout.write(f"{target} ({len(pdf):,} bytes)")

@@ -1,0 +1,140 @@
+"""Which report, for which record; content-hash caching in the default storage.
+
+A report's file name is the SHA-256 of everything it shows (its frozen data, the builder format and the
+ReportLab version): the same content is rendered once, a changed record gets a new file, and nothing
+needs invalidating. `report_render` is what the Celery task and the command call; the API only looks
+up `cached_report_path` and enqueues the task when it is missing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Callable
+from datetime import date, datetime
+
+import reportlab
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+# Bump when a builder's layout changes, so cached files of the old layout are not served.
+FORMAT_VERSION = "1"
+KINDS = ("visit", "round", "exam", "order")
+
+
+class ReportNotFound(LookupError):
+    """The record a report was asked for does not exist (or is not a kind that report covers)."""
+
+
+def _feed(h, value) -> None:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        h.update(type(value).__name__.encode())
+        for f in dataclasses.fields(value):
+            h.update(f.name.encode())
+            _feed(h, getattr(value, f.name))
+    elif isinstance(value, tuple | list):
+        h.update(b"[%d" % len(value))
+        for v in value:
+            _feed(h, v)
+        h.update(b"]")
+    elif isinstance(value, bytes):
+        h.update(b"b%d:" % len(value))
+        h.update(value)
+    elif isinstance(value, datetime | date):
+        h.update(value.isoformat().encode())
+    else:
+        h.update(f"{type(value).__name__}:{value!r}".encode())
+    h.update(b";")
+
+
+def content_hash(data) -> str:
+    h = hashlib.sha256(f"nithet-report/{FORMAT_VERSION}/reportlab-{reportlab.Version}/".encode())
+    _feed(h, data)
+    return h.hexdigest()
+
+
+def _loaders() -> dict[str, tuple[Callable, Callable, Callable]]:
+    """kind → (find the record by key, record → data, data → PDF bytes)."""
+    from visits.reports import builders, data
+
+    return {
+        "visit": (_find_visit, data.visit_data, builders.build_visit_report),
+        "round": (_find_round, data.round_data, builders.build_round_summary),
+        "exam": (_find_exam_round, data.exam_data, builders.build_exam_report),
+        "order": (_find_committee, data.order_data, builders.build_order),
+    }
+
+
+def _find_visit(key):
+    import uuid
+
+    from visits.models import Visit
+
+    try:
+        return Visit.objects.get(pk=uuid.UUID(str(key)))
+    except (ValueError, Visit.DoesNotExist):
+        raise ReportNotFound(f"ไม่พบการตรวจเยี่ยม {key} / no visit {key}") from None
+
+
+def _find_round(key):
+    from schedules.models import Round
+
+    rnd = Round.objects.filter(slug=str(key)).first()
+    if rnd is None:
+        raise ReportNotFound(f"ไม่พบรอบ {key} / no round {key}")
+    return rnd
+
+
+def _find_exam_round(key):
+    rnd = _find_round(key)
+    if not rnd.is_exam:
+        raise ReportNotFound(f"รอบ {key} ไม่ใช่รอบตรวจเยี่ยมสนามสอบ / round {key} is not an exam-site round")
+    return rnd
+
+
+def _find_committee(key):
+    from supervision.models import Committee
+
+    try:
+        return Committee.objects.get(pk=int(key))
+    except (ValueError, Committee.DoesNotExist):
+        raise ReportNotFound(f"ไม่พบคณะกรรมการ {key} / no committee {key}") from None
+
+
+def report_kind_for_round(rnd) -> str:
+    """A round's report is the exam-site report for exam rounds, the round summary otherwise."""
+    return "exam" if rnd.is_exam else "round"
+
+
+def report_data(kind: str, key):
+    if kind not in KINDS:
+        raise ReportNotFound(f"unknown report kind {kind!r}; expected one of {', '.join(KINDS)}")
+    find, load, _ = _loaders()[kind]
+    return load(find(key))
+
+
+def report_path(kind: str, data) -> str:
+    return f"reports/{kind}/{content_hash(data)}.pdf"
+
+
+def cached_report_path(kind: str, key) -> tuple[str, bool]:
+    """(storage path, already built?) for the record's current content."""
+    path = report_path(kind, report_data(kind, key))
+    return path, default_storage.exists(path)
+
+
+def render(kind: str, data) -> bytes:
+    return _loaders()[kind][2](data)
+
+
+def report_render(kind: str, key) -> tuple[str, bytes]:
+    """Build the report for the record as it is now and store it (once) under its content hash."""
+    data = report_data(kind, key)
+    path = report_path(kind, data)
+    if default_storage.exists(path):
+        with default_storage.open(path, "rb") as fh:
+            return path, fh.read()
+    pdf = render(kind, data)
+    if not default_storage.exists(path):  # another worker may have finished the same file meanwhile
+        default_storage.save(path, ContentFile(pdf))
+    return path, pdf
