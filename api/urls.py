@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from api import accounts, followups, instruments, notifications, organisation, schedules, sync, visits
+from api import accounts, followups, instruments, notifications, organisation, reports, schedules, sync, visits
 
 router = DefaultRouter()
 router.register("schools", organisation.SchoolViewSet, basename="school")
@@ -25,6 +25,9 @@ urlpatterns = [
     path("v1/visits/<uuid:visit_id>/evidence/<uuid:evidence_id>/", visits.EvidenceUploadView.as_view(),
          name="visit-evidence"),
     path("v1/sync/", sync.SyncView.as_view(), name="sync"),
+    path("v1/visits/<uuid:visit_id>/report.pdf", reports.VisitReportView.as_view(), name="visit-report"),
+    path("v1/rounds/<slug:slug>/report.pdf", reports.RoundReportView.as_view(), name="round-report"),
+    path("v1/committees/<int:pk>/order.pdf", reports.CommitteeOrderView.as_view(), name="committee-order"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
