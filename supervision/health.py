@@ -1,5 +1,7 @@
 """Liveness of the two things Nithet cannot work without: the database and the Celery broker."""
 
+import os
+
 from django.db import connection
 from django.http import JsonResponse
 
@@ -15,12 +17,19 @@ def check_database() -> tuple[bool, str]:
 
 
 def check_broker(timeout: float = 2.0) -> tuple[bool, str]:
+    """Connect to the broker the Celery app uses, once, without retrying (a health check must answer fast)."""
     from worker.celery import app
 
     try:
         with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=timeout)
-            return True, conn.transport.driver_name
+            conn.ensure_connection(max_retries=0, timeout=timeout)
+            driver = conn.transport.driver_name
+            if driver == "filesystem":
+                # Connecting to the filesystem transport always "works"; the queue folder is what must be there.
+                folder = (conn.transport_options or {}).get("data_folder_in", "")
+                if not (folder and os.path.isdir(folder) and os.access(folder, os.W_OK)):
+                    return False, f"queue folder {folder!r} is missing or not writable"
+            return True, driver
     except Exception as exc:
         return False, f"{type(exc).__name__}: {exc}"
 
