@@ -146,6 +146,15 @@ def process_image(data: bytes, fmt: str) -> ProcessedImage:
         return ProcessedImage(out, tbuf.getvalue(), upright.width, upright.height, taken, lat, lon)
 
 
+EXTENSIONS = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp",
+              ".pdf": "application/pdf"}
+
+
+def _claimed_type(filename: str) -> str | None:
+    """The type a file's name claims; a name that disagrees with the content is refused (a PNG named .pdf)."""
+    return EXTENSIONS.get(os.path.splitext(filename or "")[1].lower())
+
+
 def _read(upload) -> bytes:
     """bytes, a file object or a Django UploadedFile → bytes, refusing early when the size says too large."""
     limit = settings.EVIDENCE_MAX_BYTES
@@ -173,6 +182,7 @@ def evidence_store(*, evidence_id, user, upload, sha256: str | None = None, orig
         raise NotFound()
     if not selectors.can_edit_visit(user, ev.visit):
         raise Forbidden()
+    original_name = os.path.basename(original_name or getattr(upload, "name", "") or "")
     data = _read(upload)
     if not data:
         raise EvidenceTypeRejected("ไฟล์ว่าง", "the file is empty")
@@ -190,6 +200,11 @@ def evidence_store(*, evidence_id, user, upload, sha256: str | None = None, orig
     if ev.kind == Evidence.Kind.PHOTO and not kind.is_image:
         raise EvidenceTypeRejected("หลักฐานประเภทภาพถ่ายต้องเป็น JPEG, PNG หรือ WebP",
                                    "a photo must be JPEG, PNG or WebP")
+    claimed = _claimed_type(original_name or ev.original_name)
+    if claimed and claimed != kind.content_type:
+        ext = os.path.splitext(original_name or ev.original_name)[1]
+        raise EvidenceTypeRejected(f"ชื่อไฟล์ระบุเป็น {ext} แต่เนื้อไฟล์เป็น {kind.content_type}",
+                                   f"the name says {ext} but the content is {kind.content_type}")
     name = f"{ev.id}{kind.suffix}"
     if kind.is_image:
         img = process_image(data, {v[0]: k for k, v in IMAGE_TYPES.items()}[kind.content_type])

@@ -37,21 +37,20 @@ def visits_for_user(user) -> QuerySet[Visit]:
     if user.is_superuser:
         return qs
     roles = user_roles(user)
-    offices = office_ids_for_user(user)
     if roles & OFFICE_WIDE:
-        return qs.filter(school__office_id__in=offices)
+        return qs.filter(school__office_id__in=office_ids_for_user(user))
     rule = Q(committee_id__in=_committee_ids(user)) | Q(created_by=user)
     if Role.SCHOOL_DIRECTOR in roles:
         rule |= Q(school_id__in=_directed_school_ids(user), status__in=SCHOOL_VISIBLE)
     if Role.VIEWER in roles:
-        rule |= Q(school__office_id__in=offices, status__in=SCHOOL_VISIBLE)
+        rule |= Q(school__office_id__in=office_ids_for_user(user), status__in=SCHOOL_VISIBLE)
     return qs.filter(rule)
 
 
 def followups_for_user(user) -> QuerySet[FollowUp]:
     """Follow-ups: office-wide roles and viewers all of their offices; school directors their school's
-    (once the visit that raised them is approved); supervisors and committee members those of the schools
-    their committees visit or are assigned to."""
+    (once the visit that raised them is approved); supervisors and committee members those raised by their
+    committees' visits, and the settled ones of the schools their committees are assigned to (the brief)."""
     qs = FollowUp.objects.all()
     if user is None or not user.is_authenticated:
         return qs.none()
@@ -62,11 +61,11 @@ def followups_for_user(user) -> QuerySet[FollowUp]:
     if roles & (OFFICE_WIDE | {Role.VIEWER}):
         return qs.filter(school__office_id__in=offices)
     committees = _committee_ids(user)
-    rule = Q(source_visit__committee_id__in=committees) | Q(
-        school_id__in=Assignment.objects.filter(committee_id__in=committees).values("school_id"))
+    settled = Q(source_visit__isnull=True) | Q(source_visit__status__in=SCHOOL_VISIBLE)
+    rule = Q(source_visit__committee_id__in=committees) | (Q(
+        school_id__in=Assignment.objects.filter(committee_id__in=committees).values("school_id")) & settled)
     if Role.SCHOOL_DIRECTOR in roles:
-        rule |= Q(school_id__in=_directed_school_ids(user)) & (
-            Q(source_visit__isnull=True) | Q(source_visit__status__in=SCHOOL_VISIBLE))
+        rule |= Q(school_id__in=_directed_school_ids(user)) & settled
     return qs.filter(rule, school__office_id__in=offices)
 
 

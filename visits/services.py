@@ -365,7 +365,9 @@ def _content_fields(visit: Visit, data: dict) -> dict:
         out.update(_place(data["check_in"], "check_in", visit.school))
     if "check_out" in data:
         out.update(_place(data["check_out"], "check_out", visit.school))
-    if out.get("check_in_at") and out.get("check_out_at") and out["check_out_at"] < out["check_in_at"]:
+    check_in = out.get("check_in_at", visit.check_in_at)
+    check_out = out.get("check_out_at", visit.check_out_at)
+    if check_in and check_out and check_out < check_in:
         raise _bad("check_out.at", "เวลาออกต้องไม่ก่อนเวลาเข้า", "check-out cannot be before check-in")
     return out
 

@@ -1,0 +1,121 @@
+"""The review workflow: every (from, to) pair by every actor, plus comments, completeness and the log."""
+
+import pytest
+
+from visits.errors import InvalidTransition, NotFound, StaleVersion
+from visits.models import Visit, VisitTransition
+from visits.workflow import TRANSITIONS, check_transition, visit_transition
+
+S = Visit.Status
+ACTORS = ["alice", "bob", "charlie", "dana", "cora", "oscar"]
+# Who may make each legal move on a visit of committee A at school_a (alice chairs A, bob sits on A,
+# dana directs school_a, cora coordinates the office).
+ALLOWED = {
+    (S.DRAFT, S.SUBMITTED): {"alice", "bob", "cora"},
+    (S.RETURNED, S.SUBMITTED): {"alice", "bob", "cora"},
+    (S.SUBMITTED, S.RETURNED): {"alice", "cora"},
+    (S.SUBMITTED, S.APPROVED): {"alice", "cora"},
+    (S.APPROVED, S.ACKNOWLEDGED): {"dana"},
+}
+
+
+def _sees(actor: str, status: str) -> bool:
+    if actor == "charlie":
+        return False
+    if actor == "dana":
+        return status in (S.APPROVED, S.ACKNOWLEDGED)
+    return True
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("frm,to", [(a, b) for a in S.values for b in S.values if a != b])
+def test_transition_matrix(actors, make_visit, frm, to, actor):
+    visit = make_visit(status=frm)
+    user = getattr(actors, actor).user
+    expected_ok = actor in ALLOWED.get((frm, to), set())
+    if not _sees(actor, frm):
+        with pytest.raises(NotFound):
+            visit_transition(visit_id=visit.pk, to=to, user=user, comment="เหตุผล")
+    elif expected_ok:
+        result = visit_transition(visit_id=visit.pk, to=to, user=user, comment="เหตุผล")
+        assert result.status == to and result.version == visit.version + 1
+        log = VisitTransition.objects.get(visit=visit)
+        assert (log.from_status, log.to_status, log.by, log.comment) == (frm, to, user, "เหตุผล")
+    else:
+        with pytest.raises(InvalidTransition) as info:
+            visit_transition(visit_id=visit.pk, to=to, user=user, comment="เหตุผล")
+        assert info.value.code == ("not_allowed" if (frm, to) not in TRANSITIONS else "wrong_role")
+        assert info.value.message_th and info.value.message_en
+        visit.refresh_from_db()
+        assert visit.status == frm and not VisitTransition.objects.filter(visit=visit).exists()
+
+
+def test_return_requires_a_comment(actors, make_visit):
+    visit = make_visit(status=S.SUBMITTED)
+    with pytest.raises(InvalidTransition) as info:
+        visit_transition(visit_id=visit.pk, to=S.RETURNED, user=actors.alice.user, comment="   ")
+    assert info.value.code == "comment_required"
+    assert "เหตุผล" in info.value.message_th and "comment" in info.value.message_en
+
+
+def test_acknowledge_requires_the_school_response_and_stores_it(actors, make_visit):
+    visit = make_visit(status=S.APPROVED)
+    with pytest.raises(InvalidTransition) as info:
+        visit_transition(visit_id=visit.pk, to=S.ACKNOWLEDGED, user=actors.dana.user)
+    assert info.value.code == "response_required"
+    done = visit_transition(visit_id=visit.pk, to=S.ACKNOWLEDGED, user=actors.dana.user,
+                            comment="โรงเรียนจะดำเนินการตามข้อเสนอแนะ")
+    assert done.school_response == "โรงเรียนจะดำเนินการตามข้อเสนอแนะ"
+    assert done.acknowledged_by == actors.dana.user and done.acknowledged_at
+
+
+def test_submit_needs_required_answers_and_listed_photos(actors, make_visit):
+    visit = make_visit(complete=False)
+    with pytest.raises(InvalidTransition) as info:
+        visit_transition(visit_id=visit.pk, to=S.SUBMITTED, user=actors.bob.user)
+    assert info.value.code == "incomplete"
+    assert info.value.extra["missing"] == ["R1", "Y1", "R2"]
+
+
+def test_full_round_trip_is_logged_in_order(actors, make_visit):
+    visit = make_visit()
+    visit_transition(visit_id=visit.pk, to=S.SUBMITTED, user=actors.bob.user)
+    visit_transition(visit_id=visit.pk, to=S.RETURNED, user=actors.alice.user, comment="ขอภาพเพิ่ม")
+    visit_transition(visit_id=visit.pk, to=S.SUBMITTED, user=actors.bob.user)
+    visit_transition(visit_id=visit.pk, to=S.APPROVED, user=actors.cora.user)
+    final = visit_transition(visit_id=visit.pk, to=S.ACKNOWLEDGED, user=actors.dana.user, comment="รับทราบ")
+    log = list(VisitTransition.objects.filter(visit=visit).values_list("from_status", "to_status", "by__username"))
+    assert log == [("draft", "submitted", "bob"), ("submitted", "returned", "alice"),
+                   ("returned", "submitted", "bob"), ("submitted", "approved", "cora"),
+                   ("approved", "acknowledged", "dana")]
+    assert final.version == 6 and final.approved_by == actors.cora.user and final.submitted_at
+    # field history: the creation plus one record per move, newest first
+    assert list(final.history.values_list("status", flat=True)) == [
+        "acknowledged", "approved", "submitted", "returned", "submitted", "draft"]
+
+
+def test_stale_version_is_refused_and_nothing_changes(actors, make_visit):
+    visit = make_visit()
+    with pytest.raises(StaleVersion) as info:
+        visit_transition(visit_id=visit.pk, to=S.SUBMITTED, user=actors.bob.user, expected_version=visit.version + 3)
+    assert info.value.extra["current_version"] == visit.version
+    assert Visit.objects.get(pk=visit.pk).status == S.DRAFT
+
+
+def test_log_is_append_only(actors, make_visit):
+    visit = make_visit()
+    visit_transition(visit_id=visit.pk, to=S.SUBMITTED, user=actors.bob.user)
+    entry = VisitTransition.objects.get(visit=visit)
+    entry.comment = "rewritten"
+    with pytest.raises(Exception, match="append-only"):
+        entry.save()
+    with pytest.raises(Exception, match="append-only"):
+        entry.delete()
+
+
+def test_check_transition_is_pure_and_explains(make_visit):
+    visit = make_visit(status=S.SUBMITTED)
+    assert check_transition(visit, S.APPROVED, frozenset({"chair"})) is None
+    refusal = check_transition(visit, S.APPROVED, frozenset({"member"}))
+    assert refusal.code == "wrong_role" and "ประธาน" in refusal.message_th
+    assert check_transition(visit, S.DRAFT, frozenset({"coordinator"})).code == "not_allowed"
