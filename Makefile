@@ -23,13 +23,14 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py load_demo
 
+# The Procfile names bare gunicorn/celery (as production does): the venv goes first on PATH for them.
 run: demo
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo ""
-	@echo "  Nithet is starting on http://127.0.0.1:8000/  (admin: /admin/, API docs: /api/docs/)"
+	@echo "  Nithet is starting on http://$${BIND:-127.0.0.1:8000}/  (admin: /admin/, API docs: /api/docs/)"
 	@echo "  Demo logins are listed above. Stop with Ctrl+C."
 	@echo ""
-	$(BIN)/honcho start -f Procfile
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
 test: install
 	$(BIN)/ruff check .
