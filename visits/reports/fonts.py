@@ -62,29 +62,25 @@ def glyph_text(name: str) -> str | None:
 
 
 class ThaiTTFont(TTFont):
-    """A TrueType font whose PDF ToUnicode map also covers the glyphs made by shaping.
+    """A TrueType font whose PDF ToUnicode map also covers the glyphs made by shaping, and which can give
+    a shifted mark a code of its own with a matching PDF width (`_close_mark_gaps`)."""
 
-    Shaped marks stacked over tall letters are drawn shifted left (ปั้น: -0.16 em); with a zero width
-    text extractors saw a gap after them and inserted a space inside the word. Giving the private
-    glyph a nominal PDF width closes that gap; ReportLab compensates the advance in the TJ array, so
-    nothing moves on the page.
-    """
-
-    MARK_BOX = 100  # 1/1000 em: closes gaps up to 0.1 em without overlapping the next letter much
-
-    def hbFont(self, fontSize=10):
-        font = super().hbFont(fontSize)
-        add_private = self.hbAddPrivate
-        widths = self.face.charWidths
-
-        def add_private_with_box(name, gid, advance):
-            code = add_private(name, gid, advance)
-            if not widths.get(code):
-                widths[code] = self.MARK_BOX
-            return code
-
-        self.hbAddPrivate = add_private_with_box
-        return font
+    def mark_code(self, gid: int, width: int) -> int:
+        """A private code for glyph `gid` whose PDF width is `width` (see `_close_mark_gaps`)."""
+        variants = self.__dict__.setdefault("_nithet_variants", {})
+        code = variants.get((gid, width))
+        if code is None:
+            face = self.face
+            code = self.__dict__.get("_nithet_next", 0xF000)
+            while code in face.charToGlyph:
+                code += 1
+            assert code < 0xF900, "out of private-use code points"
+            self._nithet_next = code + 1
+            face.charToGlyph[code] = gid
+            face.glyphToChar.setdefault(gid, []).append(code)
+            face.charWidths[code] = width
+            variants[(gid, width)] = code
+        return code
 
     @property
     def _hb_names(self):
@@ -121,6 +117,72 @@ class ThaiTTFont(TTFont):
         return re.sub(r"<[0-9A-F]{2}> <[0-9A-F]{4}>", lambda m: lines.get(m.group(0), m.group(0)), content)
 
 
+def _close_mark_gaps(shaped):
+    """Give each mark drawn shifted left (ปั้น: the tone mark sits 0.16 em left of the pen) a PDF width
+    equal to that shift, under a private code of its own.
+
+    A zero-width mark drawn left of the pen leaves a gap before the next letter, and text extractors
+    (pdftotext, pypdf, copy/paste) read that gap as a space inside the word. With the width equal to the
+    shift the mark ends exactly where the next letter starts. ReportLab compensates the advance in the TJ
+    array from the same width, so nothing moves on the page.
+    """
+    from reportlab.pdfbase.ttfonts import ShapedFragWord, ShapedStr
+
+    if not isinstance(shaped, ShapedFragWord):
+        return shaped
+    for i, part in enumerate(shaped[1:], start=1):
+        if not isinstance(part, tuple) or len(part) != 2 or not isinstance(part[1], ShapedStr):
+            continue
+        frag, text = part
+        data = text.__shapeData__
+        if not any(sd.x_advance == 0 and sd.x_offset != 0 for sd in data):
+            continue
+        font = pdfmetrics.getFont(frag.fontName)
+        if not isinstance(font, ThaiTTFont):
+            continue
+        chars, new = list(text), list(data)
+        for k, sd in enumerate(data):
+            before = new[k - 1] if k else None
+            if (sd.x_advance == 0 and before is not None and before.x_advance == 0
+                    and 0 < before.x_offset - sd.x_offset <= _NUDGE):
+                # Two stacked marks (ที่: ี at -0.010 em, ่ at -0.011 em) would be read in swapped order;
+                # drawn at the same x they look the same and read in order.
+                sd = new[k] = sd._replace(x_offset=before.x_offset)
+            if sd.x_advance == 0 and 0 < sd.x_offset <= _NUDGE:
+                # A hair to the right of the pen (ขุ่น: +0.001 em) sorts the mark after the next letter in
+                # extractors that order by position; drawn at the pen it looks the same and reads right.
+                new[k] = sd._replace(x_offset=0)
+            elif sd.x_advance == 0 and sd.x_offset < -_MARK_SHIFT:
+                gid = font.face.charToGlyph.get(ord(chars[k]))
+                if gid is None:
+                    continue
+                width = round(-sd.x_offset)
+                chars[k] = chr(font.mark_code(gid, width))
+                new[k] = sd._replace(width=width)
+        shaped[i] = (frag, ShapedStr("".join(chars), shapeData=new))
+    return shaped
+
+
+_MARK_SHIFT = 30  # 1/1000 em: smaller shifts never read as a space
+_NUDGE = 5  # 1/1000 em: invisible at any report size (0.06 pt at 12 pt)
+
+
+def _install_gap_fix() -> None:
+    from reportlab.pdfbase import ttfonts
+    from reportlab.platypus import paragraph
+
+    original = ttfonts.shapeFragWord
+    if getattr(original, "_nithet", False):
+        return
+
+    def shape_frag_word(w, *args, **kwargs):
+        return _close_mark_gaps(original(w, *args, **kwargs))
+
+    shape_frag_word._nithet = True
+    ttfonts.shapeFragWord = shape_frag_word  # used by shapeStr (canvas text)
+    paragraph.shapeFragWord = shape_frag_word  # used by Paragraph
+
+
 @cache
 def register_fonts() -> str:
     """Register the four Sarabun faces once and check shaping works; returns the regular font name."""
@@ -136,6 +198,7 @@ def register_fonts() -> str:
     addMapping(REGULAR, 1, 0, BOLD)
     addMapping(REGULAR, 0, 1, ITALIC)
     addMapping(REGULAR, 1, 1, BOLD_ITALIC)
+    _install_gap_fix()
     check_shaping()
     return REGULAR
 
