@@ -1,0 +1,45 @@
+"""The demo: instruments, and the first week of aug-2563 recorded through the services; loading twice
+changes nothing."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from schedules.models import Round
+from visits.models import FollowUp, Visit
+from visits.selectors import visits_for_user
+
+
+def _load() -> dict:
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    line = next(x for x in out.getvalue().splitlines() if x.startswith("visits.demo:"))
+    return dict(part.split("=") for part in line.split(": ", 1)[1].split(", "))
+
+
+@pytest.mark.django_db
+def test_demo_loads_twice_to_the_same_rows():
+    first = _load()
+    counts = (Visit.objects.count(), FollowUp.objects.count(), Visit.history.count())
+    second = _load()
+    assert {k: v for k, v in first.items() if k != "created"} == {k: v for k, v in second.items() if k != "created"}
+    assert second["created"] == "0"
+    assert (Visit.objects.count(), FollowUp.objects.count(), Visit.history.count()) == counts
+
+    aug = Round.objects.get(slug="aug-2563")
+    assert aug.instrument.items.count() == 21 and aug.instrument.sections.count() == 4
+    assert Round.objects.get(slug="onet-m3-2562").instrument.items.count() == 15
+    visits = Visit.objects.filter(round=aug)
+    assert set(visits.values_list("status", flat=True)) >= {"approved", "submitted", "returned"}
+    assert visits.filter(status="returned").count() == 1
+    assert all(v.submitted_at.year == 2020 for v in visits.exclude(submitted_at=None))
+    assert visits.filter(check_in_far=True).exists()
+
+    User = get_user_model()
+    chair_states = set(visits_for_user(User.objects.get(username="chair")).values_list("status", flat=True))
+    assert {"approved", "submitted", "returned", "draft"} <= chair_states
+    director_visits = visits_for_user(User.objects.get(username="school_director"))
+    assert director_visits.filter(status="approved").exists()
+    assert FollowUp.objects.filter(source_visit__round=aug).exclude(status="open").exists()
