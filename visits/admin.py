@@ -1,0 +1,291 @@
+"""Admin for instruments, visits and follow-ups.
+
+Instruments: import a sheet (XLSX/CSV) from the instrument list, publish a draft, copy a published version
+into a new draft, export a version. A published version's sections and items are read-only.
+Visits are read here (lists narrow through `visits_for_user`); they change only through the tablet API and
+the workflow. Follow-ups narrow through `followups_for_user`; their status moves with `followup_update`.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from simple_history.admin import SimpleHistoryAdmin
+
+from supervision.access import office_ids_for_user
+from visits import selectors
+from visits.errors import InstrumentError, VisitError
+from visits.followups import followup_update
+from visits.instruments import (
+    export_version,
+    instrument_import,
+    instrument_version_draft_copy,
+    instrument_version_publish,
+)
+from visits.models import (
+    Answer,
+    Evidence,
+    FollowUp,
+    Instrument,
+    InstrumentVersion,
+    Item,
+    Section,
+    Signature,
+    Visit,
+    VisitTransition,
+)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# --- instruments ------------------------------------------------------------------------------------------
+class ImportForm(forms.Form):
+    file = forms.FileField(label="ไฟล์ XLSX หรือ CSV (file)")
+    name = forms.CharField(label="ชื่อแบบนิเทศ (name)", max_length=300)
+    code = forms.SlugField(label="รหัสแบบ (code)", required=False,
+                           help_text="รหัสเดิม = เพิ่มฉบับใหม่ของแบบนั้น / an existing code adds its next version")
+    kind = forms.ChoiceField(label="ประเภท (kind)", choices=Instrument.Kind.choices)
+    publish = forms.BooleanField(label="เผยแพร่ทันที (publish now)", required=False)
+
+
+class VersionInline(ReadOnlyInline):
+    model = InstrumentVersion
+    fields = ["number", "status", "published_at", "notes"]
+    show_change_link = True
+
+
+@admin.register(Instrument)
+class InstrumentAdmin(admin.ModelAdmin):
+    change_list_template = "admin/visits/instrument_change_list.html"
+    list_display = ["name", "code", "kind", "office"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code"]
+    inlines = [VersionInline]
+
+    def get_queryset(self, request):
+        return selectors.instruments_for_user(request.user)
+
+    def get_urls(self):
+        return [path("import/", self.admin_site.admin_view(self.import_view), name="visits_instrument_import"),
+                *super().get_urls()]
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            return redirect("admin:visits_instrument_changelist")
+        form = ImportForm(request.POST or None, request.FILES or None)
+        problems = []
+        if request.method == "POST" and form.is_valid():
+            ids = office_ids_for_user(request.user)
+            office = None
+            if ids:
+                from supervision.models import AreaOffice
+
+                office = AreaOffice.objects.filter(id__in=ids).order_by("id").first()
+            try:
+                upload = form.cleaned_data["file"]
+                version = instrument_import(data=upload.read(), filename=upload.name, name=form.cleaned_data["name"],
+                                            code=form.cleaned_data["code"] or None, kind=form.cleaned_data["kind"],
+                                            publish=form.cleaned_data["publish"], office=office)
+            except InstrumentError as exc:
+                problems = exc.lines()
+            except VisitError as exc:
+                problems = [exc.message]
+            else:
+                self.message_user(request, f"นำเข้า {version} แล้ว ({version.items.count()} ข้อ) / imported")
+                return redirect(reverse("admin:visits_instrumentversion_change", args=[version.pk]))
+        context = {**self.admin_site.each_context(request), "title": "นำเข้าแบบนิเทศ (import an instrument)",
+                   "form": form, "problems": problems, "opts": self.model._meta}
+        return TemplateResponse(request, "admin/visits/instrument_import.html", context)
+
+
+class FrozenWhenPublished:
+    """Inlines of a published version: nothing may be added, changed or removed."""
+
+    def _open(self, obj):
+        return obj is None or not obj.is_published
+
+    def has_add_permission(self, request, obj=None):
+        return self._open(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._open(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._open(obj) and super().has_delete_permission(request, obj)
+
+
+class SectionInline(FrozenWhenPublished, admin.TabularInline):
+    model = Section
+    extra = 0
+    fields = ["order", "title", "weight"]
+
+
+class ItemInline(FrozenWhenPublished, admin.StackedInline):
+    model = Item
+    extra = 0
+    fields = [("section", "order", "code", "type"), "text", "help_text", ("levels", "options"),
+              ("required", "photo_required", "weight")]
+
+
+@admin.register(InstrumentVersion)
+class InstrumentVersionAdmin(admin.ModelAdmin):
+    list_display = ["instrument", "number", "status", "published_at"]
+    list_filter = ["status", "instrument__kind"]
+    search_fields = ["instrument__name", "instrument__code"]
+    inlines = [SectionInline, ItemInline]
+    actions = ["publish", "draft_copy", "export_xlsx", "export_csv"]
+
+    def get_queryset(self, request):
+        return selectors.instrument_versions_for_user(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_published:
+            return ["instrument", "number", "status", "published_at", "notes"]
+        return ["status", "published_at"]
+
+    def get_inlines(self, request, obj):
+        return [] if obj is None else self.inlines
+
+    @admin.action(description="เผยแพร่ฉบับที่เลือก (publish)")
+    def publish(self, request, queryset):
+        for version in queryset.filter(status=InstrumentVersion.Status.DRAFT):
+            try:
+                instrument_version_publish(version=version)
+            except VisitError as exc:
+                self.message_user(request, f"{version}: {exc}", messages.ERROR)
+            else:
+                self.message_user(request, f"เผยแพร่ {version} แล้ว / published")
+
+    @admin.action(description="คัดลอกเป็นฉบับร่างใหม่ (copy into a new draft)")
+    def draft_copy(self, request, queryset):
+        for version in queryset:
+            draft = instrument_version_draft_copy(version=version)
+            self.message_user(request, f"สร้าง {draft} แล้ว / created")
+
+    def _export(self, queryset, fmt):
+        version = queryset.first()
+        data = export_version(version, fmt)
+        ctype = ("text/csv; charset=utf-8" if fmt == "csv"
+                 else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(data, content_type=ctype)
+        response["Content-Disposition"] = f'attachment; filename="{version.instrument.code}-v{version.number}.{fmt}"'
+        return response
+
+    @admin.action(description="ส่งออก XLSX (export the first selected)")
+    def export_xlsx(self, request, queryset):
+        return self._export(queryset, "xlsx")
+
+    @admin.action(description="ส่งออก CSV (export the first selected)")
+    def export_csv(self, request, queryset):
+        return self._export(queryset, "csv")
+
+
+# --- visits -----------------------------------------------------------------------------------------------
+class AnswerInline(ReadOnlyInline):
+    model = Answer
+    fields = ["item", "value", "note"]
+    readonly_fields = fields
+
+
+class EvidenceInline(ReadOnlyInline):
+    model = Evidence
+    fields = ["kind", "item", "caption", "file", "content_type", "size", "exif_taken_at", "uploaded_at"]
+    readonly_fields = fields
+
+
+class SignatureInline(ReadOnlyInline):
+    model = Signature
+    fields = ["role", "signer_name", "image", "signed_at"]
+    readonly_fields = fields
+
+
+class TransitionInline(ReadOnlyInline):
+    model = VisitTransition
+    fields = ["at", "from_status", "to_status", "by", "comment"]
+    readonly_fields = fields
+
+
+@admin.register(Visit)
+class VisitAdmin(SimpleHistoryAdmin):
+    """Read-only: a visit changes through the tablet API and the review workflow, never by hand here."""
+
+    list_display = ["school", "round", "committee", "status", "score", "check_in_at", "check_in_far", "version"]
+    list_filter = ["status", "check_in_far", ("round", admin.RelatedOnlyFieldListFilter),
+                   ("committee", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["school__name_th", "school__code", "id"]
+    list_select_related = ["school", "round", "committee"]
+    inlines = [AnswerInline, EvidenceInline, SignatureInline, TransitionInline]
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        return selectors.visits_for_user(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in Visit._meta.fields] + ["members_present"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- follow-ups ---------------------------------------------------------------------------------------------
+@admin.register(FollowUp)
+class FollowUpAdmin(SimpleHistoryAdmin):
+    list_display = ["recommendation_short", "school", "status", "due_date", "owner"]
+    list_filter = ["status"]
+    search_fields = ["recommendation", "school__name_th"]
+    list_select_related = ["school", "owner"]
+    readonly_fields = ["school", "source_visit", "recommendation_index", "recommendation", "status", "done_at",
+                       "verified_at", "verified_by", "created_by"]
+    fields = ["school", "source_visit", "recommendation", "status", "due_date", "owner", "notes", "evidence",
+              "done_at", "verified_at", "verified_by"]
+    actions = ["mark_in_progress", "mark_done", "mark_verified"]
+
+    def get_queryset(self, request):
+        return selectors.followups_for_user(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="ข้อเสนอแนะ (recommendation)")
+    def recommendation_short(self, obj):
+        return obj.recommendation[:80]
+
+    def save_model(self, request, obj, form, change):
+        try:
+            followup_update(followup_id=obj.pk, user=request.user, notes=obj.notes, due_date=obj.due_date,
+                            owner=obj.owner, evidence=form.cleaned_data.get("evidence") or None)
+        except VisitError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+
+    def _move(self, request, queryset, status):
+        for fu in queryset:
+            try:
+                followup_update(followup_id=fu.pk, user=request.user, status=status)
+            except VisitError as exc:
+                self.message_user(request, f"{fu}: {exc}", messages.ERROR)
+
+    @admin.action(description="กำลังดำเนินการ (in progress)")
+    def mark_in_progress(self, request, queryset):
+        self._move(request, queryset, FollowUp.Status.IN_PROGRESS)
+
+    @admin.action(description="ดำเนินการแล้ว (done)")
+    def mark_done(self, request, queryset):
+        self._move(request, queryset, FollowUp.Status.DONE)
+
+    @admin.action(description="ตรวจสอบแล้ว (verified, by the office)")
+    def mark_verified(self, request, queryset):
+        self._move(request, queryset, FollowUp.Status.VERIFIED)
