@@ -178,11 +178,14 @@ def create_due_notifications(now: dt.datetime) -> dict[str, int]:
 
 # --- Handing rows to the broker ---------------------------------------------------------------------------
 
-def _publish(batches: list[list[int]], now_iso: str | None) -> None:
+def _publish(batches: list[list[int]], now_iso: str | None, report: dict | None = None) -> None:
     """Send batch tasks to the broker. If the broker is down, the rows are marked not-enqueued so the next
     dispatch tries again: a broker outage delays messages, it never loses them."""
     from worker.tasks import send_notifications
 
+    published = 0
+    if report is not None:
+        report["published"] = 0
     for n, ids in enumerate(batches):
         try:
             send_notifications.apply_async(args=(ids, now_iso), retry=True,
@@ -194,10 +197,15 @@ def _publish(batches: list[list[int]], now_iso: str | None) -> None:
             log.warning("broker unavailable, %d notifications left pending for the next dispatch: %s",
                         len(unsent), exc)
             return
+        published += len(ids)
+        if report is not None:
+            report["published"] = published
 
 
-def enqueue_ready(now: dt.datetime, *, injected_now: bool = False, limit: int = 50_000) -> int:
-    """Queue every pending row whose time has come (and was not queued recently). Returns rows queued."""
+def enqueue_ready(now: dt.datetime, *, injected_now: bool = False, limit: int = 50_000,
+                  report: dict | None = None) -> int:
+    """Queue every pending row whose time has come (and was not queued recently). Returns rows queued; once
+    the transaction commits, `report["published"]` says how many the broker actually took."""
     stale_before = now - dt.timedelta(seconds=conf("NOTIFY_STUCK_SECONDS"))
     S = Notification.Status
     # A worker that died mid-send leaves rows in `sending`; after the timeout they go back to pending.
@@ -213,7 +221,7 @@ def enqueue_ready(now: dt.datetime, *, injected_now: bool = False, limit: int = 
     batches = [list(b) for b in _chunks(ids, conf("NOTIFY_BATCH_SIZE"))]
     now_iso = now.isoformat() if injected_now else None
     if batches:
-        transaction.on_commit(lambda: _publish(batches, now_iso))
+        transaction.on_commit(lambda: _publish(batches, now_iso, report))
     return len(ids)
 
 
@@ -223,9 +231,11 @@ def dispatch(now: dt.datetime | None = None) -> dict:
     now = now or timezone.now()
     with transaction.atomic():
         by_event = create_due_notifications(now)
+    report: dict = {}
     with transaction.atomic():
-        enqueued = enqueue_ready(now, injected_now=injected)
-    return {"created": sum(by_event.values()), "enqueued": enqueued, "by_event": by_event}
+        queued = enqueue_ready(now, injected_now=injected, report=report)
+    # Outside an outer transaction the broker has been handed the batches by now; report what it took.
+    return {"created": sum(by_event.values()), "enqueued": report.get("published", queued), "by_event": by_event}
 
 
 # --- Sending ----------------------------------------------------------------------------------------------
@@ -270,6 +280,10 @@ def send_batch(ids: Sequence[int], *, now: dt.datetime | None = None) -> dict[st
             transport.open()
         except TransportError as exc:
             failures.extend((row, exc) for row in channel_rows)
+            continue
+        except Exception as exc:  # misconfiguration: record it on every row rather than leave them stuck
+            log.exception("%s transport could not open", channel)
+            failures.extend((row, PermanentError(f"{type(exc).__name__}: {exc}")) for row in channel_rows)
             continue
         try:
             for row in channel_rows:

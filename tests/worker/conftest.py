@@ -51,7 +51,7 @@ def dispatch(now: dt.datetime) -> dict:
     return json.loads(out.getvalue())
 
 
-def wait_for(predicate, *, timeout=60.0, what="condition"):
+def wait_for(predicate, *, timeout=30.0, what="condition", worker=None):
     """Poll (not sleep-for-timing) until `predicate()` is truthy or the deadline passes."""
     deadline = time.monotonic() + timeout
     while True:
@@ -59,7 +59,8 @@ def wait_for(predicate, *, timeout=60.0, what="condition"):
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+            tail = f"\n--- worker log ---\n{worker.log_tail()}" if worker is not None else ""
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}{tail}")
         time.sleep(0.1)
 
 
@@ -289,10 +290,7 @@ def _point_app_at(broker: str, workdir: Path, queue: str):
 
 
 def _reset_pools():
-    try:
-        celery_app.pool.force_close_all()
-    except Exception:
-        pass
+    """Forget the cached connection and producer pools so the next publish uses the new broker settings."""
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
