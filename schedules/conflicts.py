@@ -189,13 +189,13 @@ def check_days(data: RoundData) -> list[Conflict]:
         if day is None:
             out.append(_conflict(
                 "date_outside_round",
-                f"{committee} ไปโรงเรียน{school} วันที่ {v.date.isoformat()} นอกช่วงวันของรอบ",
+                f"{committee} ไป{school} วันที่ {v.date.isoformat()} นอกช่วงวันของรอบ",
                 f"{committee} visits {school} on {v.date.isoformat()}, outside the round's dates",
                 assignments=[v.id], date=v.date.isoformat(), school=data.schools[v.school_id].code))
         elif not day[0]:
             out.append(_conflict(
                 "not_counted_day",
-                f"{committee} ไปโรงเรียน{school} วันที่ {v.date.isoformat()} ซึ่งไม่ใช่วันทำการของรอบ ({day[1]})",
+                f"{committee} ไป{school} วันที่ {v.date.isoformat()} ซึ่งไม่ใช่วันทำการของรอบ ({day[1]})",
                 f"{committee} visits {school} on {v.date.isoformat()}, not a counted day ({day[2]})",
                 assignments=[v.id], date=v.date.isoformat(), school=data.schools[v.school_id].code))
     return out
@@ -249,7 +249,7 @@ def check_interest(data: RoundData) -> list[Conflict]:
             school = data.schools[v.school_id].name
             out.append(_conflict(
                 "conflict_of_interest",
-                f"{m.name} ({committee.label}) สังกัดโรงเรียน{school} จึงไม่ควรนิเทศโรงเรียนนี้",
+                f"{m.name} ({committee.label}) สังกัด{school} จึงไม่ควรนิเทศโรงเรียนนี้",
                 f"{m.name} ({committee.label}) belongs to {school} and must not inspect it",
                 assignments=[v.id], person=m.person_id, committee=committee.id,
                 school=data.schools[v.school_id].code))
@@ -270,13 +270,13 @@ def check_coverage(data: RoundData) -> list[Conflict]:
             if n < wanted:
                 out.append(_conflict(
                     "coverage_missing",
-                    f"โรงเรียน{school.name} ได้รับการนิเทศ {n} ครั้ง จากที่กำหนด {wanted} ครั้ง",
+                    f"{school.name} ได้รับการนิเทศ {n} ครั้ง จากที่กำหนด {wanted} ครั้ง",
                     f"{school.name} is visited {n} time(s); the round asks for {wanted}",
                     school=school.code, visits=n, wanted=wanted))
             elif n > wanted:
                 out.append(_conflict(
                     "coverage_excess",
-                    f"โรงเรียน{school.name} ได้รับการนิเทศ {n} ครั้ง มากกว่าที่กำหนด {wanted} ครั้ง",
+                    f"{school.name} ได้รับการนิเทศ {n} ครั้ง มากกว่าที่กำหนด {wanted} ครั้ง",
                     f"{school.name} is visited {n} times; the round asks for {wanted}",
                     school=school.code, visits=n, wanted=wanted))
     for school_id in sorted(counts):
@@ -286,13 +286,13 @@ def check_coverage(data: RoundData) -> list[Conflict]:
         if data.round.is_exam:
             out.append(_conflict(
                 "not_an_exam_centre",
-                f"โรงเรียน{school.name} ไม่ใช่สนามสอบของรอบนี้",
+                f"{school.name} ไม่ใช่สนามสอบของรอบนี้",
                 f"{school.name} is not an exam centre of this round",
                 school=school.code, assignments=[v.id for v in data.visits if v.school_id == school_id]))
         else:
             out.append(_conflict(
                 "school_not_in_target",
-                f"โรงเรียน{school.name} ไม่อยู่ในกลุ่มเป้าหมายของรอบนี้",
+                f"{school.name} ไม่อยู่ในกลุ่มเป้าหมายของรอบนี้",
                 f"{school.name} is not a target school of this round",
                 school=school.code, assignments=[v.id for v in data.visits if v.school_id == school_id]))
     return out
@@ -345,7 +345,7 @@ def check_centres(data: RoundData) -> list[Conflict]:
                 school = data.schools[school_id]
                 out.append(_conflict(
                     "centre_uncovered",
-                    f"สนามสอบ{school.name} ไม่มีคณะกรรมการตรวจเยี่ยมใน{session.name}",
+                    f"สนามสอบ {school.name} ไม่มีคณะกรรมการตรวจเยี่ยมใน{session.name}",
                     f"exam centre {school.name} has no committee in session {session.code}",
                     school=school.code, session=session.code))
     session_names = {s.id: s for s in data.round.sessions}

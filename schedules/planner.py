@@ -30,6 +30,7 @@ from schedules import conflicts as rules
 SCALE = 100  # CP-SAT works in integers: 1 unit = 10 m
 DROP_PENALTY = 10**9
 NEIGHBOURS = 15
+STAGE_DAYS_LIMIT = 0.5  # deterministic seconds for balancing loads in stage 2
 
 
 @dataclass(frozen=True)
@@ -226,13 +227,13 @@ def _unplaced(inst: _Instance, unit_ids, reason: str) -> list[Unplaced]:
     for i in unit_ids:
         s = inst.data.schools[inst.units[i]]
         if reason == "conflict_of_interest":
-            th = f"โรงเรียน{s.name}: ทุกคณะมีกรรมการที่สังกัดโรงเรียนนี้ (ขัดกันแห่งผลประโยชน์)"
+            th = f"{s.name}: ทุกคณะมีกรรมการที่สังกัดโรงเรียนนี้ (ขัดกันแห่งผลประโยชน์)"
             en = f"{s.name}: every committee has a member who belongs to this school (conflict of interest)"
         elif reason == "capacity":
-            th = f"โรงเรียน{s.name}: วันทำการของคณะกรรมการไม่พอ ต้องเพิ่มคณะ วัน หรือจำนวนโรงเรียนต่อวัน"
+            th = f"{s.name}: วันทำการของคณะกรรมการไม่พอ ต้องเพิ่มคณะ วัน หรือจำนวนโรงเรียนต่อวัน"
             en = f"{s.name}: not enough committee-days; add committees, days or visits per day"
         else:
-            th = f"โรงเรียน{s.name}: ไม่มีคณะและวันที่ลงได้โดยไม่ขัดกับเงื่อนไข"
+            th = f"{s.name}: ไม่มีคณะและวันที่ลงได้โดยไม่ขัดกับเงื่อนไข"
             en = f"{s.name}: no committee and day fits without breaking a rule"
         out.append(Unplaced(s.id, s.code, reason, th, en))
     return out
@@ -383,7 +384,8 @@ def _stage_days(inst, chosen, extensions, time_limit, workers, seed):
     for c in inst.committees:
         model.add(sum(v for _, v in x_by_c[c]) == sum(z[c, d] for d in inst.days if (c, d) in z))
     model.minimize(_loads(inst, model, x_by_c, _fixed_load(inst, extensions)))
-    solver = _solver(time_limit, workers, seed)
+    # Balancing is found at once but proving it best can take long: a short deterministic budget is enough.
+    solver = _solver(min(time_limit, STAGE_DAYS_LIMIT), workers, seed)
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
@@ -602,10 +604,10 @@ def _plan_exam(data: rules.RoundData, time_limit, workers, seed) -> Plan:
         s, sess = units[u]
         school = data.schools[s]
         if not allowed[s]:
-            reason, th, en = ("conflict_of_interest", f"สนามสอบ{school.name}: ทุกคณะมีกรรมการที่สังกัดโรงเรียนนี้",
+            reason, th, en = ("conflict_of_interest", f"สนามสอบ {school.name}: ทุกคณะมีกรรมการที่สังกัดโรงเรียนนี้",
                               f"exam centre {school.name}: every committee has a member from this school")
         else:
-            reason, th, en = ("capacity", f"สนามสอบ{school.name} {names[sess].name}: คณะกรรมการไม่พอในช่วงนี้",
+            reason, th, en = ("capacity", f"สนามสอบ {school.name} {names[sess].name}: คณะกรรมการไม่พอในช่วงนี้",
                               f"exam centre {school.name}, session {names[sess].code}: not enough committees")
         unplaced.append(Unplaced(s, school.code, reason, th, en, session_id=sess))
     return Plan(kept + new, unplaced, 0.0, "exam", 0.0, optimal=status == cp_model.OPTIMAL)
