@@ -138,18 +138,23 @@ def _int_id(value, field):
 
 
 # --- instrument cache: a version's items never change once published, so keep them per process --------
-_ITEMS_CACHE: dict[int, tuple[list, list]] = {}
+_ITEMS_CACHE: dict[tuple[int, object], tuple[list, list]] = {}
 
 
 def version_structure(version_id: int) -> tuple[list[Section], list[Item]]:
-    """(sections, items) of a published version, cached: published versions are immutable."""
-    cached = _ITEMS_CACHE.get(version_id)
-    if cached is not None:
-        return cached
+    """(sections, items) of a version. Published versions are immutable, so they are cached per process,
+    keyed by (id, published_at) so that a reused id (a deleted draft, a rolled-back test) never hits."""
+    published_at = (InstrumentVersion.objects.filter(pk=version_id).exclude(status="draft")
+                    .values_list("published_at", flat=True).first())
+    key = (version_id, published_at)
+    if published_at is not None and key in _ITEMS_CACHE:
+        return _ITEMS_CACHE[key]
     sections = list(Section.objects.filter(version_id=version_id).order_by("order", "id"))
     items = list(Item.objects.filter(version_id=version_id).order_by("section__order", "order", "id"))
-    if InstrumentVersion.objects.filter(pk=version_id).exclude(status="draft").exists():
-        _ITEMS_CACHE[version_id] = (sections, items)
+    if published_at is not None:
+        if len(_ITEMS_CACHE) > 200:
+            _ITEMS_CACHE.clear()
+        _ITEMS_CACHE[key] = (sections, items)
     return sections, items
 
 
