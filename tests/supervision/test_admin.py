@@ -143,3 +143,20 @@ def test_viewer_role_cannot_reach_the_admin(world):
     viewer = f.PersonFactory(office=world[0].office, user=f.UserFactory(username="v", roles=[Role.VIEWER]))
     response = login(viewer).get(reverse("admin:supervision_school_changelist"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+ORG_MODELS = ["areaoffice", "province", "district", "consortium", "school", "person", "committee", "membership"]
+
+
+@pytest.mark.parametrize("model", ORG_MODELS)
+def test_every_org_admin_page_renders_for_coordinator_and_superuser(world, model):
+    actors = world[0]
+    f.ConsortiumFactory(office=actors.office)
+    root = f.UserFactory(username="root", is_superuser=True, is_staff=True)
+    for user in (actors.cora.user, root):
+        client = Client()
+        client.force_login(user)
+        changelist = client.get(reverse(f"admin:supervision_{model}_changelist"), {"q": "ทดสอบ"})
+        assert changelist.status_code == 200, (model, user.username)
+        if model != "areaoffice" or user.is_superuser:
+            assert client.get(reverse(f"admin:supervision_{model}_add")).status_code == 200, (model, user.username)
