@@ -93,15 +93,25 @@ class NotFound(ApiError):
     en = "Not found."
 
 
-def _messages(value):
-    """Flatten DRF/Django error structures into {field: [message, …]} with translated strings."""
+def _flatten(value, prefix: str = "", out: dict | None = None) -> dict:
+    """DRF's nested errors → {"check_in.lat": [...], "answers[0].value": [...]} with translated strings
+    (the same dotted names the domain uses, and one flat shape for the schema)."""
+    out = {} if out is None else out
     if isinstance(value, dict):
-        return {str(k): _messages(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        if all(isinstance(v, str) for v in value):
-            return [bilingual(str(v)) for v in value]
-        return [_messages(v) for v in value]
-    return [bilingual(str(value))]
+        for key, sub in value.items():
+            if key == "non_field_errors" and prefix:  # DRF's errors about a list or object as a whole
+                _flatten(sub, prefix, out)
+            else:
+                _flatten(sub, f"{prefix}.{key}" if prefix else str(key), out)
+    elif isinstance(value, list | tuple) and value and all(isinstance(v, str) for v in value):
+        out.setdefault(prefix or "non_field_errors", []).extend(bilingual(str(v)) for v in value)
+    elif isinstance(value, list | tuple):
+        for i, sub in enumerate(value):
+            if sub:
+                _flatten(sub, f"{prefix}[{i}]", out)
+    elif value:
+        out.setdefault(prefix or "non_field_errors", []).append(bilingual(str(value)))
+    return out
 
 
 def django_validation_errors(exc: DjangoValidationError) -> dict:
@@ -132,9 +142,7 @@ def error_body(exc: Exception) -> tuple[int, dict] | None:
         code = getattr(exc, "code", None) or "invalid"
         return 400, {"code": code, "detail": tr("ข้อมูลไม่ถูกต้อง", "Invalid input."), "errors": errors}
     if isinstance(exc, exceptions.ValidationError):
-        errors = _messages(exc.detail)
-        if isinstance(errors, list):
-            errors = {"non_field_errors": errors}
+        errors = _flatten(exc.detail)
         return 400, {"code": "invalid", "detail": tr("ข้อมูลไม่ถูกต้อง", "Invalid input."), "errors": errors}
     if isinstance(exc, Http404 | ObjectDoesNotExist | exceptions.NotFound):
         return 404, {"code": "not_found", "detail": tr("ไม่พบรายการ", "Not found."), "errors": {}}

@@ -14,6 +14,10 @@ from visits.selectors import open_followups_by_school
 
 
 class SessionOut(serializers.ModelSerializer):
+    # Plain "HH:MM:SS" strings (Asia/Bangkok wall time): OpenAPI's `format: time` would demand an offset.
+    start_time = serializers.CharField(read_only=True, help_text="HH:MM:SS, Asia/Bangkok")
+    end_time = serializers.CharField(read_only=True, help_text="HH:MM:SS, Asia/Bangkok")
+
     class Meta:
         model = RoundSession
         fields = ["id", "code", "name", "order", "start_time", "end_time"]

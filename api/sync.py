@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -66,6 +67,7 @@ def _shape_error(errors) -> dict:
 
 class SyncView(APIView):
     permission_classes = [IsPerson]
+    parser_classes = [JSONParser]
 
     @extend_schema(
         operation_id="sync", summary="Apply a batch of visits and evidence manifests", request=SyncDocIn,

@@ -12,7 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -25,6 +25,8 @@ from visits.models import Answer, Evidence, Visit
 from visits.sync import etag, evidence_put, parse_if_match, visit_upsert
 
 # --- input -------------------------------------------------------------------------------------------------
+ID_MAX = 2**63 - 1  # ids are 64-bit; anything larger cannot name a row (and would overflow the driver)
+VERSION_MAX = 2**31 - 1
 
 
 class PlaceIn(serializers.Serializer):
@@ -36,7 +38,7 @@ class PlaceIn(serializers.Serializer):
 
 
 class AnswerIn(serializers.Serializer):
-    item = serializers.IntegerField(min_value=1)
+    item = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     value = serializers.JSONField(required=False, allow_null=True,
                                   help_text="rating: 1..n; yes_no: true/false; number; text; choice value(s)")
 
@@ -53,9 +55,9 @@ class FindingsIn(serializers.Serializer):
 class EvidenceManifestIn(serializers.Serializer):
     id = serializers.UUIDField(help_text="made on the device")
     sha256 = serializers.RegexField(r"^[0-9a-fA-F]{64}$", help_text="SHA-256 of the file, hex")
-    size = serializers.IntegerField(min_value=1, help_text="bytes")
+    size = serializers.IntegerField(min_value=1, max_value=ID_MAX, help_text="bytes")
     kind = serializers.ChoiceField(choices=Evidence.Kind.choices, required=False)
-    item = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    item = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=ID_MAX)
     caption = serializers.CharField(required=False, allow_blank=True, max_length=500)
     name = serializers.CharField(required=False, allow_blank=True, max_length=255)
 
@@ -63,19 +65,21 @@ class EvidenceManifestIn(serializers.Serializer):
 class VisitIn(serializers.Serializer):
     """A visit as the tablet sends it. Keys left out stay as they are on the server; answers not listed stay."""
 
-    assignment = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    round = serializers.IntegerField(required=False, allow_null=True, min_value=1, help_text="ad hoc visits only")
-    school = serializers.IntegerField(required=False, allow_null=True, min_value=1, help_text="ad hoc visits only")
-    committee = serializers.IntegerField(required=False, allow_null=True, min_value=1,
+    assignment = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=ID_MAX)
+    round = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=ID_MAX,
+                                     help_text="ad hoc visits only")
+    school = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=ID_MAX,
+                                      help_text="ad hoc visits only")
+    committee = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=ID_MAX,
                                          help_text="ad hoc visits only")
     answers = AnswerIn(many=True, required=False)
     findings = FindingsIn(required=False)
     check_in = PlaceIn(required=False, allow_null=True)
     check_out = PlaceIn(required=False, allow_null=True)
-    members_present = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False,
-                                            max_length=50)
+    members_present = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=ID_MAX),
+                                            required=False, max_length=50)
     evidence = EvidenceManifestIn(many=True, required=False, max_length=100)
-    version = serializers.IntegerField(required=False, allow_null=True, min_value=0,
+    version = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=VERSION_MAX,
                                        help_text="the version this edit is based on (or send If-Match)")
 
 
@@ -319,6 +323,7 @@ IF_MATCH = OpenApiParameter("If-Match", OpenApiTypes.STR, OpenApiParameter.HEADE
 
 class VisitDetailView(APIView):
     permission_classes = [IsPerson]
+    parser_classes = [JSONParser]
 
     @extend_schema(operation_id="visits_retrieve", summary="One visit", responses={200: VisitOut, 404: ErrorOut})
     def get(self, request, visit_id):
@@ -350,11 +355,12 @@ class VisitDetailView(APIView):
 
 class TransitionView(APIView):
     permission_classes = [IsPerson]
+    parser_classes = [JSONParser]
 
     class TransitionIn(serializers.Serializer):
         to = serializers.ChoiceField(choices=Visit.Status.choices)
         comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-        version = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+        version = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=VERSION_MAX)
 
     @extend_schema(operation_id="visits_transition", summary="Move a visit through the review workflow",
                    request=TransitionIn, parameters=[IF_MATCH],
@@ -386,7 +392,7 @@ class EvidenceUploadView(APIView):
         sha256 = serializers.RegexField(r"^[0-9a-fA-F]{64}$")
         kind = serializers.ChoiceField(choices=Evidence.Kind.choices, required=False,
                                        help_text="only when the visit did not list this evidence yet")
-        item = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+        item = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=ID_MAX)
         caption = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
     @extend_schema(

@@ -221,6 +221,18 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # One named enum per choice set, so the schema says "VisitStatusEnum", not "Status62bEnum".
+    "ENUM_NAME_OVERRIDES": {
+        "CommitteeKindEnum": "supervision.models.Committee.Kind",
+        "MembershipRoleEnum": "supervision.models.Membership.Role",
+        "RoundKindEnum": "schedules.models.Round.Kind",  # instruments share these kinds
+        "RoundStatusEnum": "schedules.models.Round.Status",
+        "AssignmentStatusEnum": "schedules.models.Assignment.Status",
+        "InstrumentVersionStatusEnum": "visits.models.InstrumentVersion.Status",
+        "VisitStatusEnum": "visits.models.Visit.Status",
+        "EvidenceKindEnum": "visits.models.Evidence.Kind",
+        "FollowUpStatusEnum": "visits.models.FollowUp.Status",
+    },
 }
 
 CACHES = {

@@ -130,6 +130,13 @@ class _Batch:
         self.people = (dict(Person.objects.filter(pk__in=person_ids).values_list("pk", "office_id"))
                        if person_ids else {})
         self._may: dict = {}
+        self._structures: dict = {}
+
+    def structure(self, version_id):
+        """(sections, items) of an instrument version, asked once per batch."""
+        if version_id not in self._structures:
+            self._structures[version_id] = services.version_structure(version_id)
+        return self._structures[version_id]
 
     def may_record(self, school, committee) -> bool:
         key = ("record", school.office_id, getattr(committee, "pk", None))
@@ -179,7 +186,7 @@ def _plan(batch: _Batch, entry: dict) -> tuple[_Plan | None, Outcome]:
             raise _Fallback
         services._refuse_identity_change(visit, payload)
 
-    sections, items = services.version_structure(visit.instrument_version_id)
+    sections, items = batch.structure(visit.instrument_version_id)
     new_values = services._clean_answers(payload.get("answers"), items)
     fields = services._content_fields(visit, payload)
     members = None

@@ -75,7 +75,7 @@ def test_bad_values_are_400_with_field_messages_in_thai_or_english(actors, field
 
     shape = client.put(url(uuid.uuid4()), {"check_in": {"lat": 200}}, format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert shape.status_code == 400
-    assert shape.json()["errors"] == {"check_in": {"lat": ["Ensure this value is less than or equal to 90."]}}
+    assert shape.json()["errors"] == {"check_in.lat": ["Ensure this value is less than or equal to 90."]}
     assert not Visit.objects.exists()
 
 
