@@ -119,3 +119,32 @@ def test_check_transition_is_pure_and_explains(make_visit):
     refusal = check_transition(visit, S.APPROVED, frozenset({"member"}))
     assert refusal.code == "wrong_role" and "ประธาน" in refusal.message_th
     assert check_transition(visit, S.DRAFT, frozenset({"coordinator"})).code == "not_allowed"
+
+
+def test_a_move_that_loses_the_race_writes_nothing(actors, make_visit, monkeypatch):
+    """Another request commits between our read and our claim: the conditional UPDATE matches no row, so
+    there is no second log entry and no double approval."""
+    from django.db.models import F
+
+    from visits import workflow
+
+    visit = make_visit(status=S.SUBMITTED)
+    real_check = workflow.check_transition
+
+    def check_then_someone_else_approves(*args, **kwargs):
+        result = real_check(*args, **kwargs)
+        Visit.objects.filter(pk=visit.pk).update(status=S.APPROVED, version=F("version") + 1)
+        return result
+
+    monkeypatch.setattr(workflow, "check_transition", check_then_someone_else_approves)
+    with pytest.raises(StaleVersion):
+        visit_transition(visit_id=visit.pk, to=S.APPROVED, user=actors.alice.user)
+    assert not VisitTransition.objects.filter(visit=visit).exists()
+
+
+def test_allowed_transitions_per_actor(actors, make_visit):
+    from visits.workflow import allowed_transitions
+
+    visit = make_visit(status=S.SUBMITTED)
+    assert sorted(allowed_transitions(visit, actors.alice.user)) == ["approved", "returned"]
+    assert allowed_transitions(visit, actors.bob.user) == []
