@@ -225,3 +225,18 @@ def test_one_bad_person_row_names_its_line_and_nothing_is_written(school, tmp_pa
     assert not ok
     assert f"line 3, column {column}:" in err and f"[{code}]" in err, err
     assert Person.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_demo_schools_pass_the_importer_checks_and_reimport_unchanged(tmp_path):
+    from supervision import demo
+
+    demo.load(stdout=StringIO())
+    rows = []
+    for s in School.objects.filter(office__code=demo.DEMO_OFFICE_CODE).select_related("district", "consortium"):
+        rows.append([s.code, s.name_th, s.name_en, s.district.province.code, s.district.name_th, s.consortium.name,
+                     s.latitude, s.longitude, s.students, s.teachers])
+    ok, out, err = run("import_schools", write_csv(tmp_path / "demo.csv", SCHOOL_HEADER, rows),
+                       office=demo.DEMO_OFFICE_CODE)
+    assert ok, err
+    assert "created 0, updated 0, unchanged 81" in out
