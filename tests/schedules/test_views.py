@@ -123,3 +123,11 @@ def test_replan_that_cannot_be_complete_saves_nothing(client, demo, when):
     response = client.post("/schedules/aug-2563/replan/")
     assert response.status_code == 400 and "nothing saved" in response.content.decode()
     assert list(Assignment.objects.filter(round=aug).values_list("id", "committee", "date")) == before
+
+
+def test_admin_pages_open_for_the_coordinator(client, demo):
+    login(client, "coordinator")
+    aug = demo["aug-2563"]
+    for url in ("/admin/schedules/round/", f"/admin/schedules/round/{aug.pk}/change/", "/admin/schedules/assignment/",
+                f"/admin/schedules/assignment/{aug.assignments.first().pk}/history/"):
+        assert client.get(url).status_code == 200, url

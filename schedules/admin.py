@@ -1,0 +1,68 @@
+"""Admin for rounds (sessions, exam days and centres inline), closures, assignments (with history) and feeds.
+
+Lists and choices are office-scoped through the same helpers as the organisation admin. Day-to-day planning
+happens on the plan page (/schedules/<slug>/), which validates every move; the admin is for setting rounds up.
+"""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from schedules.models import Assignment, CalendarFeed, ExamCentre, ExamDay, OfficeClosure, Round, RoundSession
+from supervision.admin import OfficeScopedAdmin, ScopedChoicesMixin
+
+
+class SessionInline(admin.TabularInline):
+    model = RoundSession
+    extra = 0
+
+
+class ExamDayInline(admin.TabularInline):
+    model = ExamDay
+    extra = 0
+
+
+class ExamCentreInline(ScopedChoicesMixin, admin.TabularInline):
+    model = ExamCentre
+    extra = 0
+    autocomplete_fields = ["school"]
+
+
+@admin.register(Round)
+class RoundAdmin(OfficeScopedAdmin):
+    list_display = ["title", "slug", "kind", "academic_year", "start_date", "end_date", "status"]
+    list_filter = ["kind", "status", "academic_year"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["committees", "target_consortia", "target_schools"]
+    inlines = [SessionInline, ExamDayInline, ExamCentreInline]
+
+
+@admin.register(OfficeClosure)
+class OfficeClosureAdmin(ScopedChoicesMixin, admin.ModelAdmin):
+    list_display = ["date", "reason", "office", "round"]
+    list_filter = ["office"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_user(request.user)
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
+    list_display = ["round", "date", "session", "committee", "school", "status", "locked", "sequence"]
+    list_filter = ["round", "status", "locked"]
+    search_fields = ["school__name_th", "school__code"]
+    readonly_fields = ["uid", "sequence"]
+    autocomplete_fields = ["school"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_user(request.user).select_related("round", "committee", "school",
+                                                                                  "session")
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "rotated_at"]
+    readonly_fields = ["token", "created_at", "rotated_at"]
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
