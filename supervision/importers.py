@@ -284,7 +284,7 @@ def import_schools(path, *, office: AreaOffice) -> ImportResult:
         consortia[c.name] = c
         if c.code:
             consortia[c.code] = c
-    existing = {s.code: s for s in School.objects.select_related("office")}
+    existing = {s.code: s for s in School.objects.select_related("office").order_by()}
     first_line_of: dict[str, int] = {}
     planned: list[tuple[str, dict]] = []
 
@@ -366,7 +366,7 @@ def import_schools(path, *, office: AreaOffice) -> ImportResult:
                 values = _only_set(values, True)
             else:
                 values = {**values, "students": values["students"] or 0, "teachers": values["teachers"] or 0}
-            _obj, outcome = record_upsert(School, lookup={"code": code}, values=values)
+            _obj, outcome = record_upsert(School, lookup={"code": code}, values=values, instance=existing.get(code))
             _count(result, outcome)
     return result
 
@@ -465,7 +465,8 @@ def import_people(path, *, office: AreaOffice) -> ImportResult:
                 values = {k: v for k, v in values.items() if v is not None}
                 person, outcome = Person.objects.create(office=office, email=email, **values), "created"
             else:
-                person, outcome = record_upsert(Person, lookup={"pk": known.pk}, values=_only_set(values, True))
+                person, outcome = record_upsert(Person, lookup={"pk": known.pk}, values=_only_set(values, True),
+                                                instance=known)
             if directs is not None and directs.director_id != person.id:
                 directs.director = person
                 directs.save(update_fields=["director"])
