@@ -233,6 +233,11 @@ def _thumbnail(raw: bytes | None, max_px: int = 640) -> bytes | None:
         if img.format == "JPEG" and max(img.size) <= max_px:
             return raw
         img.thumbnail((max_px, max_px))
+        if img.mode in ("RGBA", "LA", "P"):  # transparent signature or logo: onto white paper, not black
+            img = img.convert("RGBA")
+            paper = Image.new("RGB", img.size, "white")
+            paper.paste(img, mask=img.getchannel("A"))
+            img = paper
         out = io.BytesIO()
         img.convert("RGB").save(out, "JPEG", quality=82)
         return out.getvalue()

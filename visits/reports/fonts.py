@@ -169,14 +169,37 @@ _NUDGE = 5  # 1/1000 em: invisible at any report size (0.06 pt at 12 pt)
 
 def _install_gap_fix() -> None:
     from reportlab.pdfbase import ttfonts
+    from reportlab.pdfbase.ttfonts import makeShapedFragWord
     from reportlab.platypus import paragraph
 
     original = ttfonts.shapeFragWord
     if getattr(original, "_nithet", False):
         return
 
+    cache: dict = {}
+
     def shape_frag_word(w, *args, **kwargs):
-        return _close_mark_gaps(original(w, *args, **kwargs))
+        # Tables wrap each cell more than once and reports repeat words: shape each (font, size, word)
+        # once. Only plain one-fragment words are cached; the result is rebuilt around the caller's
+        # fragment so colours and links stay the caller's.
+        key = None
+        if not args and not kwargs and len(w) == 2 and type(w[1]) is tuple and not hasattr(w[1][0], "cbDefn"):
+            frag, text = w[1]
+            key = (frag.fontName, frag.fontSize, text)
+            hit = cache.get(key)
+            if hit is not None:
+                width, shaped_text = hit
+                # The word's class carries ReportLab's "space after?" state: rebuild it from this word.
+                return w if shaped_text is None else makeShapedFragWord(w)([width, (frag, shaped_text)])
+        out = _close_mark_gaps(original(w, *args, **kwargs))
+        if key is not None:
+            if len(cache) > 100_000:
+                cache.clear()
+            if out is w:
+                cache[key] = (None, None)
+            elif len(out) == 2 and isinstance(out[1], tuple) and out[1][0] is w[1][0]:
+                cache[key] = (out[0], out[1][1])
+        return out
 
     shape_frag_word._nithet = True
     ttfonts.shapeFragWord = shape_frag_word  # used by shapeStr (canvas text)

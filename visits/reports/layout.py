@@ -82,13 +82,9 @@ class ReportDoc:
         canvas.restoreState()
 
     def logo_flowable(self, size: float = 2.2 * cm):
-        from reportlab.platypus import Image
+        from visits.reports.charts import Picture
 
-        if not self.office.logo:
-            return None
-        img = Image(io.BytesIO(self.office.logo), width=size, height=size, kind="proportional")
-        img.hAlign = "CENTER"
-        return img
+        return Picture(self.office.logo, size, size) if self.office.logo else None
 
     def build(self, story: list) -> bytes:
         buf = io.BytesIO()

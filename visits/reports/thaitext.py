@@ -210,6 +210,8 @@ class ThaiParagraph(Paragraph):
         self._protected = frozenset(protected)
         self._broken_for = None
         super().__init__(escape(self._plain), style, bulletText=bulletText, **kw)
+        # Plain text parses to one fragment: lines are made by cloning it, without parsing markup again.
+        self._template = self.frags[0] if len(self.frags) == 1 else None
 
     def wrap(self, availWidth, availHeight):
         if self._plain is not None:
@@ -218,8 +220,16 @@ class ThaiParagraph(Paragraph):
             if width != self._broken_for:
                 lines = break_lines(self._plain, style.fontName, style.fontSize, width,
                                     width - style.firstLineIndent, self._protected)
-                self._setup("<br/>".join(escape(line) for line in lines), style, self.bulletText, None,
-                            lambda s: s)
+                if self._template is not None:
+                    frags = []
+                    for i, line in enumerate(lines):
+                        if i:
+                            frags.append(self._template.clone(text="", lineBreak=True, __tag__="br"))
+                        frags.append(self._template.clone(text=line))
+                    self._setup(None, style, self.bulletText, frags, None)
+                else:
+                    self._setup("<br/>".join(escape(line) for line in lines), style, self.bulletText, None,
+                                lambda s: s)
                 self._broken_for = width
         return super().wrap(availWidth, availHeight)
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
 from reportlab.lib.units import cm
-from reportlab.platypus import Image, KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
 from visits.reports.builders.common import PLAIN, Writer
-from visits.reports.charts import Bar, BarChart, QRCode
+from visits.reports.charts import Bar, BarChart, Picture, QRCode
 from visits.reports.data import VisitReportData
 from visits.reports.layout import FRAME_W, ReportDoc
 from visits.reports.thaitext import be_date, be_datetime
@@ -115,7 +113,7 @@ def _photos(w: Writer, data: VisitReportData):
     cell_w = FRAME_W / per_row
     cells = []
     for ph in data.photos:
-        img = Image(io.BytesIO(ph.image), width=cell_w - 10, height=(cell_w - 10) * 0.75, kind="proportional")
+        img = Picture(ph.image, cell_w - 10, (cell_w - 10) * 0.75)
         meta = " · ".join(x for x in (be_datetime(ph.taken_at, data.office.thai_digits) if ph.taken_at else "",
                                       ph.place) if x)
         cells.append([img, w.p(ph.caption or "-", "small_center"), w.p(meta, "small_center")])
@@ -130,7 +128,7 @@ def _signatures(w: Writer, data: VisitReportData):
     for s in data.signatures:
         block: list = []
         if s.image:
-            block.append(Image(io.BytesIO(s.image), width=4 * cm, height=1.4 * cm, kind="proportional"))
+            block.append(Picture(s.image, 4 * cm, 1.4 * cm))
         else:
             block.append(Spacer(1, 1.4 * cm))
         block += [w.p(f"({s.name})", "center"), w.p(s.role, "small_center")]

@@ -1,0 +1,118 @@
+"""Report rendering benchmark: `python bench/reports.py` (add --quick for fewer runs).
+
+Prints medians over warm runs (the first render of each kind, which loads fonts and the word list, is
+not counted) for: the visit report (20 items, 6 photos), the round summary at 81 and 1,000 schools
+(with the peak memory of a fresh process that renders the 1,000-school one), and Thai pages/s against
+the same layouts filled with Latin text, in the same run, as a ratio.
+Targets (issue 5): visit ≤ 80 ms; 81 schools ≤ 3 s; 1,000 schools ≤ 30 s and ≤ 300 MiB; ratio ≥ 0.4.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from visits.reports import samples  # noqa: E402
+from visits.reports.builders import build_exam_report, build_order, build_round_summary, build_visit_report  # noqa: E402
+
+_THAI_RUN = re.compile(r"[\u0e00-\u0e7f]+")
+_LATIN = ("supervision report school committee teaching learning students assessment quality plan "
+          "follow up director office consortium indicator evidence classroom activity result").split()
+
+
+def latin(value):
+    """The same data with every Thai run replaced by Latin words of about the same length."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(value, **{f.name: latin(getattr(value, f.name)) for f in dataclasses.fields(value)})
+    if isinstance(value, tuple):
+        return tuple(latin(v) for v in value)
+    if isinstance(value, str):
+        return _THAI_RUN.sub(lambda m: _latin_words(len(m.group(0))), value)
+    return value
+
+
+def _latin_words(n: int) -> str:
+    out, i = [], n
+    while sum(len(w) + 1 for w in out) < n:
+        out.append(_LATIN[i % len(_LATIN)])
+        i += 7
+    return " ".join(out)
+
+
+def pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type /Page\b", pdf))
+
+
+def timed(build, data, runs: int) -> tuple[float, int]:
+    build(data)  # warm: fonts, word list, caches
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        pdf = build(data)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), pages(pdf)
+
+
+def peak_1000() -> None:
+    """Run in a fresh process: peak RSS while rendering the 1,000-school summary."""
+    data = samples.round_summary(1000)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    build_round_summary(data)
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"{after / 1024:.1f} {before / 1024:.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="fewer runs")
+    parser.add_argument("--peak-1000", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.peak_1000:
+        peak_1000()
+        return
+    runs = 5 if args.quick else 15
+    rows = []
+    visit = samples.visit(items=20, photos=6)
+    s81 = samples.round_summary(81)
+    s1000 = samples.round_summary(1000)
+    t, n = timed(build_visit_report, visit, runs)
+    rows.append(("visit report, 20 items + 6 photos", t, n, "≤ 0.080 s"))
+    t, n = timed(build_round_summary, s81, max(3, runs // 3))
+    rows.append(("round summary, 81 schools", t, n, "≤ 3 s"))
+    t1000, n1000 = timed(build_round_summary, s1000, 3)
+    rows.append(("round summary, 1,000 schools", t1000, n1000, "≤ 30 s"))
+    print(f"{'report':<38}{'median s':>10}{'pages':>7}{'pages/s':>9}   target")
+    for name, t, n, target in rows:
+        print(f"{name:<38}{t:>10.3f}{n:>7}{n / t:>9.1f}   {target}")
+
+    out = subprocess.run([sys.executable, __file__, "--peak-1000"], capture_output=True, text=True, check=True)
+    peak, base = map(float, out.stdout.split())
+    print(f"peak memory, 1,000-school summary (fresh process): {peak:.0f} MiB RSS "
+          f"({peak - base:+.0f} MiB over the loaded process)   target ≤ 300 MiB")
+
+    # Thai against Latin, same layouts, same run: pages per second over the four reports.
+    thai_t = latin_t = 0.0
+    thai_p = latin_p = 0
+    for build, data in ((build_visit_report, visit), (build_round_summary, s81),
+                        (build_exam_report, samples.exam()), (build_order, samples.order())):
+        t, n = timed(build, data, max(3, runs // 3))
+        thai_t, thai_p = thai_t + t, thai_p + n
+        t, n = timed(build, latin(data), max(3, runs // 3))
+        latin_t, latin_p = latin_t + t, latin_p + n
+    thai_rate, latin_rate = thai_p / thai_t, latin_p / latin_t
+    print(f"Thai {thai_rate:.1f} pages/s ({thai_p} pages) vs Latin {latin_rate:.1f} pages/s ({latin_p} pages): "
+          f"ratio {thai_rate / latin_rate:.2f}   target ≥ 0.4")
+
+
+if __name__ == "__main__":
+    main()
