@@ -17,6 +17,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from supervision.geo import km_outside_district
 from supervision.models import AreaOffice, Consortium, District, Person, Province, School
@@ -360,14 +361,19 @@ def import_schools(path, *, office: AreaOffice) -> ImportResult:
     result = ImportResult(errors=errors)
     if errors:
         return result
+    new_schools = []
     with transaction.atomic():
         for code, values in planned:
             if code in existing:
-                values = _only_set(values, True)
+                _obj, outcome = record_upsert(School, lookup={"code": code}, values=_only_set(values, True),
+                                              instance=existing[code])
+                _count(result, outcome)
             else:
                 values = {**values, "students": values["students"] or 0, "teachers": values["teachers"] or 0}
-            _obj, outcome = record_upsert(School, lookup={"code": code}, values=values, instance=existing.get(code))
-            _count(result, outcome)
+                new_schools.append(School(code=code, **values))
+        # New schools in batches, each with its history row (one INSERT per batch instead of two per school).
+        bulk_create_with_history(new_schools, School, batch_size=500)
+        result.created = len(new_schools)
     return result
 
 

@@ -76,6 +76,7 @@ def test_a_good_csv_creates_then_updates_then_changes_nothing(place, tmp_path):
     assert s3.latitude is None and s3.students == 0
 
     history = School.history.count()
+    assert history == 3  # every new school has its history row
     ok, out, _ = run("import_schools", write_csv(tmp_path / "s.csv", SCHOOL_HEADER, GOOD))
     assert ok and "created 0, updated 0, unchanged 3" in out
     assert School.history.count() == history  # a re-import writes nothing
