@@ -272,12 +272,13 @@ def _point_app_at(broker: str, workdir: Path, queue: str):
         conf.broker_transport_options = {"visibility_timeout": 3600}
     else:
         folder = workdir / "var" / "broker"
-        for sub in ("queue", "processed"):
+        for sub in ("queue", "processed", "control"):
             (folder / sub).mkdir(parents=True, exist_ok=True)
         conf.broker_url = "filesystem://"
         conf.broker_transport_options = {"data_folder_in": str(folder / "queue"),
                                          "data_folder_out": str(folder / "queue"),
-                                         "processed_folder": str(folder / "processed"), "store_processed": False}
+                                         "processed_folder": str(folder / "processed"), "store_processed": False,
+                                         "control_folder": str(folder / "control")}
     conf.task_default_queue = queue
     _reset_pools()
 

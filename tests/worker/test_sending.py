@@ -1,6 +1,7 @@
 """Sending a batch as the worker's task does: claim, deliver through each channel, record the outcome."""
 
 import datetime as dt
+from email.header import decode_header, make_header
 
 from django.core import mail
 
@@ -26,10 +27,15 @@ def test_a_reminder_reaches_each_member_by_email_line_and_in_app(visit_plan, fak
 
     assert sorted(m.to[0] for m in mail.outbox) == sorted([visit_plan.alice.email, visit_plan.bob.email])
     message = mail.outbox[0]
-    assert message.subject.startswith("[นิเทศ] แจ้งเตือนการนิเทศ: โรงเรียนเบญจะมะมหาราช")
-    assert "เรียน " in message.body and "10 สิงหาคม 2563" in message.body
+    subject = str(make_header(decode_header(message.message()["Subject"])))
+    assert subject.startswith("[นิเทศ] แจ้งเตือนการนิเทศ: โรงเรียนเบญจะมะมหาราช")
+    assert "10 สิงหาคม 2563" in message.body
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html" and "<h2" in html and "10 สิงหาคม 2563" in html
+    for m in mail.outbox:  # one rendering per message, each addressed to its own reader
+        person = visit_plan.alice if m.to == [visit_plan.alice.email] else visit_plan.bob
+        assert m.body.startswith(f"เรียน {person.full_name}\n")
+        assert f"<p>เรียน {person.full_name}</p>" in m.alternatives[0][0]
 
     pushes = fake_line.pushes()
     assert sorted(p["json"]["to"] for p in pushes) == sorted([visit_plan.alice.line_user_id,
