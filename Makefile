@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install install-dev migrate demo lint format bench bench-planner bench-api bench-reports bench-reminders render-pages clean
+.PHONY: run test install install-dev migrate demo lint format bench bench-planner bench-api bench-reports bench-reminders bench-importers render-pages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,7 +44,7 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: bench-planner bench-api bench-reports bench-reminders
+bench: bench-planner bench-api bench-reports bench-reminders bench-importers
 
 bench-planner: demo
 	$(BIN)/python bench/planner.py
@@ -57,6 +57,9 @@ bench-reports: install
 
 bench-reminders: install
 	$(BIN)/python bench/reminders.py
+
+bench-importers: install
+	$(BIN)/python bench/importers.py
 
 render-pages: demo
 	$(BIN)/python bench/render_pages.py
