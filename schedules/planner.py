@@ -23,6 +23,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import networkx as nx
 from ortools.sat.python import cp_model
 
 from schedules import conflicts as rules
@@ -253,8 +254,12 @@ def _plan_supervision(data, time_limit, neighbours, engine, workers, seed) -> Pl
     max_slots = _max_working_slots(inst, workers, seed)
     capacity = max_slots * inst.K + sum(inst.K - len(r) for r in partial.values())
     shortfall = capacity < len(inst.units) - len(skip)
-    chosen, extensions, dropped, bound, optimal = _stage_trips(inst, trips, partial, max_slots, skip,
-                                                               time_limit, workers, seed)
+    matched = _stage_trips_by_matching(inst, trips, max_slots, skip) if inst.K == 2 and not partial else None
+    if matched is not None:
+        chosen, extensions, dropped, bound, optimal = matched, [], [], sum(t[2] for t in matched), True
+    else:
+        chosen, extensions, dropped, bound, optimal = _stage_trips(inst, trips, partial, max_slots, skip,
+                                                                   time_limit, workers, seed)
     if engine == "auto":
         placed = _stage_days(inst, chosen, extensions, time_limit, workers, seed)
         if placed is not None:
@@ -297,6 +302,28 @@ def _cover(model, inst, trip_vars, ext, skip):
         drops[i] = model.new_bool_var("")
         model.add(sum(covering[i]) + drops[i] == 1)
     return drops
+
+
+def _stage_trips_by_matching(inst, trips, max_slots, skip):
+    """Stage 1 for two schools a day, solved exactly: a maximum-weight matching (Edmonds' blossom) of the
+    km saved by pairing two schools instead of two out-and-back trips. None when it needs more trips than
+    there are committee-days (the CP-SAT model, which can count trips, takes over)."""
+    graph = nx.Graph()
+    single = {}
+    for units, order, km in trips:
+        if len(units) == 1:
+            single[units[0]] = (units, order, km)
+            graph.add_node(units[0])
+    for units, order, km in trips:
+        if len(units) == 2:
+            saving = round((single[units[0]][2] + single[units[1]][2] - km) * SCALE)
+            if saving > 0 and (not graph.has_edge(*units) or graph[units[0]][units[1]]["weight"] < saving):
+                graph.add_edge(*units, weight=saving, trip=(units, order, km))
+    matching = nx.max_weight_matching(graph, maxcardinality=False)
+    chosen = [graph[a][b]["trip"] for a, b in sorted(tuple(sorted(e)) for e in matching)]
+    paired = {i for t in chosen for i in t[0]}
+    chosen += [single[i] for i in sorted(single) if i not in paired and i not in skip]
+    return chosen if len(chosen) <= max_slots else None
 
 
 def _stage_trips(inst, trips, partial, max_slots, skip, time_limit, workers, seed):

@@ -1,0 +1,173 @@
+"""Planner benchmark: `.venv/bin/python bench/planner.py [--quick]`. Prints figures; asserts nothing.
+
+Synthetic instances from a seed (schedules.synthetic: schools uniformly in a box around the office, committees
+of three with some people on two committees and some members tied to a school):
+  (a) 81 schools in a 200×150 km box, 8 committees, 9 counted days, 2 visits per committee-day;
+  (b) 3,000 schools split over 37 offices, each office planned on its own (4 committees, 20 days);
+  (c) 30,000 schools split over 245 offices (10 committees, 9 days each), on 2 worker processes.
+For (a): median/p95 time over seeds, total km, the ratio to a nearest-neighbour greedy baseline, the ratio to
+a 60-second run of the full CP-SAT model (and the bound it proves), and the optimum of the trip relaxation
+with every pair of schools (a proven lower bound on any plan's km). Also: the time to report an infeasible
+round (too few committee-days) and peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import resource
+import statistics
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "supervision.settings")
+
+import django
+
+django.setup()
+
+from schedules import conflicts as rules  # noqa: E402
+from schedules import planner  # noqa: E402
+from schedules.synthetic import synthetic_round  # noqa: E402
+
+
+def greedy(data: rules.RoundData) -> tuple[float, int]:
+    """Nearest-neighbour baseline: day by day, each free committee starts at the office and goes to the nearest
+    school it may visit, K times. Returns (total km, schools left over)."""
+    left = set(data.targets)
+    committees = list(data.round_committees)
+    people = {c: {m.person_id for m in data.committees[c].members} for c in committees}
+    visits = []
+    for day in data.counted_days:
+        out_today: set[int] = set()
+        for c in committees:
+            if not left or people[c] & out_today:
+                continue
+            here = data.round.base
+            route = []
+            for _ in range(data.round.visits_per_committee_day):
+                options = [s for s in left if not rules.conflicts_of_interest(data.committees[c], s)]
+                if not options:
+                    break
+                nxt = min(options, key=lambda s: (rules.great_circle_km(here, rules.school_point(data, s)), s))
+                route.append(nxt)
+                left.discard(nxt)
+                here = rules.school_point(data, nxt)
+            if route:
+                out_today |= people[c]
+                visits += [rules.Visit(None, c, s, day, 1, n + 1) for n, s in enumerate(route)]
+    return rules.total_km(data, visits), len(left)
+
+
+def relaxation_bound(data: rules.RoundData, time_limit: float) -> tuple[float, bool]:
+    """Optimum of the trip model over every pair of schools: no plan can travel less."""
+    inst = planner._Instance(data)
+    trips = planner._trips(inst, None)
+    slots = planner._max_working_slots(inst, 1, 29)
+    _, _, _, bound, optimal = planner._stage_trips(inst, trips, {}, slots, set(), time_limit, 1, 29)
+    return bound, optimal
+
+
+def check_errors(data, plan) -> int:
+    return len(rules.errors(rules.check(dataclasses.replace(data, visits=tuple(plan.visits)))))
+
+
+def office_instance(args):
+    k, schools, committees, days = args
+    data = synthetic_round(schools=schools, committees=committees, days=days, seed=1000 + k, shared=1,
+                           id_offset=k * 1000, slug=f"office-{k}")
+    started = time.perf_counter()
+    plan = planner.plan(data, time_limit=10)
+    seconds = time.perf_counter() - started
+    km_greedy, _ = greedy(data)
+    return seconds, plan.total_km, km_greedy, len(plan.unplaced), check_errors(data, plan)
+
+
+def split(total: int, parts: int) -> list[int]:
+    return [total // parts + (1 if i < total % parts else 0) for i in range(parts)]
+
+
+def many_offices(label, total_schools, offices, committees, days, workers, limit_offices=None):
+    sizes = split(total_schools, offices)[:limit_offices]
+    jobs = [(k, n, committees, days) for k, n in enumerate(sizes)]
+    started = time.perf_counter()
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(office_instance, jobs))
+    else:
+        results = [office_instance(j) for j in jobs]
+    wall = time.perf_counter() - started
+    times = [r[0] for r in results]
+    km, km_greedy = sum(r[1] for r in results), sum(r[2] for r in results)
+    print(f"({label}) {sum(sizes)} schools over {len(sizes)} offices ({committees} committees, {days} days each), "
+          f"{workers} process(es)")
+    print(f"    wall {wall:.1f} s; per office median {statistics.median(times):.2f} s, max {max(times):.2f} s")
+    print(f"    total km {km:,.0f}; greedy {km_greedy:,.0f}; plan/greedy {km / km_greedy:.3f}; "
+          f"unplaced {sum(r[3] for r in results)}; check_round errors {sum(r[4] for r in results)}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer seeds, 10 s full run, a sample of (b) and (c)")
+    args = parser.parse_args()
+    seeds = range(1, 6) if args.quick else range(1, 21)
+    full_limit = 10.0 if args.quick else 60.0
+
+    print(f"Planner benchmark{' (quick)' if args.quick else ''}: CP-SAT two-stage, 1 worker, seed 29")
+    times, kms, ratios, gaps, errors, unplaced = [], [], [], [], 0, 0
+    for seed in seeds:
+        data = synthetic_round(seed=seed)
+        started = time.perf_counter()
+        plan = planner.plan(data)
+        times.append(time.perf_counter() - started)
+        kms.append(plan.total_km)
+        km_greedy, _ = greedy(data)
+        ratios.append(km_greedy / plan.total_km)
+        bound, _ = relaxation_bound(data, 30)
+        gaps.append(plan.total_km / bound - 1)
+        errors += check_errors(data, plan)
+        unplaced += len(plan.unplaced)
+    p95 = sorted(times)[max(0, round(0.95 * len(times)) - 1)]
+    print(f"(a) 81 schools, 200x150 km, 8 committees, 9 days; {len(times)} seeds")
+    print(f"    time median {statistics.median(times):.3f} s, p95 {p95:.3f} s, max {max(times):.3f} s")
+    print(f"    total km median {statistics.median(kms):,.1f}; unplaced {unplaced}; check_round errors {errors}")
+    print(f"    greedy/plan km: median {statistics.median(ratios):.3f}, max {max(ratios):.3f} "
+          f"(greedy is {100 * (statistics.median(ratios) - 1):.1f} % worse at the median)")
+    print(f"    plan km over the all-pairs trip optimum (a proven lower bound): "
+          f"median +{100 * statistics.median(gaps):.3f} %, max +{100 * max(gaps):.3f} %")
+
+    data = synthetic_round(seed=1)
+    two_stage = planner.plan(data)
+    again = planner.plan(data)
+    print(f"    deterministic (same input twice, same plan): {two_stage.visits == again.visits}")
+    started = time.perf_counter()
+    full = planner.plan(data, engine="full", neighbours=None, time_limit=full_limit)
+    full_time = time.perf_counter() - started
+    bound, proven = relaxation_bound(data, 60)
+    print(f"(a) seed 1: two-stage {two_stage.total_km:,.1f} km in {two_stage.seconds:.2f} s; full CP-SAT model "
+          f"(every pair, {full_limit:.0f} s budget) {full.total_km:,.1f} km in {full_time:.1f} s, its bound "
+          f"{full.bound_km or 0:,.1f} km, optimal={full.optimal}")
+    print(f"    two-stage / full = {two_stage.total_km / full.total_km:.4f}; all-pairs trip optimum {bound:,.1f} km "
+          f"(proven={proven}); two-stage / that bound = {two_stage.total_km / bound:.4f}")
+
+    infeasible = synthetic_round(seed=1, committees=2, shared=0)
+    started = time.perf_counter()
+    plan = planner.plan(infeasible)
+    seconds = time.perf_counter() - started
+    reasons = sorted({u.reason for u in plan.unplaced})
+    print(f"(infeasible) 81 schools, 2 committees x 9 days x 2: reported in {seconds:.3f} s, "
+          f"{len(plan.unplaced)} unplaced, reasons {reasons}, complete={plan.complete}")
+
+    many_offices("b", 3000, 37, 4, 20, workers=1, limit_offices=8 if args.quick else None)
+    many_offices("c", 30000, 245, 10, 9, workers=2, limit_offices=12 if args.quick else None)
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak memory: this process {own:.0f} MiB, largest worker process {children:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
