@@ -86,6 +86,8 @@ DATABASE_URL = env("DATABASE_URL", default="")
 if DATABASE_URL:
     DATABASES = {"default": env.db_url_config(DATABASE_URL)}
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    # Persistent connections are checked before reuse, so a restarted PostgreSQL costs no failed request.
+    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
     if "TEST_DATABASE_NAME" in env:
         DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME")}
 else:
