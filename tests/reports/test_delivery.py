@@ -92,7 +92,7 @@ def _render(tmp_path, kind, key) -> str:
 
 def test_command_renders_the_visit_report(world, tmp_path):
     text = _render(tmp_path, "visit", world.visit.pk)
-    for expected in (world.school_a.name_th, STRENGTHS, TO_IMPROVE, RECOMMENDATION, "3 สิงหาคม 2563",
+    for expected in (world.school_a.name_th, STRENGTHS, TO_IMPROVE, RECOMMENDATION, "3 สิงหาคม 2563", "72.5",
                      "กิจกรรมการเรียนรู้ชั้นมัธยมศึกษาปีที่ 3", "นางสาวอลิส ใจดี", "อนุมัติ", world.round.title,
                      "ด้านที่ 1 การจัดการเรียนการสอน", "ครูจัดการเรียนรู้เชิงรุก", "3 ดี", "พอใช้", "ห้องเรียนสะอาด",
                      f"/api/v1/visits/{world.visit.pk}/report.pdf"):

@@ -113,6 +113,7 @@ class VisitReportData:
     status: str
     instrument: str = ""
     checkin: str = ""
+    overall: float | None = None  # the visit's weighted score, percent
     sections: tuple[SectionScore, ...] = ()
     answers: tuple[AnswerRow, ...] = ()
     findings: tuple[tuple[str, str], ...] = ()  # (heading, text)
@@ -435,6 +436,7 @@ def visit_data(visit) -> VisitReportData:
         round_title=visit.round.title, committee=str(committee) if committee else "",
         members=committee_members(committee), status=_th(visit.get_status_display()),
         instrument=str(visit.instrument_version), checkin=_checkin_text(visit), sections=sections,
+        overall=visit.score,
         answers=tuple(answers), findings=findings,
         recommendations=tuple(str(r) for r in visit.recommendations or [] if str(r).strip()),
         followups=followups, photos=tuple(photos), signatures=signatures, transitions=transitions,

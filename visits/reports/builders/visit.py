@@ -37,16 +37,25 @@ def build_visit_report(data: VisitReportData) -> bytes:
             [1.1 * cm, 5.2 * cm, 5.8 * cm, FRAME_W - 12.1 * cm], ["center", "left", "left", "left"])]
 
     if data.sections:
-        total = sum(s.score for s in data.sections)
-        total_max = sum(s.max_score for s in data.sections)
-        rows = [(s.name, w.num(f"{s.score:g}"), w.num(f"{s.max_score:g}"), w.num(f"{s.percent:.1f}"))
-                for s in data.sections]
-        rows.append(("รวม", w.num(f"{total:g}"), w.num(f"{total_max:g}"),
-                     w.num(f"{100 * total / total_max:.1f}" if total_max else "-")))
-        story += [*w.h1("ผลการนิเทศรายด้าน"), w.table(
-            ["ด้าน", "คะแนน", "เต็ม", "ร้อยละ"], rows,
-            [FRAME_W - 6.6 * cm, 2.2 * cm, 2.2 * cm, 2.2 * cm], ["left", "right", "right", "right"],
-            extra=[("BACKGROUND", (0, len(rows)), (-1, len(rows)), "#eef0f3")]),
+        if all(s.max_score == 100 for s in data.sections):
+            # Sections scored as percentages (weighted): the overall figure is the visit's own score.
+            rows = [(s.name, w.num(f"{s.percent:.1f}")) for s in data.sections]
+            if data.overall is not None:
+                rows.append(("คะแนนรวม (ถ่วงน้ำหนัก)", w.num(f"{data.overall:.1f}")))
+            table = w.table(["ด้าน", "ร้อยละ"], rows, [FRAME_W - 2.6 * cm, 2.6 * cm], ["left", "right"],
+                            extra=[("BACKGROUND", (0, len(rows)), (-1, len(rows)), "#eef0f3")]
+                            if data.overall is not None else ())
+        else:
+            total = sum(s.score for s in data.sections)
+            total_max = sum(s.max_score for s in data.sections)
+            rows = [(s.name, w.num(f"{s.score:g}"), w.num(f"{s.max_score:g}"), w.num(f"{s.percent:.1f}"))
+                    for s in data.sections]
+            rows.append(("รวม", w.num(f"{total:g}"), w.num(f"{total_max:g}"),
+                         w.num(f"{100 * total / total_max:.1f}" if total_max else "-")))
+            table = w.table(["ด้าน", "คะแนน", "เต็ม", "ร้อยละ"], rows,
+                            [FRAME_W - 6.6 * cm, 2.2 * cm, 2.2 * cm, 2.2 * cm], ["left", "right", "right", "right"],
+                            extra=[("BACKGROUND", (0, len(rows)), (-1, len(rows)), "#eef0f3")])
+        story += [*w.h1("ผลการนิเทศรายด้าน"), table,
             Spacer(1, 8),
             BarChart([Bar(s.name, s.percent) for s in data.sections], 100, label_width=6 * cm,
                      thai_digits=t)]
