@@ -8,6 +8,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from schedules.models import Assignment, CalendarFeed, ExamCentre, ExamDay, OfficeClosure, Round, RoundSession
+from schedules.services import round_ensure_session
 from supervision.admin import OfficeScopedAdmin, ScopedChoicesMixin
 
 
@@ -35,6 +36,10 @@ class RoundAdmin(OfficeScopedAdmin):
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["committees", "target_consortia", "target_schools"]
     inlines = [SessionInline, ExamDayInline, ExamCentreInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        round_ensure_session(round_=form.instance)
 
 
 @admin.register(OfficeClosure)

@@ -41,12 +41,21 @@ def round_create(*, office, slug: str, title: str, kind: str, academic_year: int
 
 def round_plan(*, round_: Round, time_limit: float = 20.0) -> tuple[rules.RoundData, planner.Plan]:
     """Plan a round without saving anything."""
+    if not round_.sessions.exists():
+        raise ValidationError("รอบนี้ยังไม่มีช่วงเวลา (session) / the round has no session yet")
     data = round_data(round_)
     return data, planner.plan(data, time_limit=time_limit)
 
 
 def _slot_key(round_: Round, v) -> tuple:
     return (v.school_id, v.session_id) if round_.is_exam else (v.school_id,)
+
+
+@transaction.atomic
+def round_ensure_session(*, round_: Round) -> None:
+    """Every round has at least one session: an all-day one unless the coordinator named others."""
+    if not round_.sessions.exists():
+        RoundSession.objects.create(round=round_, code="day", name="ทั้งวัน", order=1)
 
 
 @transaction.atomic
@@ -159,4 +168,4 @@ def calendar_feed_revoke(*, feed: CalendarFeed) -> CalendarFeed:
 
 
 __all__ = ["MoveRefused", "assignment_move", "assignment_set_locked", "calendar_feed_get", "calendar_feed_revoke",
-           "move_conflicts", "plan_apply", "round_create", "round_plan"]
+           "move_conflicts", "plan_apply", "round_create", "round_ensure_session", "round_plan"]

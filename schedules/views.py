@@ -156,7 +156,12 @@ def assignment_lock(request, slug, pk):
 @require_POST
 def round_replan(request, slug):
     round_ = _round_or_404(request.user, slug, plan=True)
-    _, plan = services.round_plan(round_=round_)
+    try:
+        _, plan = services.round_plan(round_=round_)
+    except ValidationError as exc:
+        refused = [rules.Conflict("invalid_input", "error", m.split(" / ")[0], m.split(" / ")[-1], {})
+                   for m in exc.messages]
+        return round_detail(request, slug, status=400, refused=refused)
     if not plan.complete:
         return round_detail(request, slug, status=400, unplaced=plan.unplaced)
     counts = services.plan_apply(round_=round_, plan=plan)

@@ -144,3 +144,18 @@ def test_person_ids_in_members_are_people(demo):
     ids = {p for a in plan["assignments"] for p in a["members"]}
     assert Person.objects.filter(pk__in=ids).count() == len(ids)
     assert len(plan["assignments"]) == 28
+
+
+def test_a_round_without_sessions_is_refused_in_one_line(db):
+    from schedules.models import RoundSession
+    from schedules.services import round_ensure_session
+    from tests import factories as f
+
+    round_ = f.RoundFactory(slug="no-session")
+    RoundSession.objects.filter(round=round_).delete()
+    with pytest.raises(CommandError, match="no session"):
+        run("plan_round", "no-session")
+    round_ensure_session(round_=round_)
+    assert [s.code for s in round_.sessions.all()] == ["day"]
+    plan = json.loads(run("plan_round", "no-session", "--json"))
+    assert plan["assignments"] == [] and plan["unplaced"] == []

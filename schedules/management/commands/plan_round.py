@@ -24,7 +24,10 @@ class Command(BaseCommand):
         round_ = round_by_key(options["round"])
         if round_ is None:
             raise CommandError(f"ไม่พบรอบ / no such round: {options['round']}")
-        data, plan = round_plan(round_=round_, time_limit=options["time_limit"])
+        try:
+            data, plan = round_plan(round_=round_, time_limit=options["time_limit"])
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
         if options["json"]:
             self.stdout.write(json.dumps(plan_as_json(data, plan), ensure_ascii=False, indent=1))
         else:
