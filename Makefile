@@ -30,7 +30,7 @@ run: demo
 	@echo "  Nithet is starting on http://$${BIND:-127.0.0.1:8000}/  (admin: /admin/, API docs: /api/docs/)"
 	@echo "  Demo logins are listed above. Stop with Ctrl+C."
 	@echo ""
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile web worker beat  # (release runs once per deploy)
 
 test: install
 	$(BIN)/ruff check .

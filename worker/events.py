@@ -371,14 +371,14 @@ SOURCES = [AssignmentChanges(), UpcomingVisits(), ReportOverdue(), Approvals(), 
 # --- Attachments ---------------------------------------------------------------------------------------------
 
 def attachments_for(row) -> list[tuple[str, bytes, str]]:
-    """Files an e-mail carries: the approved visit's PDF report."""
+    """Files an e-mail carries: the approved visit's PDF report, built (once, cached by content) by the
+    reports app."""
     if row.event != Event.REPORT_APPROVED:
         return []
+    from visits.reports.service import ReportNotFound, report_render
+
     try:
-        from visits.reports.visit import build_visit_report_for  # the reports app's builder (helper C)
-    except ImportError:
+        _, pdf = report_render("visit", row.object_id)
+    except ReportNotFound:
         return []
-    visit = Visit.objects.filter(pk=row.object_id).first()
-    if visit is None:
-        return []
-    return [(f"nithet-visit-{visit.pk}.pdf", build_visit_report_for(visit), "application/pdf")]
+    return [(f"nithet-visit-report-{row.object_id[:8]}.pdf", pdf, "application/pdf")]

@@ -197,3 +197,12 @@ def test_periodic_tasks_are_registered_once_and_keep_admin_edits():
     call_command("setup_periodic_tasks", stdout=StringIO())
     assert PeriodicTask.objects.filter(name__startswith="nithet:").count() == 2
     assert not PeriodicTask.objects.get(name="nithet: dispatch reminders").enabled
+
+
+@pytest.mark.django_db
+def test_the_demo_step_registers_the_beat_entries_and_is_idempotent():
+    from worker import demo
+
+    first = demo.load(stdout=StringIO())
+    assert first == {"periodic_tasks": 2, "created": 2, "updated": 0}
+    assert demo.load(stdout=StringIO()) == {"periodic_tasks": 2, "created": 0, "updated": 0}

@@ -124,3 +124,22 @@ def test_coordinators_see_failures_in_the_admin(visit_plan, fake_line, client):
     assert page.status_code == 200
     text = page.content.decode()
     assert "LINE 500" in text and Event.VISIT_UPCOMING.label.split(" (")[0] in text
+
+
+def test_the_approved_report_reaches_the_directors_with_its_pdf(visit_plan, settings, tmp_path):
+    from visits.models import Visit
+
+    settings.MEDIA_ROOT = tmp_path
+    visit = f.VisitFactory(assignment=visit_plan.assignment, status=Visit.Status.APPROVED,
+                           submitted_at=bkk(2020, 8, 10, 15, 0), approved_at=bkk(2020, 8, 11, 9, 0),
+                           strengths="ครูใช้สื่อหลากหลาย")
+    now = bkk(2020, 8, 11, 9, 5)
+    dispatch(now)
+    send_ready(now)
+    to_directors = [m for m in mail.outbox if m.to[0] in (visit_plan.oscar.email, visit_plan.dana.email)]
+    assert len(to_directors) == 2
+    for message in to_directors:
+        [(name, content, mimetype)] = message.attachments
+        assert mimetype == "application/pdf" and content.startswith(b"%PDF") and name.endswith(".pdf")
+    assert {n.status for n in rows(event=Event.REPORT_APPROVED)} == {S.SENT}
+    assert str(visit.pk)[:8] in to_directors[0].attachments[0][0]
