@@ -65,7 +65,7 @@ def followups_from_visit(*, visit: Visit, user) -> list[FollowUp]:
             for i, text in enumerate(visit.recommendations or []) if str(text).strip()]
 
 
-def _relations(followup: FollowUp, user) -> set[str]:
+def followup_relations(followup: FollowUp, user) -> set[str]:
     rel = set()
     if selectors.is_school_director(user, followup.school_id):
         rel.add("school")
@@ -84,7 +84,7 @@ def followup_update(*, followup_id: int, user, status: str | None = None, notes:
           .filter(pk=followup_id).first())
     if fu is None:
         raise NotFound()
-    rel = _relations(fu, user)
+    rel = followup_relations(fu, user)
     if not rel:
         raise InvalidTransition("ไม่มีสิทธิ์แก้ไขการติดตามผลนี้", "you may not change this follow-up",
                                 code="wrong_role")

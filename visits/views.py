@@ -1,0 +1,158 @@
+"""Web pages for people who are not on a tablet: the visit list, a visit's record with its review actions
+(chairs approve or return, school directors acknowledge), evidence files behind the access rule, and the
+follow-ups a school works on.
+
+Thin callers: reads through `visits.selectors` (missing and not-yours are both 404), writes through
+`visits.workflow` and `visits.followups`; refusals come back as messages in Thai and English.
+"""
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from visits import selectors, workflow
+from visits.errors import VisitError
+from visits.followups import FOLLOWUP_TRANSITIONS, followup_relations, followup_update
+from visits.models import Evidence, FollowUp, Visit
+
+PAGE_SIZE = 50
+
+
+@login_required
+def visit_list(request):
+    qs = (selectors.visits_for_user(request.user)
+          .select_related("school", "round", "committee", "assignment")
+          .annotate(missing=Count("evidence", filter=Q(evidence__file="") | Q(evidence__file__isnull=True)))
+          .order_by("-assignment__date", "school__name_th"))
+    status = request.GET.get("status")
+    if status in Visit.Status.values:
+        qs = qs.filter(status=status)
+    round_slug = request.GET.get("round")
+    if round_slug:
+        qs = qs.filter(round__slug=round_slug)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rounds = selectors.rounds_for_user(request.user).order_by("-start_date")
+    return render(request, "visits/visit_list.html", {
+        "page": page, "statuses": Visit.Status.choices, "status": status, "rounds": rounds, "round_slug": round_slug,
+    })
+
+
+def _visit_or_404(request, visit_id) -> Visit:
+    visit = selectors.visit_detail(visit_id, request.user)
+    if visit is None:
+        raise Http404
+    return visit
+
+
+@login_required
+def visit_detail(request, visit_id):
+    visit = _visit_or_404(request, visit_id)
+    answers = {a.item_id: a for a in visit.answers.all()}
+    sections = []
+    by_section = defaultdict(list)
+    items = visit.instrument_version.items.select_related("section").order_by("section__order", "order", "id")
+    for item in items:
+        by_section[item.section_id].append((item, answers.get(item.id), _shown(item, answers.get(item.id))))
+    scores = {s["section_id"]: s for s in visit.section_scores or []}
+    for section in visit.instrument_version.sections.order_by("order", "id"):
+        sections.append({"section": section, "rows": by_section.get(section.id, []),
+                         "score": scores.get(section.id, {}).get("percent")})
+    evidence = list(visit.evidence.all())
+    return render(request, "visits/visit_detail.html", {
+        "visit": visit, "sections": sections, "failed": {f["code"] for f in visit.failed_items or []},
+        "evidence": [e for e in evidence if e.is_uploaded], "missing": [e for e in evidence if not e.is_uploaded],
+        "signatures": list(visit.signatures.all()), "log": list(visit.transitions.select_related("by")),
+        "moves": [(to, Visit.Status(to).label) for to in workflow.allowed_transitions(visit, request.user)],
+        "followups": list(visit.followups.order_by("recommendation_index")),
+    })
+
+
+def _shown(item, answer) -> str:
+    """An answer as a person reads it: the level's descriptor, the option's label, yes/no in Thai."""
+    if answer is None or answer.value in (None, "", []):
+        return "—"
+    value = answer.value
+    if item.type == "rating":
+        label = next((lv["label"] for lv in item.levels if lv["value"] == value), "")
+        return f"{value} / {len(item.levels)} — {label}" if label else str(value)
+    if item.type == "yes_no":
+        return "มี / ใช่ (yes)" if value else "ไม่มี / ไม่ใช่ (no)"
+    if item.type in ("single_choice", "multi_choice"):
+        labels = {o["value"]: o["label"] for o in item.options}
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(labels.get(v, str(v)) for v in values)
+    return str(value)
+
+
+@login_required
+@require_POST
+def visit_transition(request, visit_id):
+    visit = _visit_or_404(request, visit_id)
+    try:
+        workflow.visit_transition(visit_id=visit.pk, to=request.POST.get("to", ""), user=request.user,
+                                  comment=request.POST.get("comment", ""),
+                                  expected_version=_int(request.POST.get("version")))
+    except VisitError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"บันทึกแล้ว: {Visit.Status(request.POST['to']).label}")
+    return redirect("visits:detail", visit_id=visit.pk)
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+def evidence_file(request, visit_id, evidence_id, thumb=False):
+    """Evidence bytes only for people who may see the visit (media URLs are never linked directly)."""
+    visit = _visit_or_404(request, visit_id)
+    ev = get_object_or_404(Evidence, pk=evidence_id, visit=visit)
+    field = ev.thumbnail if thumb and ev.thumbnail else ev.file
+    if not field:
+        raise Http404
+    ctype = "image/jpeg" if field is ev.thumbnail else ev.content_type or "application/octet-stream"
+    return FileResponse(field.open("rb"), content_type=ctype)
+
+
+@login_required
+def followup_list(request):
+    qs = (selectors.followups_for_user(request.user).select_related("school", "owner", "source_visit__round")
+          .order_by("status", "due_date", "id"))
+    status = request.GET.get("status")
+    if status in FollowUp.Status.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = []
+    for fu in page:
+        rel = followup_relations(fu, request.user)
+        moves = [(to, FollowUp.Status(to).label) for (frm, to), who in FOLLOWUP_TRANSITIONS.items()
+                 if frm == fu.status and rel & who]
+        rows.append((fu, moves, bool(rel)))
+    return render(request, "visits/followup_list.html", {
+        "page": page, "rows": rows, "statuses": FollowUp.Status.choices, "status": status,
+    })
+
+
+@login_required
+@require_POST
+def followup_change(request, pk):
+    try:
+        followup_update(followup_id=pk, user=request.user, status=request.POST.get("status") or None,
+                        notes=request.POST.get("notes") if "notes" in request.POST else None)
+    except VisitError as exc:
+        if exc.http_status == 404:
+            raise Http404 from None
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "บันทึกแล้ว (saved)")
+    return redirect("visits:followups")
