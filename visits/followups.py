@@ -76,6 +76,17 @@ def followup_relations(followup: FollowUp, user) -> set[str]:
     return rel
 
 
+def _attach_evidence(fu: FollowUp, upload) -> None:
+    """A school's proof of work: checked like visit evidence (size limit, JPEG/PNG/WebP/PDF by content)."""
+    from django.core.files.base import ContentFile
+
+    from visits.evidence import _read, sniff
+
+    data = _read(upload)
+    kind = sniff(data)
+    fu.evidence.save(f"evidence{kind.suffix}", ContentFile(data), save=False)
+
+
 @transaction.atomic
 def followup_update(*, followup_id: int, user, status: str | None = None, notes: str | None = None,
                     due_date=None, owner=None, evidence=None) -> FollowUp:
@@ -113,7 +124,7 @@ def followup_update(*, followup_id: int, user, status: str | None = None, notes:
     if owner is not None:
         fu.owner = owner
     if evidence is not None:
-        fu.evidence = evidence
+        _attach_evidence(fu, evidence)
     fu._history_user = user
     fu.save()
     return fu

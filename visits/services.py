@@ -487,3 +487,9 @@ def signature_add(*, visit_id, user, signature_id, role: str, signer_name: str, 
     sig.image.save(f"{signature_id}.png", ContentFile(image), save=False)
     sig.save(force_insert=True)
     return sig, True
+
+
+# Public names for the batch write path (`visits.sync`), which applies the same rules in bulk.
+clean_answers = _clean_answers
+content_fields = _content_fields
+refuse_identity_change = _refuse_identity_change

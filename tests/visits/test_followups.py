@@ -64,3 +64,17 @@ def test_office_can_send_done_back(actors, approved):
     followup_update(followup_id=fu.pk, user=actors.dana.user, status="done")
     fu = followup_update(followup_id=fu.pk, user=actors.oscar.user, status="in_progress", notes="หลักฐานไม่ครบ")
     assert fu.status == "in_progress" and fu.done_at is None
+
+
+def test_followup_evidence_checked_by_content(actors, approved, settings):
+    from tests.visits.test_evidence import PDF_BYTES
+    from visits.errors import EvidenceTooLarge, EvidenceTypeRejected
+
+    fu = FollowUp.objects.filter(source_visit=approved).first()
+    fu = followup_update(followup_id=fu.pk, user=actors.dana.user, evidence=PDF_BYTES)
+    assert fu.evidence.name.endswith(".pdf") and fu.evidence.read() == PDF_BYTES
+    with pytest.raises(EvidenceTypeRejected):
+        followup_update(followup_id=fu.pk, user=actors.dana.user, evidence=b"MZ\x90\x00 not a document")
+    settings.EVIDENCE_MAX_BYTES = 10
+    with pytest.raises(EvidenceTooLarge):
+        followup_update(followup_id=fu.pk, user=actors.dana.user, evidence=PDF_BYTES)
