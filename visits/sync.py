@@ -24,9 +24,9 @@ and answers like the winner.
 import uuid as uuidlib
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from schedules.models import Assignment
 from supervision.models import Person
@@ -230,18 +230,49 @@ def _plan(batch: _Batch, entry: dict) -> tuple[_Plan | None, Outcome]:
     return plan, Outcome(key, visit.pk, 201 if created else 200, created=created, changed=True)
 
 
+def _history_copy(model, where: str, params: list, *, user, history_type: str = "+") -> None:
+    """Write django-simple-history's rows for freshly inserted rows with one INSERT … SELECT, in the
+    database: the same rows `bulk_history_create` makes, without building tens of thousands of values in
+    Python (for 100 visits of 20 answers that was most of a sync's time)."""
+    history = model.history.model
+    own = {"history_id", "history_date", "history_change_reason", "history_type", "history_user_id"}
+    copied = [f.column for f in history._meta.concrete_fields if f.attname not in own]
+    qn = connection.ops.quote_name
+    sql = (f"INSERT INTO {qn(history._meta.db_table)} ({', '.join(qn(c) for c in copied)}, "
+           f"{qn('history_date')}, {qn('history_change_reason')}, {qn('history_type')}, {qn('history_user_id')}) "
+           f"SELECT {', '.join(qn(c) for c in copied)}, %s, NULL, %s, %s FROM {qn(model._meta.db_table)} "
+           f"WHERE {where}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [timezone.now(), history_type, getattr(user, "pk", None), *params])
+
+
+def _ids_clause(column: str, ids: list) -> tuple[str, list]:
+    field = Visit._meta.pk
+    values = [field.get_db_prep_value(i, connection) for i in ids]
+    return f"{connection.ops.quote_name(column)} IN ({', '.join(['%s'] * len(values))})", values
+
+
 def _write(batch: _Batch, plans: list[_Plan]) -> None:
     user = batch.user
     new = [p.visit for p in plans if p.created]
     if new:
-        bulk_create_with_history(new, Visit, default_user=user)
+        Visit.objects.bulk_create(new)
+        _history_copy(Visit, *_ids_clause("id", [v.pk for v in new]), user=user)
     updated = [p for p in plans if not p.created]
     if updated:
         fields = sorted({f for p in updated for f in p.fields} | {"version", "updated_at"})
         bulk_update_with_history([p.visit for p in updated], Visit, fields, default_user=user)
     create = [a for p in plans for a in p.create]
     if create:
-        bulk_create_with_history(create, Answer, default_user=user)
+        Answer.objects.bulk_create(create)
+        # New answers are exactly those of the new visits plus the items newly answered on old ones.
+        fresh_visits = [p.visit.pk for p in plans if p.created]
+        if fresh_visits:
+            _history_copy(Answer, *_ids_clause("visit_id", fresh_visits), user=user)
+        fresh = set(fresh_visits)
+        older = [a for a in create if a.visit_id not in fresh]
+        if older:
+            Answer.history.bulk_history_create(older, default_user=user, default_change_reason=None)
     update = [a for p in plans for a in p.update]
     if update:
         bulk_update_with_history(update, Answer, ["value"], default_user=user)

@@ -96,6 +96,17 @@ def test_the_bulk_path_and_put_save_the_same_visit(actors, field, client_for):
     assert put2["version"] == 2 and put2["score"] < put["score"]
     assert Visit.history.filter(id=synced["id"]).count() == Visit.history.filter(id=put["id"]).count() == 2
 
+    # the field history is the same too: who, what type, which values
+    def history(model, **where):
+        fields = [f.attname for f in model.history.model._meta.concrete_fields
+                  if f.attname not in ("history_id", "history_date", "id", "visit_id", "assignment_id", "created_at",
+                                       "updated_at", "school_id", "check_in_distance_m", "check_in_far")]
+        return sorted(tuple(str(v) for v in row) for row in model.history.filter(**where).values_list(*fields))
+
+    assert history(Visit, id=synced["id"]) == history(Visit, id=put["id"])
+    assert history(Answer, visit_id=synced["id"]) == history(Answer, visit_id=put["id"])
+    assert {h.history_user_id for h in Answer.history.filter(visit_id=synced["id"])} == {actors.bob.user.pk}
+
 
 def test_a_hundred_visits_sync_in_a_bounded_number_of_queries(actors, field, client_for):
     client = client_for(actors.bob)
