@@ -196,3 +196,26 @@ def test_copy_paste_over_a_thousand_dictionary_words():
     by_poppler = set(pdftotext(buf.getvalue()).split())
     assert [x for x in words if x not in by_pypdf] == []
     assert sum(x in by_poppler for x in words) >= 990
+
+
+def test_a_paragraph_split_across_pages_keeps_its_words():
+    import io
+
+    from reportlab.platypus import Spacer
+
+    from visits.reports.layout import ReportDoc
+
+    long_text = " ".join([samples.LONG] * 6)
+    w = Writer(samples.SCHOOLS)
+    pdf = ReportDoc(samples.office(), "ตัวอย่างแบ่งหน้า").build([Spacer(1, 600), w.p(long_text, "indent")])
+    from pypdf import PdfReader
+
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    assert len(pages) == 2
+    first, second = (squeeze(p.extract_text()) for p in pages)
+    assert first and second
+    running = ("หน้า 1 / 2", "หน้า 2 / 2", samples.OFFICE_NAME, "ตัวอย่างแบ่งหน้า")
+    text = pypdf_text(pdf)
+    for line in running:
+        text = text.replace(line, "")
+    assert squeeze(long_text) in squeeze(text)

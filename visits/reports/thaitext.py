@@ -251,10 +251,17 @@ def draw_text(canvas, x: float, y: float, text: str, font: str, size: float, ali
 
 
 def fit_text(text: str, font: str, size: float, width: float) -> str:
-    """Shorten to `width` at a cluster boundary with an ellipsis (never cut a mark from its letter)."""
+    """Shorten to `width` with an ellipsis: at a word boundary, or between clusters for a long first word
+    (never a mark cut from its letter)."""
     if _width(text, font, size) <= width:
         return text
     out = ""
+    for word in segment(text):
+        if _width(out + word + "…", font, size) > width:
+            break
+        out += word
+    if out.strip():
+        return out.rstrip() + "…"
     for part in clusters(text):
         if _width(out + part + "…", font, size) > width:
             break

@@ -51,8 +51,8 @@ def build_round_summary(data: RoundSummaryData) -> bytes:
 
     story += [*w.h1("ภาพรวม"), w.table(
         ["โรงเรียนเป้าหมาย", "ตรวจเยี่ยมแล้ว", "ส่งรายงานแล้ว", "อนุมัติแล้ว", "คะแนนเฉลี่ย (ร้อยละ)"],
-        [(w.num(planned), _count(w, visited, planned), _count(w, submitted, planned), _count(w, approved, planned),
-          w.num(f"{mean:.1f}") if mean is not None else "-")],
+        [(w.num(f"{planned:,}"), _count(w, visited, planned), _count(w, submitted, planned),
+          _count(w, approved, planned), w.num(f"{mean:.1f}") if mean is not None else "-")],
         [FRAME_W / 5] * 5, ["center"] * 5, zebra=False)]
 
     story += [*w.h1("ความครอบคลุมรายสหวิทยาเขต"), w.table(
@@ -123,4 +123,4 @@ def build_round_summary(data: RoundSummaryData) -> bytes:
 
 
 def _count(w: Writer, n: int, whole: int) -> str:
-    return f"{w.num(n)} ({w.num(f'{_pct(n, whole):.0f}')}%)"
+    return f"{w.num(f'{n:,}')} ({w.num(f'{_pct(n, whole):.0f}')}%)"
