@@ -2,7 +2,12 @@
 
 from celery import shared_task
 
+from visits.reports.fonts import register_fonts
 from visits.reports.service import ReportNotFound, report_render
+
+# The worker imports this module when it starts: without harfbuzz it refuses to start (ShapingUnavailable)
+# instead of printing Thai with misplaced tone marks at the first report.
+register_fonts()
 
 
 @shared_task(name="visits.reports.build_report", acks_late=True, ignore_result=True)
