@@ -151,7 +151,7 @@ def test_a_round_without_sessions_is_refused_in_one_line(db):
     from schedules.services import round_ensure_session
     from tests import factories as f
 
-    round_ = f.RoundFactory(slug="no-session")
+    round_ = f.RoundFactory(slug="no-session", office=f.AreaOfficeFactory(code="EMPTY1"))
     RoundSession.objects.filter(round=round_).delete()
     with pytest.raises(CommandError, match="no session"):
         run("plan_round", "no-session")
