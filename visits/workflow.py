@@ -77,11 +77,12 @@ def actor_relations(visit: Visit, user) -> frozenset[str]:
 
 def submission_problems(visit: Visit) -> list[str]:
     """Codes of items that stop a submission: required but unanswered, or photo-required without evidence."""
-    items = list(visit.instrument_version.items.all())
-    answered = {a.item_id for a in visit.answers.all() if a.value not in (None, "", [])}
+    items = visit.instrument_version.items.order_by("section__order", "order", "id").only(
+        "id", "code", "required", "photo_required")
+    answered = {i for i, v in visit.answers.values_list("item_id", "value") if v not in (None, "", [])}
     with_photo = set(Evidence.objects.filter(visit=visit, item__isnull=False).values_list("item_id", flat=True))
     problems = []
-    for item in sorted(items, key=lambda i: (i.section.order if hasattr(i, "section") else 0, i.order, i.id)):
+    for item in items:
         if item.required and item.id not in answered:
             problems.append(item.code)
         elif item.photo_required and item.id not in with_photo:

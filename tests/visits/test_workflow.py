@@ -148,3 +148,9 @@ def test_allowed_transitions_per_actor(actors, make_visit):
     visit = make_visit(status=S.SUBMITTED)
     assert sorted(allowed_transitions(visit, actors.alice.user)) == ["approved", "returned"]
     assert allowed_transitions(visit, actors.bob.user) == []
+
+
+def test_submitting_takes_a_bounded_number_of_queries(actors, make_visit, django_assert_max_num_queries):
+    visit = make_visit()
+    with django_assert_max_num_queries(20):
+        visit_transition(visit_id=visit.pk, to=S.SUBMITTED, user=actors.bob.user)
