@@ -129,3 +129,17 @@ def test_list_filters_orders_and_pages_by_50(actors, field, client_for):
     assert ordered["count"] == 2 and ordered["next"] is None
     bad = client.get("/api/v1/visits/", {"status": "nope"}, HTTP_ACCEPT_LANGUAGE="en")
     assert bad.status_code == 400 and "status" in bad.json()["errors"]
+
+
+def test_a_visit_reads_the_same_in_the_list_and_on_its_own(actors, field, client_for):
+    """The list splices stored answer JSON for speed; it must say exactly what the detail says."""
+    client = client_for(actors.bob)
+    vid = uuid.uuid4()
+    body = visit_body(field, members_present=[actors.alice.pk], evidence=[
+        {"id": str(uuid.uuid4()), "sha256": "b" * 64, "size": 10, "caption": "ห้องเรียน"}])
+    body["answers"] += [{"item": field.items["C1"].pk, "value": "good"}, {"item": field.items["N1"].pk, "value": 2.5},
+                        {"item": field.items["T1"].pk, "value": "ข้อสังเกต \"พิเศษ\""}]
+    client.put(url(vid), body, format="json")
+    listed = client.get("/api/v1/visits/").json()["results"]
+    assert listed == [client.get(url(vid)).json()]
+    assert {a["item"]: a["value"] for a in listed[0]["answers"]}[field.items["T1"].pk] == 'ข้อสังเกต "พิเศษ"'
