@@ -200,6 +200,8 @@ NOTIFY_RETRY_CAP_SECONDS = env.float("NOTIFY_RETRY_CAP_SECONDS", default=6 * 360
 NOTIFY_BATCH_SIZE = env.int("NOTIFY_BATCH_SIZE", default=200)
 NOTIFY_STUCK_SECONDS = env.int("NOTIFY_STUCK_SECONDS", default=15 * 60)
 NOTIFY_LOOKAHEAD_DAYS = env.int("NOTIFY_LOOKAHEAD_DAYS", default=7)
+NOTIFY_FOLLOWUP_DAYS_BEFORE = env.int("NOTIFY_FOLLOWUP_DAYS_BEFORE", default=3)
+NOTIFY_FOLLOWUP_ESCALATE_DAYS = env.int("NOTIFY_FOLLOWUP_ESCALATE_DAYS", default=7)
 
 # --- REST API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -3,12 +3,24 @@
 from django.contrib import admin, messages
 from django.utils import timezone
 
+from supervision.access import office_ids_for_user
 from worker.models import Notification, NotificationPreference, RoundReminderPolicy
 
 
+class OfficeScopedAdmin(admin.ModelAdmin):
+    """Rows of the offices the signed-in user may see (see `supervision.access`); superusers see all."""
+
+    office_path = "recipient__office"
+
+    def get_queryset(self, request):
+        q = super().get_queryset(request)
+        ids = office_ids_for_user(request.user)
+        return q if ids is None else q.filter(**{f"{self.office_path}__in": ids})
+
+
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["due_at", "event", "recipient", "channel", "status", "attempts", "next_attempt_at",
+class NotificationAdmin(OfficeScopedAdmin):
+    list_display = ["due_at", "event", "title", "recipient", "channel", "status", "attempts", "next_attempt_at",
                     "sent_at", "short_error"]
     list_filter = ["status", "channel", "event"]
     search_fields = ["title", "recipient__first_name", "recipient__last_name", "object_id", "last_error"]
@@ -38,13 +50,15 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
+class NotificationPreferenceAdmin(OfficeScopedAdmin):
+    office_path = "person__office"
     list_display = ["person", "email", "line", "in_app", "quiet_start", "quiet_end"]
     raw_id_fields = ["person"]
     search_fields = ["person__first_name", "person__last_name"]
 
 
 @admin.register(RoundReminderPolicy)
-class RoundReminderPolicyAdmin(admin.ModelAdmin):
+class RoundReminderPolicyAdmin(OfficeScopedAdmin):
+    office_path = "round__office"
     list_display = ["round", "days_before", "days_before_at", "evening_before", "evening_before_at",
                     "report_due_working_days", "escalate_after_working_days"]

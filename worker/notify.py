@@ -101,7 +101,8 @@ def _chunks(seq: Sequence, size: int) -> Iterable[Sequence]:
 
 
 def _existing_keys(dues: Sequence[Due]) -> set[tuple]:
-    """Keys (without channel) of ledger rows that already exist for these items."""
+    """Full keys (event, object type, object id, recipient, due time, channel) of the rows already in the
+    ledger for these items: one query per event and 500 objects instead of one per row."""
     by_scope: dict[tuple, set[str]] = defaultdict(set)
     for d in dues:
         by_scope[(d.event, d.object_type)].add(str(d.object_id))
@@ -114,7 +115,7 @@ def _existing_keys(dues: Sequence[Due]) -> set[tuple]:
     return found
 
 
-def schedule_notifications(dues: Iterable[Due], *, now: dt.datetime) -> dict[str, int]:
+def schedule_notifications(dues: Iterable[Due]) -> dict[str, int]:
     """Write ledger rows for `dues` (one per channel of each recipient); existing rows are left alone.
 
     Returns rows created per event. Safe to call any number of times, from any number of processes:
@@ -202,7 +203,7 @@ def create_due_notifications(now: dt.datetime) -> dict[str, int]:
         dues = source.due(now)
         if source.reconcile:
             reconcile_pending(source.events, dues)
-        for event, n in schedule_notifications(dues, now=now).items():
+        for event, n in schedule_notifications(dues).items():
             created[event] = created.get(event, 0) + n
     return created
 

@@ -143,3 +143,14 @@ def test_the_approved_report_reaches_the_directors_with_its_pdf(visit_plan, sett
         assert mimetype == "application/pdf" and content.startswith(b"%PDF") and name.endswith(".pdf")
     assert {n.status for n in rows(event=Event.REPORT_APPROVED)} == {S.SENT}
     assert str(visit.pk)[:8] in to_directors[0].attachments[0][0]
+
+
+def test_the_admin_shows_a_coordinator_only_their_offices_notifications(actors, client):
+    other = f.PersonFactory(office=f.AreaOfficeFactory(code="SEC99"))
+    f.NotificationFactory(recipient=actors.bob, title="ของสำนักงานเรา")
+    f.NotificationFactory(recipient=other, title="ของสำนักงานอื่น")
+    client.force_login(actors.cora.user)
+    page = client.get("/admin/worker/notification/").content.decode()
+    assert "ของสำนักงานเรา" in page and "ของสำนักงานอื่น" not in page
+    assert client.get("/admin/worker/notificationpreference/").status_code == 200
+    assert client.get("/admin/worker/roundreminderpolicy/").status_code == 200
