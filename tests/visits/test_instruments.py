@@ -143,3 +143,15 @@ def test_draft_can_be_edited(db):
     item.text = "แก้ไขได้"
     item.save()
     assert Item.objects.get(pk=item.pk).text == "แก้ไขได้"
+
+
+def test_export_command_round_trips_through_import_command(db, tmp_path):
+    original = f.InstrumentVersionFactory(instrument__code="src")
+    out = tmp_path / "src.xlsx"
+    call_command("export_instrument", "src", str(out), stdout=io.StringIO())
+    call_command("import_instrument", str(out), "--name", "copy", "--code", "dst", stdout=io.StringIO())
+    copy = InstrumentVersion.objects.get(instrument__code="dst")
+    assert list(copy.items.values_list("code", "type", "weight")) == list(
+        original.items.values_list("code", "type", "weight"))
+    with pytest.raises(CommandError, match="no instrument version"):
+        call_command("export_instrument", "nope", str(out))
