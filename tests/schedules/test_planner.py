@@ -107,3 +107,19 @@ def test_exam_rounds_cover_every_centre_in_every_session():
     plan = planner.plan(d, time_limit=10)
     assert plan.complete and len(plan.visits) == 16
     assert rules.errors(check(d, plan)) == []
+
+
+def test_when_trips_cannot_be_given_out_the_full_model_takes_over():
+    """Stage 1 pairs the near schools (1+2, 3+4) but only committee 1 may visit 1 and 3, on one day: the joint
+    model re-pairs them (1+3 for committee 1, 2+4 for committee 2)."""
+    base = small(schools=4, committees=2, days=1, shared=0, interest=0)
+    points = {1: (15.30, 104.80), 2: (15.31, 104.81), 3: (15.10, 105.00), 4: (15.11, 105.01)}
+    schools = {i: dataclasses.replace(s, lat=points[i][0], lon=points[i][1]) for i, s in base.schools.items()}
+    c2 = base.committees[2]
+    tied = (*c2.members, rules.Member(501, "ครูโรงเรียน 1", 1), rules.Member(502, "ครูโรงเรียน 3", 3))
+    d = dataclasses.replace(base, schools=schools, committees={1: base.committees[1],
+                                                               2: dataclasses.replace(c2, members=tied)})
+    plan = planner.plan(d, time_limit=5)
+    assert plan.engine == "full" and plan.complete
+    assert {(v.committee_id, v.school_id) for v in plan.visits} == {(1, 1), (1, 3), (2, 2), (2, 4)}
+    assert rules.errors(check(d, plan)) == []
