@@ -10,6 +10,8 @@ import uuid
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
@@ -39,7 +41,18 @@ def demo_like(actors, field, client_for):
     return actors
 
 
-def test_api_conforms_to_its_schema(demo_like, settings_media):
+@pytest.fixture
+def keep_test_connection():
+    """The WSGI app would close the database connection after each request (as in production), which ends
+    the test's transaction on PostgreSQL; Django's own test client suspends the same signal handlers."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_api_conforms_to_its_schema(demo_like, settings_media, keep_test_connection):
     token = Token.objects.get_or_create(user=demo_like.cora.user)[0].key
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
     failures, operations = [], 0
