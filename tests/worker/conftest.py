@@ -1,9 +1,11 @@
 """Fixtures for notification tests: a fake LINE API on 127.0.0.1, a published round with a visit coming up,
 and a REAL Celery worker in a subprocess (filesystem broker by default, Redis when REDIS_URL is set).
 
-The worker is another process, so it must see the test database: on SQLite this session's test database is
-a file (unique per run, so concurrent runs never collide) instead of memory; on PostgreSQL it is the test
-database itself. Tests that use the worker are `transaction=True` so their writes are committed.
+The worker is another process, so it must see the test database. On PostgreSQL it simply connects to the test
+database. On SQLite the test database lives in memory, which no other process can open, so while a worker is in
+use this process's connection moves to a file copy of it (`SqliteFileCopy`) that the worker opens too; the
+in-memory database comes back afterwards, untouched. Tests that use the worker are `transaction=True` so their
+writes are committed.
 """
 
 import datetime as dt
@@ -11,9 +13,9 @@ import json
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,7 +23,6 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
 from schedules.models import Round
@@ -31,12 +32,6 @@ from worker.models import Notification
 from worker.rules import BANGKOK
 
 ROOT = Path(__file__).resolve().parents[2]
-
-_db = settings.DATABASES["default"]
-if _db["ENGINE"].endswith("sqlite3"):
-    _db.setdefault("TEST", {})
-    _db["TEST"]["NAME"] = os.path.join(tempfile.gettempdir(), f"nithet-test-worker-{os.getpid()}.sqlite3")
-
 
 def bkk(*args) -> dt.datetime:
     return dt.datetime(*args, tzinfo=BANGKOK)
@@ -199,8 +194,47 @@ def _redis_ping(client) -> bool:
         return False
 
 
+class SqliteFileCopy:
+    """Moves this process's SQLite connection from the in-memory test database to a file copy of it (made with
+    SQLite's online backup, so it holds the schema and whatever is committed), and back again.
+
+    The in-memory connection is kept open meanwhile (that keeps the shared in-memory database alive) and
+    becomes Django's connection again on `restore()`; nothing written to the copy leaks back."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.saved = None
+
+    def switch(self):
+        from django.db import connection
+
+        if self.saved is not None or not connection.is_in_memory_db():
+            return
+        connection.ensure_connection()
+        with sqlite3.connect(self.path) as target:
+            connection.connection.backup(target)
+        target.close()
+        self.saved = (connection.settings_dict["NAME"], connection.connection)
+        connection.connection = None  # Django never closes an in-memory connection; detach it instead
+        connection.settings_dict["NAME"] = str(self.path)
+
+    def restore(self):
+        from django.db import connection
+
+        if self.saved is None:
+            return
+        name, memory = self.saved
+        connection.close()
+        connection.settings_dict["NAME"] = name
+        connection.connection = memory
+        self.saved = None
+
+
 class CeleryWorker:
-    """`celery -A worker worker --pool=solo` in a subprocess, on its own queue, seeing the test database."""
+    """`celery -A worker worker --pool=solo` in a subprocess, on its own queue, seeing the test database.
+
+    `start()` / `stop()` bracket its whole use (on SQLite they move this process to the shared file and back);
+    `pause()` / `resume()` stop and start only the process, e.g. to show that queued work waits for it."""
 
     def __init__(self, *, broker: str, workdir: Path, extra_env: dict | None = None):
         from django.db import connection
@@ -212,8 +246,10 @@ class CeleryWorker:
         self.mail_dir.mkdir(exist_ok=True)
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "TEST_DATABASE_NAME")}
         db = connection.settings_dict
+        self.sqlite = None
         if db["ENGINE"].endswith("sqlite3"):
-            env["SQLITE_PATH"] = str(db["NAME"])
+            self.sqlite = SqliteFileCopy(workdir / "test-db.sqlite3")
+            env["SQLITE_PATH"] = str(workdir / "test-db.sqlite3") if connection.is_in_memory_db() else str(db["NAME"])
         else:
             env["DATABASE_URL"] = (f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
                                    f"{db['PORT'] or 5432}/{db['NAME']}")
@@ -233,13 +269,23 @@ class CeleryWorker:
         self.proc = None
 
     def start(self):
+        if self.sqlite is not None:
+            self.sqlite.switch()
+        self.resume()
+
+    def stop(self):
+        self.pause()
+        if self.sqlite is not None:
+            self.sqlite.restore()
+
+    def resume(self):
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "worker", "worker", "--pool=solo", "--loglevel=INFO",
              "-Q", self.queue, "--without-gossip", "--without-mingle", "--without-heartbeat",
              "-n", f"{self.queue}@%h"],
             cwd=ROOT, env=self.env, stdout=open(self.log, "ab"), stderr=subprocess.STDOUT)
 
-    def stop(self):
+    def pause(self):
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
             try:
@@ -303,10 +349,11 @@ def worker_env(django_db_setup, django_db_blocker, tmp_path_factory, fake_line_s
     broker = os.environ.get("REDIS_URL") or "filesystem://"
     with django_db_blocker.unblock():
         w = CeleryWorker(broker=broker, workdir=workdir, extra_env={"LINE_API_BASE": fake_line_server.base})
+        w.start()
     undo = _point_app_at(broker, workdir, w.queue)
-    w.start()
     yield w
-    w.stop()
+    with django_db_blocker.unblock():
+        w.stop()
     undo()
     shutil.rmtree(workdir, ignore_errors=True)
 
@@ -315,16 +362,7 @@ def worker_env(django_db_setup, django_db_blocker, tmp_path_factory, fake_line_s
 def worker(worker_env, fake_line, settings):
     settings.LINE_TIMEOUT_SECONDS = 0.5
     if worker_env.proc is None or worker_env.proc.poll() is not None:
-        worker_env.start()
+        worker_env.resume()
     for path in worker_env.mail_dir.glob("*"):
         path.unlink()
     return worker_env
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _remove_sqlite_sidecars():
-    yield
-    name = _db.get("TEST", {}).get("NAME")
-    if name and _db["ENGINE"].endswith("sqlite3"):
-        for suffix in ("-wal", "-shm"):
-            Path(name + suffix).unlink(missing_ok=True)

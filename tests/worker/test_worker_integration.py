@@ -47,6 +47,29 @@ def test_reminders_are_sent_once_when_dispatch_runs_three_times(visit_plan, work
     assert {(n.status, n.attempts) for n in rows()} == {(S.SENT, 1)}
 
 
+def test_two_dispatchers_at_once_still_send_each_reminder_once(visit_plan, worker, fake_line):
+    """Two beat processes (or a beat and an operator) firing at the same moment."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    def run(_):
+        try:
+            return dispatch(EVENING)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(run, range(2)))
+    assert Notification.objects.count() == 6
+    wait_for(lambda: sent() == 6, what="6 reminders sent", worker=worker)
+    for person in (visit_plan.alice, visit_plan.bob):
+        assert len(emails_to(worker, person.email)) == 1
+        assert len(fake_line.pushes(to=person.line_user_id)) == 1
+    assert {(n.attempts, n.status) for n in rows()} == {(1, S.SENT)}
+    assert sum(r["enqueued"] for r in results) >= 6
+
+
 def test_moving_an_assignment_reschedules_its_reminders_and_cancels_the_old_ones(visit_plan, worker, fake_line):
     tuesday = bkk(2020, 8, 4, 9, 0)
     dispatch(tuesday)
@@ -153,13 +176,13 @@ def test_escalation_after_the_overdue_period(visit_plan, worker, fake_line):
 
 def test_worker_down_while_an_assignment_moves_delivers_when_it_is_back(visit_plan, worker, fake_line):
     dispatch(bkk(2020, 8, 4, 9, 0))
-    worker.stop()
+    worker.pause()
     a = visit_plan.assignment
     a.date, a.status, a.status_reason = dt.date(2020, 8, 11), Assignment.Status.MOVED, "ฝนตกหนัก"
     a.save()
     assert dispatch(bkk(2020, 8, 4, 9, 5))["enqueued"] == 6
     assert sent() == 0
-    worker.start()
+    worker.resume()
     wait_for(lambda: sent(event=Event.ASSIGNMENT_MOVED) == 6, what="delivery", worker=worker)
 
 
