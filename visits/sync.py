@@ -31,7 +31,7 @@ from simple_history.utils import bulk_update_with_history
 from schedules.models import Assignment
 from supervision.models import Person
 from visits import selectors, services
-from visits.errors import InvalidInput, NotFound, StaleVersion, VisitError, VisitLocked
+from visits.errors import Conflict, InvalidInput, NotFound, StaleVersion, VisitError, VisitLocked
 from visits.models import Answer, Evidence, Visit
 from visits.scoring import score
 
@@ -86,14 +86,24 @@ def visit_upsert(*, uuid, user, payload: dict, if_match: str | None = None) -> s
     payload: the body of `PUT /visits/{uuid}/` (see `visits.services.visit_save`, plus "evidence": [{id,
     sha256, size, kind, item, caption, name}] and "version"). Raises the VisitError it meets."""
     expected = _expected(payload, if_match)
-    with transaction.atomic():
-        result = services.visit_save(visit_id=uuid, user=user, data=_visit_data(payload), expected_version=expected)
-        for m in payload.get("evidence") or []:
-            services.evidence_declare(
-                visit_id=result.visit.pk, user=user, evidence_id=m["id"], sha256=m["sha256"], size=m["size"],
-                kind=m.get("kind") or Evidence.Kind.PHOTO, item=m.get("item"), caption=m.get("caption") or "",
-                original_name=m.get("name") or "")
-    return result
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                result = services.visit_save(visit_id=uuid, user=user, data=_visit_data(payload),
+                                             expected_version=expected)
+                for m in payload.get("evidence") or []:
+                    services.evidence_declare(
+                        visit_id=result.visit.pk, user=user, evidence_id=m["id"], sha256=m["sha256"],
+                        size=m["size"], kind=m.get("kind") or Evidence.Kind.PHOTO, item=m.get("item"),
+                        caption=m.get("caption") or "", original_name=m.get("name") or "")
+            return result
+        except Conflict as error:
+            # Another request inserted this very UUID between our look and our insert (a tablet retrying
+            # while its first attempt is still running). Look again: the row is there now, and the same
+            # content answers like the first request did.
+            if error.code != "duplicate_visit" or attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 # --- the batch ---------------------------------------------------------------------------------------------

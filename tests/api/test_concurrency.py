@@ -1,0 +1,53 @@
+"""Two tablets (or one tablet retrying) sending the same new visit at the same moment: one visit, and both
+get the same answer. Needs real concurrent connections, so it runs on PostgreSQL (CI's second pass)."""
+
+import threading
+import uuid
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from tests.api.conftest import visit_body
+from visits.models import Answer, Visit
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent connections (PostgreSQL); CI runs it with DATABASE_URL")
+
+
+@pytest.mark.parametrize("path", ["put", "sync"])
+def test_racing_duplicates_make_one_visit(postgres_only, actors, field, path):
+    vid = uuid.uuid4()
+    body = visit_body(field)
+    barrier = threading.Barrier(4)
+    results = []
+
+    def send():
+        client = APIClient()
+        client.force_authenticate(actors.bob.user)
+        barrier.wait()
+        try:
+            if path == "put":
+                r = client.put(f"/api/v1/visits/{vid}/", body, format="json")
+                results.append((r.status_code, r.json()))
+            else:
+                r = client.post("/api/v1/sync/", {"visits": [{"id": str(vid), **body}]}, format="json")
+                item = r.json()["visits"][0]
+                results.append((item["status"], item["visit"]))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    statuses = sorted(s for s, _ in results)
+    assert statuses == [200, 200, 200, 201], results
+    assert len({str(b) for _, b in results}) == 1  # the same visit, the same body, for everyone
+    assert Visit.objects.count() == 1 and Answer.objects.count() == 3
