@@ -10,6 +10,7 @@ Columns (the header row may use the English names or the Thai ones) are listed i
 """
 
 import csv
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,13 +113,18 @@ def _cell_text(value) -> str:
 def _raw_rows(path: Path) -> list[tuple[int, list[str]]]:
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            reader = csv.reader(fh)
-            rows, start = [], 1
-            for record in reader:
-                rows.append((start, [c.strip() for c in record]))
-                start = reader.line_num + 1
-            return rows
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            # Excel on a Thai Windows saves "CSV" in the Windows Thai code page (TIS-620 plus a few signs).
+            text = raw.decode("cp874")
+        reader = csv.reader(io.StringIO(text, newline=""))
+        rows, start = [], 1
+        for record in reader:
+            rows.append((start, [c.strip() for c in record]))
+            start = reader.line_num + 1
+        return rows
     if suffix in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
 
@@ -342,8 +348,11 @@ def import_schools(path, *, office: AreaOffice) -> ImportResult:
         if bool(row.get("latitude")) != bool(row.get("longitude")):
             missing = "longitude" if row.get("latitude") else "latitude"
             err.add(missing, "coordinate_pair", "ต้องระบุทั้งละติจูดและลองจิจูด", "give both latitude and longitude")
-        elif lat is not None and lon is not None and district is not None:
-            beyond = km_outside_district(district, lat, lon)
+        elif district is not None:
+            stored = existing.get(code)
+            if not row.get("latitude") and stored is not None and stored.latitude is not None:
+                lat, lon = stored.latitude, stored.longitude  # empty cells keep the stored point: check it
+            beyond = None if lat is None or lon is None else km_outside_district(district, lat, lon)
             if beyond is not None:
                 err.add("latitude", "coordinate_outside_district",
                         f"พิกัด {lat}, {lon} อยู่นอกอำเภอ{district.name_th} {beyond} กม.",

@@ -241,3 +241,19 @@ def test_the_demo_schools_pass_the_importer_checks_and_reimport_unchanged(tmp_pa
                        office=demo.DEMO_OFFICE_CODE)
     assert ok, err
     assert "created 0, updated 0, unchanged 81" in out
+
+
+def test_a_csv_saved_by_thai_excel_in_cp874_is_read(place, tmp_path):
+    path = tmp_path / "thai-excel.csv"
+    text = "รหัสโรงเรียน,ชื่อโรงเรียน,อำเภอ\r\n1034290021,โรงเรียนบัวงามวิทยา,เมืองอุบลราชธานี\r\n"
+    path.write_bytes(text.encode("cp874"))
+    ok, _out, err = run("import_schools", str(path))
+    assert ok, err
+    assert School.objects.get(code="1034290021").name_th == "โรงเรียนบัวงามวิทยา"
+
+
+def test_moving_a_school_to_another_district_checks_its_stored_point(place, tmp_path):
+    run("import_schools", write_csv(tmp_path / "a.csv", SCHOOL_HEADER, [GOOD[0]]))  # in Mueang, 15.25/104.85
+    moved = [["1034290001", "โรงเรียนโนนสว่างวิทยา", "", "", "3422", "", "", "", "", ""]]  # Samrong, no point
+    ok, _out, err = run("import_schools", write_csv(tmp_path / "b.csv", SCHOOL_HEADER, moved))
+    assert not ok and "line 2, column latitude:" in err and "[coordinate_outside_district]" in err
