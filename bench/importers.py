@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -82,6 +83,7 @@ def main():
     for label, values in timings.items():
         median = statistics.median(values)
         print(f"  {label:<10} {median:7.2f} s   {args.schools / median:8.0f} rows/s")
+    shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
