@@ -23,9 +23,10 @@ RETRY_AFTER_SECONDS = 5
 ROUND_REPORT_ROLES = {Role.COORDINATOR, Role.OFFICE_DIRECTOR, Role.SUPERVISOR, Role.COMMITTEE_MEMBER, Role.VIEWER}
 
 _RESPONSES = {
-    200: OpenApiResponse(OpenApiTypes.BINARY, description="the PDF (application/pdf)"),
-    202: OpenApiResponse(OpenApiTypes.OBJECT, description="being built; retry after `Retry-After` seconds"),
-    404: OpenApiResponse(description="no such record, or not yours to see"),
+    (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="the PDF"),
+    (202, "application/json"): OpenApiResponse(
+        OpenApiTypes.OBJECT, description="being built; ask again after `Retry-After` seconds"),
+    (404, "application/json"): OpenApiResponse(OpenApiTypes.OBJECT, description="no such record, or not yours to see"),
 }
 
 
@@ -53,7 +54,8 @@ def _serve(kind: str, key: str, filename: str):
 class VisitReportView(APIView):
     permission_classes = [IsPerson]
 
-    @extend_schema(summary="รายงานผลการนิเทศ (PDF) / visit report", responses=_RESPONSES)
+    @extend_schema(operation_id="visit_report_pdf", summary="รายงานผลการนิเทศ (PDF) / visit report",
+                   responses=_RESPONSES)
     def get(self, request, visit_id):
         visit = get_visible(visits_for_user(request.user), pk=visit_id)
         return _serve("visit", str(visit.pk), f"visit-{visit.pk}.pdf")
@@ -62,7 +64,8 @@ class VisitReportView(APIView):
 class RoundReportView(APIView):
     permission_classes = [IsPerson]
 
-    @extend_schema(summary="สรุปผลรอบ / รายงานสนามสอบ (PDF) / round summary or exam-site report",
+    @extend_schema(operation_id="round_report_pdf",
+                   summary="สรุปผลรอบ / รายงานสนามสอบ (PDF) / round summary or exam-site report",
                    responses=_RESPONSES)
     def get(self, request, slug):
         from django.http import Http404
@@ -77,7 +80,8 @@ class RoundReportView(APIView):
 class CommitteeOrderView(APIView):
     permission_classes = [IsPerson]
 
-    @extend_schema(summary="คำสั่งแต่งตั้งคณะกรรมการ (PDF) / appointment order", responses=_RESPONSES)
+    @extend_schema(operation_id="committee_order_pdf", summary="คำสั่งแต่งตั้งคณะกรรมการ (PDF) / appointment order",
+                   responses=_RESPONSES)
     def get(self, request, pk):
         committee = get_visible(Committee.objects.for_user(request.user), pk=pk)
         return _serve("order", str(committee.pk), f"order-{committee.pk}.pdf")
