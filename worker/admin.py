@@ -60,5 +60,12 @@ class NotificationPreferenceAdmin(OfficeScopedAdmin):
 @admin.register(RoundReminderPolicy)
 class RoundReminderPolicyAdmin(OfficeScopedAdmin):
     office_path = "round__office"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "round":
+            from schedules.models import Round
+
+            kwargs["queryset"] = Round.objects.for_user(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
     list_display = ["round", "days_before", "days_before_at", "evening_before", "evening_before_at",
                     "report_due_working_days", "escalate_after_working_days"]

@@ -171,6 +171,27 @@ def test_weekly_digest_goes_to_the_office_director_on_monday_morning(visit_plan)
     assert "round_digest" not in dispatch(bkk(2020, 8, 12, 9, 0))["by_event"]
 
 
+def test_rows_left_by_a_worker_that_died_are_queued_again_after_the_timeout(visit_plan, settings):
+    settings.NOTIFY_STUCK_SECONDS = 900
+    evening = bkk(2020, 8, 9, 18, 0)
+    dispatch(evening)
+    crashed = rows()[0]
+    Notification.objects.filter(pk=crashed.pk).update(status=P.SENDING, claimed_at=evening, attempts=1)
+    assert dispatch(evening + dt.timedelta(minutes=14))["enqueued"] == 0  # queued ones are still in the broker
+    again = dispatch(evening + dt.timedelta(minutes=16))
+    assert again["enqueued"] == 4  # the crashed row and the three never picked up
+    crashed.refresh_from_db()
+    assert (crashed.status, crashed.attempts) == (P.PENDING, 1)
+
+
+def test_the_beat_tasks_exist_in_the_celery_app():
+    from worker.beat import ENTRIES
+    from worker.celery import app
+
+    app.loader.import_default_modules()
+    assert {task for _, task, _, _ in ENTRIES} <= set(app.tasks)
+
+
 def test_dispatch_refuses_a_bad_time():
     with pytest.raises(CommandError, match="ISO 8601"):
         call_command("dispatch_reminders", "--now", "yesterday")
