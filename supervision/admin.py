@@ -5,13 +5,21 @@ ever sees their own office (plus offices granted to them). Which offices a perso
 (`extra_offices`), the login a person is linked to, and new offices are a superuser's business.
 """
 
+import tempfile
+from pathlib import Path
+
+from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from supervision.access import office_ids_for_user
+from supervision.importers import PEOPLE_COLUMNS, SCHOOL_COLUMNS, ImportFileError, import_people, import_schools
 from supervision.models import AreaOffice, Committee, Consortium, District, Membership, Person, Province, School
 
 
@@ -39,6 +47,60 @@ class ScopedChoicesMixin:
 class OfficeScopedAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).for_user(request.user)
+
+
+class ImportForm(forms.Form):
+    office = forms.ModelChoiceField(queryset=AreaOffice.objects.none(), label="สำนักงานเขต (office)")
+    file = forms.FileField(label="ไฟล์ CSV หรือ XLSX (file)")
+
+    def __init__(self, *args, offices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = offices
+        if offices.count() == 1:
+            self.fields["office"].initial = offices.first()
+
+
+class ImportFromFileMixin:
+    """An "import a file" page beside the list: the same importer as the management command, for the
+    coordinator's own office; row errors are listed and nothing is written."""
+
+    change_list_template = "admin/supervision/change_list_with_import.html"
+    importer = None  # importer(path, office=...) -> ImportResult
+    import_columns = ()
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_import"
+        return [path("import/", self.admin_site.admin_view(self.import_view), name=name), *super().get_urls()]
+
+    def import_view(self, request):
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        offices = scoped(AreaOffice, request.user)
+        form = ImportForm(request.POST or None, request.FILES or None, offices=offices)
+        problems = []
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            with tempfile.NamedTemporaryFile(suffix=Path(upload.name).suffix.lower()) as tmp:
+                for chunk in upload.chunks():
+                    tmp.write(chunk)
+                tmp.flush()
+                try:
+                    result = type(self).importer(tmp.name, office=form.cleaned_data["office"])
+                except ImportFileError as exc:
+                    problems = [str(exc)]
+                else:
+                    problems = [str(error) for error in result.errors]
+            if not problems:
+                self.message_user(request, f"นำเข้าแล้ว: เพิ่ม {result.created} แก้ไข {result.updated} "
+                                           f"ไม่เปลี่ยน {result.unchanged} / imported: created {result.created}, "
+                                           f"updated {result.updated}, unchanged {result.unchanged}")
+                return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
+        context = {
+            **self.admin_site.each_context(request), "opts": self.opts, "form": form, "problems": problems,
+            "columns": self.import_columns,
+            "title": f"นำเข้า{self.opts.verbose_name_plural} จากไฟล์ (import)",
+        }
+        return TemplateResponse(request, "admin/supervision/import.html", context)
 
 
 @admin.register(AreaOffice)
@@ -98,7 +160,9 @@ class StaffInline(admin.TabularInline):
 
 
 @admin.register(School)
-class SchoolAdmin(OfficeScopedAdmin):
+class SchoolAdmin(ImportFromFileMixin, OfficeScopedAdmin):
+    importer = staticmethod(import_schools)
+    import_columns = SCHOOL_COLUMNS
     list_display = ["code", "name_th", "district", "consortium", "director", "students", "teachers", "is_active"]
     list_filter = [
         "is_active",
@@ -119,7 +183,9 @@ class SchoolAdmin(OfficeScopedAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(OfficeScopedAdmin):
+class PersonAdmin(ImportFromFileMixin, OfficeScopedAdmin):
+    importer = staticmethod(import_people)
+    import_columns = PEOPLE_COLUMNS
     list_display = ["full_name", "position", "affiliation", "school", "agency", "email", "phone", "has_login",
                     "is_active"]
     list_filter = ["affiliation", "is_active", ("office", admin.RelatedOnlyFieldListFilter)]

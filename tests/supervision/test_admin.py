@@ -160,3 +160,48 @@ def test_every_org_admin_page_renders_for_coordinator_and_superuser(world, model
         assert changelist.status_code == 200, (model, user.username)
         if model != "areaoffice" or user.is_superuser:
             assert client.get(reverse(f"admin:supervision_{model}_add")).status_code == 200, (model, user.username)
+
+
+def test_coordinator_imports_schools_from_the_admin_into_their_office(world, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    actors, other, *_ = world
+    district = actors.school_a.district
+    client = login(actors.cora)
+    changelist = client.get(reverse("admin:supervision_school_changelist")).content.decode()
+    assert reverse("admin:supervision_school_import") in changelist
+    url = reverse("admin:supervision_school_import")
+    page = client.get(url)
+    assert page.status_code == 200 and list(page.context["form"].fields["office"].queryset) == [actors.office]
+
+    good = f"code,name_th,district\n1034295001,โรงเรียนนำเข้าวิทยา,{district.code}\n".encode()
+    response = client.post(url, {"office": actors.office.pk,
+                                 "file": SimpleUploadedFile("schools.csv", good, "text/csv")})
+    assert response.status_code == 302
+    assert School.objects.get(code="1034295001").office == actors.office
+
+    bad = f"code,name_th,district\n1034295002,โรงเรียนก,{district.code}\nabc,โรงเรียนข,{district.code}\n".encode()
+    response = client.post(url, {"office": actors.office.pk, "file": SimpleUploadedFile("s.csv", bad, "text/csv")})
+    assert response.status_code == 200
+    assert response.context["problems"] == [
+        "line 3, column code: รหัสโรงเรียนต้องเป็นตัวเลข 10 หลัก (หรือ 8 หลัก) ไม่ใช่ 'abc' / "
+        "the school code must be 10 (or 8) digits, not 'abc' [code_format]"]
+    assert not School.objects.filter(code="1034295002").exists()
+
+    # Another office is not a choice, whatever the form says.
+    response = client.post(url, {"office": other.pk, "file": SimpleUploadedFile("schools.csv", good, "text/csv")})
+    assert response.status_code == 200 and "office" in response.context["form"].errors
+
+
+def test_people_import_page_and_who_may_use_it(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    actors = world[0]
+    url = reverse("admin:supervision_person_import")
+    data = "email,first_name,last_name\nnew.person@example.test,ใหม่,สาธิตกุล\n".encode()
+    response = login(actors.cora).post(url, {"office": actors.office.pk,
+                                             "file": SimpleUploadedFile("p.csv", data, "text/csv")})
+    assert response.status_code == 302
+    assert Person.objects.get(email="new.person@example.test").office == actors.office
+    # The office director may look at the organisation in the admin but not import into it.
+    assert login(actors.oscar).get(url).status_code == 403
