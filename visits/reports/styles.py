@@ -40,6 +40,8 @@ def styles() -> dict[str, ParagraphStyle]:
         "small": s("small", fontSize=9.5, leading=13),
         "small_center": s("small_center", fontSize=9.5, leading=13, alignment=TA_CENTER),
         "bullet": s("bullet", leftIndent=14, bulletIndent=2),
+        # Numbered clauses of an official order: the number where paragraphs begin, text hanging after it.
+        "clause": s("clause", leftIndent=2.5 * 28.35 + 16, bulletIndent=2.5 * 28.35),
     }
     for style in out.values():
         assert style.shaping, style.name  # every style shapes Thai (see fonts.check_shaping)

@@ -54,11 +54,11 @@ class Writer:
     def space(self, h: float = 6):
         return Spacer(1, h)
 
-    def bullets(self, items: Sequence[str], marker: str = "•") -> list:
+    def bullets(self, items: Sequence[str], marker: str = "•", style: str = "bullet") -> list:
         out = []
         for i, item in enumerate(items, start=1):
             bullet = self.num(i, "{}.") if marker == "1." else marker
-            para = self.p(item, "bullet")
+            para = self.p(item, style)
             para.bulletText = bullet
             out.append(para)
         return out

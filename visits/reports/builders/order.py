@@ -36,7 +36,7 @@ def build_order(data: OrderData) -> bytes:
     story.append(Spacer(1, 8))
     if data.duties:
         story.append(w.p("ให้คณะกรรมการมีหน้าที่ ดังนี้", "indent"))
-        story += w.bullets(data.duties, "1.")
+        story += w.bullets(data.duties, "1.", "clause")
         story.append(Spacer(1, 4))
     story.append(w.p("ให้ผู้ที่ได้รับการแต่งตั้งปฏิบัติหน้าที่ที่ได้รับมอบหมายให้เกิดผลดีต่อทางราชการ", "indent"))
     story.append(w.p("ทั้งนี้ ตั้งแต่บัดนี้เป็นต้นไป", "indent"))
