@@ -67,7 +67,8 @@ class ReportDoc:
                 x = left + 1 * cm
             draw_text(canvas, x, y, fit_text(self.office.name, fonts.REGULAR, 9, right - x - 6 * cm),
                       fonts.REGULAR, 9)
-            draw_text(canvas, right, y, fit_text(self.title, fonts.REGULAR, 9, 6 * cm), fonts.REGULAR, 9,
+            title = digits(self.title, True) if self.office.thai_digits else self.title
+            draw_text(canvas, right, y, fit_text(title, fonts.REGULAR, 9, 6 * cm), fonts.REGULAR, 9,
                       align="right")
             canvas.setLineWidth(0.4)
             canvas.setStrokeGray(0.6)
