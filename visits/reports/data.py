@@ -289,8 +289,6 @@ def committee_members(committee) -> tuple[Member, ...]:
 
 
 def order_data(committee) -> OrderData:
-    from django.utils import timezone
-
     office = committee.office
     rounds = list(committee.rounds.order_by("start_date"))
     title = committee.name if not committee.number or str(committee.number) in committee.name \
@@ -312,7 +310,7 @@ def order_data(committee) -> OrderData:
     signer = committee.signed_by
     return OrderData(
         office=office_info(office), committee_name=title, order_no=committee.order_no,
-        order_date=committee.order_date or (None if committee.order_no else timezone.localdate()),
+        order_date=committee.order_date,  # none yet: a dotted line to date by hand
         subject=subject, body=tuple(body), members=committee_members(committee),
         signer_name=signer.full_name if signer else "", signer_position=signer.position if signer else "",
         duties=duties, protected=office_names(office),
