@@ -212,6 +212,19 @@ def time_syncs(base: str, token: str, seeded: dict, runs: int) -> list[float]:
     return times
 
 
+def workers_cpu_seconds(master_pid: int) -> float:
+    """CPU time (user + system) the gunicorn workers have used so far, from /proc (Linux)."""
+    try:
+        children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    except OSError:
+        return float("nan")
+    total = 0
+    for pid in children:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def wait_for(url: str, seconds: float = 30) -> None:
     import requests
 
@@ -244,7 +257,7 @@ def main() -> None:
     python = sys.executable
     admin_sql(admin_url, f"DROP DATABASE IF EXISTS {DB_NAME}")
     admin_sql(admin_url, f"CREATE DATABASE {DB_NAME}")
-    server = None
+    server = server_log = None
     try:
         print(f"database {DB_NAME}: migrating and seeding {LIST_VISITS} visits × {ANSWERS} answers …", flush=True)
         subprocess.run([python, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True,
@@ -256,10 +269,11 @@ def main() -> None:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         gunicorn = shutil.which("gunicorn", path=str(Path(python).parent)) or "gunicorn"
+        server_log = tempfile.NamedTemporaryFile("w+", prefix="nithet-bench-gunicorn-", suffix=".log")
         server = subprocess.Popen(
             [gunicorn, "supervision.wsgi:application", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-             "--log-level", "warning", "--access-logfile", "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null"],
-            cwd=ROOT, env=env, start_new_session=True)
+             "--log-level", "warning"], cwd=ROOT, env=env, start_new_session=True, stdout=server_log,
+            stderr=subprocess.STDOUT)
         wait_for(f"{base}/healthz")
 
         list_url = f"{base}/api/v1/visits/?page_size=50"
@@ -269,13 +283,21 @@ def main() -> None:
         assert len(check["results"]) == 50 and len(check["results"][0]["answers"]) == ANSWERS, check.get("detail")
         # warm both workers (connections, imports) before measuring
         run_python_load(list_url, seeded["token"], 1, max_requests=40)
+        load_before = os.getloadavg()[0]
+        cpu_before = workers_cpu_seconds(server.pid)
         load = run_wrk(list_url, seeded["token"], seconds) if shutil.which("wrk") else run_python_load(
             list_url, seeded["token"], seconds)
+        cpu_per_request = (workers_cpu_seconds(server.pid) - cpu_before) / max(load["requests"], 1) * 1000
         syncs = time_syncs(base, seeded["token"], seeded, sync_runs)
 
+        load_avg = (load_before, *os.getloadavg()[1:])
+        print(f"machine: {os.cpu_count()} CPUs, load average {load_avg[0]:.1f} / {load_avg[1]:.1f} / {load_avg[2]:.1f} "
+              "(other work on the machine slows every figure below)")
         print(f"visit list (50/page, {ANSWERS} answers each), {CLIENTS} clients, {seconds} s, via {load['tool']}: "
               f"{load['rps']:.1f} requests/s, p50 {load['p50_ms']:.1f} ms, p95 {load['p95_ms']:.1f} ms, "
               f"{load['requests']} requests, {load['errors']} errors   (target ≥ 150 req/s, p95 ≤ 100 ms)")
+        print(f"  gunicorn workers' CPU per list request: {cpu_per_request:.1f} ms (Python only; PostgreSQL's "
+              "share is not counted)")
         print(f"sync of {SYNC_SIZE} new visits ({ANSWERS} answers each), {sync_runs} runs: median "
               f"{statistics.median(syncs) * 1000:.0f} ms (min {min(syncs) * 1000:.0f}, max {max(syncs) * 1000:.0f})"
               f"   (target ≤ 300 ms)")
@@ -286,6 +308,8 @@ def main() -> None:
                 server.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 os.killpg(server.pid, signal.SIGKILL)
+        if server_log is not None:
+            server_log.close()
         admin_sql(admin_url, f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
 
 

@@ -21,12 +21,14 @@ rolls back and it is replayed through the canonical path, which now finds the ro
 and answers like the winner.
 """
 
+import json
 import uuid as uuidlib
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import JSONField
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from schedules.models import Assignment
 from supervision.models import Person
@@ -262,27 +264,48 @@ def _ids_clause(column: str, ids: list) -> tuple[str, list]:
     return f"{connection.ops.quote_name(column)} IN ({', '.join(['%s'] * len(values))})", values
 
 
+def _insert(model, objs: list) -> None:
+    """Insert new rows. On PostgreSQL with COPY: for 100 visits of 20 answers Django's bulk_create spent
+    most of a sync's time adapting parameters in Python; COPY streams the rows through psycopg's C code.
+    Values come from each field's `pre_save` (so auto_now/auto_now_add apply) and JSON is encoded here."""
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objs)
+        return
+    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.auto_created)
+              and not getattr(f, "db_returning", False)]
+    json_fields = {f.attname for f in fields if isinstance(f, JSONField)}
+    qn = connection.ops.quote_name
+    sql = f"COPY {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) FROM STDIN"
+    # The raw psycopg cursor: wrap its errors so a racing duplicate is Django's IntegrityError, as usual.
+    with connection.cursor() as cursor, connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
+        for obj in objs:
+            row = []
+            for f in fields:
+                value = f.pre_save(obj, True)
+                if f.attname in json_fields and value is not None:
+                    value = json.dumps(value, cls=f.encoder)
+                row.append(value)
+            copy.write_row(row)
+
+
 def _write(batch: _Batch, plans: list[_Plan]) -> None:
     user = batch.user
     new = [p.visit for p in plans if p.created]
     if new:
-        Visit.objects.bulk_create(new)
+        _insert(Visit, new)
         _history_copy(Visit, *_ids_clause("id", [v.pk for v in new]), user=user)
     updated = [p for p in plans if not p.created]
     if updated:
         fields = sorted({f for p in updated for f in p.fields} | {"version", "updated_at"})
         bulk_update_with_history([p.visit for p in updated], Visit, fields, default_user=user)
-    create = [a for p in plans for a in p.create]
-    if create:
-        Answer.objects.bulk_create(create)
-        # New answers are exactly those of the new visits plus the items newly answered on old ones.
-        fresh_visits = [p.visit.pk for p in plans if p.created]
-        if fresh_visits:
-            _history_copy(Answer, *_ids_clause("visit_id", fresh_visits), user=user)
-        fresh = set(fresh_visits)
-        older = [a for a in create if a.visit_id not in fresh]
-        if older:
-            Answer.history.bulk_history_create(older, default_user=user, default_change_reason=None)
+    fresh_visits = [p.visit.pk for p in plans if p.created]
+    first_answers = [a for p in plans if p.created for a in p.create]
+    if first_answers:
+        _insert(Answer, first_answers)
+        _history_copy(Answer, *_ids_clause("visit_id", fresh_visits), user=user)
+    older = [a for p in plans if not p.created for a in p.create]
+    if older:
+        bulk_create_with_history(older, Answer, default_user=user, default_change_reason=None)
     update = [a for p in plans for a in p.update]
     if update:
         bulk_update_with_history(update, Answer, ["value"], default_user=user)
