@@ -22,7 +22,8 @@ from reportlab.platypus import Paragraph
 
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 _SPACE = re.compile(r"(\s+)")
-# Words ReportLab would stretch or draw past the line if our measure were a hair short.
+# Fill lines to 99.5 %: shaped widths (kerning) can exceed the measured ones by a hair, and ReportLab would
+# then break such a line once more at a space.
 _FIT = 0.995
 
 
