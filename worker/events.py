@@ -143,25 +143,25 @@ class AssignmentChanges:
     events = (Event.ASSIGNMENT_MOVED, Event.ASSIGNMENT_CANCELLED)
     reconcile = False
 
+    STATE = ("date", "session_id", "committee_id", "school_id", "status")
+
     def due(self, now: dt.datetime) -> list[Due]:
         today = local_date(now)
-        assignments = list(
-            Assignment.objects.filter(round__status=Round.Status.PUBLISHED,
-                                      round__end_date__gte=today - dt.timedelta(days=7))
-            .select_related("school", "session", "committee", "round"))
-        watches = {w.assignment_id: w for w in AssignmentWatch.objects.filter(
-            assignment_id__in=[a.pk for a in assignments])}
-        changed = [a for a in assignments if a.pk in watches and self._differs(a, watches[a.pk])]
+        # Compare plain values first; only the few changed assignments are loaded as objects.
+        current = {row[0]: dict(zip(self.STATE, row[1:], strict=True)) for row in Assignment.objects.filter(
+            round__status=Round.Status.PUBLISHED, round__end_date__gte=today - dt.timedelta(days=7),
+        ).values_list("id", *self.STATE)}
+        watches = {w.assignment_id: w for w in AssignmentWatch.objects.filter(assignment_id__in=list(current))}
+        new = [AssignmentWatch(assignment_id=pk, seen_at=now, **state) for pk, state in current.items()
+               if pk not in watches]
+        changed_ids = [pk for pk, w in watches.items() if self._differs(current[pk], w)]
+        changed = list(Assignment.objects.filter(pk__in=changed_ids)
+                       .select_related("school", "session", "committee", "round"))
         members = members_by_committee({a.committee_id for a in changed} |
                                        {watches[a.pk].committee_id for a in changed})
-        out, new, updated = [], [], []
-        for a in assignments:
-            w = watches.get(a.pk)
-            if w is None:
-                new.append(AssignmentWatch(assignment=a, seen_at=now, **self._state(a)))
-                continue
-            if a not in changed:
-                continue
+        out, updated = [], []
+        for a in changed:
+            w = watches[a.pk]
             recipients = dict.fromkeys(members.get(a.committee_id, []) + members.get(w.committee_id, []))
             if a.status == Assignment.Status.CANCELLED:
                 event = Event.ASSIGNMENT_CANCELLED
@@ -176,28 +176,23 @@ class AssignmentChanges:
             for person_id in recipients:
                 out.append(Due(event, "assignment", str(a.pk), person_id, a.updated_at, title, body,
                                f"/schedules/{a.round.slug}/", send_at=now))
-            for field, value in self._state(a).items():
-                setattr(w, field, value)
+            for field in self.STATE:
+                setattr(w, field, getattr(a, field))
             w.seen_at = now
             updated.append(w)
-        AssignmentWatch.objects.bulk_create(new, ignore_conflicts=True)
-        AssignmentWatch.objects.bulk_update(updated, ["date", "session_id", "committee_id", "school_id", "status",
-                                                      "seen_at"])
+        AssignmentWatch.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+        AssignmentWatch.objects.bulk_update(updated, [*self.STATE, "seen_at"])
         return out
 
     @staticmethod
-    def _state(a: Assignment) -> dict:
-        return {"date": a.date, "session_id": a.session_id, "committee_id": a.committee_id,
-                "school_id": a.school_id, "status": a.status}
-
-    def _differs(self, a: Assignment, w: AssignmentWatch) -> bool:
+    def _differs(a: dict, w: AssignmentWatch) -> bool:
         was_cancelled = w.status == Assignment.Status.CANCELLED
-        now_cancelled = a.status == Assignment.Status.CANCELLED
+        now_cancelled = a["status"] == Assignment.Status.CANCELLED
         if was_cancelled and now_cancelled:
             return False
         if now_cancelled != was_cancelled:
             return True
-        return (a.date, a.session_id, a.committee_id, a.school_id) != (
+        return (a["date"], a["session_id"], a["committee_id"], a["school_id"]) != (
             w.date, w.session_id, w.committee_id, w.school_id)
 
 
