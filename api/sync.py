@@ -3,15 +3,15 @@ answered with its own status. One bad item never drops the others (`visits.sync.
 
 from django.conf import settings
 from django.db import transaction
+from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import JSONParser
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.exceptions import PayloadTooLarge, error_body, tr
 from api.permissions import IsPerson
-from api.visits import COLUMNS, ErrorOut, EvidenceManifestIn, VisitIn, VisitOut, visit_payloads
+from api.visits import COLUMNS, ErrorOut, EvidenceManifestIn, VisitIn, VisitOut, json_text, visit_texts
 from visits import services
 from visits.errors import VisitError
 from visits.models import Evidence, Visit
@@ -105,14 +105,19 @@ class SyncView(APIView):
 
         show = [o.visit_id for o in outcomes if o.error is None or o.status in (409, 412)]
         rows = list(Visit.objects.filter(pk__in=show).values(*COLUMNS)) if show else []
-        payloads = {p["id"]: p for p in visit_payloads(rows)}
+        texts = {str(r["id"]): t for r, t in zip(rows, visit_texts(rows), strict=True)}
+        # Built as text so each visit's answers are spliced in undecoded, as in the visit list.
+        parts: list[str | None] = [None] * len(raw_visits)
+        for i, answer in enumerate(answers):
+            if answer is not None:
+                parts[i] = json_text(answer)
         for o in outcomes:
-            copy = payloads.get(str(o.visit_id))
-            if o.error is not None and o.status not in (409, 412):
-                copy = None
-            answers[int(o.key)] = {"id": str(o.visit_id), "status": o.status, "visit": copy,
-                                   "error": error_body(o.error)[1] if o.error is not None else None}
-        return Response({"visits": answers, "evidence": evidence_answers})
+            error = error_body(o.error)[1] if o.error is not None else None
+            copy = texts.get(str(o.visit_id)) if o.error is None or o.status in (409, 412) else None
+            parts[int(o.key)] = (f'{{"id":{json_text(str(o.visit_id))},"status":{o.status},'
+                                 f'"visit":{copy or "null"},"error":{json_text(error)}}}')
+        body = f'{{"visits":[{",".join(parts)}],"evidence":{json_text(evidence_answers)}}}'
+        return HttpResponse(body.encode(), content_type="application/json")
 
     @staticmethod
     def _declare(user, validator, raw) -> dict:

@@ -18,6 +18,7 @@ from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.utils.encoders import JSONEncoder as DRFJSONEncoder
 from rest_framework.views import APIView
 
 from api.exceptions import ApiError, error_body
@@ -213,8 +214,9 @@ def _media_url(name):
     return default_storage.url(name)
 
 
-def _dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+def json_text(value) -> str:
+    """Compact JSON like DRF's renderer (UTF-8, no spaces; UUIDs, dates and lazy strings understood)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), cls=DRFJSONEncoder)
 
 
 def answers_json(ids) -> dict:
@@ -226,7 +228,7 @@ def answers_json(ids) -> dict:
             .values_list("visit_id", "item_id", Cast("value", TextField()), "note"))
     for visit_id, item_id, value, note in rows:
         parts[visit_id].append(f'{{"item":{item_id},"value":{value if value is not None else "null"},'
-                               f'"note":{_dumps(note) if note else chr(34) * 2}}}')
+                               f'"note":{json_text(note) if note else chr(34) * 2}}}')
     return {i: "[" + ",".join(p) + "]" for i, p in parts.items()}
 
 
@@ -278,6 +280,13 @@ def visit_payloads(rows: list[dict], *, with_answers: bool = True) -> list[dict]
             "created_by": r["created_by_id"], "created_at": _dt(r["created_at"]), "updated_at": _dt(r["updated_at"]),
         })
     return out
+
+
+def visit_texts(rows: list[dict]) -> list[str]:
+    """The same JSON as `visit_payloads`, as text, with the answers spliced in undecoded (lists, sync)."""
+    answers = answers_json([r["id"] for r in rows])
+    return [json_text(p)[:-1] + ',"answers":' + answers[r["id"]] + "}"
+            for r, p in zip(rows, visit_payloads(rows, with_answers=False), strict=True)]
 
 
 def visit_payload(visit_id) -> dict | None:
@@ -339,12 +348,10 @@ class VisitListView(GenericAPIView):
     def get(self, request):
         qs = self.filter_queryset(self.get_queryset()).values(*COLUMNS)
         page = self.paginate_queryset(qs)
-        answers = answers_json([r["id"] for r in page])
-        items = [_dumps(p)[:-1] + ',"answers":' + answers[r["id"]] + "}"
-                 for r, p in zip(page, visit_payloads(page, with_answers=False), strict=True)]
+        items = visit_texts(page)
         paginator = self.paginator
-        body = (f'{{"count":{paginator.page.paginator.count},"next":{_dumps(paginator.get_next_link())},'
-                f'"previous":{_dumps(paginator.get_previous_link())},"results":[{",".join(items)}]}}')
+        body = (f'{{"count":{paginator.page.paginator.count},"next":{json_text(paginator.get_next_link())},'
+                f'"previous":{json_text(paginator.get_previous_link())},"results":[{",".join(items)}]}}')
         return HttpResponse(body.encode(), content_type="application/json")
 
 
