@@ -8,7 +8,7 @@ request's Accept-Language (Thai by default). DRF's own messages come translated 
 ours are written in both languages with `tr()`.
 """
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -128,6 +128,9 @@ def error_body(exc: Exception) -> tuple[int, dict] | None:
 
     Shared by the exception handler and by the sync endpoint, which answers each item on its own.
     """
+    if isinstance(exc, RequestDataTooBig):
+        return 413, {"code": "too_large", "detail": tr("ข้อมูลที่ส่งมามีขนาดใหญ่เกินกำหนด", "The request body is too large."),
+                     "errors": {}}
     if isinstance(exc, VisitError):
         errors = {field: [bilingual(str(m)) for m in (msgs if isinstance(msgs, list | tuple) else [msgs])]
                   for field, msgs in exc.fields.items()}

@@ -152,3 +152,12 @@ def test_too_many_items_is_413(actors, field, client_for, monkeypatch):
     monkeypatch.setattr("api.sync.MAX_ITEMS", 2)
     body = {"visits": [{"id": str(uuid.uuid4())} for _ in range(3)]}
     assert client_for(actors.bob).post(SYNC, body, format="json").status_code == 413
+
+
+def test_a_body_over_the_upload_limit_is_413(actors, field, client_for, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2000
+    body = {"visits": [_item(uuid.uuid4(), visit_body(field)) for _ in range(20)]}
+    response = client_for(actors.bob).post(SYNC, body, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 413
+    assert response.json()["detail"] == "The request body is too large."
+    assert not Visit.objects.exists()
