@@ -129,8 +129,12 @@ def test_an_incomplete_plan_is_not_applied(demo):
     assert not Assignment.objects.filter(round=aug).exists()
 
 
-def test_unknown_round_exit_code_as_a_shell_sees_it(demo, capsys):
+def test_unknown_round_exit_code_as_a_shell_sees_it(demo, capsys, monkeypatch):
     from django.core.management import ManagementUtility
+    from django.db import connections
+
+    # run_from_argv closes every connection when it ends; keep the test's transaction open.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
 
     with pytest.raises(SystemExit) as exit_:
         ManagementUtility(["manage.py", "check_round", "no-such-round"]).execute()
