@@ -41,3 +41,28 @@ def test_exam_round_counts_its_weekend():
 
 def test_dates_are_shown_in_the_buddhist_era():
     assert be_date(D(2020, 8, 12)) == "12 สิงหาคม 2563"
+
+
+def test_the_demo_rounds_count_the_right_days(demo):
+    aug, onet = demo["aug-2563"], demo["onet-m3-2562"]
+    days = counted_days(aug)
+    assert len(days) == 9 and D(2020, 8, 12) not in days and all(d.weekday() < 5 for d in days)
+    assert counted_days(onet) == [D(2020, 2, 1), D(2020, 2, 2)]  # Saturday and Sunday
+
+
+@pytest.mark.django_db
+def test_target_schools_all_consortia_or_list():
+    from schedules.models import Round
+    from schedules.selectors import round_target_schools
+
+    round_ = f.RoundFactory()
+    a, b = f.SchoolFactory(office=round_.office), f.SchoolFactory(office=round_.office)
+    f.SchoolFactory(office=round_.office, is_active=False)
+    f.SchoolFactory()  # another office
+    assert set(round_target_schools(round_)) == {a, b}
+    round_.target = Round.Target.CONSORTIA
+    round_.target_consortia.set([a.consortium])
+    assert list(round_target_schools(round_)) == [a]
+    round_.target = Round.Target.LIST
+    round_.target_schools.set([b])
+    assert list(round_target_schools(round_)) == [b]
