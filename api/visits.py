@@ -88,7 +88,7 @@ class VisitIn(serializers.Serializer):
                                        help_text="the version this edit is based on (or send If-Match)")
 
 
-# --- output (the schema of what `visit_payloads` builds) ----------------------------------------------------
+# --- output (the schema of what `visit_texts` builds) -------------------------------------------------------
 
 
 class SchoolBriefOut(serializers.Serializer):
@@ -227,23 +227,19 @@ def answers_json(ids) -> dict:
     rows = (Answer.objects.filter(visit_id__in=ids).order_by("item_id")
             .values_list("visit_id", "item_id", Cast("value", TextField()), "note"))
     for visit_id, item_id, value, note in rows:
-        parts[visit_id].append(f'{{"item":{item_id},"value":{value if value is not None else "null"},'
-                               f'"note":{json_text(note) if note else chr(34) * 2}}}')
+        value = "null" if value is None else value
+        note = json_text(note) if note else '""'
+        parts[visit_id].append(f'{{"item":{item_id},"value":{value},"note":{note}}}')
     return {i: "[" + ",".join(p) + "]" for i, p in parts.items()}
 
 
-def visit_payloads(rows: list[dict], *, with_answers: bool = True) -> list[dict]:
-    """`values(*COLUMNS)` rows → visit JSON, with three more queries (answers, evidence, members) in all."""
+def _visit_dicts(rows: list[dict]) -> list[dict]:
+    """`values(*COLUMNS)` rows → visit JSON without its answers, with two more queries (evidence, members)."""
     ids = [r["id"] for r in rows]
-    answers: dict = {i: [] for i in ids}
     evidence: dict = {i: [] for i in ids}
     missing: dict = {i: [] for i in ids}
     members: dict = {i: [] for i in ids}
     if ids:
-        if with_answers:
-            for visit_id, item_id, value, note in (Answer.objects.filter(visit_id__in=ids).order_by("item_id")
-                                                   .values_list("visit_id", "item_id", "value", "note")):
-                answers[visit_id].append({"item": item_id, "value": value, "note": note})
         for e in (Evidence.objects.filter(visit_id__in=ids).order_by("created_at", "id")
                   .values("id", "visit_id", "kind", "item_id", "sha256", "size", "caption", "original_name",
                           "content_type", "file", "thumbnail")):
@@ -272,7 +268,6 @@ def visit_payloads(rows: list[dict], *, with_answers: bool = True) -> list[dict]
             "findings": {"strengths": r["strengths"], "to_improve": r["to_improve"],
                          "recommendations": r["recommendations"] or [],
                          "observation_notes": r["observation_notes"], "interview_notes": r["interview_notes"]},
-            **({"answers": answers[vid]} if with_answers else {}),
             "evidence": evidence[vid], "evidence_missing": missing[vid],
             "score": r["score"], "section_scores": r["section_scores"] or [],
             "submitted_at": _dt(r["submitted_at"]), "approved_at": _dt(r["approved_at"]),
@@ -283,20 +278,22 @@ def visit_payloads(rows: list[dict], *, with_answers: bool = True) -> list[dict]
 
 
 def visit_texts(rows: list[dict]) -> list[str]:
-    """The same JSON as `visit_payloads`, as text, with the answers spliced in undecoded (lists, sync)."""
+    """The JSON text of each visit (the one builder every endpoint uses), with its answers spliced in."""
     answers = answers_json([r["id"] for r in rows])
-    return [json_text(p)[:-1] + ',"answers":' + answers[r["id"]] + "}"
-            for r, p in zip(rows, visit_payloads(rows, with_answers=False), strict=True)]
+    return [json_text(d)[:-1] + ',"answers":' + answers[r["id"]] + "}"
+            for r, d in zip(rows, _visit_dicts(rows), strict=True)]
 
 
 def visit_payload(visit_id) -> dict | None:
     rows = list(Visit.objects.filter(pk=visit_id).values(*COLUMNS))
-    return visit_payloads(rows)[0] if rows else None
+    return json.loads(visit_texts(rows)[0]) if rows else None
 
 
-def visit_response(visit_id, *, status_code=200) -> Response:
-    body = visit_payload(visit_id)
-    return Response(body, status=status_code, headers={"ETag": etag(body["version"])})
+def visit_response(visit_id, *, status_code=200) -> HttpResponse:
+    rows = list(Visit.objects.filter(pk=visit_id).values(*COLUMNS))
+    response = HttpResponse(visit_texts(rows)[0].encode(), status=status_code, content_type="application/json")
+    response["ETag"] = etag(rows[0]["version"])
+    return response
 
 
 def refusal_with_current(error: VisitError, visit_id):

@@ -38,6 +38,7 @@ def test_the_same_put_twice_makes_one_visit_and_the_same_answer(actors, field, c
     assert saved["check_in"]["accuracy"] == 8 and saved["check_in"]["distance_m"] is not None
     assert saved["score"] is not None
     assert client.get(url(vid)).json() == saved
+    assert client.get(url(vid), HTTP_IF_NONE_MATCH='"v1"').status_code == 304
 
 
 def test_an_update_bumps_the_version_and_a_stale_write_gets_412_with_the_servers_copy(actors, field, client_for):
