@@ -1,13 +1,13 @@
 """API permissions. They only ask the domain: who may see a record is decided by the selectors
 (`School.objects.for_user`, `visits_for_user`, …) that every view's queryset goes through, so a record
-the user may not see is simply absent (404, never 403). What is left here are the role gates.
+the user may not see is simply absent (404, never 403); what a user may do to a record they see is decided
+by the domain services (`visits.workflow`, `visits.followups`, …), which raise typed errors.
 """
 
 from django.http import Http404
 from rest_framework.permissions import BasePermission
 
 from supervision.access import person_for_user
-from supervision.roles import user_has_role
 
 
 class IsPerson(BasePermission):
@@ -18,19 +18,6 @@ class IsPerson(BasePermission):
         if not (user and user.is_authenticated):
             return False
         return user.is_superuser or person_for_user(user) is not None
-
-
-def has_role(*roles: str) -> type[BasePermission]:
-    """A permission class passing for users holding any of `roles` (superusers always pass)."""
-
-    class HasRole(IsPerson):
-        def has_permission(self, request, view):
-            if not super().has_permission(request, view):
-                return False
-            return request.user.is_superuser or user_has_role(request.user, *roles)
-
-    HasRole.__name__ = f"HasRole[{','.join(roles)}]"
-    return HasRole
 
 
 def get_visible(queryset, **lookup):
