@@ -38,7 +38,7 @@ STAGE_DAYS_LIMIT = 0.5  # deterministic seconds for balancing loads in stage 2
 class Unplaced:
     school_id: int
     code: str
-    reason: str  # conflict_of_interest / capacity / no_feasible_slot
+    reason: str  # no_committee / conflict_of_interest / capacity / no_feasible_slot
     message_th: str
     message_en: str
     session_id: int | None = None
@@ -227,7 +227,10 @@ def _unplaced(inst: _Instance, unit_ids, reason: str) -> list[Unplaced]:
     out = []
     for i in unit_ids:
         s = inst.data.schools[inst.units[i]]
-        if reason == "conflict_of_interest":
+        if reason == "no_committee":
+            th = f"{s.name}: รอบนี้ยังไม่มีคณะกรรมการ"
+            en = f"{s.name}: the round has no committees yet"
+        elif reason == "conflict_of_interest":
             th = f"{s.name}: ทุกคณะมีกรรมการที่สังกัดโรงเรียนนี้ (ขัดกันแห่งผลประโยชน์)"
             en = f"{s.name}: every committee has a member who belongs to this school (conflict of interest)"
         elif reason == "capacity":
@@ -247,7 +250,7 @@ def _plan_supervision(data, time_limit, neighbours, engine, workers, seed) -> Pl
     if not inst.units:
         return Plan(kept, [], 0.0, "none", 0.0, optimal=True)
     no_one = [i for i, s in enumerate(inst.units) if not inst.allowed[s]]
-    unplaced += _unplaced(inst, no_one, "conflict_of_interest")
+    unplaced += _unplaced(inst, no_one, "conflict_of_interest" if inst.committees else "no_committee")
     skip = set(no_one)
     trips = [t for t in _trips(inst, neighbours) if not skip & set(t[0])]
     partial = {key: route for key, route in inst.kept_routes.items() if len(route) < inst.K and key[1] in inst.days}
@@ -630,7 +633,10 @@ def _plan_exam(data: rules.RoundData, time_limit, workers, seed) -> Plan:
     for u in dropped:
         s, sess = units[u]
         school = data.schools[s]
-        if not allowed[s]:
+        if not committees:
+            reason, th, en = ("no_committee", f"สนามสอบ {school.name}: รอบนี้ยังไม่มีคณะกรรมการ",
+                              f"exam centre {school.name}: the round has no committees yet")
+        elif not allowed[s]:
             reason, th, en = ("conflict_of_interest", f"สนามสอบ {school.name}: ทุกคณะมีกรรมการที่สังกัดโรงเรียนนี้",
                               f"exam centre {school.name}: every committee has a member from this school")
         else:

@@ -123,3 +123,9 @@ def test_when_trips_cannot_be_given_out_the_full_model_takes_over():
     assert plan.engine == "full" and plan.complete
     assert {(v.committee_id, v.school_id) for v in plan.visits} == {(1, 1), (1, 3), (2, 2), (2, 4)}
     assert rules.errors(check(d, plan)) == []
+
+
+def test_a_round_without_committees_says_so():
+    d = dataclasses.replace(small(), committees={}, round_committees=())
+    plan = planner.plan(d, time_limit=5)
+    assert len(plan.unplaced) == 24 and {u.reason for u in plan.unplaced} == {"no_committee"}
