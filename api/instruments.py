@@ -1,22 +1,15 @@
 """Read endpoints for instruments: the list with their versions, and one version with sections and items
-(what a tablet caches before going out)."""
+(what a tablet caches before going out). Who sees which is `visits.selectors` (drafts: coordinators only)."""
 
 import django_filters
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from api.pagination import Pagination
 from api.permissions import IsPerson
-from supervision.access import office_ids_for_user
+from visits import selectors
 from visits.models import Instrument, InstrumentVersion, Item, Section
-
-
-def instruments_for_user(user):
-    """Shared instruments (no office) and those of the offices the user may see."""
-    ids = office_ids_for_user(user)
-    qs = Instrument.objects.all()
-    return qs if ids is None else qs.filter(Q(office__isnull=True) | Q(office__in=ids))
 
 
 class VersionSummaryOut(serializers.ModelSerializer):
@@ -50,7 +43,8 @@ class InstrumentViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["name"]
 
     def get_queryset(self):
-        return instruments_for_user(self.request.user).order_by("name", "id").prefetch_related("versions")
+        return selectors.instruments_for_user(self.request.user).order_by("name", "id").prefetch_related(
+            Prefetch("versions", selectors.instrument_versions_for_user(self.request.user).order_by("-number")))
 
 
 class ItemOut(serializers.ModelSerializer):
@@ -100,7 +94,7 @@ class InstrumentVersionViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         items = Item.objects.order_by("order", "id")
-        return (InstrumentVersion.objects.filter(instrument__in=instruments_for_user(self.request.user))
+        return (selectors.instrument_versions_for_user(self.request.user)
                 .select_related("instrument").order_by("instrument__name", "-number", "id")
                 .prefetch_related(Prefetch("sections", Section.objects.order_by("order", "id")
                                            .prefetch_related(Prefetch("items", items)))))

@@ -41,3 +41,11 @@ def test_instrument_versions_come_with_sections_and_items(actors, client_for):
     assert [i["code"] for i in detail["sections"][0]["items"]] == ["1.1", "1.2", "1.3"]
     assert detail["sections"][0]["items"][0]["levels"][3] == {"value": 4, "label": "ดีมาก"}
     assert client.get(f"/api/v1/instrument-versions/{foreign.pk}/").status_code == 404
+
+
+def test_draft_instrument_versions_are_for_coordinators_only(actors, client_for):
+    draft = make_instrument_version(office=actors.office, code="new-form", published=False)
+    assert client_for(actors.bob).get(f"/api/v1/instrument-versions/{draft.pk}/").status_code == 404
+    assert client_for(actors.cora).get(f"/api/v1/instrument-versions/{draft.pk}/").status_code == 200
+    listed = client_for(actors.bob).get("/api/v1/instruments/").json()["results"]
+    assert [(i["code"], i["versions"]) for i in listed] == [("new-form", [])]
