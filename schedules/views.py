@@ -74,7 +74,7 @@ def _grid(round_, data, conflicts, proposal_for=None):
 
 
 @login_required
-def round_detail(request, slug, *, status=200, refused=None, unplaced=None):
+def round_detail(request, slug, *, status=200, refused=None, unplaced=None, preview=None, preview_of=None):
     round_ = _round_or_404(request.user, slug)
     can_plan = rounds_for_planner(request.user).filter(pk=round_.pk).exists()
     data = round_data(round_)
@@ -85,7 +85,8 @@ def round_detail(request, slug, *, status=200, refused=None, unplaced=None):
         "errors": len(rules.errors(conflicts)), "warnings": len(conflicts) - len(rules.errors(conflicts)),
         "total_km": rules.total_km(data), "can_plan": can_plan, "refused": refused or [], "unplaced": unplaced or [],
         "committees": list(round_committees(round_)), "sessions": list(round_.sessions.all()),
-        "counted_days": [d for d in round_days(round_) if d.counted],
+        "counted_days": [(d.date, be_date(d.date)) for d in round_days(round_) if d.counted],
+        "preview": preview, "preview_of": preview_of,
     }
     return render(request, "schedules/round_detail.html", context, status=status)
 
@@ -112,7 +113,7 @@ def _parse_move(request, round_):
         session_id = None
         errors["session"] = "เลือกช่วงเวลา / choose a session"
     reason = request.POST.get("reason", "").strip()
-    if not reason:
+    if not reason and not request.POST.get("preview"):
         errors["reason"] = "ต้องระบุเหตุผลการย้าย / a reason for the move is required"
     return committee_id, date, session_id, reason, errors
 
@@ -127,6 +128,11 @@ def assignment_move(request, slug, pk):
         refused = [rules.Conflict("invalid_input", "error", msg.split(" / ")[0], msg.split(" / ")[-1],
                                   {"field": field}) for field, msg in errors.items()]
         return round_detail(request, slug, status=400, refused=refused)
+    if request.POST.get("preview"):
+        # "Check" button: show what the move would cause, save nothing.
+        found = services.move_conflicts(assignment=assignment, committee_id=committee_id, date=date,
+                                        session_id=session_id)
+        return round_detail(request, slug, preview=found, preview_of=assignment)
     try:
         services.assignment_move(assignment=assignment, committee_id=committee_id, date=date, session_id=session_id,
                                  reason=reason)

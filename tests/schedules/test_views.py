@@ -131,3 +131,14 @@ def test_admin_pages_open_for_the_coordinator(client, demo):
     for url in ("/admin/schedules/round/", f"/admin/schedules/round/{aug.pk}/change/", "/admin/schedules/assignment/",
                 f"/admin/schedules/assignment/{aug.assignments.first().pk}/history/"):
         assert client.get(url).status_code == 200, url
+
+
+def test_check_button_shows_what_a_move_would_cause_and_saves_nothing(client, demo):
+    login(client, "coordinator")
+    a = Assignment.objects.filter(round=demo["aug-2563"]).order_by("id").first()
+    response = client.post(f"/schedules/aug-2563/assignments/{a.pk}/move/",
+                           {"committee": a.committee_id, "date": "2020-08-12", "session": a.session_id,
+                            "preview": "1"})
+    body = response.content.decode()
+    assert response.status_code == 200 and 'id="preview"' in body and 'data-code="not_counted_day"' in body
+    assert Assignment.objects.get(pk=a.pk).date == a.date
