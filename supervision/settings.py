@@ -206,7 +206,7 @@ NOTIFY_FOLLOWUP_ESCALATE_DAYS = env.int("NOTIFY_FOLLOWUP_ESCALATE_DAYS", default
 # --- REST API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.TokenAuthentication",  # DRF's, reading the Person with the token
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -65,3 +65,15 @@ def test_anonymous_and_person_less_users_get_nothing(actors, api_client):
     api_client.force_authenticate(stranger)
     assert api_client.get("/api/v1/me/").status_code == 403
     assert api_client.get("/api/v1/schools/").status_code == 403
+
+
+def test_a_bad_token_is_401_and_the_person_comes_with_the_token(actors, api_client, django_assert_num_queries):
+    api_client.credentials(HTTP_AUTHORIZATION="Token nope")
+    response = api_client.get("/api/v1/me/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 401 and response.json()["detail"] == "Invalid token."
+
+    token = api_client.post(TOKEN_URL, {"username": "bob", "password": "pass-1234-word"}, format="json").json()
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token['token']}")
+    with django_assert_num_queries(3):  # token + user + person in one; roles; committees
+        body = api_client.get("/api/v1/me/").json()
+    assert body["person_id"] == actors.bob.pk
