@@ -122,6 +122,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every request when it is missing
+# The Sarabun fonts shipped for the PDF reports are served to browsers as /static/fonts/… too.
+STATICFILES_DIRS = [("fonts", BASE_DIR / "visits" / "reports" / "fonts")]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {
