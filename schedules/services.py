@@ -11,6 +11,8 @@ from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from schedules import conflicts as rules
 from schedules import planner
@@ -148,6 +150,16 @@ def assignment_set_locked(*, assignment: Assignment, locked: bool) -> Assignment
     Assignment.objects.filter(pk=assignment.pk).update(locked=locked)
     assignment.locked = locked
     return assignment
+
+
+def assignment_mark_done(*, assignment_id: int) -> bool:
+    """The visit of this assignment took place (its report was submitted): the plan shows it as done and the
+    planner never moves it again. Bumps the calendar SEQUENCE so subscribers see the new state. One conditional
+    UPDATE, so a repeat (a resubmission, a retried request) changes nothing."""
+    return bool(
+        Assignment.objects.filter(pk=assignment_id, status__in=[Assignment.Status.PLANNED, Assignment.Status.CONFIRMED])
+        .update(status=Assignment.Status.DONE, sequence=F("sequence") + 1, updated_at=timezone.now())
+    )
 
 
 @transaction.atomic

@@ -162,6 +162,10 @@ def visit_transition(*, visit_id, to: str, user, comment: str = "", expected_ver
     visit.refresh_from_db()
     # simple-history does not see queryset updates; record the new state explicitly.
     _record_history(visit, user)
+    if to == S.SUBMITTED and visit.assignment_id:
+        from schedules.services import assignment_mark_done
+
+        assignment_mark_done(assignment_id=visit.assignment_id)
     if to == S.APPROVED:
         from visits.followups import followups_from_visit
 

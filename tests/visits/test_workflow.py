@@ -152,5 +152,20 @@ def test_allowed_transitions_per_actor(actors, make_visit):
 
 def test_submitting_takes_a_bounded_number_of_queries(actors, make_visit, django_assert_max_num_queries):
     visit = make_visit()
-    with django_assert_max_num_queries(20):
+    # 20 for the visit itself, +1 for marking its assignment done
+    with django_assert_max_num_queries(21):
         visit_transition(visit_id=visit.pk, to=S.SUBMITTED, user=actors.bob.user)
+
+
+def test_submitting_marks_the_assignment_done_once(actors, make_visit):
+    visit = make_visit()
+    assignment = visit.assignment
+    before = assignment.sequence
+    visit_transition(visit_id=visit.pk, to=S.SUBMITTED, user=actors.bob.user)
+    assignment.refresh_from_db()
+    assert assignment.status == "done" and assignment.sequence == before + 1
+    # returned and submitted again: still done, the calendar sequence does not move again
+    visit_transition(visit_id=visit.pk, to=S.RETURNED, user=actors.alice.user, comment="แนบรูปเพิ่ม")
+    visit_transition(visit_id=visit.pk, to=S.SUBMITTED, user=actors.bob.user)
+    assignment.refresh_from_db()
+    assert assignment.status == "done" and assignment.sequence == before + 1
