@@ -158,7 +158,7 @@ def version_structure(version_id: int) -> tuple[list[Section], list[Item]]:
     return sections, items
 
 
-def _clean_answers(raw_answers, items: list[Item]) -> dict[int, object]:
+def clean_answers(raw_answers, items: list[Item]) -> dict[int, object]:
     """[{item: id|code, value}] → {item_id: cleaned value}; every problem reported by position."""
     if raw_answers is None:
         return {}
@@ -275,11 +275,11 @@ def visit_save(*, visit_id, user, data: dict, expected_version: int | None = Non
             raise NotFound()
         if not selectors.can_edit_visit(user, visit):
             raise Forbidden()
-        _refuse_identity_change(visit, data)
+        refuse_identity_change(visit, data)
 
     sections, items = version_structure(visit.instrument_version_id)
-    new_values = _clean_answers(data.get("answers"), items)
-    fields = _content_fields(visit, data)
+    new_values = clean_answers(data.get("answers"), items)
+    fields = content_fields(visit, data)
     members = _members(data.get("members_present"), visit) if "members_present" in data else None
 
     existing = {} if created else {a.item_id: a for a in Answer.objects.filter(visit=visit)}
@@ -334,7 +334,7 @@ def visit_save(*, visit_id, user, data: dict, expected_version: int | None = Non
     return SaveResult(visit, created=created, changed=True)
 
 
-def _refuse_identity_change(visit: Visit, data: dict) -> None:
+def refuse_identity_change(visit: Visit, data: dict) -> None:
     """Where a visit belongs is fixed at creation; a different value is an error, the same one is fine."""
     checks = {"assignment": visit.assignment_id, "instrument_version": visit.instrument_version_id}
     if visit.assignment_id is None:
@@ -344,7 +344,7 @@ def _refuse_identity_change(visit: Visit, data: dict) -> None:
             raise _bad(key, "เปลี่ยนหลังสร้างการตรวจเยี่ยมแล้วไม่ได้", "cannot change once the visit exists")
 
 
-def _content_fields(visit: Visit, data: dict) -> dict:
+def content_fields(visit: Visit, data: dict) -> dict:
     out = {}
     findings = data.get("findings")
     if findings is not None:
@@ -487,9 +487,3 @@ def signature_add(*, visit_id, user, signature_id, role: str, signer_name: str, 
     sig.image.save(f"{signature_id}.png", ContentFile(image), save=False)
     sig.save(force_insert=True)
     return sig, True
-
-
-# Public names for the batch write path (`visits.sync`), which applies the same rules in bulk.
-clean_answers = _clean_answers
-content_fields = _content_fields
-refuse_identity_change = _refuse_identity_change

@@ -196,11 +196,11 @@ def _plan(batch: _Batch, entry: dict) -> tuple[_Plan | None, Outcome]:
             raise NotFound()
         if not batch.may_edit(visit):
             raise _Fallback
-        services._refuse_identity_change(visit, payload)
+        services.refuse_identity_change(visit, payload)
 
     sections, items = batch.structure(visit.instrument_version_id)
-    new_values = services._clean_answers(payload.get("answers"), items)
-    fields = services._content_fields(visit, payload)
+    new_values = services.clean_answers(payload.get("answers"), items)
+    fields = services.content_fields(visit, payload)
     members = None
     if "members_present" in payload:
         raw = payload["members_present"] or []
