@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "django_celery_beat",
     "supervision.apps.SupervisionConfig",
@@ -223,6 +224,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.exceptions.handler",
 }
 SPECTACULAR_SETTINGS = {
+    # Swagger UI's files come from our own static files, not a CDN (offline offices, closed networks).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "TITLE": "Nithet API",
     "DESCRIPTION": "นิเทศ — supervision and field-visit tracker: API for tablets and integrations",
     "VERSION": "1.0.0",
