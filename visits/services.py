@@ -283,13 +283,7 @@ def visit_save(*, visit_id, user, data: dict, expected_version: int | None = Non
     members = _members(data.get("members_present"), visit) if "members_present" in data else None
 
     existing = {} if created else {a.item_id: a for a in Answer.objects.filter(visit=visit)}
-    to_create = [Answer(visit=visit, item_id=i, value=v) for i, v in new_values.items() if i not in existing]
-    to_update = []
-    for item_id, value in new_values.items():
-        answer = existing.get(item_id)
-        if answer is not None and answer.value != value:
-            answer.value = value
-            to_update.append(answer)
+    to_create, to_update = answer_changes(visit.pk, new_values, existing)
     changed_fields = {k: v for k, v in fields.items() if getattr(visit, k) != v}
     members_changed = members is not None and (
         created or set(visit.members_present.values_list("pk", flat=True)) != {p.pk for p in members})
@@ -332,6 +326,19 @@ def visit_save(*, visit_id, user, data: dict, expected_version: int | None = Non
     if members is not None and members_changed:
         visit.members_present.set(members)
     return SaveResult(visit, created=created, changed=True)
+
+
+def answer_changes(visit_id, new_values: dict[int, object], existing: dict[int, Answer]) -> tuple[list, list]:
+    """(answers to insert, existing answers whose value changed — updated in place) for one visit's write.
+    Shared by `visit_save` and the batch path so both decide "changed" the same way."""
+    create = [Answer(visit_id=visit_id, item_id=i, value=v) for i, v in new_values.items() if i not in existing]
+    update = []
+    for item_id, value in new_values.items():
+        answer = existing.get(item_id)
+        if answer is not None and answer.value != value:
+            answer.value = value
+            update.append(answer)
+    return create, update
 
 
 def refuse_identity_change(visit: Visit, data: dict) -> None:

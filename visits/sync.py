@@ -209,13 +209,7 @@ def _plan(batch: _Batch, entry: dict) -> tuple[_Plan | None, Outcome]:
         members = set(raw)
 
     existing = batch.answers.get(visit.pk, {})
-    create = [Answer(visit_id=visit.pk, item_id=i, value=v) for i, v in new_values.items() if i not in existing]
-    update = []
-    for item_id, value in new_values.items():
-        answer = existing.get(item_id)
-        if answer is not None and answer.value != value:
-            answer.value = value
-            update.append(answer)
+    create, update = services.answer_changes(visit.pk, new_values, existing)
     changed = {k: v for k, v in fields.items() if getattr(visit, k) != v}
     members_changed = members is not None and (created or members != batch.members.get(visit.pk, set()))
     if not created and not (create or update or changed or members_changed):
