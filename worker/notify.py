@@ -33,18 +33,6 @@ log = logging.getLogger(__name__)
 PUSH_CHANNELS = (Channel.EMAIL, Channel.LINE)  # quiet hours hold these; the in-app list is read when one likes
 
 
-def conf(name: str):
-    defaults = {
-        "NOTIFY_MAX_ATTEMPTS": 5,
-        "NOTIFY_RETRY_BASE_SECONDS": 60,
-        "NOTIFY_RETRY_CAP_SECONDS": 6 * 3600,
-        "NOTIFY_BATCH_SIZE": 200,
-        "NOTIFY_STUCK_SECONDS": 15 * 60,
-        "NOTIFY_LOOKAHEAD_DAYS": 7,
-    }
-    return getattr(settings, name, defaults[name])
-
-
 @dataclass(frozen=True)
 class Due:
     """One message owed to one person. `send_at` is when it may go (default: `due_at`); events that must go
@@ -238,7 +226,7 @@ def enqueue_ready(now: dt.datetime, *, injected_now: bool = False, limit: int = 
                   report: dict | None = None) -> int:
     """Queue every pending row whose time has come (and was not queued recently). Returns rows queued; once
     the transaction commits, `report["published"]` says how many the broker actually took."""
-    stale_before = now - dt.timedelta(seconds=conf("NOTIFY_STUCK_SECONDS"))
+    stale_before = now - dt.timedelta(seconds=settings.NOTIFY_STUCK_SECONDS)
     S = Notification.Status
     # A worker that died mid-send leaves rows in `sending`; after the timeout they go back to pending.
     Notification.objects.filter(status=S.SENDING, claimed_at__lt=stale_before).update(
@@ -250,7 +238,7 @@ def enqueue_ready(now: dt.datetime, *, injected_now: bool = False, limit: int = 
     )
     for part in _chunks(ids, 1000):
         Notification.objects.filter(id__in=part).update(enqueued_at=now)
-    batches = [list(b) for b in _chunks(ids, conf("NOTIFY_BATCH_SIZE"))]
+    batches = [list(b) for b in _chunks(ids, settings.NOTIFY_BATCH_SIZE)]
     now_iso = now.isoformat() if injected_now else None
     if batches:
         transaction.on_commit(lambda: _publish(batches, now_iso, report))
@@ -342,13 +330,13 @@ def send_batch(ids: Sequence[int], *, now: dt.datetime | None = None) -> dict[st
     for row, exc in failures:
         row.last_error = str(exc)[:2000] or type(exc).__name__
         row.claim_token = None
-        if isinstance(exc, PermanentError) or row.attempts >= conf("NOTIFY_MAX_ATTEMPTS"):
+        if isinstance(exc, PermanentError) or row.attempts >= settings.NOTIFY_MAX_ATTEMPTS:
             row.status = S.FAILED
             failed += 1
         else:
             row.status, row.enqueued_at = S.PENDING, None
-            row.next_attempt_at = now + rules.backoff(row.attempts, base_seconds=conf("NOTIFY_RETRY_BASE_SECONDS"),
-                                                      cap_seconds=conf("NOTIFY_RETRY_CAP_SECONDS"))
+            row.next_attempt_at = now + rules.backoff(row.attempts, base_seconds=settings.NOTIFY_RETRY_BASE_SECONDS,
+                                                      cap_seconds=settings.NOTIFY_RETRY_CAP_SECONDS)
             retry += 1
     changed.extend(row for row, _ in failures)
     if changed:
