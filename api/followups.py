@@ -1,14 +1,20 @@
 """Follow-ups: the recommendations a school owns. Listed through `followups_for_user`; the school's director
 (or the office) moves them along through `visits.followups.followup_update`."""
 
+import mimetypes
+
 import django_filters
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.pagination import Pagination
 from api.permissions import IsPerson
 from api.visits import ErrorOut
+from visits.errors import NotFound
 from visits.followups import followup_update
 from visits.models import FollowUp
 from visits.selectors import followups_for_user
@@ -26,7 +32,8 @@ class FollowUpOut(serializers.ModelSerializer):
                   "created_at", "updated_at"]
 
     def get_evidence_url(self, obj) -> str | None:
-        return obj.evidence.url if obj.evidence else None
+        # through the access rule (`GET …/followups/{id}/evidence/`), never a storage URL
+        return f"/api/v1/followups/{obj.pk}/evidence/" if obj.evidence else None
 
 
 class FollowUpIn(serializers.Serializer):
@@ -75,3 +82,13 @@ class FollowUpViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         fu = followup_update(followup_id=pk, user=request.user, **data.validated_data)
         fu = self.get_queryset().get(pk=fu.pk)
         return Response(FollowUpOut(fu).data)
+
+    @extend_schema(summary="Download the follow-up's evidence file", request=None,
+                   responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: ErrorOut})
+    @action(detail=True, methods=["get"])
+    def evidence(self, request, pk=None):
+        followup = self.get_object()  # 404 for a follow-up the user may not see
+        if not followup.evidence:
+            raise NotFound()
+        content_type = mimetypes.guess_type(followup.evidence.name)[0] or "application/octet-stream"
+        return FileResponse(followup.evidence.open("rb"), content_type=content_type)

@@ -11,7 +11,7 @@ import uuid as uuidlib
 
 import django_filters
 from django.db import connection
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -206,12 +206,12 @@ def _place(row, prefix):
             "far": row[f"{prefix}_far"]}
 
 
-def _media_url(name):
-    if not name:
-        return None
-    from django.core.files.storage import default_storage
-
-    return default_storage.url(name)
+def _evidence_urls(visit_id, evidence_id: str, file, thumbnail) -> tuple[str | None, str | None]:
+    """Download links through the access rule (`GET …/evidence/{id}/`); storage URLs are never handed out."""
+    if not file:
+        return None, None
+    url = f"/api/v1/visits/{visit_id}/evidence/{evidence_id}/"
+    return url, (f"{url}?thumbnail=1" if thumbnail else url)
 
 
 def json_text(value) -> str:
@@ -270,10 +270,11 @@ def _visit_dicts(rows: list[dict]) -> list[dict]:
              thumbnail) in _page_rows(Evidence, evidence_columns, ids, "created_at, id"):
             vid = keys[visit_id]
             ev_id = str(uuidlib.UUID(str(ev_id)))
+            url, thumbnail_url = _evidence_urls(vid, ev_id, file, thumbnail)
             evidence[vid].append({
                 "id": ev_id, "kind": kind, "item": item_id, "sha256": sha256, "size": size, "caption": caption,
-                "name": name, "content_type": content_type, "uploaded": bool(file), "url": _media_url(file),
-                "thumbnail_url": _media_url(thumbnail),
+                "name": name, "content_type": content_type, "uploaded": bool(file), "url": url,
+                "thumbnail_url": thumbnail_url,
             })
             if not file:
                 missing[vid].append(ev_id)
@@ -446,7 +447,7 @@ class TransitionView(APIView):
 
 
 class EvidenceUploadView(APIView):
-    """The bytes of one piece of evidence, as multipart form data."""
+    """The bytes of one piece of evidence: uploaded as multipart form data, downloaded through the access rule."""
 
     permission_classes = [IsPerson]
     parser_classes = [MultiPartParser, FormParser]
@@ -458,6 +459,21 @@ class EvidenceUploadView(APIView):
                                        help_text="only when the visit did not list this evidence yet")
         item = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=ID_MAX)
         caption = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+    @extend_schema(
+        operation_id="visits_evidence_get", summary="Download evidence bytes (or the photo's thumbnail)",
+        parameters=[OpenApiParameter("thumbnail", OpenApiTypes.BOOL, OpenApiParameter.QUERY, required=False,
+                                     description="the JPEG thumbnail instead of the file (photos)")],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: ErrorOut},
+        description="Only for people who may see the visit; anyone else gets 404, as for a missing file.",
+    )
+    def get(self, request, visit_id, evidence_id):
+        thumbnail = request.query_params.get("thumbnail", "").lower() in ("1", "true", "yes")
+        found = selectors.evidence_file_for_user(request.user, visit_id, evidence_id, thumbnail=thumbnail)
+        if found is None:
+            raise NotFound()
+        handle, content_type = found
+        return FileResponse(handle, content_type=content_type)
 
     @extend_schema(
         operation_id="visits_evidence_put", summary="Upload evidence bytes (idempotent)",

@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -20,5 +18,5 @@ urlpatterns = [
     path("notifications/", include("worker.urls")),
     path("", RedirectView.as_view(url="/schedules/", permanent=False)),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Media (evidence photos of pupils, signatures, school documents) is never served as plain files, not even in
+# development: every download goes through the visit/follow-up access rule (visits.selectors).

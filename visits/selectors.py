@@ -15,7 +15,7 @@ from schedules.models import Assignment, Round
 from supervision.access import office_ids_for_user, person_for_user
 from supervision.models import Membership, School
 from supervision.roles import Role, user_roles
-from visits.models import FollowUp, Instrument, InstrumentVersion, Visit
+from visits.models import Evidence, FollowUp, Instrument, InstrumentVersion, Visit
 
 OFFICE_WIDE = {Role.COORDINATOR, Role.OFFICE_DIRECTOR}
 SCHOOL_VISIBLE = (Visit.Status.APPROVED, Visit.Status.ACKNOWLEDGED)
@@ -167,6 +167,20 @@ def visits_with_missing_evidence(qs: QuerySet[Visit]) -> QuerySet[Visit]:
 
     return qs.annotate(has_missing=Exists(Evidence.objects.filter(
         visit=OuterRef("pk")).filter(Q(file="") | Q(file__isnull=True)))).filter(has_missing=True)
+
+
+def evidence_file_for_user(user, visit_id, evidence_id, *, thumbnail: bool = False):
+    """(open file, content type) of one piece of evidence of a visit the user may see, or None.
+
+    Evidence (photos of pupils, school documents) is only ever served through this rule; media URLs are never
+    published. The thumbnail falls back to the file itself when none was made (PDFs)."""
+    evidence = (Evidence.objects.filter(pk=evidence_id, visit__in=visits_for_user(user).filter(pk=visit_id))
+                .only("file", "thumbnail", "content_type").first())
+    if evidence is None or not evidence.file:
+        return None
+    if thumbnail and evidence.thumbnail:
+        return evidence.thumbnail.open("rb"), "image/jpeg"
+    return evidence.file.open("rb"), evidence.content_type or "application/octet-stream"
 
 
 def visit_detail(visit_id, user) -> Visit | None:

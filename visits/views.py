@@ -13,13 +13,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from visits import selectors, workflow
 from visits.errors import VisitError
 from visits.followups import FOLLOWUP_TRANSITIONS, followup_relations, followup_update
-from visits.models import Evidence, FollowUp, Visit
+from visits.models import FollowUp, Visit
 
 PAGE_SIZE = 50
 
@@ -115,13 +115,11 @@ def _int(value):
 @login_required
 def evidence_file(request, visit_id, evidence_id, thumb=False):
     """Evidence bytes only for people who may see the visit (media URLs are never linked directly)."""
-    visit = _visit_or_404(request, visit_id)
-    ev = get_object_or_404(Evidence, pk=evidence_id, visit=visit)
-    field = ev.thumbnail if thumb and ev.thumbnail else ev.file
-    if not field:
+    found = selectors.evidence_file_for_user(request.user, visit_id, evidence_id, thumbnail=thumb)
+    if found is None:
         raise Http404
-    ctype = "image/jpeg" if field is ev.thumbnail else ev.content_type or "application/octet-stream"
-    return FileResponse(field.open("rb"), content_type=ctype)
+    handle, content_type = found
+    return FileResponse(handle, content_type=content_type)
 
 
 @login_required

@@ -195,3 +195,37 @@ def test_visit_status_visible_to_the_school_only_once_approved(actors, field, cl
     assert dana.get("/api/v1/visits/").json()["count"] == 0
     Visit.objects.filter(pk=vid).update(status=Visit.Status.APPROVED)
     assert dana.get("/api/v1/visits/").json()["count"] == 1
+
+
+def test_evidence_is_downloaded_only_through_the_access_rule(actors, field, client_for):
+    bob = client_for(actors.bob)
+    data = png_bytes()
+    vid, ev = _visit_with_manifest(bob, field, data)
+    listed = upload(bob, vid, ev, data).json()["evidence"][0]
+    assert listed["url"] == f"/api/v1/visits/{vid}/evidence/{ev}/"  # never a /media/ storage address
+    assert listed["thumbnail_url"] == f"{listed['url']}?thumbnail=1"
+
+    got = bob.get(listed["url"])
+    assert got.status_code == 200 and got["Content-Type"] == "image/png"
+    assert b"".join(got.streaming_content) == data
+    thumb = bob.get(listed["thumbnail_url"])
+    assert thumb.status_code == 200 and thumb["Content-Type"] == "image/jpeg"
+    # charlie sits on another committee: the file does not exist for him
+    assert client_for(actors.charlie).get(listed["url"]).status_code == 404
+    assert bob.get(f"/api/v1/visits/{vid}/evidence/{uuid.uuid4()}/").status_code == 404
+    # and the stored file is not reachable by its storage path, logged in or not
+    stored = Evidence.objects.get(pk=ev).file.name
+    assert bob.get(f"/media/{stored}").status_code == 404
+
+
+def test_followup_evidence_is_downloaded_by_its_school_not_by_others(actors, client_for):
+    from django.core.files.base import ContentFile
+
+    followup = f.FollowUpFactory(school=actors.school_a)
+    followup.evidence.save("plan.pdf", ContentFile(b"%PDF-1.4 follow-up plan"))
+    listed = client_for(actors.dana).get(f"/api/v1/followups/{followup.pk}/").json()
+    assert listed["evidence_url"] == f"/api/v1/followups/{followup.pk}/evidence/"
+    got = client_for(actors.dana).get(listed["evidence_url"])
+    assert got.status_code == 200 and got["Content-Type"] == "application/pdf"
+    assert b"".join(got.streaming_content).startswith(b"%PDF-1.4")
+    assert client_for(actors.charlie).get(listed["evidence_url"]).status_code == 404
