@@ -47,6 +47,7 @@ def test_chair_approves_from_the_page_and_outsider_gets_404(actors, make_visit):
     assert client_for(actors.charlie).post(f"/visits/{visit.pk}/transition/", {"to": "approved"}).status_code == 404
     page = client_for(actors.bob).get(f"/visits/{visit.pk}/").content.decode()
     assert 'value="approved"' not in page  # a member, not the chair
+    assert f'href="/api/v1/visits/{visit.pk}/report.pdf"' in page
     client_for(actors.alice).post(f"/visits/{visit.pk}/transition/", {"to": "approved", "version": visit.version})
     assert Visit.objects.get(pk=visit.pk).status == "approved"
 
