@@ -9,7 +9,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Spacer
 
 from visits.reports import fonts
 from visits.reports.data import OfficeInfo
@@ -86,6 +86,12 @@ class ReportDoc:
         from visits.reports.charts import Picture
 
         return Picture(self.office.logo, size, size) if self.office.logo else None
+
+    def heading(self, w, title: str, *subtitles: str) -> list:
+        """The centred opening of a summary-style report: logo, office name, title, subtitle lines."""
+        logo = self.logo_flowable(1.8 * cm)
+        return [*([logo] if logo is not None else []), w.p(self.office.name, "subtitle"), w.p(title, "title"),
+                *(w.p(line, "subtitle") for line in subtitles), Spacer(1, 8)]
 
     def build(self, story: list) -> bytes:
         buf = io.BytesIO()

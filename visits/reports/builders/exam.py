@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 
 from reportlab.lib.units import cm
-from reportlab.platypus import Spacer
 
 from visits.reports.builders.common import Writer
 from visits.reports.data import ExamReportData
@@ -20,13 +19,8 @@ def build_exam_report(data: ExamReportData) -> bytes:
     t = office.thai_digits
     w = Writer(data.protected, t)
     doc = ReportDoc(office, f"รายงานการตรวจเยี่ยมสนามสอบ {data.round_title}")
-    story: list = []
-    logo = doc.logo_flowable(1.8 * cm)
-    if logo is not None:
-        story.append(logo)
-    story += [w.p(office.name, "subtitle"), w.p("รายงานผลการตรวจเยี่ยมสนามสอบ", "title"),
-              w.p(data.round_title, "subtitle"),
-              w.p(f"วันที่ {be_date(data.start_date, t)} – {be_date(data.end_date, t)}", "subtitle"), Spacer(1, 8)]
+    story: list = doc.heading(w, "รายงานผลการตรวจเยี่ยมสนามสอบ", data.round_title,
+                              f"วันที่ {be_date(data.start_date, t)} – {be_date(data.end_date, t)}")
 
     done = [v for v in data.visits if v.checks]
     failed = sum(1 for v in done for c in v.checks if c.result != PASS and c.result != "-")

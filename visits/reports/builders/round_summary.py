@@ -30,12 +30,7 @@ def build_round_summary(data: RoundSummaryData) -> bytes:
     t = office.thai_digits
     w = Writer(data.protected, t)
     doc = ReportDoc(office, f"สรุปผลการนิเทศ {data.round_title}")
-    story: list = []
-    logo = doc.logo_flowable(1.8 * cm)
-    if logo is not None:
-        story.append(logo)
-    story += [w.p(office.name, "subtitle"), w.p("รายงานสรุปผลการนิเทศ ติดตาม", "title"),
-              w.p(data.round_title, "subtitle"), Spacer(1, 8)]
+    story: list = doc.heading(w, "รายงานสรุปผลการนิเทศ ติดตาม", data.round_title)
     story.append(w.pairs([
         ("ปีการศึกษา", w.num(data.academic_year)),
         ("ช่วงเวลา", f"{be_date(data.start_date, t)} – {be_date(data.end_date, t)}"),
