@@ -24,25 +24,6 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _keep_the_test_connection_open():
-    """Requests served straight through WSGI (schemathesis) and `manage.py`-style command runs close database
-    connections when they finish. Inside a test that would close the connection holding the test's
-    transaction, so do what Django's own test client does: don't close connections around requests, and
-    make `connections.close_all()` a no-op for the duration of the test session."""
-    from django.core import signals
-    from django.db import close_old_connections, connections
-
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    real_close_all = connections.close_all
-    connections.close_all = lambda: None
-    yield
-    connections.close_all = real_close_all
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
-
-
 @pytest.fixture
 def office(db):
     return f.AreaOfficeFactory(code="SEC29", name="สำนักงานเขตพื้นที่การศึกษามัธยมศึกษา อุบลราชธานี อำนาจเจริญ",
