@@ -31,13 +31,13 @@ class TokenView(APIView):
     class TokenOutputSerializer(serializers.Serializer):
         token = serializers.CharField()
 
-    @extend_schema(request=TokenInputSerializer, responses={200: TokenOutputSerializer}, auth=[],
-                   operation_id="auth_token")
+    @extend_schema(
+        request=TokenInputSerializer, responses={200: TokenOutputSerializer}, auth=[], operation_id="auth_token"
+    )
     def post(self, request):
         data = self.TokenInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request, username=data.validated_data["username"],
-                            password=data.validated_data["password"])
+        user = authenticate(request, username=data.validated_data["username"], password=data.validated_data["password"])
         if user is None or not user.is_active:
             raise serializers.ValidationError(
                 {"non_field_errors": [tr("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", "Wrong username or password.")]},
@@ -90,20 +90,28 @@ class MeView(APIView):
                 .values("committee_id", "committee__kind", "committee__number", "committee__name", "role")
             )
             committees = [
-                {"id": r["committee_id"], "kind": r["committee__kind"], "number": r["committee__number"],
-                 "name": r["committee__name"], "role": r["role"]}
+                {
+                    "id": r["committee_id"],
+                    "kind": r["committee__kind"],
+                    "number": r["committee__number"],
+                    "name": r["committee__name"],
+                    "role": r["role"],
+                }
                 for r in rows
             ]
         office = person.office if person else None
-        return Response({
-            "username": user.get_username(),
-            "person_id": person.pk if person else None,
-            "full_name": person.full_name if person else user.get_full_name() or user.get_username(),
-            "position": person.position if person else "",
-            "affiliation": person.affiliation if person else None,
-            "school_id": person.school_id if person else None,
-            "roles": sorted(user_roles(user)) + (["superuser"] if user.is_superuser else []),
-            "office": {"id": office.pk, "code": office.code, "name": office.name,
-                       "short_name": office.short_name} if office else None,
-            "committees": committees,
-        })
+        return Response(
+            {
+                "username": user.get_username(),
+                "person_id": person.pk if person else None,
+                "full_name": person.full_name if person else user.get_full_name() or user.get_username(),
+                "position": person.position if person else "",
+                "affiliation": person.affiliation if person else None,
+                "school_id": person.school_id if person else None,
+                "roles": sorted(user_roles(user)) + (["superuser"] if user.is_superuser else []),
+                "office": {"id": office.pk, "code": office.code, "name": office.name, "short_name": office.short_name}
+                if office
+                else None,
+                "committees": committees,
+            }
+        )

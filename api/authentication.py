@@ -11,8 +11,12 @@ from rest_framework import authentication, exceptions
 
 class TokenAuthentication(authentication.TokenAuthentication):
     def authenticate_credentials(self, key):
-        token = (self.get_model().objects.select_related("user__person__office", "user__person__school")
-                 .filter(key=key).first())
+        token = (
+            self.get_model()
+            .objects.select_related("user__person__office", "user__person__school")
+            .filter(key=key)
+            .first()
+        )
         if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))  # DRF's wording, so DRF's Thai
         if not token.user.is_active:

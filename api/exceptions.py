@@ -129,11 +129,16 @@ def error_body(exc: Exception) -> tuple[int, dict] | None:
     Shared by the exception handler and by the sync endpoint, which answers each item on its own.
     """
     if isinstance(exc, RequestDataTooBig):
-        return 413, {"code": "too_large", "detail": tr("ข้อมูลที่ส่งมามีขนาดใหญ่เกินกำหนด", "The request body is too large."),
-                     "errors": {}}
+        return 413, {
+            "code": "too_large",
+            "detail": tr("ข้อมูลที่ส่งมามีขนาดใหญ่เกินกำหนด", "The request body is too large."),
+            "errors": {},
+        }
     if isinstance(exc, VisitError):
-        errors = {field: [bilingual(str(m)) for m in (msgs if isinstance(msgs, list | tuple) else [msgs])]
-                  for field, msgs in exc.fields.items()}
+        errors = {
+            field: [bilingual(str(m)) for m in (msgs if isinstance(msgs, list | tuple) else [msgs])]
+            for field, msgs in exc.fields.items()
+        }
         detail = tr(exc.message_th, exc.message_en or exc.message_th)
         return exc.http_status, {"code": exc.code, "detail": detail, "errors": errors, **exc.extra}
     if isinstance(exc, ApiError):

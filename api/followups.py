@@ -27,9 +27,23 @@ class FollowUpOut(serializers.ModelSerializer):
 
     class Meta:
         model = FollowUp
-        fields = ["id", "school_id", "school_name", "source_visit", "recommendation_index", "recommendation",
-                  "due_date", "status", "owner_id", "notes", "evidence_url", "done_at", "verified_at",
-                  "created_at", "updated_at"]
+        fields = [
+            "id",
+            "school_id",
+            "school_name",
+            "source_visit",
+            "recommendation_index",
+            "recommendation",
+            "due_date",
+            "status",
+            "owner_id",
+            "notes",
+            "evidence_url",
+            "done_at",
+            "verified_at",
+            "created_at",
+            "updated_at",
+        ]
 
     def get_evidence_url(self, obj) -> str | None:
         # through the access rule (`GET …/followups/{id}/evidence/`), never a storage URL
@@ -73,9 +87,11 @@ class FollowUpViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_queryset(self):
         return followups_for_user(self.request.user).select_related("school").order_by("due_date", "id")
 
-    @extend_schema(summary="Update a follow-up's status, notes or due date (its school or the office)",
-                   request=FollowUpIn, responses={200: FollowUpOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut,
-                                                  409: ErrorOut})
+    @extend_schema(
+        summary="Update a follow-up's status, notes or due date (its school or the office)",
+        request=FollowUpIn,
+        responses={200: FollowUpOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    )
     def partial_update(self, request, pk=None):
         data = FollowUpIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -83,8 +99,11 @@ class FollowUpViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         fu = self.get_queryset().get(pk=fu.pk)
         return Response(FollowUpOut(fu).data)
 
-    @extend_schema(summary="Download the follow-up's evidence file", request=None,
-                   responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: ErrorOut})
+    @extend_schema(
+        summary="Download the follow-up's evidence file",
+        request=None,
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: ErrorOut},
+    )
     @action(detail=True, methods=["get"])
     def evidence(self, request, pk=None):
         followup = self.get_object()  # 404 for a follow-up the user may not see

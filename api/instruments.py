@@ -32,8 +32,10 @@ class InstrumentFilter(django_filters.FilterSet):
         fields = ["kind", "code"]
 
 
-@extend_schema_view(list=extend_schema(summary="Instruments with their versions"),
-                    retrieve=extend_schema(summary="One instrument with its versions"))
+@extend_schema_view(
+    list=extend_schema(summary="Instruments with their versions"),
+    retrieve=extend_schema(summary="One instrument with its versions"),
+)
 class InstrumentViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = InstrumentOut
     permission_classes = [IsPerson]
@@ -43,8 +45,13 @@ class InstrumentViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["name"]
 
     def get_queryset(self):
-        return selectors.instruments_for_user(self.request.user).order_by("name", "id").prefetch_related(
-            Prefetch("versions", selectors.instrument_versions_for_user(self.request.user).order_by("-number")))
+        return (
+            selectors.instruments_for_user(self.request.user)
+            .order_by("name", "id")
+            .prefetch_related(
+                Prefetch("versions", selectors.instrument_versions_for_user(self.request.user).order_by("-number"))
+            )
+        )
 
 
 class ItemOut(serializers.ModelSerializer):
@@ -52,8 +59,19 @@ class ItemOut(serializers.ModelSerializer):
 
     class Meta:
         model = Item
-        fields = ["id", "code", "order", "type", "text", "help_text", "levels", "options", "required",
-                  "photo_required", "weight"]
+        fields = [
+            "id",
+            "code",
+            "order",
+            "type",
+            "text",
+            "help_text",
+            "levels",
+            "options",
+            "required",
+            "photo_required",
+            "weight",
+        ]
 
 
 class SectionOut(serializers.ModelSerializer):
@@ -72,8 +90,17 @@ class VersionOut(serializers.ModelSerializer):
 
     class Meta:
         model = InstrumentVersion
-        fields = ["id", "instrument_id", "instrument", "instrument_code", "number", "status", "published_at",
-                  "notes", "sections"]
+        fields = [
+            "id",
+            "instrument_id",
+            "instrument",
+            "instrument_code",
+            "number",
+            "status",
+            "published_at",
+            "notes",
+            "sections",
+        ]
 
 
 class VersionFilter(django_filters.FilterSet):
@@ -82,8 +109,10 @@ class VersionFilter(django_filters.FilterSet):
         fields = ["instrument", "status"]
 
 
-@extend_schema_view(list=extend_schema(summary="Instrument versions with sections and items"),
-                    retrieve=extend_schema(summary="One instrument version with sections and items"))
+@extend_schema_view(
+    list=extend_schema(summary="Instrument versions with sections and items"),
+    retrieve=extend_schema(summary="One instrument version with sections and items"),
+)
 class InstrumentVersionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = VersionOut
     permission_classes = [IsPerson]
@@ -94,7 +123,11 @@ class InstrumentVersionViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         items = Item.objects.order_by("order", "id")
-        return (selectors.instrument_versions_for_user(self.request.user)
-                .select_related("instrument").order_by("instrument__name", "-number", "id")
-                .prefetch_related(Prefetch("sections", Section.objects.order_by("order", "id")
-                                           .prefetch_related(Prefetch("items", items)))))
+        return (
+            selectors.instrument_versions_for_user(self.request.user)
+            .select_related("instrument")
+            .order_by("instrument__name", "-number", "id")
+            .prefetch_related(
+                Prefetch("sections", Section.objects.order_by("order", "id").prefetch_related(Prefetch("items", items)))
+            )
+        )

@@ -20,21 +20,38 @@ class NotificationOut(serializers.ModelSerializer):
 
     class Meta:
         model = Notification
-        fields = ["id", "event", "event_label", "object_type", "object_id", "title", "body", "link", "due_at",
-                  "sent_at", "read_at", "is_read"]
+        fields = [
+            "id",
+            "event",
+            "event_label",
+            "object_type",
+            "object_id",
+            "title",
+            "body",
+            "link",
+            "due_at",
+            "sent_at",
+            "read_at",
+            "is_read",
+        ]
 
     def get_is_read(self, obj) -> bool:
         return obj.read_at is not None
 
 
 class MarkReadIn(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, allow_empty=False,
-                                help_text="ไม่ระบุ = อ่านทั้งหมด / omit to mark all read")
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        allow_empty=False,
+        help_text="ไม่ระบุ = อ่านทั้งหมด / omit to mark all read",
+    )
 
 
 Count = inline_serializer("NotificationCount", {"unread": serializers.IntegerField()})
-Marked = inline_serializer("NotificationsMarked", {"marked": serializers.IntegerField(),
-                                                   "unread": serializers.IntegerField()})
+Marked = inline_serializer(
+    "NotificationsMarked", {"marked": serializers.IntegerField(), "unread": serializers.IntegerField()}
+)
 
 
 @extend_schema_view(
@@ -68,12 +85,12 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
         marked = notify.notifications_mark_read(person=person_for_user(request.user), ids=[item.pk])
         return Response({"marked": marked, "unread": self._unread()})
 
-    @extend_schema(summary="Mark several (ids) or all of my notifications read", request=MarkReadIn,
-                   responses=Marked)
+    @extend_schema(summary="Mark several (ids) or all of my notifications read", request=MarkReadIn, responses=Marked)
     @decorators.action(detail=False, methods=["post"], url_path="mark-read")
     def read_many(self, request):
         data = MarkReadIn(data=request.data)
         data.is_valid(raise_exception=True)
-        marked = notify.notifications_mark_read(person=person_for_user(request.user),
-                                                ids=data.validated_data.get("ids"))
+        marked = notify.notifications_mark_read(
+            person=person_for_user(request.user), ids=data.validated_data.get("ids")
+        )
         return Response({"marked": marked, "unread": self._unread()})

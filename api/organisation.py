@@ -16,9 +16,24 @@ class SchoolOut(serializers.ModelSerializer):
 
     class Meta:
         model = School
-        fields = ["id", "code", "name_th", "name_en", "district_id", "district", "province", "consortium_id",
-                  "consortium", "address", "latitude", "longitude", "director_id", "students", "teachers",
-                  "is_active"]
+        fields = [
+            "id",
+            "code",
+            "name_th",
+            "name_en",
+            "district_id",
+            "district",
+            "province",
+            "consortium_id",
+            "consortium",
+            "address",
+            "latitude",
+            "longitude",
+            "director_id",
+            "students",
+            "teachers",
+            "is_active",
+        ]
 
 
 class SchoolFilter(django_filters.FilterSet):
@@ -39,8 +54,11 @@ class SchoolViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["name_th"]
 
     def get_queryset(self):
-        return (School.objects.for_user(self.request.user)
-                .select_related("district__province", "consortium").order_by("name_th"))
+        return (
+            School.objects.for_user(self.request.user)
+            .select_related("district__province", "consortium")
+            .order_by("name_th")
+        )
 
 
 class MemberOut(serializers.ModelSerializer):
@@ -69,8 +87,10 @@ class CommitteeFilter(django_filters.FilterSet):
         fields = ["kind", "number", "order_no", "is_active"]
 
 
-@extend_schema_view(list=extend_schema(summary="Committees with their members"),
-                    retrieve=extend_schema(summary="One committee with its members"))
+@extend_schema_view(
+    list=extend_schema(summary="Committees with their members"),
+    retrieve=extend_schema(summary="One committee with its members"),
+)
 class CommitteeViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = CommitteeOut
     permission_classes = [IsPerson]
@@ -80,5 +100,9 @@ class CommitteeViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["kind", "number", "name"]
 
     def get_queryset(self):
-        return (Committee.objects.for_user(self.request.user).order_by("kind", "number", "name", "id")
-                .prefetch_related("memberships__person").distinct())
+        return (
+            Committee.objects.for_user(self.request.user)
+            .order_by("kind", "number", "name", "id")
+            .prefetch_related("memberships__person")
+            .distinct()
+        )

@@ -25,7 +25,8 @@ ROUND_REPORT_ROLES = {Role.COORDINATOR, Role.OFFICE_DIRECTOR, Role.SUPERVISOR, R
 _RESPONSES = {
     (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="the PDF"),
     (202, "application/json"): OpenApiResponse(
-        OpenApiTypes.OBJECT, description="being built; ask again after `Retry-After` seconds"),
+        OpenApiTypes.OBJECT, description="being built; ask again after `Retry-After` seconds"
+    ),
     (404, "application/json"): OpenApiResponse(OpenApiTypes.OBJECT, description="no such record, or not yours to see"),
 }
 
@@ -39,14 +40,19 @@ def _serve(kind: str, key: str, filename: str):
     except ReportNotFound:
         raise Http404 from None
     if ready:
-        return FileResponse(default_storage.open(path, "rb"), content_type="application/pdf",
-                            as_attachment=False, filename=filename)
+        return FileResponse(
+            default_storage.open(path, "rb"), content_type="application/pdf", as_attachment=False, filename=filename
+        )
     build_report.delay_on_commit(kind, key)
-    response = Response({
-        "status": "pending", "kind": kind,
-        "detail": "กำลังสร้างรายงาน กรุณาลองใหม่อีกครั้ง / the report is being built, try again shortly",
-        "retry_after": RETRY_AFTER_SECONDS,
-    }, status=202)
+    response = Response(
+        {
+            "status": "pending",
+            "kind": kind,
+            "detail": "กำลังสร้างรายงาน กรุณาลองใหม่อีกครั้ง / the report is being built, try again shortly",
+            "retry_after": RETRY_AFTER_SECONDS,
+        },
+        status=202,
+    )
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
@@ -54,8 +60,9 @@ def _serve(kind: str, key: str, filename: str):
 class VisitReportView(APIView):
     permission_classes = [IsPerson]
 
-    @extend_schema(operation_id="visit_report_pdf", summary="รายงานผลการนิเทศ (PDF) / visit report",
-                   responses=_RESPONSES)
+    @extend_schema(
+        operation_id="visit_report_pdf", summary="รายงานผลการนิเทศ (PDF) / visit report", responses=_RESPONSES
+    )
     def get(self, request, visit_id):
         visit = get_visible(visits_for_user(request.user), pk=visit_id)
         return _serve("visit", str(visit.pk), f"visit-{visit.pk}.pdf")
@@ -64,9 +71,11 @@ class VisitReportView(APIView):
 class RoundReportView(APIView):
     permission_classes = [IsPerson]
 
-    @extend_schema(operation_id="round_report_pdf",
-                   summary="สรุปผลรอบ / รายงานสนามสอบ (PDF) / round summary or exam-site report",
-                   responses=_RESPONSES)
+    @extend_schema(
+        operation_id="round_report_pdf",
+        summary="สรุปผลรอบ / รายงานสนามสอบ (PDF) / round summary or exam-site report",
+        responses=_RESPONSES,
+    )
     def get(self, request, slug):
         from django.http import Http404
 
@@ -80,8 +89,11 @@ class RoundReportView(APIView):
 class CommitteeOrderView(APIView):
     permission_classes = [IsPerson]
 
-    @extend_schema(operation_id="committee_order_pdf", summary="คำสั่งแต่งตั้งคณะกรรมการ (PDF) / appointment order",
-                   responses=_RESPONSES)
+    @extend_schema(
+        operation_id="committee_order_pdf",
+        summary="คำสั่งแต่งตั้งคณะกรรมการ (PDF) / appointment order",
+        responses=_RESPONSES,
+    )
     def get(self, request, pk):
         committee = get_visible(Committee.objects.for_user(request.user), pk=pk)
         return _serve("order", str(committee.pk), f"order-{committee.pk}.pdf")

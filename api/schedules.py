@@ -30,9 +30,22 @@ class RoundOut(serializers.ModelSerializer):
 
     class Meta:
         model = Round
-        fields = ["id", "slug", "kind", "academic_year", "title", "start_date", "end_date", "status", "target",
-                  "visits_per_school", "visits_per_committee_day", "instrument_version_id", "committee_ids",
-                  "sessions"]
+        fields = [
+            "id",
+            "slug",
+            "kind",
+            "academic_year",
+            "title",
+            "start_date",
+            "end_date",
+            "status",
+            "target",
+            "visits_per_school",
+            "visits_per_committee_day",
+            "instrument_version_id",
+            "committee_ids",
+            "sessions",
+        ]
 
 
 class RoundFilter(django_filters.FilterSet):
@@ -56,8 +69,11 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["-start_date", "title"]
 
     def get_queryset(self):
-        return (Round.objects.for_user(self.request.user).order_by("-start_date", "title", "id")
-                .prefetch_related("sessions", "committees"))
+        return (
+            Round.objects.for_user(self.request.user)
+            .order_by("-start_date", "title", "id")
+            .prefetch_related("sessions", "committees")
+        )
 
 
 class FollowUpBriefOut(serializers.Serializer):
@@ -116,10 +132,13 @@ class MyAssignmentsView(ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return Assignment.objects.none()
         committees = Membership.objects.filter(person__user=self.request.user).values("committee_id")
-        return (Assignment.objects.for_user(self.request.user).active()
-                .filter(committee_id__in=committees)
-                .select_related("round", "committee", "school", "session")
-                .order_by("date", "session__order", "day_order", "id"))
+        return (
+            Assignment.objects.for_user(self.request.user)
+            .active()
+            .filter(committee_id__in=committees)
+            .select_related("round", "committee", "school", "session")
+            .order_by("date", "session__order", "day_order", "id")
+        )
 
     @extend_schema(operation_id="assignments_mine", summary="My assignments", responses={200: AssignmentOut(many=True)})
     def get(self, request, *args, **kwargs):
@@ -128,21 +147,35 @@ class MyAssignmentsView(ListAPIView):
         followups = open_followups_by_school({a.school_id for a in page})
         rows = []
         for a in page:
-            rows.append({
-                "id": a.pk, "date": a.date.isoformat(), "status": a.status, "day_order": a.day_order,
-                "session": SessionOut(a.session).data,
-                "round": {"id": a.round_id, "slug": a.round.slug, "title": a.round.title, "kind": a.round.kind},
-                "committee": {"id": a.committee_id, "number": a.committee.number, "name": a.committee.name},
-                "school": {"id": a.school_id, "code": a.school.code, "name_th": a.school.name_th,
-                           "address": a.school.address, "latitude": a.school.latitude,
-                           "longitude": a.school.longitude},
-                "instrument_version": a.round.instrument_id,
-                "visit": str(visits[a.pk]) if a.pk in visits else None,
-                "open_followups": [
-                    {"id": fu.pk, "recommendation": fu.recommendation, "status": fu.status,
-                     "due_date": fu.due_date.isoformat() if fu.due_date else None,
-                     "source_visit": str(fu.source_visit_id) if fu.source_visit_id else None}
-                    for fu in followups.get(a.school_id, [])
-                ],
-            })
+            rows.append(
+                {
+                    "id": a.pk,
+                    "date": a.date.isoformat(),
+                    "status": a.status,
+                    "day_order": a.day_order,
+                    "session": SessionOut(a.session).data,
+                    "round": {"id": a.round_id, "slug": a.round.slug, "title": a.round.title, "kind": a.round.kind},
+                    "committee": {"id": a.committee_id, "number": a.committee.number, "name": a.committee.name},
+                    "school": {
+                        "id": a.school_id,
+                        "code": a.school.code,
+                        "name_th": a.school.name_th,
+                        "address": a.school.address,
+                        "latitude": a.school.latitude,
+                        "longitude": a.school.longitude,
+                    },
+                    "instrument_version": a.round.instrument_id,
+                    "visit": str(visits[a.pk]) if a.pk in visits else None,
+                    "open_followups": [
+                        {
+                            "id": fu.pk,
+                            "recommendation": fu.recommendation,
+                            "status": fu.status,
+                            "due_date": fu.due_date.isoformat() if fu.due_date else None,
+                            "source_visit": str(fu.source_visit_id) if fu.source_visit_id else None,
+                        }
+                        for fu in followups.get(a.school_id, [])
+                    ],
+                }
+            )
         return self.get_paginated_response(rows)

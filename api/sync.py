@@ -29,10 +29,14 @@ class SyncEvidenceIn(EvidenceManifestIn):
 
 
 class SyncIn(serializers.Serializer):
-    visits = serializers.ListField(child=serializers.DictField(), required=False,
-                                   help_text="each item is a visit body (as for PUT) plus its `id`")
-    evidence = serializers.ListField(child=serializers.DictField(), required=False,
-                                     help_text="evidence manifests: {visit, id, sha256, size, kind, item, caption}")
+    visits = serializers.ListField(
+        child=serializers.DictField(), required=False, help_text="each item is a visit body (as for PUT) plus its `id`"
+    )
+    evidence = serializers.ListField(
+        child=serializers.DictField(),
+        required=False,
+        help_text="evidence manifests: {visit, id, sha256, size, kind, item, caption}",
+    )
 
 
 class SyncDocIn(serializers.Serializer):
@@ -70,10 +74,12 @@ class SyncView(APIView):
     parser_classes = [JSONParser]
 
     @extend_schema(
-        operation_id="sync", summary="Apply a batch of visits and evidence manifests", request=SyncDocIn,
+        operation_id="sync",
+        summary="Apply a batch of visits and evidence manifests",
+        request=SyncDocIn,
         responses={200: SyncOut, 400: ErrorOut, 413: ErrorOut},
         description="Every item gets its own status; the request itself answers 200 when it could be read. "
-                    f"At most {MAX_ITEMS} items per request.",
+        f"At most {MAX_ITEMS} items per request.",
     )
     def post(self, request):
         body = SyncIn(data=request.data)
@@ -81,8 +87,10 @@ class SyncView(APIView):
         raw_visits = body.validated_data.get("visits") or []
         raw_evidence = body.validated_data.get("evidence") or []
         if len(raw_visits) + len(raw_evidence) > MAX_ITEMS:
-            raise PayloadTooLarge(tr(f"ส่งได้ไม่เกิน {MAX_ITEMS} รายการต่อครั้ง",
-                                     f"at most {MAX_ITEMS} items per request"), code="too_many_items")
+            raise PayloadTooLarge(
+                tr(f"ส่งได้ไม่เกิน {MAX_ITEMS} รายการต่อครั้ง", f"at most {MAX_ITEMS} items per request"),
+                code="too_many_items",
+            )
 
         answers: list[dict | None] = [None] * len(raw_visits)
         items = []
@@ -93,8 +101,12 @@ class SyncView(APIView):
             try:
                 data = dict(validator.run_validation(raw))
             except serializers.ValidationError as error:
-                answers[i] = {"id": str(raw.get("id", "")), "status": 400, "visit": None,
-                              "error": _shape_error(error.detail)}
+                answers[i] = {
+                    "id": str(raw.get("id", "")),
+                    "status": 400,
+                    "visit": None,
+                    "error": _shape_error(error.detail),
+                }
                 continue
             items.append({"key": str(i), "id": data.pop("id"), "payload": data})
 
@@ -114,8 +126,10 @@ class SyncView(APIView):
         for o in outcomes:
             error = error_body(o.error)[1] if o.error is not None else None
             copy = texts.get(str(o.visit_id)) if o.error is None or o.status in (409, 412) else None
-            parts[int(o.key)] = (f'{{"id":{json_text(str(o.visit_id))},"status":{o.status},'
-                                 f'"visit":{copy or "null"},"error":{json_text(error)}}}')
+            parts[int(o.key)] = (
+                f'{{"id":{json_text(str(o.visit_id))},"status":{o.status},'
+                f'"visit":{copy or "null"},"error":{json_text(error)}}}'
+            )
         body = f'{{"visits":[{",".join(parts)}],"evidence":{json_text(evidence_answers)}}}'
         return HttpResponse(body.encode(), content_type="application/json")
 
@@ -124,14 +138,25 @@ class SyncView(APIView):
         try:
             m = validator.run_validation(raw)
         except serializers.ValidationError as error:
-            return {"id": str(raw.get("id", "")), "visit": str(raw.get("visit", "")) or None, "status": 400,
-                    "error": _shape_error(error.detail)}
+            return {
+                "id": str(raw.get("id", "")),
+                "visit": str(raw.get("visit", "")) or None,
+                "status": 400,
+                "error": _shape_error(error.detail),
+            }
         try:
             with transaction.atomic():
                 _, created = services.evidence_declare(
-                    visit_id=m["visit"], user=user, evidence_id=m["id"], sha256=m["sha256"], size=m["size"],
-                    kind=m.get("kind") or Evidence.Kind.PHOTO, item=m.get("item"), caption=m.get("caption", ""),
-                    original_name=m.get("name", ""))
+                    visit_id=m["visit"],
+                    user=user,
+                    evidence_id=m["id"],
+                    sha256=m["sha256"],
+                    size=m["size"],
+                    kind=m.get("kind") or Evidence.Kind.PHOTO,
+                    item=m.get("item"),
+                    caption=m.get("caption", ""),
+                    original_name=m.get("name", ""),
+                )
         except VisitError as error:
             status, err = error_body(error)
             return {"id": str(m["id"]), "visit": str(m["visit"]), "status": status, "error": err}

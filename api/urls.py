@@ -22,8 +22,11 @@ urlpatterns = [
     path("v1/visits/", visits.VisitListView.as_view(), name="visit-list"),
     path("v1/visits/<uuid:visit_id>/", visits.VisitDetailView.as_view(), name="visit-detail"),
     path("v1/visits/<uuid:visit_id>/transitions/", visits.TransitionView.as_view(), name="visit-transition"),
-    path("v1/visits/<uuid:visit_id>/evidence/<uuid:evidence_id>/", visits.EvidenceUploadView.as_view(),
-         name="visit-evidence"),
+    path(
+        "v1/visits/<uuid:visit_id>/evidence/<uuid:evidence_id>/",
+        visits.EvidenceUploadView.as_view(),
+        name="visit-evidence",
+    ),
     path("v1/sync/", sync.SyncView.as_view(), name="sync"),
     path("v1/visits/<uuid:visit_id>/report.pdf", reports.VisitReportView.as_view(), name="visit-report"),
     path("v1/rounds/<slug:slug>/report.pdf", reports.RoundReportView.as_view(), name="round-report"),

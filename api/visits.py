@@ -38,21 +38,24 @@ class PlaceIn(serializers.Serializer):
     at = serializers.DateTimeField(required=False, allow_null=True)
     lat = serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True)
     lon = serializers.FloatField(min_value=-180, max_value=180, required=False, allow_null=True)
-    accuracy = serializers.FloatField(min_value=0, max_value=1_000_000, required=False, allow_null=True,
-                                      help_text="GPS accuracy in metres")
+    accuracy = serializers.FloatField(
+        min_value=0, max_value=1_000_000, required=False, allow_null=True, help_text="GPS accuracy in metres"
+    )
 
 
 class AnswerIn(serializers.Serializer):
     item = serializers.IntegerField(min_value=1, max_value=ID_MAX)
-    value = serializers.JSONField(required=False, allow_null=True,
-                                  help_text="rating: 1..n; yes_no: true/false; number; text; choice value(s)")
+    value = serializers.JSONField(
+        required=False, allow_null=True, help_text="rating: 1..n; yes_no: true/false; number; text; choice value(s)"
+    )
 
 
 class FindingsIn(serializers.Serializer):
     strengths = serializers.CharField(required=False, allow_blank=True, max_length=20000)
     to_improve = serializers.CharField(required=False, allow_blank=True, max_length=20000)
-    recommendations = serializers.ListField(child=serializers.CharField(allow_blank=True, max_length=5000),
-                                            required=False, max_length=50)
+    recommendations = serializers.ListField(
+        child=serializers.CharField(allow_blank=True, max_length=5000), required=False, max_length=50
+    )
     observation_notes = serializers.CharField(required=False, allow_blank=True, max_length=20000)
     interview_notes = serializers.CharField(required=False, allow_blank=True, max_length=20000)
 
@@ -71,21 +74,30 @@ class VisitIn(serializers.Serializer):
     """A visit as the tablet sends it. Keys left out stay as they are on the server; answers not listed stay."""
 
     assignment = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=ID_MAX)
-    round = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=ID_MAX,
-                                     help_text="ad hoc visits only")
-    school = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=ID_MAX,
-                                      help_text="ad hoc visits only")
-    committee = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=ID_MAX,
-                                         help_text="ad hoc visits only")
+    round = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=ID_MAX, help_text="ad hoc visits only"
+    )
+    school = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=ID_MAX, help_text="ad hoc visits only"
+    )
+    committee = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=ID_MAX, help_text="ad hoc visits only"
+    )
     answers = AnswerIn(many=True, required=False)
     findings = FindingsIn(required=False)
     check_in = PlaceIn(required=False, allow_null=True)
     check_out = PlaceIn(required=False, allow_null=True)
-    members_present = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=ID_MAX),
-                                            required=False, max_length=50)
+    members_present = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=ID_MAX), required=False, max_length=50
+    )
     evidence = EvidenceManifestIn(many=True, required=False, max_length=100)
-    version = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=VERSION_MAX,
-                                       help_text="the version this edit is based on (or send If-Match)")
+    version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=VERSION_MAX,
+        help_text="the version this edit is based on (or send If-Match)",
+    )
 
 
 # --- output (the schema of what `visit_texts` builds) -------------------------------------------------------
@@ -157,8 +169,9 @@ class VisitOut(serializers.Serializer):
     findings = FindingsOut()
     answers = AnswerOut(many=True)
     evidence = EvidenceOut(many=True)
-    evidence_missing = serializers.ListField(child=serializers.UUIDField(),
-                                             help_text="listed evidence whose bytes have not arrived")
+    evidence_missing = serializers.ListField(
+        child=serializers.UUIDField(), help_text="listed evidence whose bytes have not arrived"
+    )
     score = serializers.FloatField(allow_null=True)
     section_scores = SectionScoreOut(many=True)
     submitted_at = serializers.DateTimeField(allow_null=True)
@@ -184,11 +197,32 @@ class StaleOut(ErrorOut):
 
 _PLACE = ("at", "lat", "lon", "accuracy_m", "distance_m", "far")
 COLUMNS = (
-    "id", "version", "status", "assignment_id", "round_id", "school_id", "school__code", "school__name_th",
-    "committee_id", "instrument_version_id", "created_by_id", "strengths", "to_improve", "recommendations",
-    "observation_notes", "interview_notes", "score", "section_scores", "submitted_at", "approved_at",
-    "acknowledged_at", "school_response", "created_at", "updated_at",
-    *(f"check_in_{n}" for n in _PLACE), *(f"check_out_{n}" for n in _PLACE),
+    "id",
+    "version",
+    "status",
+    "assignment_id",
+    "round_id",
+    "school_id",
+    "school__code",
+    "school__name_th",
+    "committee_id",
+    "instrument_version_id",
+    "created_by_id",
+    "strengths",
+    "to_improve",
+    "recommendations",
+    "observation_notes",
+    "interview_notes",
+    "score",
+    "section_scores",
+    "submitted_at",
+    "approved_at",
+    "acknowledged_at",
+    "school_response",
+    "created_at",
+    "updated_at",
+    *(f"check_in_{n}" for n in _PLACE),
+    *(f"check_out_{n}" for n in _PLACE),
 )
 
 
@@ -201,9 +235,14 @@ def _dt(value):
 def _place(row, prefix):
     if row[f"{prefix}_at"] is None and row[f"{prefix}_lat"] is None:
         return None
-    return {"at": _dt(row[f"{prefix}_at"]), "lat": row[f"{prefix}_lat"], "lon": row[f"{prefix}_lon"],
-            "accuracy": row[f"{prefix}_accuracy_m"], "distance_m": row[f"{prefix}_distance_m"],
-            "far": row[f"{prefix}_far"]}
+    return {
+        "at": _dt(row[f"{prefix}_at"]),
+        "lat": row[f"{prefix}_lat"],
+        "lon": row[f"{prefix}_lon"],
+        "accuracy": row[f"{prefix}_accuracy_m"],
+        "distance_m": row[f"{prefix}_distance_m"],
+        "far": row[f"{prefix}_far"],
+    }
 
 
 def _evidence_urls(visit_id, evidence_id: str, file, thumbnail) -> tuple[str | None, str | None]:
@@ -226,8 +265,10 @@ def _page_rows(model, columns: list[str], ids, order_by: str) -> list[tuple]:
     prep = Visit._meta.pk.get_db_prep_value
     params = [prep(i, connection) for i in ids]
     columns = [c if "(" in c else qn(c) for c in columns]
-    sql = (f"SELECT {', '.join(columns)} FROM {qn(model._meta.db_table)} "
-           f"WHERE {qn('visit_id')} IN ({', '.join(['%s'] * len(params))}) ORDER BY {order_by}")
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {qn(model._meta.db_table)} "
+        f"WHERE {qn('visit_id')} IN ({', '.join(['%s'] * len(params))}) ORDER BY {order_by}"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -248,8 +289,8 @@ def answers_json(ids) -> dict:
         return {}
     keys = _visit_keys(ids)
     for visit_id, item_id, value, note in _page_rows(
-            Answer, ["visit_id", "item_id", f"CAST({connection.ops.quote_name('value')} AS text)", "note"], ids,
-            "item_id"):
+        Answer, ["visit_id", "item_id", f"CAST({connection.ops.quote_name('value')} AS text)", "note"], ids, "item_id"
+    ):
         value = "null" if value is None else value
         note = json_text(note) if note else '""'
         parts[keys[visit_id]].append(f'{{"item":{item_id},"value":{value},"note":{note}}}')
@@ -264,50 +305,92 @@ def _visit_dicts(rows: list[dict]) -> list[dict]:
     members: dict = {i: [] for i in ids}
     if ids:
         keys = _visit_keys(ids)
-        evidence_columns = ["id", "visit_id", "kind", "item_id", "sha256", "size", "caption", "original_name",
-                            "content_type", "file", "thumbnail"]
-        for (ev_id, visit_id, kind, item_id, sha256, size, caption, name, content_type, file,
-             thumbnail) in _page_rows(Evidence, evidence_columns, ids, "created_at, id"):
+        evidence_columns = [
+            "id",
+            "visit_id",
+            "kind",
+            "item_id",
+            "sha256",
+            "size",
+            "caption",
+            "original_name",
+            "content_type",
+            "file",
+            "thumbnail",
+        ]
+        for ev_id, visit_id, kind, item_id, sha256, size, caption, name, content_type, file, thumbnail in _page_rows(
+            Evidence, evidence_columns, ids, "created_at, id"
+        ):
             vid = keys[visit_id]
             ev_id = str(uuidlib.UUID(str(ev_id)))
             url, thumbnail_url = _evidence_urls(vid, ev_id, file, thumbnail)
-            evidence[vid].append({
-                "id": ev_id, "kind": kind, "item": item_id, "sha256": sha256, "size": size, "caption": caption,
-                "name": name, "content_type": content_type, "uploaded": bool(file), "url": url,
-                "thumbnail_url": thumbnail_url,
-            })
+            evidence[vid].append(
+                {
+                    "id": ev_id,
+                    "kind": kind,
+                    "item": item_id,
+                    "sha256": sha256,
+                    "size": size,
+                    "caption": caption,
+                    "name": name,
+                    "content_type": content_type,
+                    "uploaded": bool(file),
+                    "url": url,
+                    "thumbnail_url": thumbnail_url,
+                }
+            )
             if not file:
                 missing[vid].append(ev_id)
-        for visit_id, person_id in _page_rows(Visit.members_present.through, ["visit_id", "person_id"], ids,
-                                              "person_id"):
+        for visit_id, person_id in _page_rows(
+            Visit.members_present.through, ["visit_id", "person_id"], ids, "person_id"
+        ):
             members[keys[visit_id]].append(person_id)
     out = []
     for r in rows:
         vid = r["id"]
-        out.append({
-            "id": str(vid), "version": r["version"], "status": r["status"], "assignment": r["assignment_id"],
-            "round": r["round_id"],
-            "school": {"id": r["school_id"], "code": r["school__code"], "name_th": r["school__name_th"]},
-            "committee": r["committee_id"], "instrument_version": r["instrument_version_id"],
-            "members_present": members[vid],
-            "check_in": _place(r, "check_in"), "check_out": _place(r, "check_out"),
-            "findings": {"strengths": r["strengths"], "to_improve": r["to_improve"],
-                         "recommendations": r["recommendations"] or [],
-                         "observation_notes": r["observation_notes"], "interview_notes": r["interview_notes"]},
-            "evidence": evidence[vid], "evidence_missing": missing[vid],
-            "score": r["score"], "section_scores": r["section_scores"] or [],
-            "submitted_at": _dt(r["submitted_at"]), "approved_at": _dt(r["approved_at"]),
-            "acknowledged_at": _dt(r["acknowledged_at"]), "school_response": r["school_response"],
-            "created_by": r["created_by_id"], "created_at": _dt(r["created_at"]), "updated_at": _dt(r["updated_at"]),
-        })
+        out.append(
+            {
+                "id": str(vid),
+                "version": r["version"],
+                "status": r["status"],
+                "assignment": r["assignment_id"],
+                "round": r["round_id"],
+                "school": {"id": r["school_id"], "code": r["school__code"], "name_th": r["school__name_th"]},
+                "committee": r["committee_id"],
+                "instrument_version": r["instrument_version_id"],
+                "members_present": members[vid],
+                "check_in": _place(r, "check_in"),
+                "check_out": _place(r, "check_out"),
+                "findings": {
+                    "strengths": r["strengths"],
+                    "to_improve": r["to_improve"],
+                    "recommendations": r["recommendations"] or [],
+                    "observation_notes": r["observation_notes"],
+                    "interview_notes": r["interview_notes"],
+                },
+                "evidence": evidence[vid],
+                "evidence_missing": missing[vid],
+                "score": r["score"],
+                "section_scores": r["section_scores"] or [],
+                "submitted_at": _dt(r["submitted_at"]),
+                "approved_at": _dt(r["approved_at"]),
+                "acknowledged_at": _dt(r["acknowledged_at"]),
+                "school_response": r["school_response"],
+                "created_by": r["created_by_id"],
+                "created_at": _dt(r["created_at"]),
+                "updated_at": _dt(r["updated_at"]),
+            }
+        )
     return out
 
 
 def visit_texts(rows: list[dict]) -> list[str]:
     """The JSON text of each visit (the one builder every endpoint uses), with its answers spliced in."""
     answers = answers_json([r["id"] for r in rows])
-    return [json_text(d)[:-1] + ',"answers":' + answers[r["id"]] + "}"
-            for r, d in zip(rows, _visit_dicts(rows), strict=True)]
+    return [
+        json_text(d)[:-1] + ',"answers":' + answers[r["id"]] + "}"
+        for r, d in zip(rows, _visit_dicts(rows), strict=True)
+    ]
 
 
 def visit_payload(visit_id) -> dict | None:
@@ -328,17 +411,22 @@ def refusal_with_current(error: VisitError, visit_id):
     current = visit_payload(visit_id)
     if current is not None:
         body["current"] = current
-    return ApiError(body["detail"], code=body["code"], errors=body["errors"],
-                    extra={k: v for k, v in body.items() if k not in ("code", "detail", "errors")},
-                    status_code=code)
+    return ApiError(
+        body["detail"],
+        code=body["code"],
+        errors=body["errors"],
+        extra={k: v for k, v in body.items() if k not in ("code", "detail", "errors")},
+        status_code=code,
+    )
 
 
 # --- views -------------------------------------------------------------------------------------------------
 
 
 class VisitFilter(django_filters.FilterSet):
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte",
-                                                     label="เปลี่ยนแปลงตั้งแต่ (changed since, ISO 8601)")
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", label="เปลี่ยนแปลงตั้งแต่ (changed since, ISO 8601)"
+    )
     date_from = django_filters.DateFilter(field_name="assignment__date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="assignment__date", lookup_expr="lte")
     missing_evidence = django_filters.BooleanFilter(method="filter_missing", label="ยังขาดไฟล์หลักฐาน")
@@ -377,13 +465,20 @@ class VisitListView(GenericAPIView):
         page = self.paginate_queryset(qs)
         items = visit_texts(page)
         paginator = self.paginator
-        body = (f'{{"count":{paginator.page.paginator.count},"next":{json_text(paginator.get_next_link())},'
-                f'"previous":{json_text(paginator.get_previous_link())},"results":[{",".join(items)}]}}')
+        body = (
+            f'{{"count":{paginator.page.paginator.count},"next":{json_text(paginator.get_next_link())},'
+            f'"previous":{json_text(paginator.get_previous_link())},"results":[{",".join(items)}]}}'
+        )
         return HttpResponse(body.encode(), content_type="application/json")
 
 
-IF_MATCH = OpenApiParameter("If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
-                            description='The ETag of the copy this edit is based on, e.g. "v3"')
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description='The ETag of the copy this edit is based on, e.g. "v3"',
+)
 
 
 class VisitDetailView(APIView):
@@ -400,19 +495,29 @@ class VisitDetailView(APIView):
         return response
 
     @extend_schema(
-        operation_id="visits_put", summary="Create or update a visit (idempotent)", request=VisitIn,
+        operation_id="visits_put",
+        summary="Create or update a visit (idempotent)",
+        request=VisitIn,
         parameters=[IF_MATCH],
-        responses={200: VisitOut, 201: VisitOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: StaleOut,
-                   412: StaleOut},
+        responses={
+            200: VisitOut,
+            201: VisitOut,
+            400: ErrorOut,
+            403: ErrorOut,
+            404: ErrorOut,
+            409: StaleOut,
+            412: StaleOut,
+        },
         description="Same body twice: one visit, the same body back (201 the first time, 200 after). A change "
-                    "based on an old version (If-Match or `version`) is refused with 412 and the server's copy.",
+        "based on an old version (If-Match or `version`) is refused with 412 and the server's copy.",
     )
     def put(self, request, visit_id):
         data = VisitIn(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            result = visit_upsert(uuid=visit_id, user=request.user, payload=data.validated_data,
-                                  if_match=request.headers.get("If-Match"))
+            result = visit_upsert(
+                uuid=visit_id, user=request.user, payload=data.validated_data, if_match=request.headers.get("If-Match")
+            )
         except (StaleVersion, VisitLocked) as error:
             raise refusal_with_current(error, visit_id) from None
         return visit_response(result.visit.pk, status_code=201 if result.created else 200)
@@ -427,10 +532,13 @@ class TransitionView(APIView):
         comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
         version = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=VERSION_MAX)
 
-    @extend_schema(operation_id="visits_transition", summary="Move a visit through the review workflow",
-                   request=TransitionIn, parameters=[IF_MATCH],
-                   responses={200: VisitOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
-                              412: StaleOut})
+    @extend_schema(
+        operation_id="visits_transition",
+        summary="Move a visit through the review workflow",
+        request=TransitionIn,
+        parameters=[IF_MATCH],
+        responses={200: VisitOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 412: StaleOut},
+    )
     def post(self, request, visit_id):
         data = self.TransitionIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -438,9 +546,13 @@ class TransitionView(APIView):
         if expected is None:
             expected = data.validated_data.get("version")
         try:
-            visit = workflow.visit_transition(visit_id=visit_id, to=data.validated_data["to"], user=request.user,
-                                              comment=data.validated_data.get("comment", ""),
-                                              expected_version=expected)
+            visit = workflow.visit_transition(
+                visit_id=visit_id,
+                to=data.validated_data["to"],
+                user=request.user,
+                comment=data.validated_data.get("comment", ""),
+                expected_version=expected,
+            )
         except StaleVersion as error:
             raise refusal_with_current(error, visit_id) from None
         return visit_response(visit.pk)
@@ -455,15 +567,26 @@ class EvidenceUploadView(APIView):
     class EvidenceUploadIn(serializers.Serializer):
         file = serializers.FileField(allow_empty_file=True, use_url=False)
         sha256 = serializers.RegexField(r"^[0-9a-fA-F]{64}$")
-        kind = serializers.ChoiceField(choices=Evidence.Kind.choices, required=False,
-                                       help_text="only when the visit did not list this evidence yet")
+        kind = serializers.ChoiceField(
+            choices=Evidence.Kind.choices,
+            required=False,
+            help_text="only when the visit did not list this evidence yet",
+        )
         item = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=ID_MAX)
         caption = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
     @extend_schema(
-        operation_id="visits_evidence_get", summary="Download evidence bytes (or the photo's thumbnail)",
-        parameters=[OpenApiParameter("thumbnail", OpenApiTypes.BOOL, OpenApiParameter.QUERY, required=False,
-                                     description="the JPEG thumbnail instead of the file (photos)")],
+        operation_id="visits_evidence_get",
+        summary="Download evidence bytes (or the photo's thumbnail)",
+        parameters=[
+            OpenApiParameter(
+                "thumbnail",
+                OpenApiTypes.BOOL,
+                OpenApiParameter.QUERY,
+                required=False,
+                description="the JPEG thumbnail instead of the file (photos)",
+            )
+        ],
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: ErrorOut},
         description="Only for people who may see the visit; anyone else gets 404, as for a missing file.",
     )
@@ -476,19 +599,34 @@ class EvidenceUploadView(APIView):
         return FileResponse(handle, content_type=content_type)
 
     @extend_schema(
-        operation_id="visits_evidence_put", summary="Upload evidence bytes (idempotent)",
+        operation_id="visits_evidence_put",
+        summary="Upload evidence bytes (idempotent)",
         request={"multipart/form-data": EvidenceUploadIn},
-        responses={200: VisitOut, 201: VisitOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
-                   413: ErrorOut, 415: ErrorOut},
+        responses={
+            200: VisitOut,
+            201: VisitOut,
+            400: ErrorOut,
+            403: ErrorOut,
+            404: ErrorOut,
+            409: ErrorOut,
+            413: ErrorOut,
+            415: ErrorOut,
+        },
         description="201 when the bytes are stored now, 200 when they were stored before. A hash that does not "
-                    "match is 400, a file over EVIDENCE_MAX_BYTES 413, a type other than JPEG/PNG/WebP/PDF 415.",
+        "match is 400, a file over EVIDENCE_MAX_BYTES 413, a type other than JPEG/PNG/WebP/PDF 415.",
     )
     def put(self, request, visit_id, evidence_id):
         data = self.EvidenceUploadIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        _, stored = evidence_put(user=request.user, visit_id=visit_id, evidence_id=evidence_id, upload=v["file"],
-                                 sha256=v["sha256"], kind=v.get("kind"), item=v.get("item"),
-                                 caption=v.get("caption", ""))
+        _, stored = evidence_put(
+            user=request.user,
+            visit_id=visit_id,
+            evidence_id=evidence_id,
+            upload=v["file"],
+            sha256=v["sha256"],
+            kind=v.get("kind"),
+            item=v.get("item"),
+            caption=v.get("caption", ""),
+        )
         return visit_response(visit_id, status_code=201 if stored else 200)
-

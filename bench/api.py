@@ -82,13 +82,22 @@ def seed(sync_runs: int) -> None:
     from supervision.roles import Role, grant_role
     from visits.models import Answer, Instrument, InstrumentVersion, Item, Section, Visit
 
-    office = AreaOffice.objects.create(code="BENCH", name="สำนักงานทดสอบสมรรถนะ", base_latitude=15.2,
-                                       base_longitude=104.8)
+    office = AreaOffice.objects.create(
+        code="BENCH", name="สำนักงานทดสอบสมรรถนะ", base_latitude=15.2, base_longitude=104.8
+    )
     province = Province.objects.create(code="99", name_th="จังหวัดทดสอบ")
     district = District.objects.create(province=province, code="9901", name_th="อำเภอทดสอบ")
-    schools = [School.objects.create(office=office, code=f"99{i:06d}", name_th=f"โรงเรียนทดสอบ {i}",
-                                     district=district, latitude=15.0 + i * 0.01, longitude=104.6)
-               for i in range(20)]
+    schools = [
+        School.objects.create(
+            office=office,
+            code=f"99{i:06d}",
+            name_th=f"โรงเรียนทดสอบ {i}",
+            district=district,
+            latitude=15.0 + i * 0.01,
+            longitude=104.6,
+        )
+        for i in range(20)
+    ]
     user = get_user_model().objects.create_user("bench", password="bench-pass-1234")
     grant_role(user, Role.SUPERVISOR)
     person = Person.objects.create(office=office, user=user, first_name="ทดสอบ", last_name="สมรรถนะ")
@@ -102,34 +111,79 @@ def seed(sync_runs: int) -> None:
     for s in range(4):
         section = Section.objects.create(version=version, order=s + 1, title=f"ด้านที่ {s + 1}")
         for i in range(ANSWERS // 4):
-            items.append(Item.objects.create(version=version, section=section, order=i + 1, code=f"{s + 1}.{i + 1}",
-                                             type=Item.Type.RATING, text=f"ข้อ {s + 1}.{i + 1}", levels=levels))
+            items.append(
+                Item.objects.create(
+                    version=version,
+                    section=section,
+                    order=i + 1,
+                    code=f"{s + 1}.{i + 1}",
+                    type=Item.Type.RATING,
+                    text=f"ข้อ {s + 1}.{i + 1}",
+                    levels=levels,
+                )
+            )
     version.status, version.published_at = InstrumentVersion.Status.PUBLISHED, timezone.now()
     version.save()
 
-    rnd = Round.objects.create(office=office, academic_year=2563, title="รอบทดสอบ", slug="bench",
-                               start_date=datetime.date(2020, 8, 3), end_date=datetime.date(2021, 3, 31),
-                               instrument=version)
+    rnd = Round.objects.create(
+        office=office,
+        academic_year=2563,
+        title="รอบทดสอบ",
+        slug="bench",
+        start_date=datetime.date(2020, 8, 3),
+        end_date=datetime.date(2021, 3, 31),
+        instrument=version,
+    )
     session = RoundSession.objects.create(round=rnd, code="day", name="ทั้งวัน", order=1)
     needed = LIST_VISITS + sync_runs * SYNC_SIZE
-    assignments = Assignment.objects.bulk_create([
-        Assignment(round=rnd, committee=committee, school=schools[n % 20], session=session,
-                   date=datetime.date(2020, 8, 3) + datetime.timedelta(days=n // 20))
-        for n in range(needed)])
+    assignments = Assignment.objects.bulk_create(
+        [
+            Assignment(
+                round=rnd,
+                committee=committee,
+                school=schools[n % 20],
+                session=session,
+                date=datetime.date(2020, 8, 3) + datetime.timedelta(days=n // 20),
+            )
+            for n in range(needed)
+        ]
+    )
     now = timezone.now()
-    visits = Visit.objects.bulk_create([
-        Visit(id=uuid.uuid4(), round=rnd, assignment=a, school=a.school, committee=committee,
-              instrument_version=version, created_by=user, strengths="จุดเด่น " * 20, to_improve="ควรพัฒนา " * 10,
-              recommendations=["ข้อเสนอแนะที่ 1", "ข้อเสนอแนะที่ 2"], check_in_at=now, check_in_lat=15.0,
-              check_in_lon=104.6, check_in_accuracy_m=5.0, check_in_distance_m=12.0, score=75.0,
-              section_scores=[{"section_id": 1, "title": "ด้านที่ 1", "weight": 1.0, "percent": 75.0,
-                               "scored_items": 5}])
-        for a in assignments[:LIST_VISITS]])
-    Answer.objects.bulk_create([Answer(visit=v, item=item, value=(n % 4) + 1)
-                                for v in visits for n, item in enumerate(items)])
+    visits = Visit.objects.bulk_create(
+        [
+            Visit(
+                id=uuid.uuid4(),
+                round=rnd,
+                assignment=a,
+                school=a.school,
+                committee=committee,
+                instrument_version=version,
+                created_by=user,
+                strengths="จุดเด่น " * 20,
+                to_improve="ควรพัฒนา " * 10,
+                recommendations=["ข้อเสนอแนะที่ 1", "ข้อเสนอแนะที่ 2"],
+                check_in_at=now,
+                check_in_lat=15.0,
+                check_in_lon=104.6,
+                check_in_accuracy_m=5.0,
+                check_in_distance_m=12.0,
+                score=75.0,
+                section_scores=[
+                    {"section_id": 1, "title": "ด้านที่ 1", "weight": 1.0, "percent": 75.0, "scored_items": 5}
+                ],
+            )
+            for a in assignments[:LIST_VISITS]
+        ]
+    )
+    Answer.objects.bulk_create(
+        [Answer(visit=v, item=item, value=(n % 4) + 1) for v in visits for n, item in enumerate(items)]
+    )
     token = Token.objects.create(user=user)
-    print(json.dumps({"token": token.key, "items": [i.pk for i in items],
-                      "free": [a.pk for a in assignments[LIST_VISITS:]]}))
+    print(
+        json.dumps(
+            {"token": token.key, "items": [i.pk for i in items], "free": [a.pk for a in assignments[LIST_VISITS:]]}
+        )
+    )
 
 
 # --- load -------------------------------------------------------------------------------------------------
@@ -138,15 +192,39 @@ def run_wrk(url: str, token: str, seconds: int) -> dict:
         script.write(WRK_SCRIPT)
     try:
         out = subprocess.run(
-            ["wrk", "-t", "2", "-c", str(CLIENTS), "-d", f"{seconds}s", "--timeout", "5s", "-s", script.name,
-             "-H", f"Authorization: Token {token}", url],
-            capture_output=True, text=True, timeout=seconds + 30, check=True).stdout
+            [
+                "wrk",
+                "-t",
+                "2",
+                "-c",
+                str(CLIENTS),
+                "-d",
+                f"{seconds}s",
+                "--timeout",
+                "5s",
+                "-s",
+                script.name,
+                "-H",
+                f"Authorization: Token {token}",
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=seconds + 30,
+            check=True,
+        ).stdout
     finally:
         os.unlink(script.name)
     line = next(line for line in out.splitlines() if line.startswith("RESULT "))
     requests, duration_us, p95, p50, errors = line.split()[1:]
-    return {"tool": "wrk", "requests": int(requests), "rps": int(requests) / (int(duration_us) / 1e6),
-            "p95_ms": float(p95), "p50_ms": float(p50), "errors": int(errors)}
+    return {
+        "tool": "wrk",
+        "requests": int(requests),
+        "rps": int(requests) / (int(duration_us) / 1e6),
+        "p95_ms": float(p95),
+        "p50_ms": float(p50),
+        "errors": int(errors),
+    }
 
 
 def run_python_load(url: str, token: str, seconds: int, max_requests: int = 20000) -> dict:
@@ -180,9 +258,14 @@ def run_python_load(url: str, token: str, seconds: int, max_requests: int = 2000
         t.join()
     wall = time.monotonic() - started
     latencies.sort()
-    return {"tool": "python", "requests": len(latencies), "rps": len(latencies) / wall,
-            "p95_ms": latencies[int(len(latencies) * 0.95)] * 1000, "p50_ms": statistics.median(latencies) * 1000,
-            "errors": errors[0]}
+    return {
+        "tool": "python",
+        "requests": len(latencies),
+        "rps": len(latencies) / wall,
+        "p95_ms": latencies[int(len(latencies) * 0.95)] * 1000,
+        "p50_ms": statistics.median(latencies) * 1000,
+        "errors": errors[0],
+    }
 
 
 def time_syncs(base: str, token: str, seeded: dict, runs: int) -> list[float]:
@@ -193,17 +276,24 @@ def time_syncs(base: str, token: str, seeded: dict, runs: int) -> list[float]:
     free, items = seeded["free"], seeded["items"]
     times = []
     for run in range(runs):
-        batch = free[run * SYNC_SIZE:(run + 1) * SYNC_SIZE]
-        body = {"visits": [{
-            "id": str(uuid.uuid4()), "assignment": a,
-            "answers": [{"item": item, "value": (n % 4) + 1} for n, item in enumerate(items)],
-            "findings": {"strengths": "จุดเด่น", "to_improve": "ควรพัฒนา", "recommendations": ["ข้อเสนอแนะ"]},
-            "check_in": {"at": "2020-08-03T09:00:00+07:00", "lat": 15.0, "lon": 104.6, "accuracy": 5},
-        } for a in batch]}
+        batch = free[run * SYNC_SIZE : (run + 1) * SYNC_SIZE]
+        body = {
+            "visits": [
+                {
+                    "id": str(uuid.uuid4()),
+                    "assignment": a,
+                    "answers": [{"item": item, "value": (n % 4) + 1} for n, item in enumerate(items)],
+                    "findings": {"strengths": "จุดเด่น", "to_improve": "ควรพัฒนา", "recommendations": ["ข้อเสนอแนะ"]},
+                    "check_in": {"at": "2020-08-03T09:00:00+07:00", "lat": 15.0, "lon": 104.6, "accuracy": 5},
+                }
+                for a in batch
+            ]
+        }
         payload = json.dumps(body)
         t = time.perf_counter()
-        response = session.post(f"{base}/api/v1/sync/", data=payload, timeout=60,
-                                headers={"Content-Type": "application/json"})
+        response = session.post(
+            f"{base}/api/v1/sync/", data=payload, timeout=60, headers={"Content-Type": "application/json"}
+        )
         elapsed = time.perf_counter() - t
         statuses = {r["status"] for r in response.json()["visits"]}
         if response.status_code != 200 or statuses != {201}:
@@ -251,8 +341,14 @@ def main() -> None:
         return
 
     admin_url, bench_url = bench_database_url()
-    env = {**os.environ, "DATABASE_URL": bench_url, "DJANGO_DEBUG": "0", "CONN_MAX_AGE": "600",
-           "LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": bench_url,
+        "DJANGO_DEBUG": "0",
+        "CONN_MAX_AGE": "600",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
     env.pop("REDIS_URL", None)
     python = sys.executable
     admin_sql(admin_url, f"DROP DATABASE IF EXISTS {DB_NAME}")
@@ -260,20 +356,44 @@ def main() -> None:
     server = server_log = None
     try:
         print(f"database {DB_NAME}: migrating and seeding {LIST_VISITS} visits × {ANSWERS} answers …", flush=True)
-        subprocess.run([python, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True,
-                       timeout=600)
-        seeded = json.loads(subprocess.run(
-            [python, __file__, "--seed", "--sync-runs", str(sync_runs)], cwd=ROOT, env=env, check=True,
-            capture_output=True, text=True, timeout=600).stdout.strip().splitlines()[-1])
+        subprocess.run(
+            [python, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True, timeout=600
+        )
+        seeded = json.loads(
+            subprocess.run(
+                [python, __file__, "--seed", "--sync-runs", str(sync_runs)],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
 
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         gunicorn = shutil.which("gunicorn", path=str(Path(python).parent)) or "gunicorn"
         server_log = tempfile.NamedTemporaryFile("w+", prefix="nithet-bench-gunicorn-", suffix=".log")
         server = subprocess.Popen(
-            [gunicorn, "supervision.wsgi:application", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-             "--log-level", "warning"], cwd=ROOT, env=env, start_new_session=True, stdout=server_log,
-            stderr=subprocess.STDOUT)
+            [
+                gunicorn,
+                "supervision.wsgi:application",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+            stdout=server_log,
+            stderr=subprocess.STDOUT,
+        )
         wait_for(f"{base}/healthz")
 
         list_url = f"{base}/api/v1/visits/?page_size=50"
@@ -285,22 +405,33 @@ def main() -> None:
         run_python_load(list_url, seeded["token"], 1, max_requests=40)
         load_before = os.getloadavg()[0]
         cpu_before = workers_cpu_seconds(server.pid)
-        load = run_wrk(list_url, seeded["token"], seconds) if shutil.which("wrk") else run_python_load(
-            list_url, seeded["token"], seconds)
+        load = (
+            run_wrk(list_url, seeded["token"], seconds)
+            if shutil.which("wrk")
+            else run_python_load(list_url, seeded["token"], seconds)
+        )
         cpu_per_request = (workers_cpu_seconds(server.pid) - cpu_before) / max(load["requests"], 1) * 1000
         syncs = time_syncs(base, seeded["token"], seeded, sync_runs)
 
         load_avg = (load_before, *os.getloadavg()[1:])
-        print(f"machine: {os.cpu_count()} CPUs, load average {load_avg[0]:.1f} / {load_avg[1]:.1f} / {load_avg[2]:.1f} "
-              "(other work on the machine slows every figure below)")
-        print(f"visit list (50/page, {ANSWERS} answers each), {CLIENTS} clients, {seconds} s, via {load['tool']}: "
-              f"{load['rps']:.1f} requests/s, p50 {load['p50_ms']:.1f} ms, p95 {load['p95_ms']:.1f} ms, "
-              f"{load['requests']} requests, {load['errors']} errors   (target ≥ 150 req/s, p95 ≤ 100 ms)")
-        print(f"  gunicorn workers' CPU per list request: {cpu_per_request:.1f} ms (Python only; PostgreSQL's "
-              "share is not counted)")
-        print(f"sync of {SYNC_SIZE} new visits ({ANSWERS} answers each), {sync_runs} runs: median "
-              f"{statistics.median(syncs) * 1000:.0f} ms (min {min(syncs) * 1000:.0f}, max {max(syncs) * 1000:.0f})"
-              f"   (target ≤ 300 ms)")
+        print(
+            f"machine: {os.cpu_count()} CPUs, load average {load_avg[0]:.1f} / {load_avg[1]:.1f} / {load_avg[2]:.1f} "
+            "(other work on the machine slows every figure below)"
+        )
+        print(
+            f"visit list (50/page, {ANSWERS} answers each), {CLIENTS} clients, {seconds} s, via {load['tool']}: "
+            f"{load['rps']:.1f} requests/s, p50 {load['p50_ms']:.1f} ms, p95 {load['p95_ms']:.1f} ms, "
+            f"{load['requests']} requests, {load['errors']} errors   (target ≥ 150 req/s, p95 ≤ 100 ms)"
+        )
+        print(
+            f"  gunicorn workers' CPU per list request: {cpu_per_request:.1f} ms (Python only; PostgreSQL's "
+            "share is not counted)"
+        )
+        print(
+            f"sync of {SYNC_SIZE} new visits ({ANSWERS} answers each), {sync_runs} runs: median "
+            f"{statistics.median(syncs) * 1000:.0f} ms (min {min(syncs) * 1000:.0f}, max {max(syncs) * 1000:.0f})"
+            f"   (target ≤ 300 ms)"
+        )
     finally:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)

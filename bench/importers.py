@@ -49,8 +49,14 @@ def main():
 
     workdir = Path(tempfile.mkdtemp(prefix="nithet-bench-import-"))
     os.environ.pop("DATABASE_URL", None)
-    os.environ.update({"NITHET_VAR_DIR": str(workdir / "var"), "SQLITE_PATH": str(workdir / "bench.sqlite3"),
-                       "DJANGO_SETTINGS_MODULE": "supervision.settings", "LOG_LEVEL": "WARNING"})
+    os.environ.update(
+        {
+            "NITHET_VAR_DIR": str(workdir / "var"),
+            "SQLITE_PATH": str(workdir / "bench.sqlite3"),
+            "DJANGO_SETTINGS_MODULE": "supervision.settings",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
     import django
 
     django.setup()

@@ -83,8 +83,13 @@ def full_run(limit: float) -> tuple[float, float, bool, float, float]:
     data = synthetic_round(seed=1)
     started = time.perf_counter()
     plan = planner.plan(data, engine="full", neighbours=None, time_limit=limit)
-    return (plan.total_km, plan.bound_km or 0.0, plan.optimal, time.perf_counter() - started,
-            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    return (
+        plan.total_km,
+        plan.bound_km or 0.0,
+        plan.optimal,
+        time.perf_counter() - started,
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    )
 
 
 def check_errors(data, plan) -> int:
@@ -93,8 +98,15 @@ def check_errors(data, plan) -> int:
 
 def office_instance(args):
     k, schools, committees, days = args
-    data = synthetic_round(schools=schools, committees=committees, days=days, seed=1000 + k, shared=1,
-                           id_offset=k * 1000, slug=f"office-{k}")
+    data = synthetic_round(
+        schools=schools,
+        committees=committees,
+        days=days,
+        seed=1000 + k,
+        shared=1,
+        id_offset=k * 1000,
+        slug=f"office-{k}",
+    )
     started, cpu = time.perf_counter(), time.process_time()
     plan = planner.plan(data, time_limit=10)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
@@ -126,14 +138,20 @@ def many_offices(label, total_schools, offices, committees, days, workers, limit
     cpu = cpu_seconds() - cpu_before
     times = [r[0] for r in results]
     km, km_greedy = sum(r[1] for r in results), sum(r[2] for r in results)
-    print(f"({label}) {sum(sizes)} schools over {len(sizes)} offices ({committees} committees, {days} days each), "
-          f"{workers} process(es)")
+    print(
+        f"({label}) {sum(sizes)} schools over {len(sizes)} offices ({committees} committees, {days} days each), "
+        f"{workers} process(es)"
+    )
     print(f"    wall {wall:.1f} s (CPU {cpu:.1f} s; the machine is shared with other jobs)")
     cpus = [r[5] for r in results]
-    print(f"    per office: wall median {statistics.median(times):.2f} s, max {max(times):.2f} s; "
-          f"CPU median {statistics.median(cpus):.2f} s, max {max(cpus):.2f} s")
-    print(f"    total km {km:,.0f}; greedy {km_greedy:,.0f}; plan/greedy {km / km_greedy:.3f}; "
-          f"unplaced {sum(r[3] for r in results)}; check_round errors {sum(r[4] for r in results)}")
+    print(
+        f"    per office: wall median {statistics.median(times):.2f} s, max {max(times):.2f} s; "
+        f"CPU median {statistics.median(cpus):.2f} s, max {max(cpus):.2f} s"
+    )
+    print(
+        f"    total km {km:,.0f}; greedy {km_greedy:,.0f}; plan/greedy {km / km_greedy:.3f}; "
+        f"unplaced {sum(r[3] for r in results)}; check_round errors {sum(r[4] for r in results)}"
+    )
 
 
 def main():
@@ -161,13 +179,19 @@ def main():
     p95 = sorted(times)[max(0, round(0.95 * len(times)) - 1)]
     print(f"(a) 81 schools, 200x150 km, 8 committees, 9 days; {len(times)} seeds")
     cpu95 = sorted(cpus)[max(0, round(0.95 * len(cpus)) - 1)]
-    print(f"    wall time median {statistics.median(times):.3f} s, p95 {p95:.3f} s, max {max(times):.3f} s; "
-          f"CPU median {statistics.median(cpus):.3f} s, p95 {cpu95:.3f} s")
+    print(
+        f"    wall time median {statistics.median(times):.3f} s, p95 {p95:.3f} s, max {max(times):.3f} s; "
+        f"CPU median {statistics.median(cpus):.3f} s, p95 {cpu95:.3f} s"
+    )
     print(f"    total km median {statistics.median(kms):,.1f}; unplaced {unplaced}; check_round errors {errors}")
-    print(f"    greedy/plan km: median {statistics.median(ratios):.3f}, max {max(ratios):.3f} "
-          f"(greedy is {100 * (statistics.median(ratios) - 1):.1f} % worse at the median)")
-    print(f"    plan km over the all-pairs trip optimum (a proven lower bound): "
-          f"median {100 * max(0.0, statistics.median(gaps)):+.3f} %, max {100 * max(0.0, *gaps):+.3f} %")
+    print(
+        f"    greedy/plan km: median {statistics.median(ratios):.3f}, max {max(ratios):.3f} "
+        f"(greedy is {100 * (statistics.median(ratios) - 1):.1f} % worse at the median)"
+    )
+    print(
+        f"    plan km over the all-pairs trip optimum (a proven lower bound): "
+        f"median {100 * max(0.0, statistics.median(gaps)):+.3f} %, max {100 * max(0.0, *gaps):+.3f} %"
+    )
 
     data = synthetic_round(seed=1)
     two_stage = planner.plan(data)
@@ -177,26 +201,34 @@ def main():
     with ProcessPoolExecutor(max_workers=1, mp_context=SPAWN) as pool:  # its memory is its own
         full_km, full_bound, full_optimal, full_time, full_peak = pool.submit(full_run, full_limit).result()
     bound, proven = relaxation_bound(data, 60)
-    print(f"(a) seed 1: two-stage {two_stage.total_km:,.1f} km in {two_stage.seconds:.2f} s; full CP-SAT model "
-          f"(every pair, {full_limit:.0f} s budget) {full_km:,.1f} km in {full_time:.1f} s, its bound "
-          f"{full_bound:,.1f} km, optimal={full_optimal}, peak memory {full_peak:.0f} MiB")
-    print(f"    two-stage / full = {two_stage.total_km / full_km:.4f}; all-pairs trip optimum {bound:,.1f} km "
-          f"(proven={proven}); two-stage / that bound = {two_stage.total_km / bound:.4f}")
+    print(
+        f"(a) seed 1: two-stage {two_stage.total_km:,.1f} km in {two_stage.seconds:.2f} s; full CP-SAT model "
+        f"(every pair, {full_limit:.0f} s budget) {full_km:,.1f} km in {full_time:.1f} s, its bound "
+        f"{full_bound:,.1f} km, optimal={full_optimal}, peak memory {full_peak:.0f} MiB"
+    )
+    print(
+        f"    two-stage / full = {two_stage.total_km / full_km:.4f}; all-pairs trip optimum {bound:,.1f} km "
+        f"(proven={proven}); two-stage / that bound = {two_stage.total_km / bound:.4f}"
+    )
 
     infeasible = synthetic_round(seed=1, committees=2, shared=0)
     started, cpu = time.perf_counter(), time.process_time()
     plan = planner.plan(infeasible)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     reasons = sorted({u.reason for u in plan.unplaced})
-    print(f"(infeasible) 81 schools, 2 committees x 9 days x 2: reported in {seconds:.3f} s (CPU {cpu:.3f} s), "
-          f"{len(plan.unplaced)} unplaced, reasons {reasons}, complete={plan.complete}")
+    print(
+        f"(infeasible) 81 schools, 2 committees x 9 days x 2: reported in {seconds:.3f} s (CPU {cpu:.3f} s), "
+        f"{len(plan.unplaced)} unplaced, reasons {reasons}, complete={plan.complete}"
+    )
 
     many_offices("b", 3000, 37, 4, 20, workers=1, limit_offices=8 if args.quick else None)
     many_offices("c", 30000, 245, 10, 9, workers=2, limit_offices=12 if args.quick else None)
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"peak memory (RSS): after the (a) runs {planner_peak:.0f} MiB; this process at the end {own:.0f} MiB; "
-          f"largest child process (full model or a (c) worker) {children:.0f} MiB")
+    print(
+        f"peak memory (RSS): after the (a) runs {planner_peak:.0f} MiB; this process at the end {own:.0f} MiB; "
+        f"largest child process (full model or a (c) worker) {children:.0f} MiB"
+    )
 
 
 if __name__ == "__main__":

@@ -55,8 +55,22 @@ def prepare_environment(workdir: Path) -> tuple[subprocess.Popen | None, str, st
     if not redis_url:
         port = free_port()
         redis_proc = subprocess.Popen(
-            ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                "redis-server",
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(workdir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         redis_url = f"redis://127.0.0.1:{port}/0"
     os.environ["REDIS_URL"] = redis_url
     bench_db = None
@@ -72,13 +86,15 @@ def prepare_environment(workdir: Path) -> tuple[subprocess.Popen | None, str, st
         os.environ["BENCH_ADMIN_DATABASE_URL"] = admin_url
     else:
         os.environ["SQLITE_PATH"] = str(workdir / "bench.sqlite3")
-    os.environ.update({
-        "NITHET_VAR_DIR": str(workdir / "var"),
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "LINE_CHANNEL_ACCESS_TOKEN": "",
-        "DJANGO_SETTINGS_MODULE": "supervision.settings",
-        "LOG_LEVEL": "WARNING",
-    })
+    os.environ.update(
+        {
+            "NITHET_VAR_DIR": str(workdir / "var"),
+            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+            "LINE_CHANNEL_ACCESS_TOKEN": "",
+            "DJANGO_SETTINGS_MODULE": "supervision.settings",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
     return redis_proc, redis_url, bench_db
 
 
@@ -90,35 +106,85 @@ def make_data():
     office = AreaOffice.objects.create(code="BENCH", name="สำนักงานทดสอบ", base_latitude=15.2, base_longitude=104.8)
     province = Province.objects.create(code="99", name_th="จังหวัดทดสอบ")
     district = District.objects.create(province=province, code="9901", name_th="อำเภอทดสอบ")
-    schools = School.objects.bulk_create([
-        School(office=office, code=f"99{i:06d}", name_th=f"โรงเรียนทดสอบวิทยา {i}", district=district)
-        for i in range(100)])
-    committees = Committee.objects.bulk_create([
-        Committee(office=office, number=i + 1, name=f"คณะนิเทศที่ {i + 1}") for i in range(N_ASSIGNMENTS // 5)])
-    people = Person.objects.bulk_create([
-        Person(office=office, first_name=f"กรรมการ{i}", last_name="ทดสอบ", email=f"member{i}@bench.test")
-        for i in range(len(committees) * MEMBERS)])
-    Membership.objects.bulk_create([
-        Membership(committee=c, person=people[ci * MEMBERS + k], role="chair" if k == 0 else "member")
-        for ci, c in enumerate(committees) for k in range(MEMBERS)])
-    rnd = Round.objects.create(office=office, academic_year=2563, title="รอบทดสอบประสิทธิภาพ", slug="bench",
-                               start_date=VISIT_DAY, end_date=VISIT_DAY, status=Round.Status.PUBLISHED)
+    schools = School.objects.bulk_create(
+        [
+            School(office=office, code=f"99{i:06d}", name_th=f"โรงเรียนทดสอบวิทยา {i}", district=district)
+            for i in range(100)
+        ]
+    )
+    committees = Committee.objects.bulk_create(
+        [Committee(office=office, number=i + 1, name=f"คณะนิเทศที่ {i + 1}") for i in range(N_ASSIGNMENTS // 5)]
+    )
+    people = Person.objects.bulk_create(
+        [
+            Person(office=office, first_name=f"กรรมการ{i}", last_name="ทดสอบ", email=f"member{i}@bench.test")
+            for i in range(len(committees) * MEMBERS)
+        ]
+    )
+    Membership.objects.bulk_create(
+        [
+            Membership(committee=c, person=people[ci * MEMBERS + k], role="chair" if k == 0 else "member")
+            for ci, c in enumerate(committees)
+            for k in range(MEMBERS)
+        ]
+    )
+    rnd = Round.objects.create(
+        office=office,
+        academic_year=2563,
+        title="รอบทดสอบประสิทธิภาพ",
+        slug="bench",
+        start_date=VISIT_DAY,
+        end_date=VISIT_DAY,
+        status=Round.Status.PUBLISHED,
+    )
     session = RoundSession.objects.create(round=rnd, code="day", name="ทั้งวัน", order=1)
-    Assignment.objects.bulk_create([
-        Assignment(round=rnd, committee=c, school=schools[(ci * 5 + k) % len(schools)], date=VISIT_DAY,
-                   session=session, day_order=k + 1)
-        for ci, c in enumerate(committees) for k in range(5)])
+    Assignment.objects.bulk_create(
+        [
+            Assignment(
+                round=rnd,
+                committee=c,
+                school=schools[(ci * 5 + k) % len(schools)],
+                date=VISIT_DAY,
+                session=session,
+                day_order=k + 1,
+            )
+            for ci, c in enumerate(committees)
+            for k in range(5)
+        ]
+    )
 
 
 def start_worker(queue: str, log: Path) -> subprocess.Popen:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "worker", "worker", "--pool=prefork", "--concurrency=2",
-         "--loglevel=WARNING", "-Q", queue, "-n", f"{queue}@%h", "--without-gossip", "--without-mingle"],
-        cwd=ROOT, env=os.environ.copy(), stdout=open(log, "ab"), stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "worker",
+            "worker",
+            "--pool=prefork",
+            "--concurrency=2",
+            "--loglevel=WARNING",
+            "-Q",
+            queue,
+            "-n",
+            f"{queue}@%h",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+        stdout=open(log, "ab"),
+        stderr=subprocess.STDOUT,
+    )
     from worker.celery import app
 
-    wait(lambda: bool(app.control.ping(destination=[f"{queue}@{socket.gethostname()}"], timeout=0.5)), 60,
-         "the worker to answer a ping")
+    wait(
+        lambda: bool(app.control.ping(destination=[f"{queue}@{socket.gethostname()}"], timeout=0.5)),
+        60,
+        "the worker to answer a ping",
+    )
     return proc
 
 
@@ -149,8 +215,11 @@ def run_reminders(expected: int) -> dict:
     start = time.perf_counter()
     result = notify.dispatch(now)
     dispatched = time.perf_counter() - start
-    wait(lambda: not Notification.objects.filter(status__in=[S.PENDING, S.SENDING]).exists(), 600,
-         "the reminders to be sent")
+    wait(
+        lambda: not Notification.objects.filter(status__in=[S.PENDING, S.SENDING]).exists(),
+        600,
+        "the reminders to be sent",
+    )
     total = time.perf_counter() - start
     rows = Notification.objects.all()
     keys = rows.values("event", "object_type", "object_id", "recipient_id", "due_at", "channel").distinct().count()
@@ -189,8 +258,10 @@ def main():
         client = redis.Redis.from_url(redis_url)
         wait(lambda: _ping(client), 20, "redis-server")
         db = settings.DATABASES["default"]
-        print(f"database: {db['ENGINE'].rsplit('.', 1)[-1]}, broker: {redis_url}, worker: prefork x2, "
-              f"batch size {settings.NOTIFY_BATCH_SIZE}")
+        print(
+            f"database: {db['ENGINE'].rsplit('.', 1)[-1]}, broker: {redis_url}, worker: prefork x2, "
+            f"batch size {settings.NOTIFY_BATCH_SIZE}"
+        )
         call_command("migrate", verbosity=0)
         make_data()
         worker = start_worker(queue, workdir / "worker.log")
@@ -200,9 +271,11 @@ def main():
         noops = [run_noop(client, queue, expected) for _ in range(args.repeat)]
 
         for i, r in enumerate(reminders, 1):
-            print(f"  reminders run {i}: {r['seconds']:.2f} s (dispatch pass {r['dispatch_seconds']:.2f} s), "
-                  f"created {r['created']}, enqueued {r['enqueued']}, sent {r['sent']}, failed {r['failed']}, "
-                  f"duplicates {r['duplicates']}, lost {r['lost']}")
+            print(
+                f"  reminders run {i}: {r['seconds']:.2f} s (dispatch pass {r['dispatch_seconds']:.2f} s), "
+                f"created {r['created']}, enqueued {r['enqueued']}, sent {r['sent']}, failed {r['failed']}, "
+                f"duplicates {r['duplicates']}, lost {r['lost']}"
+            )
         for i, t in enumerate(noops, 1):
             print(f"  no-op run {i}: {t:.2f} s")
         rem = statistics.median(r["seconds"] for r in reminders)
@@ -211,8 +284,10 @@ def main():
         dup = sum(r["duplicates"] for r in reminders)
         lost = sum(r["lost"] for r in reminders)
         ok = rem <= 15 and ratio <= 1.5 and dup == 0 and lost == 0
-        print(f"reminders end to end (10,000 created, dispatched, sent): median {rem:.2f} s "
-              f"({expected / rem:,.0f} messages/s)")
+        print(
+            f"reminders end to end (10,000 created, dispatched, sent): median {rem:.2f} s "
+            f"({expected / rem:,.0f} messages/s)"
+        )
         print(f"no-op baseline (10,000 tasks, one .delay() each): median {base:.2f} s")
         print(f"ratio reminders / no-op: {ratio:.2f}  duplicates: {dup}  lost: {lost}")
         print(f"target <= 15 s and <= 1.5x baseline, zero duplicates, zero lost: {'MET' if ok else 'NOT MET'}")

@@ -46,8 +46,10 @@ def main() -> None:
         pdf.write_bytes(build())
         for old in out.glob(f"{name}-*.png"):
             old.unlink()
-        subprocess.run([pdftoppm, "-png", "-r", str(args.dpi), "-f", "1", "-l", str(args.pages), str(pdf),
-                        str(out / name)], check=True)
+        subprocess.run(
+            [pdftoppm, "-png", "-r", str(args.dpi), "-f", "1", "-l", str(args.pages), str(pdf), str(out / name)],
+            check=True,
+        )
         pngs = sorted(p.name for p in out.glob(f"{name}-*.png"))
         print(f"{pdf.relative_to(ROOT) if pdf.is_relative_to(ROOT) else pdf}: {', '.join(pngs)}")
 

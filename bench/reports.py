@@ -28,8 +28,10 @@ from visits.reports import samples  # noqa: E402
 from visits.reports.builders import build_exam_report, build_order, build_round_summary, build_visit_report  # noqa: E402
 
 _THAI_RUN = re.compile(r"[\u0e00-\u0e7f]+")
-_LATIN = ("supervision report school committee teaching learning students assessment quality plan "
-          "follow up director office consortium indicator evidence classroom activity result").split()
+_LATIN = (
+    "supervision report school committee teaching learning students assessment quality plan "
+    "follow up director office consortium indicator evidence classroom activity result"
+).split()
 
 
 def latin(value):
@@ -100,19 +102,27 @@ def main() -> None:
 
     out = subprocess.run([sys.executable, __file__, "--peak-1000"], capture_output=True, text=True, check=True)
     peak, base = map(float, out.stdout.split())
-    print(f"peak memory, 1,000-school summary (fresh process): {peak:.0f} MiB RSS "
-          f"({base:.0f} MiB already reached while loading fonts and the word list)   target ≤ 300 MiB")
+    print(
+        f"peak memory, 1,000-school summary (fresh process): {peak:.0f} MiB RSS "
+        f"({base:.0f} MiB already reached while loading fonts and the word list)   target ≤ 300 MiB"
+    )
 
     # Thai against Latin, same layouts, same run: pages per second over the four reports. The Latin
     # baseline is what ReportLab does for Latin text on its own (no shaping, wrapping at spaces).
-    jobs = ((build_visit_report, visit), (build_round_summary, s81), (build_exam_report, samples.exam()),
-            (build_order, samples.order()))
+    jobs = (
+        (build_visit_report, visit),
+        (build_round_summary, s81),
+        (build_exam_report, samples.exam()),
+        (build_order, samples.order()),
+    )
     thai = rate([(build, data) for build, data in jobs], runs)
     with plain_reportlab():
         plain = rate([(build, latin(data)) for build, data in jobs], runs)
     same = rate([(build, latin(data)) for build, data in jobs], runs)
-    print(f"Thai (shaped, word-filled) {thai:.1f} pages/s vs Latin (plain ReportLab) {plain:.1f} pages/s: "
-          f"ratio {thai / plain:.2f}   target ≥ 0.4")
+    print(
+        f"Thai (shaped, word-filled) {thai:.1f} pages/s vs Latin (plain ReportLab) {plain:.1f} pages/s: "
+        f"ratio {thai / plain:.2f}   target ≥ 0.4"
+    )
     print(f"(Latin through the same Thai pipeline: {same:.1f} pages/s)")
 
 

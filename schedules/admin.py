@@ -60,8 +60,12 @@ class AssignmentAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["school"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).for_user(request.user).select_related("round", "committee", "school",
-                                                                                  "session")
+        return (
+            super()
+            .get_queryset(request)
+            .for_user(request.user)
+            .select_related("round", "committee", "school", "session")
+        )
 
 
 @admin.register(CalendarFeed)

@@ -120,8 +120,13 @@ class Conflict:
     objects: dict = field(default_factory=dict, hash=False, compare=False)
 
     def as_dict(self) -> dict:
-        return {"code": self.code, "severity": self.severity, "message_th": self.message_th,
-                "message_en": self.message_en, "objects": self.objects}
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message_th": self.message_th,
+            "message_en": self.message_en,
+            "objects": self.objects,
+        }
 
 
 def _conflict(code: str, th: str, en: str, **objects) -> Conflict:
@@ -129,6 +134,7 @@ def _conflict(code: str, th: str, en: str, **objects) -> Conflict:
 
 
 # --- distance ------------------------------------------------------------------------------------------------
+
 
 def great_circle_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     lat1, lon1, lat2, lon2 = map(math.radians, (a[0], a[1], b[0], b[1]))
@@ -176,9 +182,11 @@ def _label(data: RoundData, committee_id: int) -> str:
 
 # --- the rules -----------------------------------------------------------------------------------------------
 
+
 def _names(data: RoundData, v: Visit) -> tuple[str, str]:
-    return data.committees[v.committee_id].label if v.committee_id in data.committees else str(v.committee_id), \
-        data.schools[v.school_id].name if v.school_id in data.schools else str(v.school_id)
+    return data.committees[v.committee_id].label if v.committee_id in data.committees else str(
+        v.committee_id
+    ), data.schools[v.school_id].name if v.school_id in data.schools else str(v.school_id)
 
 
 def check_days(data: RoundData) -> list[Conflict]:
@@ -187,17 +195,27 @@ def check_days(data: RoundData) -> list[Conflict]:
         committee, school = _names(data, v)
         day = data.round.days.get(v.date)
         if day is None:
-            out.append(_conflict(
-                "date_outside_round",
-                f"{committee} ไป{school} วันที่ {v.date.isoformat()} นอกช่วงวันของรอบ",
-                f"{committee} visits {school} on {v.date.isoformat()}, outside the round's dates",
-                assignments=[v.id], date=v.date.isoformat(), school=data.schools[v.school_id].code))
+            out.append(
+                _conflict(
+                    "date_outside_round",
+                    f"{committee} ไป{school} วันที่ {v.date.isoformat()} นอกช่วงวันของรอบ",
+                    f"{committee} visits {school} on {v.date.isoformat()}, outside the round's dates",
+                    assignments=[v.id],
+                    date=v.date.isoformat(),
+                    school=data.schools[v.school_id].code,
+                )
+            )
         elif not day[0]:
-            out.append(_conflict(
-                "not_counted_day",
-                f"{committee} ไป{school} วันที่ {v.date.isoformat()} ซึ่งไม่ใช่วันทำการของรอบ ({day[1]})",
-                f"{committee} visits {school} on {v.date.isoformat()}, not a counted day ({day[2]})",
-                assignments=[v.id], date=v.date.isoformat(), school=data.schools[v.school_id].code))
+            out.append(
+                _conflict(
+                    "not_counted_day",
+                    f"{committee} ไป{school} วันที่ {v.date.isoformat()} ซึ่งไม่ใช่วันทำการของรอบ ({day[1]})",
+                    f"{committee} visits {school} on {v.date.isoformat()}, not a counted day ({day[2]})",
+                    assignments=[v.id],
+                    date=v.date.isoformat(),
+                    school=data.schools[v.school_id].code,
+                )
+            )
     return out
 
 
@@ -207,11 +225,16 @@ def check_capacity(data: RoundData) -> list[Conflict]:
     for (committee_id, day), route in sorted(day_routes(data).items(), key=lambda kv: (kv[0][1], kv[0][0])):
         if len(route) > cap:
             label = data.committees[committee_id].label if committee_id in data.committees else committee_id
-            out.append(_conflict(
-                "over_capacity",
-                f"{label} มี {len(route)} โรงเรียนในวันที่ {day.isoformat()} เกินกำหนด {cap} โรงเรียนต่อวัน",
-                f"{label} has {len(route)} visits on {day.isoformat()}, more than the {cap} a day allowed",
-                assignments=[v.id for v in route], committee=committee_id, date=day.isoformat()))
+            out.append(
+                _conflict(
+                    "over_capacity",
+                    f"{label} มี {len(route)} โรงเรียนในวันที่ {day.isoformat()} เกินกำหนด {cap} โรงเรียนต่อวัน",
+                    f"{label} has {len(route)} visits on {day.isoformat()}, more than the {cap} a day allowed",
+                    assignments=[v.id for v in route],
+                    committee=committee_id,
+                    date=day.isoformat(),
+                )
+            )
     return out
 
 
@@ -228,12 +251,18 @@ def check_people(data: RoundData) -> list[Conflict]:
         if len({v.committee_id for v in visits}) > 1 and len({v.school_id for v in visits}) > 1:
             committees = sorted({v.committee_id for v in visits})
             labels = ", ".join(data.committees[c].label for c in committees)
-            out.append(_conflict(
-                "person_double_booked",
-                f"{names[person_id]} อยู่ในหลายคณะ ({labels}) ที่ไปต่างโรงเรียนในวันที่ {day.isoformat()} ช่วงเดียวกัน",
-                f"{names[person_id]} is on several committees ({labels}) visiting different schools on "
-                f"{day.isoformat()} in the same session",
-                assignments=[v.id for v in visits], person=person_id, committees=committees, date=day.isoformat()))
+            out.append(
+                _conflict(
+                    "person_double_booked",
+                    f"{names[person_id]} อยู่ในหลายคณะ ({labels}) ที่ไปต่างโรงเรียนในวันที่ {day.isoformat()} ช่วงเดียวกัน",
+                    f"{names[person_id]} is on several committees ({labels}) visiting different schools on "
+                    f"{day.isoformat()} in the same session",
+                    assignments=[v.id for v in visits],
+                    person=person_id,
+                    committees=committees,
+                    date=day.isoformat(),
+                )
+            )
     return out
 
 
@@ -247,12 +276,17 @@ def check_interest(data: RoundData) -> list[Conflict]:
         committee = data.committees.get(v.committee_id)
         for m in conflicts_of_interest(committee, v.school_id) if committee else ():
             school = data.schools[v.school_id].name
-            out.append(_conflict(
-                "conflict_of_interest",
-                f"{m.name} ({committee.label}) สังกัด{school} จึงไม่ควรนิเทศโรงเรียนนี้",
-                f"{m.name} ({committee.label}) belongs to {school} and must not inspect it",
-                assignments=[v.id], person=m.person_id, committee=committee.id,
-                school=data.schools[v.school_id].code))
+            out.append(
+                _conflict(
+                    "conflict_of_interest",
+                    f"{m.name} ({committee.label}) สังกัด{school} จึงไม่ควรนิเทศโรงเรียนนี้",
+                    f"{m.name} ({committee.label}) belongs to {school} and must not inspect it",
+                    assignments=[v.id],
+                    person=m.person_id,
+                    committee=committee.id,
+                    school=data.schools[v.school_id].code,
+                )
+            )
     return out
 
 
@@ -268,45 +302,66 @@ def check_coverage(data: RoundData) -> list[Conflict]:
             school = data.schools[school_id]
             n = counts.get(school_id, 0)
             if n < wanted:
-                out.append(_conflict(
-                    "coverage_missing",
-                    f"{school.name} ได้รับการนิเทศ {n} ครั้ง จากที่กำหนด {wanted} ครั้ง",
-                    f"{school.name} is visited {n} time(s); the round asks for {wanted}",
-                    school=school.code, visits=n, wanted=wanted))
+                out.append(
+                    _conflict(
+                        "coverage_missing",
+                        f"{school.name} ได้รับการนิเทศ {n} ครั้ง จากที่กำหนด {wanted} ครั้ง",
+                        f"{school.name} is visited {n} time(s); the round asks for {wanted}",
+                        school=school.code,
+                        visits=n,
+                        wanted=wanted,
+                    )
+                )
             elif n > wanted:
-                out.append(_conflict(
-                    "coverage_excess",
-                    f"{school.name} ได้รับการนิเทศ {n} ครั้ง มากกว่าที่กำหนด {wanted} ครั้ง",
-                    f"{school.name} is visited {n} times; the round asks for {wanted}",
-                    school=school.code, visits=n, wanted=wanted))
+                out.append(
+                    _conflict(
+                        "coverage_excess",
+                        f"{school.name} ได้รับการนิเทศ {n} ครั้ง มากกว่าที่กำหนด {wanted} ครั้ง",
+                        f"{school.name} is visited {n} times; the round asks for {wanted}",
+                        school=school.code,
+                        visits=n,
+                        wanted=wanted,
+                    )
+                )
     for school_id in sorted(counts):
         if school_id in targets:
             continue
         school = data.schools[school_id]
         if data.round.is_exam:
-            out.append(_conflict(
-                "not_an_exam_centre",
-                f"{school.name} ไม่ใช่สนามสอบของรอบนี้",
-                f"{school.name} is not an exam centre of this round",
-                school=school.code, assignments=[v.id for v in data.visits if v.school_id == school_id]))
+            out.append(
+                _conflict(
+                    "not_an_exam_centre",
+                    f"{school.name} ไม่ใช่สนามสอบของรอบนี้",
+                    f"{school.name} is not an exam centre of this round",
+                    school=school.code,
+                    assignments=[v.id for v in data.visits if v.school_id == school_id],
+                )
+            )
         else:
-            out.append(_conflict(
-                "school_not_in_target",
-                f"{school.name} ไม่อยู่ในกลุ่มเป้าหมายของรอบนี้",
-                f"{school.name} is not a target school of this round",
-                school=school.code, assignments=[v.id for v in data.visits if v.school_id == school_id]))
+            out.append(
+                _conflict(
+                    "school_not_in_target",
+                    f"{school.name} ไม่อยู่ในกลุ่มเป้าหมายของรอบนี้",
+                    f"{school.name} is not a target school of this round",
+                    school=school.code,
+                    assignments=[v.id for v in data.visits if v.school_id == school_id],
+                )
+            )
     return out
 
 
 def check_committees(data: RoundData) -> list[Conflict]:
     out = []
     for committee_id in sorted({v.committee_id for v in data.visits} - set(data.round_committees)):
-        out.append(_conflict(
-            "committee_not_in_round",
-            f"{_label(data, committee_id)} ไม่อยู่ในรายชื่อคณะของรอบนี้",
-            f"{_label(data, committee_id)} is not one of this round's committees",
-            committee=committee_id,
-            assignments=[v.id for v in data.visits if v.committee_id == committee_id]))
+        out.append(
+            _conflict(
+                "committee_not_in_round",
+                f"{_label(data, committee_id)} ไม่อยู่ในรายชื่อคณะของรอบนี้",
+                f"{_label(data, committee_id)} is not one of this round's committees",
+                committee=committee_id,
+                assignments=[v.id for v in data.visits if v.committee_id == committee_id],
+            )
+        )
     return out
 
 
@@ -319,13 +374,19 @@ def check_legs(data: RoundData) -> list[Conflict]:
             if km > limit:
                 label = data.committees[committee_id].label if committee_id in data.committees else committee_id
                 sa, sb = data.schools[a.school_id], data.schools[b.school_id]
-                out.append(_conflict(
-                    "leg_too_far",
-                    f"{label} เดินทางจาก{sa.name} ไป{sb.name} {km:.0f} กม. ในวันที่ {day.isoformat()} "
-                    f"เกินกว่า {limit:.0f} กม.",
-                    f"{label} travels {km:.0f} km from {sa.name} to {sb.name} on {day.isoformat()}, "
-                    f"more than {limit:.0f} km",
-                    assignments=[a.id, b.id], committee=committee_id, date=day.isoformat(), km=round(km, 1)))
+                out.append(
+                    _conflict(
+                        "leg_too_far",
+                        f"{label} เดินทางจาก{sa.name} ไป{sb.name} {km:.0f} กม. ในวันที่ {day.isoformat()} "
+                        f"เกินกว่า {limit:.0f} กม.",
+                        f"{label} travels {km:.0f} km from {sa.name} to {sb.name} on {day.isoformat()}, "
+                        f"more than {limit:.0f} km",
+                        assignments=[a.id, b.id],
+                        committee=committee_id,
+                        date=day.isoformat(),
+                        km=round(km, 1),
+                    )
+                )
     return out
 
 
@@ -343,28 +404,44 @@ def check_centres(data: RoundData) -> list[Conflict]:
         for session in data.round.sessions:
             if covered.get((school_id, session.id), 0) < data.round.visits_per_school:
                 school = data.schools[school_id]
-                out.append(_conflict(
-                    "centre_uncovered",
-                    f"สนามสอบ {school.name} ไม่มีคณะกรรมการตรวจเยี่ยมใน{session.name}",
-                    f"exam centre {school.name} has no committee in session {session.code}",
-                    school=school.code, session=session.code))
+                out.append(
+                    _conflict(
+                        "centre_uncovered",
+                        f"สนามสอบ {school.name} ไม่มีคณะกรรมการตรวจเยี่ยมใน{session.name}",
+                        f"exam centre {school.name} has no committee in session {session.code}",
+                        school=school.code,
+                        session=session.code,
+                    )
+                )
     session_names = {s.id: s for s in data.round.sessions}
     for (committee_id, day, session_id), visits in sorted(slots.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         if len({v.school_id for v in visits}) > 1:
             label = data.committees[committee_id].label if committee_id in data.committees else committee_id
             session = session_names.get(session_id)
-            out.append(_conflict(
-                "committee_two_centres",
-                f"{label} ถูกกำหนดไป {len(visits)} สนามสอบใน{session.name if session else ''} "
-                f"วันที่ {day.isoformat()}",
-                f"{label} is sent to {len(visits)} exam centres in session "
-                f"{session.code if session else session_id} on {day.isoformat()}",
-                assignments=[v.id for v in visits], committee=committee_id, date=day.isoformat()))
+            out.append(
+                _conflict(
+                    "committee_two_centres",
+                    f"{label} ถูกกำหนดไป {len(visits)} สนามสอบใน{session.name if session else ''} วันที่ {day.isoformat()}",
+                    f"{label} is sent to {len(visits)} exam centres in session "
+                    f"{session.code if session else session_id} on {day.isoformat()}",
+                    assignments=[v.id for v in visits],
+                    committee=committee_id,
+                    date=day.isoformat(),
+                )
+            )
     return out
 
 
-RULES = (check_days, check_capacity, check_people, check_interest, check_coverage, check_committees, check_legs,
-         check_centres)
+RULES = (
+    check_days,
+    check_capacity,
+    check_people,
+    check_interest,
+    check_coverage,
+    check_committees,
+    check_legs,
+    check_centres,
+)
 
 
 def check(data: RoundData) -> list[Conflict]:

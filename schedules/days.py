@@ -39,8 +39,11 @@ class DayInfo:
     reason_en: str = ""
 
 
-def working_days(start: datetime.date, end: datetime.date, closures: dict[datetime.date, str] | None = None,
-                 ) -> list[DayInfo]:
+def working_days(
+    start: datetime.date,
+    end: datetime.date,
+    closures: dict[datetime.date, str] | None = None,
+) -> list[DayInfo]:
     """Every day of the window, marked: weekends, Thai holidays and closures do not count."""
     closures = closures or {}
     out = []
@@ -77,8 +80,9 @@ def round_days(round_) -> list[DayInfo]:
         return exam_days(round_.start_date, round_.end_date, listed)
     closures = {}
     if round_.pk:
-        rows = OfficeClosure.objects.filter(office_id=round_.office_id, date__gte=round_.start_date,
-                                            date__lte=round_.end_date)
+        rows = OfficeClosure.objects.filter(
+            office_id=round_.office_id, date__gte=round_.start_date, date__lte=round_.end_date
+        )
         for c in rows:
             if c.round_id is None or c.round_id == round_.pk:
                 closures[c.date] = c.reason

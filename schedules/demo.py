@@ -59,15 +59,25 @@ def _person(office, schools, key: str) -> Person:
 def _committees(office, schools, director, spec, *, kind, order, name, subject, counts) -> list[Committee]:
     out = []
     for number, members in spec.items():
-        committee, outcome = record_upsert(Committee, lookup={"office": office, "order_no": order[0],
-                                                              "number": number}, values={
-            "kind": kind, "name": name, "order_date": order[1], "order_subject": subject,
-            "signed_by": director, "is_active": True,
-        })
+        committee, outcome = record_upsert(
+            Committee,
+            lookup={"office": office, "order_no": order[0], "number": number},
+            values={
+                "kind": kind,
+                "name": name,
+                "order_date": order[1],
+                "order_subject": subject,
+                "signed_by": director,
+                "is_active": True,
+            },
+        )
         counts[outcome] += 1
         for sort, (key, role) in enumerate(members, start=1):
-            _, outcome = record_upsert(Membership, lookup={"committee": committee, "person": _person(
-                office, schools, key)}, values={"role": role, "sort_order": sort, "position_note": role.label})
+            _, outcome = record_upsert(
+                Membership,
+                lookup={"committee": committee, "person": _person(office, schools, key)},
+                values={"role": role, "sort_order": sort, "position_note": role.label},
+            )
             counts[outcome] += 1
         out.append(committee)
     return out
@@ -80,8 +90,11 @@ def _round(office, slug, values, committees, sessions, counts) -> Round:
         round_.committees.set(committees)
         counts["updated"] += 1
     for order, (code, name, start, end) in enumerate(sessions, start=1):
-        _, outcome = record_upsert(RoundSession, lookup={"round": round_, "code": code},
-                                   values={"name": name, "order": order, "start_time": start, "end_time": end})
+        _, outcome = record_upsert(
+            RoundSession,
+            lookup={"round": round_, "code": code},
+            values={"name": name, "order": order, "start_time": start, "end_time": end},
+        )
         counts[outcome] += 1
     return round_
 
@@ -93,39 +106,82 @@ def load(*, stdout) -> dict:
     counts = {"created": 0, "updated": 0, "unchanged": 0}
 
     aug_committees = _committees(
-        office, schools, director, AUG_COMMITTEES, kind=Committee.Kind.INTERNAL, order=AUG_ORDER,
-        name="คณะนิเทศ ติดตาม ภาคเรียนที่ 1/2563", subject="แต่งตั้งคณะกรรมการนิเทศ ติดตามการจัดการเรียนการสอน ภาคเรียนที่ 1/2563",
-        counts=counts)
-    aug = _round(office, AUG_SLUG, {
-        "kind": Round.Kind.SUPERVISION, "academic_year": 2563,
-        "title": "นิเทศ ติดตามการจัดการเรียนการสอน ภาคเรียนที่ 1 ปีการศึกษา 2563",
-        "start_date": datetime.date(2020, 8, 3), "end_date": datetime.date(2020, 8, 14),
-        "target": Round.Target.ALL, "visits_per_school": 1, "visits_per_committee_day": 2,
-        "status": Round.Status.PUBLISHED,
-    }, aug_committees, [("day", "ทั้งวัน", datetime.time(8, 30), datetime.time(16, 30))], counts)
+        office,
+        schools,
+        director,
+        AUG_COMMITTEES,
+        kind=Committee.Kind.INTERNAL,
+        order=AUG_ORDER,
+        name="คณะนิเทศ ติดตาม ภาคเรียนที่ 1/2563",
+        subject="แต่งตั้งคณะกรรมการนิเทศ ติดตามการจัดการเรียนการสอน ภาคเรียนที่ 1/2563",
+        counts=counts,
+    )
+    aug = _round(
+        office,
+        AUG_SLUG,
+        {
+            "kind": Round.Kind.SUPERVISION,
+            "academic_year": 2563,
+            "title": "นิเทศ ติดตามการจัดการเรียนการสอน ภาคเรียนที่ 1 ปีการศึกษา 2563",
+            "start_date": datetime.date(2020, 8, 3),
+            "end_date": datetime.date(2020, 8, 14),
+            "target": Round.Target.ALL,
+            "visits_per_school": 1,
+            "visits_per_committee_day": 2,
+            "status": Round.Status.PUBLISHED,
+        },
+        aug_committees,
+        [("day", "ทั้งวัน", datetime.time(8, 30), datetime.time(16, 30))],
+        counts,
+    )
 
     onet_committees = _committees(
-        office, schools, director, ONET_COMMITTEES, kind=Committee.Kind.EXAM, order=ONET_ORDER,
+        office,
+        schools,
+        director,
+        ONET_COMMITTEES,
+        kind=Committee.Kind.EXAM,
+        order=ONET_ORDER,
         name="คณะตรวจเยี่ยมสนามสอบ O-NET ม.3",
-        subject="แต่งตั้งคณะกรรมการตรวจเยี่ยมสนามสอบการทดสอบทางการศึกษาระดับชาติขั้นพื้นฐาน (O-NET) "
-                "ชั้นมัธยมศึกษาปีที่ 3 ปีการศึกษา 2562", counts=counts)
-    onet = _round(office, ONET_SLUG, {
-        "kind": Round.Kind.EXAM_INSPECTION, "academic_year": 2562,
-        "title": "ตรวจเยี่ยมสนามสอบ O-NET ชั้นมัธยมศึกษาปีที่ 3 ปีการศึกษา 2562",
-        "start_date": datetime.date(2020, 2, 1), "end_date": datetime.date(2020, 2, 2),
-        "target": Round.Target.LIST, "visits_per_school": 1, "visits_per_committee_day": 2,
-        "status": Round.Status.PUBLISHED,
-    }, onet_committees, [("morning", "ช่วงเช้า", datetime.time(8, 30), datetime.time(12, 0)),
-                         ("afternoon", "ช่วงบ่าย", datetime.time(13, 0), datetime.time(16, 30))], counts)
+        subject="แต่งตั้งคณะกรรมการตรวจเยี่ยมสนามสอบการทดสอบทางการศึกษาระดับชาติขั้นพื้นฐาน (O-NET) ชั้นมัธยมศึกษาปีที่ 3 ปีการศึกษา 2562",
+        counts=counts,
+    )
+    onet = _round(
+        office,
+        ONET_SLUG,
+        {
+            "kind": Round.Kind.EXAM_INSPECTION,
+            "academic_year": 2562,
+            "title": "ตรวจเยี่ยมสนามสอบ O-NET ชั้นมัธยมศึกษาปีที่ 3 ปีการศึกษา 2562",
+            "start_date": datetime.date(2020, 2, 1),
+            "end_date": datetime.date(2020, 2, 2),
+            "target": Round.Target.LIST,
+            "visits_per_school": 1,
+            "visits_per_committee_day": 2,
+            "status": Round.Status.PUBLISHED,
+        },
+        onet_committees,
+        [
+            ("morning", "ช่วงเช้า", datetime.time(8, 30), datetime.time(12, 0)),
+            ("afternoon", "ช่วงบ่าย", datetime.time(13, 0), datetime.time(16, 30)),
+        ],
+        counts,
+    )
     for day in (datetime.date(2020, 2, 1), datetime.date(2020, 2, 2)):
         _, outcome = record_upsert(ExamDay, lookup={"round": onet, "date": day}, values={})
         counts[outcome] += 1
     # The 14 biggest schools are the exam centres.
     centres = sorted(schools, key=lambda s: (-s.students, s.code))[:14]
     for n, school in enumerate(sorted(centres, key=lambda s: s.code), start=1):
-        _, outcome = record_upsert(ExamCentre, lookup={"round": onet, "school": school}, values={
-            "centre_code": f"340{n:02d}", "rooms": max(4, school.students // 120),
-            "candidates": school.students // 3})
+        _, outcome = record_upsert(
+            ExamCentre,
+            lookup={"round": onet, "school": school},
+            values={
+                "centre_code": f"340{n:02d}",
+                "rooms": max(4, school.students // 120),
+                "candidates": school.students // 3,
+            },
+        )
         counts[outcome] += 1
 
     planned = {}
@@ -143,5 +199,6 @@ def load(*, stdout) -> dict:
     return {
         "rounds": Round.objects.filter(office=office).count(),
         "assignments": Assignment.objects.filter(round__office=office).active().count(),
-        "created": counts["created"], "updated": counts["updated"],
+        "created": counts["created"],
+        "updated": counts["updated"],
     }

@@ -35,9 +35,12 @@ def feed_assignments(feed: CalendarFeed):
         rows = rows.filter(committee_id=feed.committee_id)
     else:
         rows = rows.filter(committee__memberships__person_id=feed.person_id)
-    return (rows.select_related("round", "school", "session", "committee")
-            .prefetch_related("committee__memberships__person").order_by("date", "session__order", "day_order", "id")
-            .distinct())
+    return (
+        rows.select_related("round", "school", "session", "committee")
+        .prefetch_related("committee__memberships__person")
+        .order_by("date", "session__order", "day_order", "id")
+        .distinct()
+    )
 
 
 def _times(a: Assignment, index: int, count: int) -> tuple[datetime.datetime, datetime.datetime]:
@@ -64,8 +67,9 @@ def feed_calendar(feed: CalendarFeed) -> bytes:
         same = slots.get((a.committee_id, a.date, a.session_id), [a.id])
         index = same.index(a.id) if a.id in same else 0
         start, end = _times(a, index, len(same))
-        members = "\n".join(f"- {m.person.full_name} ({m.get_role_display().split(' (')[0]})"
-                            for m in a.committee.memberships.all())
+        members = "\n".join(
+            f"- {m.person.full_name} ({m.get_role_display().split(' (')[0]})" for m in a.committee.memberships.all()
+        )
         link = f"{settings.SITE_URL}/schedules/{a.round.slug}/"
         event = Event()
         event.add("uid", f"{a.uid}@nithet")
@@ -78,8 +82,11 @@ def feed_calendar(feed: CalendarFeed) -> bytes:
         event.add("location", ", ".join(x for x in (a.school.name_th, a.school.address) if x))
         if a.school.latitude is not None and a.school.longitude is not None:
             event.add("geo", vGeo((a.school.latitude, a.school.longitude)))
-        event.add("description", f"{a.round.title}\n{be_date(a.date)} {a.session.name}\n{a.committee}\n"
-                                 f"กรรมการ (members):\n{members}\n{link}")
+        event.add(
+            "description",
+            f"{a.round.title}\n{be_date(a.date)} {a.session.name}\n{a.committee}\n"
+            f"กรรมการ (members):\n{members}\n{link}",
+        )
         event.add("url", link)
         event.add("status", STATUS[a.status])
         cal.add_component(event)

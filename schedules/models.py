@@ -39,33 +39,47 @@ class Round(models.Model):
         PUBLISHED = "published", "ประกาศแล้ว (published)"
         CLOSED = "closed", "ปิดรอบ (closed)"
 
-    office = models.ForeignKey(AreaOffice, on_delete=models.PROTECT, related_name="rounds",
-                               verbose_name="สำนักงานเขต (office)")
+    office = models.ForeignKey(
+        AreaOffice, on_delete=models.PROTECT, related_name="rounds", verbose_name="สำนักงานเขต (office)"
+    )
     kind = models.CharField("ประเภท (kind)", max_length=20, choices=Kind.choices, default=Kind.SUPERVISION)
     academic_year = models.PositiveSmallIntegerField(
-        "ปีการศึกษา พ.ศ. (academic year, BE)", validators=[MinValueValidator(2500), MaxValueValidator(2700)])
+        "ปีการศึกษา พ.ศ. (academic year, BE)", validators=[MinValueValidator(2500), MaxValueValidator(2700)]
+    )
     title = models.CharField("ชื่อรอบ (title)", max_length=300)
     slug = models.SlugField("รหัสรอบ (slug)", max_length=80, unique=True)
     start_date = models.DateField("วันเริ่ม (start date)")
     end_date = models.DateField("วันสิ้นสุด (end date)")
-    target = models.CharField("โรงเรียนเป้าหมาย (target)", max_length=10, choices=Target.choices,
-                              default=Target.ALL)
-    target_consortia = models.ManyToManyField(Consortium, blank=True, related_name="rounds",
-                                              verbose_name="สหวิทยาเขตเป้าหมาย (target consortia)")
-    target_schools = models.ManyToManyField(School, blank=True, related_name="target_of_rounds",
-                                            verbose_name="โรงเรียนเป้าหมาย (target schools)")
+    target = models.CharField("โรงเรียนเป้าหมาย (target)", max_length=10, choices=Target.choices, default=Target.ALL)
+    target_consortia = models.ManyToManyField(
+        Consortium, blank=True, related_name="rounds", verbose_name="สหวิทยาเขตเป้าหมาย (target consortia)"
+    )
+    target_schools = models.ManyToManyField(
+        School, blank=True, related_name="target_of_rounds", verbose_name="โรงเรียนเป้าหมาย (target schools)"
+    )
     visits_per_school = models.PositiveSmallIntegerField("จำนวนครั้งต่อโรงเรียน (visits per school)", default=1)
     visits_per_committee_day = models.PositiveSmallIntegerField(
-        "จำนวนโรงเรียนต่อคณะต่อวัน (visits per committee per day)", default=2)
+        "จำนวนโรงเรียนต่อคณะต่อวัน (visits per committee per day)", default=2
+    )
     max_leg_km = models.FloatField(
-        "ระยะทางสูงสุดระหว่างโรงเรียนในวันเดียวกัน กม. (max km between a day's schools)", null=True, blank=True,
-        help_text="ว่างไว้ = ใช้ค่าตั้งต้นของระบบ / blank = the system default (SCHEDULES_MAX_LEG_KM)")
-    committees = models.ManyToManyField(Committee, blank=True, related_name="rounds",
-                                        verbose_name="คณะกรรมการ (committees)")
+        "ระยะทางสูงสุดระหว่างโรงเรียนในวันเดียวกัน กม. (max km between a day's schools)",
+        null=True,
+        blank=True,
+        help_text="ว่างไว้ = ใช้ค่าตั้งต้นของระบบ / blank = the system default (SCHEDULES_MAX_LEG_KM)",
+    )
+    committees = models.ManyToManyField(
+        Committee, blank=True, related_name="rounds", verbose_name="คณะกรรมการ (committees)"
+    )
     status = models.CharField("สถานะ (status)", max_length=10, choices=Status.choices, default=Status.DRAFT)
     # Added by the visits app (D1): the instrument version every visit of this round is filled with.
-    instrument = models.ForeignKey("visits.InstrumentVersion", on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="rounds", verbose_name="แบบนิเทศ (instrument version)")
+    instrument = models.ForeignKey(
+        "visits.InstrumentVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rounds",
+        verbose_name="แบบนิเทศ (instrument version)",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -79,12 +93,13 @@ class Round(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="round_dates_ordered"),
             models.CheckConstraint(condition=Q(visits_per_school__gte=1), name="round_visits_per_school_positive"),
-            models.CheckConstraint(condition=Q(visits_per_committee_day__gte=1),
-                                   name="round_visits_per_day_positive"),
-            models.CheckConstraint(condition=Q(academic_year__gte=2500, academic_year__lte=2700),
-                                   name="round_academic_year_be"),
-            models.CheckConstraint(condition=Q(max_leg_km__isnull=True) | Q(max_leg_km__gt=0),
-                                   name="round_max_leg_km_positive"),
+            models.CheckConstraint(condition=Q(visits_per_committee_day__gte=1), name="round_visits_per_day_positive"),
+            models.CheckConstraint(
+                condition=Q(academic_year__gte=2500, academic_year__lte=2700), name="round_academic_year_be"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_leg_km__isnull=True) | Q(max_leg_km__gt=0), name="round_max_leg_km_positive"
+            ),
         ]
 
     def __str__(self):
@@ -98,8 +113,7 @@ class Round(models.Model):
 class RoundSession(models.Model):
     """A named part of a round's day (e.g. the morning and afternoon O-NET papers). Every round has at least one."""
 
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="sessions",
-                              verbose_name="รอบ (round)")
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="sessions", verbose_name="รอบ (round)")
     code = models.SlugField("รหัส (code)", max_length=30)
     name = models.CharField("ชื่อช่วง (name)", max_length=100)
     order = models.PositiveSmallIntegerField("ลำดับ (order)", default=1)
@@ -123,10 +137,17 @@ class RoundSession(models.Model):
 class OfficeClosure(models.Model):
     """A date the office does not go out (training day, office event). `round` empty = closed for every round."""
 
-    office = models.ForeignKey(AreaOffice, on_delete=models.CASCADE, related_name="closures",
-                               verbose_name="สำนักงานเขต (office)")
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, null=True, blank=True, related_name="closures",
-                              verbose_name="เฉพาะรอบ (only this round)")
+    office = models.ForeignKey(
+        AreaOffice, on_delete=models.CASCADE, related_name="closures", verbose_name="สำนักงานเขต (office)"
+    )
+    round = models.ForeignKey(
+        Round,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="closures",
+        verbose_name="เฉพาะรอบ (only this round)",
+    )
     date = models.DateField("วันที่ (date)")
     reason = models.CharField("เหตุผล (reason)", max_length=200)
 
@@ -137,10 +158,12 @@ class OfficeClosure(models.Model):
         verbose_name_plural = "วันงดออกนิเทศ (office closures)"
         ordering = ["date"]
         constraints = [
-            models.UniqueConstraint(fields=["office", "date"], condition=Q(round__isnull=True),
-                                    name="closure_unique_office_date"),
-            models.UniqueConstraint(fields=["round", "date"], condition=Q(round__isnull=False),
-                                    name="closure_unique_round_date"),
+            models.UniqueConstraint(
+                fields=["office", "date"], condition=Q(round__isnull=True), name="closure_unique_office_date"
+            ),
+            models.UniqueConstraint(
+                fields=["round", "date"], condition=Q(round__isnull=False), name="closure_unique_round_date"
+            ),
         ]
 
     def __str__(self):
@@ -167,8 +190,9 @@ class ExamCentre(models.Model):
     """A school acting as an exam centre (สนามสอบ) in one exam round."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="centres", verbose_name="รอบ (round)")
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="exam_centres",
-                               verbose_name="โรงเรียนสนามสอบ (school)")
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="exam_centres", verbose_name="โรงเรียนสนามสอบ (school)"
+    )
     centre_code = models.CharField("รหัสสนามสอบ (centre code)", max_length=30, blank=True)
     rooms = models.PositiveSmallIntegerField("จำนวนห้องสอบ (exam rooms)", default=0)
     candidates = models.PositiveIntegerField("จำนวนผู้เข้าสอบ (candidates)", default=0)
@@ -204,20 +228,26 @@ class Assignment(models.Model):
         CANCELLED = "cancelled", "ยกเลิก (cancelled)"
         MOVED = "moved", "เลื่อน/ย้าย (moved)"
 
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="assignments",
-                              verbose_name="รอบ (round)")
-    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="assignments",
-                                  verbose_name="คณะกรรมการ (committee)")
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="assignments",
-                               verbose_name="โรงเรียน/สนามสอบ (school or exam centre)")
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="assignments", verbose_name="รอบ (round)")
+    committee = models.ForeignKey(
+        Committee, on_delete=models.PROTECT, related_name="assignments", verbose_name="คณะกรรมการ (committee)"
+    )
+    school = models.ForeignKey(
+        School,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name="โรงเรียน/สนามสอบ (school or exam centre)",
+    )
     date = models.DateField("วันที่ (date)")
-    session = models.ForeignKey(RoundSession, on_delete=models.PROTECT, related_name="assignments",
-                                verbose_name="ช่วงเวลา (session)")
+    session = models.ForeignKey(
+        RoundSession, on_delete=models.PROTECT, related_name="assignments", verbose_name="ช่วงเวลา (session)"
+    )
     day_order = models.PositiveSmallIntegerField("ลำดับในวัน (order in the day)", default=1)
     status = models.CharField("สถานะ (status)", max_length=10, choices=Status.choices, default=Status.PLANNED)
     status_reason = models.CharField("เหตุผล (reason)", max_length=300, blank=True)
-    locked = models.BooleanField("ล็อก (locked)", default=False,
-                                 help_text="การวางแผนอัตโนมัติจะไม่ย้ายรายการนี้ / the planner never moves it")
+    locked = models.BooleanField(
+        "ล็อก (locked)", default=False, help_text="การวางแผนอัตโนมัติจะไม่ย้ายรายการนี้ / the planner never moves it"
+    )
     uid = models.UUIDField("iCal UID", default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField("iCal SEQUENCE", default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -262,10 +292,22 @@ def _new_token() -> str:
 class CalendarFeed(models.Model):
     """The private link to one person's or one committee's iCalendar feed. Revoking replaces the token."""
 
-    person = models.OneToOneField(Person, on_delete=models.CASCADE, null=True, blank=True,
-                                  related_name="calendar_feed", verbose_name="บุคคล (person)")
-    committee = models.OneToOneField(Committee, on_delete=models.CASCADE, null=True, blank=True,
-                                     related_name="calendar_feed", verbose_name="คณะกรรมการ (committee)")
+    person = models.OneToOneField(
+        Person,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="calendar_feed",
+        verbose_name="บุคคล (person)",
+    )
+    committee = models.OneToOneField(
+        Committee,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="calendar_feed",
+        verbose_name="คณะกรรมการ (committee)",
+    )
     token = models.CharField("โทเคน (token)", max_length=64, unique=True, default=_new_token, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     rotated_at = models.DateTimeField(auto_now=True)

@@ -100,8 +100,15 @@ def allowed_committees(data: rules.RoundData, committees: list[int], school_id: 
     return [c for c in committees if not rules.conflicts_of_interest(data.committees[c], school_id)]
 
 
-def plan(data: rules.RoundData, *, time_limit: float = 20.0, neighbours: int | None = NEIGHBOURS,
-         engine: str = "auto", workers: int | None = None, seed: int | None = None) -> Plan:
+def plan(
+    data: rules.RoundData,
+    *,
+    time_limit: float = 20.0,
+    neighbours: int | None = NEIGHBOURS,
+    engine: str = "auto",
+    workers: int | None = None,
+    seed: int | None = None,
+) -> Plan:
     """Plan the round. `engine`: auto (two-stage, full model as fallback) or full (the joint model only)."""
     workers, seed = _defaults(workers, seed)
     started = time.perf_counter()
@@ -119,6 +126,7 @@ def plan(data: rules.RoundData, *, time_limit: float = 20.0, neighbours: int | N
 
 
 # --- supervision-type rounds ---------------------------------------------------------------------------------
+
 
 class _Instance:
     """Pre-computed distances and the slots of one supervision round."""
@@ -153,8 +161,10 @@ class _Instance:
 
     def best_order(self, schools: tuple[int, ...]) -> tuple[tuple[int, ...], float]:
         """The cheapest visiting order of a trip's schools (a trip has at most three)."""
-        return min(((perm, self.route(perm)) for perm in itertools.permutations(schools)),
-                   key=lambda pc: (round(pc[1], 9), pc[0]))
+        return min(
+            ((perm, self.route(perm)) for perm in itertools.permutations(schools)),
+            key=lambda pc: (round(pc[1], 9), pc[0]),
+        )
 
     def insertion(self, route: list[int], s: int) -> tuple[int, float]:
         """Cheapest place to add a school to a kept day-route: (position, extra km)."""
@@ -261,8 +271,9 @@ def _plan_supervision(data, time_limit, neighbours, engine, workers, seed) -> Pl
     if matched is not None:
         chosen, extensions, dropped, bound, optimal = matched, [], [], sum(t[2] for t in matched), True
     else:
-        chosen, extensions, dropped, bound, optimal = _stage_trips(inst, trips, partial, max_slots, skip,
-                                                                   time_limit, workers, seed)
+        chosen, extensions, dropped, bound, optimal = _stage_trips(
+            inst, trips, partial, max_slots, skip, time_limit, workers, seed
+        )
     if engine == "auto":
         placed = _stage_days(inst, chosen, extensions, time_limit, workers, seed)
         if placed is not None:
@@ -445,6 +456,7 @@ def _materialise(inst, per_committee, days, extensions) -> list[rules.Visit]:
 
 def _greedy_days(inst, chosen) -> dict[tuple[int, ...], tuple[int, datetime.date]]:
     """A quick feasible placement of the chosen trips (most constrained first) to start the full model from."""
+
     def allowed(units):
         ok = set(inst.committees)
         for i in units:
@@ -534,11 +546,11 @@ def _full_model(inst, trips, partial, skip, time_limit, workers, seed, hint=None
     extensions = [(slot, i) for slot, i, var, _ in ext if solver.value(var)]
     dropped = sorted(i for i, v in drops.items() if solver.value(v))
     bound = (solver.best_objective_bound - DROP_PENALTY * len(dropped)) / (len(inst.units) + 1) / SCALE
-    return (_materialise(inst, per_committee, days, extensions), dropped, max(0.0, bound),
-            status == cp_model.OPTIMAL)
+    return (_materialise(inst, per_committee, days, extensions), dropped, max(0.0, bound), status == cp_model.OPTIMAL)
 
 
 # --- exam rounds ---------------------------------------------------------------------------------------------
+
 
 def _plan_exam(data: rules.RoundData, time_limit, workers, seed) -> Plan:
     """Cover every centre in every session: one centre per committee per session, the day's route priced."""
@@ -600,8 +612,11 @@ def _plan_exam(data: rules.RoundData, time_limit, workers, seed) -> Plan:
     for (c, d, n), here in at.items():
         for a, va in here:
             for b, vb in at.get((c, d, n + 1), []):
-                saving = km_office[a] + km_office[b] - rules.road_km(data, rules.school_point(data, a),
-                                                                     rules.school_point(data, b))
+                saving = (
+                    km_office[a]
+                    + km_office[b]
+                    - rules.road_km(data, rules.school_point(data, a), rules.school_point(data, b))
+                )
                 if saving > 0:
                     w = model.new_bool_var("")
                     model.add(w <= va)
@@ -610,8 +625,9 @@ def _plan_exam(data: rules.RoundData, time_limit, workers, seed) -> Plan:
     load = {}
     for c in committees:
         load[c] = model.new_int_var(0, len(units) + len(kept), "")
-        model.add(load[c] == sum(v for (_, cc, _), v in x.items() if cc == c)
-                  + sum(1 for v in kept if v.committee_id == c))
+        model.add(
+            load[c] == sum(v for (_, cc, _), v in x.items() if cc == c) + sum(1 for v in kept if v.committee_id == c)
+        )
     hi = model.new_int_var(0, len(units) + len(kept), "")
     lo = model.new_int_var(0, len(units) + len(kept), "")
     model.add_max_equality(hi, list(load.values()) or [0])
@@ -626,21 +642,32 @@ def _plan_exam(data: rules.RoundData, time_limit, workers, seed) -> Plan:
         new = []
     else:
         dropped = [u for u, v in drops.items() if solver.value(v)]
-        new = [rules.Visit(None, c, units[u][0], d, units[u][1], order[units[u][1]] + 1)
-               for (u, c, d), v in sorted(x.items(), key=lambda kv: (kv[0][2], kv[0][1], kv[0][0]))
-               if solver.value(v)]
+        new = [
+            rules.Visit(None, c, units[u][0], d, units[u][1], order[units[u][1]] + 1)
+            for (u, c, d), v in sorted(x.items(), key=lambda kv: (kv[0][2], kv[0][1], kv[0][0]))
+            if solver.value(v)
+        ]
     names = {s.id: s for s in sessions}
     for u in dropped:
         s, sess = units[u]
         school = data.schools[s]
         if not committees:
-            reason, th, en = ("no_committee", f"สนามสอบ {school.name}: รอบนี้ยังไม่มีคณะกรรมการ",
-                              f"exam centre {school.name}: the round has no committees yet")
+            reason, th, en = (
+                "no_committee",
+                f"สนามสอบ {school.name}: รอบนี้ยังไม่มีคณะกรรมการ",
+                f"exam centre {school.name}: the round has no committees yet",
+            )
         elif not allowed[s]:
-            reason, th, en = ("conflict_of_interest", f"สนามสอบ {school.name}: ทุกคณะมีกรรมการที่สังกัดโรงเรียนนี้",
-                              f"exam centre {school.name}: every committee has a member from this school")
+            reason, th, en = (
+                "conflict_of_interest",
+                f"สนามสอบ {school.name}: ทุกคณะมีกรรมการที่สังกัดโรงเรียนนี้",
+                f"exam centre {school.name}: every committee has a member from this school",
+            )
         else:
-            reason, th, en = ("capacity", f"สนามสอบ {school.name} {names[sess].name}: คณะกรรมการไม่พอในช่วงนี้",
-                              f"exam centre {school.name}, session {names[sess].code}: not enough committees")
+            reason, th, en = (
+                "capacity",
+                f"สนามสอบ {school.name} {names[sess].name}: คณะกรรมการไม่พอในช่วงนี้",
+                f"exam centre {school.name}, session {names[sess].code}: not enough committees",
+            )
         unplaced.append(Unplaced(s, school.code, reason, th, en, session_id=sess))
     return Plan(kept + new, unplaced, 0.0, "exam", 0.0, optimal=status == cp_model.OPTIMAL)

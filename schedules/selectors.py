@@ -61,8 +61,16 @@ def _school_info(s: School) -> rules.SchoolInfo:
 
 
 def visit_of(a: Assignment) -> rules.Visit:
-    return rules.Visit(id=a.id, committee_id=a.committee_id, school_id=a.school_id, date=a.date,
-                       session_id=a.session_id, day_order=a.day_order, locked=a.locked, status=a.status)
+    return rules.Visit(
+        id=a.id,
+        committee_id=a.committee_id,
+        school_id=a.school_id,
+        date=a.date,
+        session_id=a.session_id,
+        day_order=a.day_order,
+        locked=a.locked,
+        status=a.status,
+    )
 
 
 def round_data(round_: Round, assignments=None) -> rules.RoundData:
@@ -73,18 +81,29 @@ def round_data(round_: Round, assignments=None) -> rules.RoundData:
     """
     committees = list(round_committees(round_))
     # A school director belongs to the school they direct, even when not recorded as its staff.
-    directed = dict(School.objects.filter(director__isnull=False, director__memberships__committee__in=committees)
-                    .values_list("director_id", "id"))
+    directed = dict(
+        School.objects.filter(director__isnull=False, director__memberships__committee__in=committees).values_list(
+            "director_id", "id"
+        )
+    )
     infos = {}
     for c in committees:
         info = _committee_info(c)
-        members = tuple(m if m.school_id or m.person_id not in directed else
-                        rules.Member(m.person_id, m.name, directed[m.person_id]) for m in info.members)
+        members = tuple(
+            m
+            if m.school_id or m.person_id not in directed
+            else rules.Member(m.person_id, m.name, directed[m.person_id])
+            for m in info.members
+        )
         infos[c.id] = rules.CommitteeInfo(info.id, info.label, members)
     targets = list(round_target_schools(round_).order_by("code"))
     if assignments is None:
-        rows = (Assignment.objects.filter(round=round_).active()
-                .select_related("school").order_by("date", "session__order", "day_order", "id"))
+        rows = (
+            Assignment.objects.filter(round=round_)
+            .active()
+            .select_related("school")
+            .order_by("date", "session__order", "day_order", "id")
+        )
         visits = [visit_of(a) for a in rows]
         extra = {a.school_id: a.school for a in rows}
     else:
@@ -95,21 +114,33 @@ def round_data(round_: Round, assignments=None) -> rules.RoundData:
         schools.setdefault(sid, _school_info(s))
     # Committees of other rounds that show up in assignments still need their members for the person rule.
     missing = {v.committee_id for v in visits} - set(infos)
-    other = {c.id: _committee_info(c) for c in Committee.objects.filter(pk__in=missing)
-             .prefetch_related("memberships__person")}
+    other = {
+        c.id: _committee_info(c)
+        for c in Committee.objects.filter(pk__in=missing).prefetch_related("memberships__person")
+    }
     sessions = tuple(rules.SessionInfo(s.id, s.code, s.name, s.order) for s in round_.sessions.order_by("order"))
     info = rules.RoundInfo(
-        slug=round_.slug, is_exam=round_.is_exam, start_date=round_.start_date, end_date=round_.end_date,
+        slug=round_.slug,
+        is_exam=round_.is_exam,
+        start_date=round_.start_date,
+        end_date=round_.end_date,
         days={d.date: (d.counted, d.reason_th, d.reason_en) for d in round_days(round_)},
-        visits_per_school=round_.visits_per_school, visits_per_committee_day=round_.visits_per_committee_day,
-        sessions=sessions, base=(round_.office.base_latitude, round_.office.base_longitude),
+        visits_per_school=round_.visits_per_school,
+        visits_per_committee_day=round_.visits_per_committee_day,
+        sessions=sessions,
+        base=(round_.office.base_latitude, round_.office.base_longitude),
         road_factor=settings.SCHEDULES_ROAD_FACTOR,
         max_leg_km=round_.max_leg_km or settings.SCHEDULES_MAX_LEG_KM,
     )
     return rules.RoundData(
-        round=info, committees={**other, **infos}, schools=schools, targets=tuple(s.id for s in targets),
-        centres=tuple(s.id for s in targets) if round_.is_exam else (), visits=tuple(visits),
-        round_committees=tuple(infos))
+        round=info,
+        committees={**other, **infos},
+        schools=schools,
+        targets=tuple(s.id for s in targets),
+        centres=tuple(s.id for s in targets) if round_.is_exam else (),
+        visits=tuple(visits),
+        round_committees=tuple(infos),
+    )
 
 
 def round_conflicts(round_: Round, assignments=None) -> list[rules.Conflict]:
@@ -120,8 +151,10 @@ def plan_as_json(data: rules.RoundData, plan) -> dict:
     """The plan in the shape `plan_round --json` promises (a contract used by automated checks)."""
     sessions = {s.id: s.code for s in data.round.sessions}
     order = {s.id: s.order for s in data.round.sessions}
-    visits = sorted(plan.visits, key=lambda v: (v.date, order.get(v.session_id, 0), v.committee_id, v.day_order,
-                                                data.schools[v.school_id].code))
+    visits = sorted(
+        plan.visits,
+        key=lambda v: (v.date, order.get(v.session_id, 0), v.committee_id, v.day_order, data.schools[v.school_id].code),
+    )
     return {
         "round": data.round.slug,
         "total_km": round(plan.total_km, 3),
@@ -135,6 +168,7 @@ def plan_as_json(data: rules.RoundData, plan) -> dict:
             }
             for v in visits
         ],
-        "unplaced": [{"school_code": u.code, "reason": f"{u.reason}: {u.message_th} / {u.message_en}"}
-                     for u in plan.unplaced],
+        "unplaced": [
+            {"school_code": u.code, "reason": f"{u.reason}: {u.message_th} / {u.message_en}"} for u in plan.unplaced
+        ],
     }

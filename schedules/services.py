@@ -29,11 +29,29 @@ class MoveRefused(ValidationError):
 
 
 @transaction.atomic
-def round_create(*, office, slug: str, title: str, kind: str, academic_year: int, start_date: datetime.date,
-                 end_date: datetime.date, sessions: list[tuple[str, str]] | None = None, **fields) -> Round:
+def round_create(
+    *,
+    office,
+    slug: str,
+    title: str,
+    kind: str,
+    academic_year: int,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    sessions: list[tuple[str, str]] | None = None,
+    **fields,
+) -> Round:
     """A round with its sessions (default: one all-day session)."""
-    round_ = Round(office=office, slug=slug, title=title, kind=kind, academic_year=academic_year,
-                   start_date=start_date, end_date=end_date, **fields)
+    round_ = Round(
+        office=office,
+        slug=slug,
+        title=title,
+        kind=kind,
+        academic_year=academic_year,
+        start_date=start_date,
+        end_date=end_date,
+        **fields,
+    )
     round_.full_clean()
     round_.save()
     for order, (code, name) in enumerate(sessions or [("day", "ทั้งวัน")], start=1):
@@ -67,11 +85,18 @@ def plan_apply(*, round_: Round, plan: planner.Plan, reason: str = "วางแ
     Refuses an incomplete plan: a partial plan is never saved silently.
     """
     if not plan.complete:
-        raise ValidationError(f"แผนไม่ครบ {len(plan.unplaced)} โรงเรียน จึงไม่บันทึก / "
-                              f"plan incomplete ({len(plan.unplaced)} not placed); nothing saved")
+        raise ValidationError(
+            f"แผนไม่ครบ {len(plan.unplaced)} โรงเรียน จึงไม่บันทึก / "
+            f"plan incomplete ({len(plan.unplaced)} not placed); nothing saved"
+        )
     Round.objects.select_for_update().filter(pk=round_.pk).first()
-    existing = list(Assignment.objects.filter(round=round_).active().exclude(locked=True)
-                    .exclude(status=Assignment.Status.DONE).order_by("date", "id"))
+    existing = list(
+        Assignment.objects.filter(round=round_)
+        .active()
+        .exclude(locked=True)
+        .exclude(status=Assignment.Status.DONE)
+        .order_by("date", "id")
+    )
     reusable: dict[tuple, list[Assignment]] = defaultdict(list)
     for a in existing:
         reusable[_slot_key(round_, a)].append(a)
@@ -80,8 +105,14 @@ def plan_apply(*, round_: Round, plan: planner.Plan, reason: str = "วางแ
         pool = reusable.get(_slot_key(round_, v))
         a = pool.pop(0) if pool else None
         if a is None:
-            Assignment.objects.create(round=round_, committee_id=v.committee_id, school_id=v.school_id, date=v.date,
-                                      session_id=v.session_id, day_order=v.day_order)
+            Assignment.objects.create(
+                round=round_,
+                committee_id=v.committee_id,
+                school_id=v.school_id,
+                date=v.date,
+                session_id=v.session_id,
+                day_order=v.day_order,
+            )
             created += 1
             continue
         same = (a.committee_id, a.date, a.session_id) == (v.committee_id, v.date, v.session_id)
@@ -108,14 +139,22 @@ def _conflict_key(c: rules.Conflict) -> tuple:
     return (c.code, repr(sorted((k, repr(v)) for k, v in c.objects.items())))
 
 
-def move_conflicts(*, assignment: Assignment, committee_id: int, date: datetime.date, session_id: int,
-                   ) -> list[rules.Conflict]:
+def move_conflicts(
+    *,
+    assignment: Assignment,
+    committee_id: int,
+    date: datetime.date,
+    session_id: int,
+) -> list[rules.Conflict]:
     """The conflicts a move would add (those already there before the move are not counted)."""
     round_ = assignment.round
     before = round_data(round_)
-    moved = [v if v.id != assignment.id else
-             rules.Visit(v.id, committee_id, v.school_id, date, session_id, v.day_order, v.locked, v.status)
-             for v in before.visits]
+    moved = [
+        v
+        if v.id != assignment.id
+        else rules.Visit(v.id, committee_id, v.school_id, date, session_id, v.day_order, v.locked, v.status)
+        for v in before.visits
+    ]
     if assignment.id not in {v.id for v in before.visits}:
         moved.append(rules.Visit(assignment.id, committee_id, assignment.school_id, date, session_id))
     after = round_data(round_, moved)
@@ -124,16 +163,18 @@ def move_conflicts(*, assignment: Assignment, committee_id: int, date: datetime.
 
 
 @transaction.atomic
-def assignment_move(*, assignment: Assignment, committee_id: int, date: datetime.date, session_id: int,
-                    reason: str) -> Assignment:
+def assignment_move(
+    *, assignment: Assignment, committee_id: int, date: datetime.date, session_id: int, reason: str
+) -> Assignment:
     """Move an assignment to another committee, day or session; refuses a move that causes an error."""
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if not reason.strip():
         raise ValidationError({"reason": "ต้องระบุเหตุผลการย้าย / a reason for the move is required"})
     if not RoundSession.objects.filter(pk=session_id, round_id=assignment.round_id).exists():
         raise ValidationError({"session": "ไม่พบช่วงเวลานี้ในรอบ / no such session in this round"})
-    caused = rules.errors(move_conflicts(assignment=assignment, committee_id=committee_id, date=date,
-                                         session_id=session_id))
+    caused = rules.errors(
+        move_conflicts(assignment=assignment, committee_id=committee_id, date=date, session_id=session_id)
+    )
     if caused:
         raise MoveRefused(caused)
     if (assignment.committee_id, assignment.date, assignment.session_id) == (committee_id, date, session_id):
@@ -157,8 +198,9 @@ def assignment_mark_done(*, assignment_id: int) -> bool:
     planner never moves it again. Bumps the calendar SEQUENCE so subscribers see the new state. One conditional
     UPDATE, so a repeat (a resubmission, a retried request) changes nothing."""
     return bool(
-        Assignment.objects.filter(pk=assignment_id, status__in=[Assignment.Status.PLANNED, Assignment.Status.CONFIRMED])
-        .update(status=Assignment.Status.DONE, sequence=F("sequence") + 1, updated_at=timezone.now())
+        Assignment.objects.filter(
+            pk=assignment_id, status__in=[Assignment.Status.PLANNED, Assignment.Status.CONFIRMED]
+        ).update(status=Assignment.Status.DONE, sequence=F("sequence") + 1, updated_at=timezone.now())
     )
 
 
@@ -179,5 +221,15 @@ def calendar_feed_revoke(*, feed: CalendarFeed) -> CalendarFeed:
     return feed
 
 
-__all__ = ["MoveRefused", "assignment_move", "assignment_set_locked", "calendar_feed_get", "calendar_feed_revoke",
-           "move_conflicts", "plan_apply", "round_create", "round_ensure_session", "round_plan"]
+__all__ = [
+    "MoveRefused",
+    "assignment_move",
+    "assignment_set_locked",
+    "calendar_feed_get",
+    "calendar_feed_revoke",
+    "move_conflicts",
+    "plan_apply",
+    "round_create",
+    "round_ensure_session",
+    "round_plan",
+]

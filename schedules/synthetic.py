@@ -12,10 +12,22 @@ from schedules.days import working_days
 BASE = (15.2287, 104.8564)
 
 
-def synthetic_round(*, schools: int = 81, committees: int = 8, days: int = 9, per_day: int = 2, seed: int = 1,
-                    width_km: float = 200.0, height_km: float = 150.0, shared: int = 2, interest: int = 8,
-                    base: tuple[float, float] = BASE, start: datetime.date = datetime.date(2020, 8, 3),
-                    id_offset: int = 0, slug: str = "synthetic") -> rules.RoundData:
+def synthetic_round(
+    *,
+    schools: int = 81,
+    committees: int = 8,
+    days: int = 9,
+    per_day: int = 2,
+    seed: int = 1,
+    width_km: float = 200.0,
+    height_km: float = 150.0,
+    shared: int = 2,
+    interest: int = 8,
+    base: tuple[float, float] = BASE,
+    start: datetime.date = datetime.date(2020, 8, 3),
+    id_offset: int = 0,
+    slug: str = "synthetic",
+) -> rules.RoundData:
     """`schools` in a width × height km box around the office; committees of 3 people, `shared` of them also
     on the next committee, `interest` schools with a committee member's own school; `days` counted days from
     `start` (Thai weekdays, holidays skipped)."""
@@ -50,6 +62,7 @@ def synthetic_round(*, schools: int = 81, committees: int = 8, days: int = 9, pe
         end += datetime.timedelta(days=1)
     end -= datetime.timedelta(days=1)
     day_map = {d.date: (d.counted, d.reason_th, d.reason_en) for d in working_days(start, end)}
-    info = rules.RoundInfo(slug, False, start, end, day_map, 1, per_day,
-                           (rules.SessionInfo(1, "day", "ทั้งวัน", 1),), base, 1.3, 80.0)
+    info = rules.RoundInfo(
+        slug, False, start, end, day_map, 1, per_day, (rules.SessionInfo(1, "day", "ทั้งวัน", 1),), base, 1.3, 80.0
+    )
     return rules.RoundData(info, committees_info, school_info, tuple(ids), (), (), tuple(committees_info))

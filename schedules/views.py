@@ -55,9 +55,12 @@ def _grid(round_, data, conflicts, proposal_for=None):
     for c in conflicts:
         for aid in c.objects.get("assignments", []) or []:
             by_assignment[aid].append(c)
-    assignments = (Assignment.objects.filter(round=round_).active()
-                   .select_related("school", "session", "committee")
-                   .order_by("date", "session__order", "day_order", "id"))
+    assignments = (
+        Assignment.objects.filter(round=round_)
+        .active()
+        .select_related("school", "session", "committee")
+        .order_by("date", "session__order", "day_order", "id")
+    )
     cells = defaultdict(list)
     for a in assignments:
         cells[(a.committee_id, a.date)].append((a, by_assignment.get(a.id, [])))
@@ -67,9 +70,14 @@ def _grid(round_, data, conflicts, proposal_for=None):
     committees += list(Committee.objects.filter(pk__in=extra))
     rows = []
     for c in committees:
-        rows.append({"committee": c, "members": [m.person.full_name for m in c.memberships.all()],
-                     "cells": [{"day": d, "items": cells.get((c.id, d.date), [])} for d in days],
-                     "load": sum(len(cells.get((c.id, d.date), [])) for d in days)})
+        rows.append(
+            {
+                "committee": c,
+                "members": [m.person.full_name for m in c.memberships.all()],
+                "cells": [{"day": d, "items": cells.get((c.id, d.date), [])} for d in days],
+                "load": sum(len(cells.get((c.id, d.date), [])) for d in days),
+            }
+        )
     return {"days": [{"info": d, "label": be_date_short(d.date)} for d in days], "rows": rows}
 
 
@@ -80,13 +88,22 @@ def round_detail(request, slug, *, status=200, refused=None, unplaced=None, prev
     data = round_data(round_)
     conflicts = rules.check(data)
     context = {
-        "round": round_, "start": be_date(round_.start_date), "end": be_date(round_.end_date),
-        "grid": _grid(round_, data, conflicts), "conflicts": conflicts,
-        "errors": len(rules.errors(conflicts)), "warnings": len(conflicts) - len(rules.errors(conflicts)),
-        "total_km": rules.total_km(data), "can_plan": can_plan, "refused": refused or [], "unplaced": unplaced or [],
-        "committees": list(round_committees(round_)), "sessions": list(round_.sessions.all()),
+        "round": round_,
+        "start": be_date(round_.start_date),
+        "end": be_date(round_.end_date),
+        "grid": _grid(round_, data, conflicts),
+        "conflicts": conflicts,
+        "errors": len(rules.errors(conflicts)),
+        "warnings": len(conflicts) - len(rules.errors(conflicts)),
+        "total_km": rules.total_km(data),
+        "can_plan": can_plan,
+        "refused": refused or [],
+        "unplaced": unplaced or [],
+        "committees": list(round_committees(round_)),
+        "sessions": list(round_.sessions.all()),
         "counted_days": [(d.date, be_date(d.date)) for d in round_days(round_) if d.counted],
-        "preview": preview, "preview_of": preview_of,
+        "preview": preview,
+        "preview_of": preview_of,
     }
     return render(request, "schedules/round_detail.html", context, status=status)
 
@@ -125,24 +142,29 @@ def assignment_move(request, slug, pk):
     assignment = get_object_or_404(Assignment.objects.filter(round=round_).active(), pk=pk)
     committee_id, date, session_id, reason, errors = _parse_move(request, round_)
     if errors:
-        refused = [rules.Conflict("invalid_input", "error", msg.split(" / ")[0], msg.split(" / ")[-1],
-                                  {"field": field}) for field, msg in errors.items()]
+        refused = [
+            rules.Conflict("invalid_input", "error", msg.split(" / ")[0], msg.split(" / ")[-1], {"field": field})
+            for field, msg in errors.items()
+        ]
         return round_detail(request, slug, status=400, refused=refused)
     if request.POST.get("preview"):
         # "Check" button: show what the move would cause, save nothing.
-        found = services.move_conflicts(assignment=assignment, committee_id=committee_id, date=date,
-                                        session_id=session_id)
+        found = services.move_conflicts(
+            assignment=assignment, committee_id=committee_id, date=date, session_id=session_id
+        )
         return round_detail(request, slug, preview=found, preview_of=assignment)
     try:
-        services.assignment_move(assignment=assignment, committee_id=committee_id, date=date, session_id=session_id,
-                                 reason=reason)
+        services.assignment_move(
+            assignment=assignment, committee_id=committee_id, date=date, session_id=session_id, reason=reason
+        )
     except services.MoveRefused as exc:
         return round_detail(request, slug, status=400, refused=exc.conflicts)
     except ValidationError as exc:
         refused = [rules.Conflict("invalid_input", "error", m, m, {}) for m in exc.messages]
         return round_detail(request, slug, status=400, refused=refused)
-    warnings = services.move_conflicts(assignment=assignment, committee_id=committee_id, date=date,
-                                       session_id=session_id)
+    warnings = services.move_conflicts(
+        assignment=assignment, committee_id=committee_id, date=date, session_id=session_id
+    )
     messages.success(request, f"ย้ายแล้ว (moved): {assignment.school} → {be_date(date)}")
     for w in warnings:
         messages.warning(request, f"{w.message_th} / {w.message_en}")
@@ -165,14 +187,17 @@ def round_replan(request, slug):
     try:
         _, plan = services.round_plan(round_=round_)
     except ValidationError as exc:
-        refused = [rules.Conflict("invalid_input", "error", m.split(" / ")[0], m.split(" / ")[-1], {})
-                   for m in exc.messages]
+        refused = [
+            rules.Conflict("invalid_input", "error", m.split(" / ")[0], m.split(" / ")[-1], {}) for m in exc.messages
+        ]
         return round_detail(request, slug, status=400, refused=refused)
     if not plan.complete:
         return round_detail(request, slug, status=400, unplaced=plan.unplaced)
     counts = services.plan_apply(round_=round_, plan=plan)
-    messages.success(request, f"วางแผนใหม่แล้ว (re-planned): {plan.total_km:.0f} กม. — "
-                              + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    messages.success(
+        request,
+        f"วางแผนใหม่แล้ว (re-planned): {plan.total_km:.0f} กม. — " + ", ".join(f"{k} {v}" for k, v in counts.items()),
+    )
     return redirect(reverse("schedules:round", args=[slug]))
 
 

@@ -91,12 +91,18 @@ class ImportFromFileMixin:
                 else:
                     problems = [str(error) for error in result.errors]
             if not problems:
-                self.message_user(request, f"นำเข้าแล้ว: เพิ่ม {result.created} แก้ไข {result.updated} "
-                                           f"ไม่เปลี่ยน {result.unchanged} / imported: created {result.created}, "
-                                           f"updated {result.updated}, unchanged {result.unchanged}")
+                self.message_user(
+                    request,
+                    f"นำเข้าแล้ว: เพิ่ม {result.created} แก้ไข {result.updated} "
+                    f"ไม่เปลี่ยน {result.unchanged} / imported: created {result.created}, "
+                    f"updated {result.updated}, unchanged {result.unchanged}",
+                )
                 return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
         context = {
-            **self.admin_site.each_context(request), "opts": self.opts, "form": form, "problems": problems,
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "form": form,
+            "problems": problems,
             "columns": self.import_columns,
             "title": f"นำเข้า{self.opts.verbose_name_plural} จากไฟล์ (import)",
         }
@@ -186,11 +192,28 @@ class SchoolAdmin(ImportFromFileMixin, OfficeScopedAdmin):
 class PersonAdmin(ImportFromFileMixin, OfficeScopedAdmin):
     importer = staticmethod(import_people)
     import_columns = PEOPLE_COLUMNS
-    list_display = ["full_name", "position", "affiliation", "school", "agency", "email", "phone", "has_login",
-                    "is_active"]
+    list_display = [
+        "full_name",
+        "position",
+        "affiliation",
+        "school",
+        "agency",
+        "email",
+        "phone",
+        "has_login",
+        "is_active",
+    ]
     list_filter = ["affiliation", "is_active", ("office", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["first_name", "last_name", "email", "position", "agency", "school__name_th", "school__code",
-                     "user__username"]
+    search_fields = [
+        "first_name",
+        "last_name",
+        "email",
+        "position",
+        "agency",
+        "school__name_th",
+        "school__code",
+        "user__username",
+    ]
     autocomplete_fields = ["school"]
     list_select_related = ["school", "user"]
     fieldsets = [
@@ -215,8 +238,7 @@ class MembershipFormSet(BaseInlineFormSet):
 
     def clean(self):
         super().clean()
-        kept = [form.cleaned_data for form in self.forms
-                if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+        kept = [form.cleaned_data for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
         if sum(1 for data in kept if data.get("role") == Membership.Role.CHAIR) > 1:
             raise ValidationError("คณะกรรมการมีประธานได้คนเดียว / a committee has exactly one chair")
 
@@ -232,11 +254,15 @@ class MembershipInline(ScopedChoicesMixin, admin.TabularInline):
 
 @admin.register(Committee)
 class CommitteeAdmin(OfficeScopedAdmin):
-    list_display = ["__str__", "kind", "number", "order_no", "order_date", "chair_name", "member_count",
-                    "is_active"]
+    list_display = ["__str__", "kind", "number", "order_no", "order_date", "chair_name", "member_count", "is_active"]
     list_filter = ["kind", "is_active", ("office", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["name", "order_no", "order_subject", "memberships__person__first_name",
-                     "memberships__person__last_name"]
+    search_fields = [
+        "name",
+        "order_no",
+        "order_subject",
+        "memberships__person__first_name",
+        "memberships__person__last_name",
+    ]
     autocomplete_fields = ["signed_by"]
     inlines = [MembershipInline]
     date_hierarchy = "order_date"
@@ -246,8 +272,12 @@ class CommitteeAdmin(OfficeScopedAdmin):
     ]
 
     def get_queryset(self, request):
-        return (super().get_queryset(request).annotate(_members=Count("memberships", distinct=True))
-                .prefetch_related("memberships__person"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_members=Count("memberships", distinct=True))
+            .prefetch_related("memberships__person")
+        )
 
     @admin.display(description="ประธาน (chair)")
     def chair_name(self, obj):

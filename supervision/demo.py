@@ -108,30 +108,119 @@ CONSORTIA = {
 # School names: an invented place-like word + a usual school-name ending. 31 and 7 are coprime, so the
 # 81 combinations are all different.
 PLACE_WORDS = [
-    ("โนนสว่าง", "Non Sawang"), ("ห้วยทราย", "Huai Sai"), ("ดงบัง", "Dong Bang"), ("หนองแสง", "Nong Saeng"),
-    ("บัวงาม", "Bua Ngam"), ("คำเจริญ", "Kham Charoen"), ("โพนทอง", "Phon Thong"), ("ศรีสำราญ", "Si Samran"),
-    ("นาดี", "Na Di"), ("ดอนจิก", "Don Chik"), ("กุดเรือ", "Kut Ruea"), ("หนองบก", "Nong Bok"),
-    ("โคกสะอาด", "Khok Sa-at"), ("ท่าช้าง", "Tha Chang"), ("บึงงาม", "Bueng Ngam"), ("ทุ่งเจริญ", "Thung Charoen"),
-    ("แก่งกบ", "Kaeng Kop"), ("ผาสุก", "Pha Suk"), ("ป่าหวาย", "Pa Wai"), ("เหล่างาม", "Lao Ngam"),
-    ("สร้างมิ่ง", "Sang Ming"), ("นาคำ", "Na Kham"), ("หัวดอน", "Hua Don"), ("ไร่ใต้", "Rai Tai"),
-    ("โนนค้อ", "Non Kho"), ("ดอนแสนสุข", "Don Saen Suk"), ("ศรีไค", "Si Khai"), ("ชีทวน", "Chi Thuan"),
-    ("ทรายมูล", "Sai Mun"), ("น้ำเที่ยง", "Nam Thiang"), ("บ้านแมด", "Ban Maet"),
+    ("โนนสว่าง", "Non Sawang"),
+    ("ห้วยทราย", "Huai Sai"),
+    ("ดงบัง", "Dong Bang"),
+    ("หนองแสง", "Nong Saeng"),
+    ("บัวงาม", "Bua Ngam"),
+    ("คำเจริญ", "Kham Charoen"),
+    ("โพนทอง", "Phon Thong"),
+    ("ศรีสำราญ", "Si Samran"),
+    ("นาดี", "Na Di"),
+    ("ดอนจิก", "Don Chik"),
+    ("กุดเรือ", "Kut Ruea"),
+    ("หนองบก", "Nong Bok"),
+    ("โคกสะอาด", "Khok Sa-at"),
+    ("ท่าช้าง", "Tha Chang"),
+    ("บึงงาม", "Bueng Ngam"),
+    ("ทุ่งเจริญ", "Thung Charoen"),
+    ("แก่งกบ", "Kaeng Kop"),
+    ("ผาสุก", "Pha Suk"),
+    ("ป่าหวาย", "Pa Wai"),
+    ("เหล่างาม", "Lao Ngam"),
+    ("สร้างมิ่ง", "Sang Ming"),
+    ("นาคำ", "Na Kham"),
+    ("หัวดอน", "Hua Don"),
+    ("ไร่ใต้", "Rai Tai"),
+    ("โนนค้อ", "Non Kho"),
+    ("ดอนแสนสุข", "Don Saen Suk"),
+    ("ศรีไค", "Si Khai"),
+    ("ชีทวน", "Chi Thuan"),
+    ("ทรายมูล", "Sai Mun"),
+    ("น้ำเที่ยง", "Nam Thiang"),
+    ("บ้านแมด", "Ban Maet"),
 ]
 NAME_ENDINGS = [
-    ("วิทยา", "Witthaya"), ("พิทยาคม", "Phitthayakhom"), ("วิทยาคาร", "Witthayakhan"), ("ศึกษา", "Sueksa"),
-    ("วิทยาสรรค์", "Witthayasan"), ("ประชาสามัคคี", "Pracha Samakkhi"), ("พัฒนศึกษา", "Phatthana Sueksa"),
+    ("วิทยา", "Witthaya"),
+    ("พิทยาคม", "Phitthayakhom"),
+    ("วิทยาคาร", "Witthayakhan"),
+    ("ศึกษา", "Sueksa"),
+    ("วิทยาสรรค์", "Witthayasan"),
+    ("ประชาสามัคคี", "Pracha Samakkhi"),
+    ("พัฒนศึกษา", "Phatthana Sueksa"),
 ]
 
-MALE_NAMES = ["สมชาย", "ประเสริฐ", "วิชัย", "สุริยา", "ธนพล", "อนุชา", "ชัยวัฒน์", "ปิยะ", "กิตติ", "สมบัติ",
-              "วีระ", "ณัฐพล", "สุรศักดิ์", "ประยงค์", "ธีระ", "บุญมี", "อำนาจ", "เกียรติ", "ทองใบ", "พงศกร"]
-FEMALE_NAMES = ["สมศรี", "วันเพ็ญ", "สุภาพร", "กาญจนา", "อรุณี", "พรทิพย์", "นงลักษณ์", "ศิริพร", "จันทร์เพ็ญ",
-                "รัตนา", "มาลัย", "ปราณี", "อัมพร", "สุดารัตน์", "ดวงใจ", "ลำดวน", "บุษบา", "วิไลวรรณ", "จิราพร",
-                "เยาวลักษณ์"]
+MALE_NAMES = [
+    "สมชาย",
+    "ประเสริฐ",
+    "วิชัย",
+    "สุริยา",
+    "ธนพล",
+    "อนุชา",
+    "ชัยวัฒน์",
+    "ปิยะ",
+    "กิตติ",
+    "สมบัติ",
+    "วีระ",
+    "ณัฐพล",
+    "สุรศักดิ์",
+    "ประยงค์",
+    "ธีระ",
+    "บุญมี",
+    "อำนาจ",
+    "เกียรติ",
+    "ทองใบ",
+    "พงศกร",
+]
+FEMALE_NAMES = [
+    "สมศรี",
+    "วันเพ็ญ",
+    "สุภาพร",
+    "กาญจนา",
+    "อรุณี",
+    "พรทิพย์",
+    "นงลักษณ์",
+    "ศิริพร",
+    "จันทร์เพ็ญ",
+    "รัตนา",
+    "มาลัย",
+    "ปราณี",
+    "อัมพร",
+    "สุดารัตน์",
+    "ดวงใจ",
+    "ลำดวน",
+    "บุษบา",
+    "วิไลวรรณ",
+    "จิราพร",
+    "เยาวลักษณ์",
+]
 # Every surname says "demo" (สาธิต), "example" (ตัวอย่าง), "assumed" (สมมติ), "trial" (ทดลอง) or
 # "simulated" (จำลอง): these people do not exist.
-SURNAMES = ["สาธิตกุล", "ตัวอย่างดี", "สมมติวงศ์", "ทดลองศรี", "จำลองชัย", "สาธิตพงษ์", "ตัวอย่างงาม", "สมมติสกุล",
-            "ทดลองสุข", "จำลองกิจ", "สาธิตวงศ์", "ตัวอย่างเจริญ", "สมมติพันธ์", "ทดลองทรัพย์", "จำลองวงศ์",
-            "สาธิตชัย", "ตัวอย่างยิ่ง", "สมมติชาติ", "ทดลองพร", "จำลองสิน", "สาธิตนนท์", "ตัวอย่างศักดิ์", "สมมติรักษ์"]
+SURNAMES = [
+    "สาธิตกุล",
+    "ตัวอย่างดี",
+    "สมมติวงศ์",
+    "ทดลองศรี",
+    "จำลองชัย",
+    "สาธิตพงษ์",
+    "ตัวอย่างงาม",
+    "สมมติสกุล",
+    "ทดลองสุข",
+    "จำลองกิจ",
+    "สาธิตวงศ์",
+    "ตัวอย่างเจริญ",
+    "สมมติพันธ์",
+    "ทดลองทรัพย์",
+    "จำลองวงศ์",
+    "สาธิตชัย",
+    "ตัวอย่างยิ่ง",
+    "สมมติชาติ",
+    "ทดลองพร",
+    "จำลองสิน",
+    "สาธิตนนท์",
+    "ตัวอย่างศักดิ์",
+    "สมมติรักษ์",
+]
 
 KTPN_AGENCIES = [
     ("ผู้ทรงคุณวุฒิด้านการบริหารการศึกษา", "ข้าราชการบำนาญ (ผู้ทรงคุณวุฒิ)"),
@@ -161,6 +250,7 @@ LOGINS = [
 
 # --- pure helpers ---------------------------------------------------------------------------------
 
+
 def person_name(index: int) -> tuple[str, str, str]:
     """(prefix, first, last) for demo person number `index`; alternates men and women."""
     if index % 2 == 0:
@@ -188,22 +278,25 @@ def school_rows() -> list[dict]:
             students = 1500 + (i * 211) % 1700 if k == 0 else 180 + (i * 157) % 900
             if dcode in ("3401", "3701") and k < 2:
                 students += 1200
-            rows.append({
-                "code": f"10{dcode[:2]}29{i + 1:04d}",
-                "name_th": f"โรงเรียน{place_th}{end_th}",
-                "name_en": f"{place_en} {end_en} School",
-                "district_code": dcode,
-                "consortium_key": consortium_key,
-                "latitude": s_lat,
-                "longitude": s_lon,
-                "students": students,
-                "teachers": max(12, students // 19),
-            })
+            rows.append(
+                {
+                    "code": f"10{dcode[:2]}29{i + 1:04d}",
+                    "name_th": f"โรงเรียน{place_th}{end_th}",
+                    "name_en": f"{place_en} {end_en} School",
+                    "district_code": dcode,
+                    "consortium_key": consortium_key,
+                    "latitude": s_lat,
+                    "longitude": s_lon,
+                    "students": students,
+                    "teachers": max(12, students // 19),
+                }
+            )
             i += 1
     return rows
 
 
 # --- upserts --------------------------------------------------------------------------------------
+
 
 class _Counter(dict):
     def bump(self, key: str, created: bool, changed: bool):
@@ -229,8 +322,13 @@ def _login(username: str, person: Person, role: str, counter: _Counter, password
     User = get_user_model()
     user = User.objects.filter(username=username).first()
     if user is None:
-        user = User(username=username, email=person.email, first_name=person.first_name,
-                    last_name=person.last_name, password=password_hash())
+        user = User(
+            username=username,
+            email=person.email,
+            first_name=person.first_name,
+            last_name=person.last_name,
+            password=password_hash(),
+        )
         user.save()
         counter.bump("User", True, True)
     elif not user.has_usable_password():
@@ -250,25 +348,50 @@ def load(*, stdout) -> dict:
     counter = _Counter()
     office = upsert(AreaOffice, {"code": DEMO_OFFICE_CODE}, OFFICE, counter)
 
-    provinces = {code: upsert(Province, {"code": code}, {"name_th": th, "name_en": en}, counter)
-                 for code, th, en in PROVINCES}
+    provinces = {
+        code: upsert(Province, {"code": code}, {"name_th": th, "name_en": en}, counter) for code, th, en in PROVINCES
+    }
     districts = {}
     for dcode, th, en, lat, lon, radius, _n, _c in DISTRICTS:
-        districts[dcode] = upsert(District, {"code": dcode}, {
-            "province": provinces[dcode[:2]], "name_th": th, "name_en": en,
-            "latitude": lat, "longitude": lon, "radius_km": float(radius),
-        }, counter)
-    consortia = {key: upsert(Consortium, {"office": office, "name": name}, {"code": code}, counter)
-                 for key, (code, name) in CONSORTIA.items()}
+        districts[dcode] = upsert(
+            District,
+            {"code": dcode},
+            {
+                "province": provinces[dcode[:2]],
+                "name_th": th,
+                "name_en": en,
+                "latitude": lat,
+                "longitude": lon,
+                "radius_km": float(radius),
+            },
+            counter,
+        )
+    consortia = {
+        key: upsert(Consortium, {"office": office, "name": name}, {"code": code}, counter)
+        for key, (code, name) in CONSORTIA.items()
+    }
 
     schools = []
     for row in school_rows():
-        schools.append(upsert(School, {"code": row["code"]}, {
-            "office": office, "name_th": row["name_th"], "name_en": row["name_en"],
-            "district": districts[row["district_code"]], "consortium": consortia[row["consortium_key"]],
-            "latitude": row["latitude"], "longitude": row["longitude"],
-            "students": row["students"], "teachers": row["teachers"], "is_active": True,
-        }, counter))
+        schools.append(
+            upsert(
+                School,
+                {"code": row["code"]},
+                {
+                    "office": office,
+                    "name_th": row["name_th"],
+                    "name_en": row["name_en"],
+                    "district": districts[row["district_code"]],
+                    "consortium": consortia[row["consortium_key"]],
+                    "latitude": row["latitude"],
+                    "longitude": row["longitude"],
+                    "students": row["students"],
+                    "teachers": row["teachers"],
+                    "is_active": True,
+                },
+                counter,
+            )
+        )
 
     n = iter(range(10_000))  # person index -> a stable name
 
@@ -278,49 +401,78 @@ def load(*, stdout) -> dict:
         values.setdefault("affiliation", Person.Affiliation.OFFICE)
         return upsert(Person, {"office": office, "email": _demo_email(local)}, values, counter)
 
-    director = person("director", prefix="ดร.", position="ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษามัธยมศึกษา "
-                      "อุบลราชธานี อำนาจเจริญ", phone="045-000-001")
+    director = person(
+        "director",
+        prefix="ดร.",
+        position="ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษามัธยมศึกษา อุบลราชธานี อำนาจเจริญ",
+        phone="045-000-001",
+    )
     deputy = person("deputy.director", position="รองผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา")
-    coordinator = person("coordinator", position="นักวิชาการศึกษาชำนาญการ (ผู้ประสานงานการนิเทศ)",
-                         phone="045-000-010", line_user_id="")
+    coordinator = person(
+        "coordinator", position="นักวิชาการศึกษาชำนาญการ (ผู้ประสานงานการนิเทศ)", phone="045-000-010", line_user_id=""
+    )
     person("staff.academic", position="นักวิชาการศึกษา กลุ่มนิเทศ ติดตามและประเมินผลการจัดการศึกษา")
     person("staff.admin", position="เจ้าพนักงานธุรการ กลุ่มนิเทศ ติดตามและประเมินผลการจัดการศึกษา")
     viewer = person("viewer", position="นักวิเคราะห์นโยบายและแผน")
 
     supervisor_ranks = ["ศึกษานิเทศก์เชี่ยวชาญ"] + ["ศึกษานิเทศก์ชำนาญการพิเศษ"] * 7 + ["ศึกษานิเทศก์ชำนาญการ"] * 4
-    supervisors = [person(f"supervisor{k + 1:02d}", position=rank, phone=f"08-0000-00{k + 1:02d}")
-                   for k, rank in enumerate(supervisor_ranks)]
+    supervisors = [
+        person(f"supervisor{k + 1:02d}", position=rank, phone=f"08-0000-00{k + 1:02d}")
+        for k, rank in enumerate(supervisor_ranks)
+    ]
 
-    externals = [person(f"ktpn{k + 1:02d}", position=position, affiliation=Person.Affiliation.EXTERNAL,
-                        agency=agency)
-                 for k, (position, agency) in enumerate(KTPN_AGENCIES)]
+    externals = [
+        person(f"ktpn{k + 1:02d}", position=position, affiliation=Person.Affiliation.EXTERNAL, agency=agency)
+        for k, (position, agency) in enumerate(KTPN_AGENCIES)
+    ]
 
     for k, school in enumerate(schools):
-        head = person(f"director.{school.code}", position="ผู้อำนวยการโรงเรียน",
-                      affiliation=Person.Affiliation.SCHOOL, school=school)
+        head = person(
+            f"director.{school.code}", position="ผู้อำนวยการโรงเรียน", affiliation=Person.Affiliation.SCHOOL, school=school
+        )
         if school.director_id != head.id:
             school.director = head
             school.save(update_fields=["director"])
         if k < 24:
-            person(f"teacher.{school.code}", position="ครูชำนาญการพิเศษ (หัวหน้างานวิชาการ)",
-                   affiliation=Person.Affiliation.SCHOOL, school=school)
+            person(
+                f"teacher.{school.code}",
+                position="ครูชำนาญการพิเศษ (หัวหน้างานวิชาการ)",
+                affiliation=Person.Affiliation.SCHOOL,
+                school=school,
+            )
 
-    ktpn = upsert(Committee, {"office": office, "kind": Committee.Kind.KTPN, "order_no": KTPN_ORDER_NO}, {
-        "name": KTPN_NAME, "number": None, "order_date": datetime.date(2020, 6, 15),
-        "order_subject": "แต่งตั้งคณะกรรมการติดตาม ตรวจสอบ ประเมินผล และนิเทศการศึกษา (ก.ต.ป.น.)",
-        "signed_by": director, "is_active": True,
-    }, counter)
+    ktpn = upsert(
+        Committee,
+        {"office": office, "kind": Committee.Kind.KTPN, "order_no": KTPN_ORDER_NO},
+        {
+            "name": KTPN_NAME,
+            "number": None,
+            "order_date": datetime.date(2020, 6, 15),
+            "order_subject": "แต่งตั้งคณะกรรมการติดตาม ตรวจสอบ ประเมินผล และนิเทศการศึกษา (ก.ต.ป.น.)",
+            "signed_by": director,
+            "is_active": True,
+        },
+        counter,
+    )
     board = [(externals[0], Membership.Role.CHAIR, "ประธานกรรมการ")]
     board += [(p, Membership.Role.MEMBER, "กรรมการ") for p in externals[1:]]
-    board += [(deputy, Membership.Role.MEMBER, "กรรมการ"),
-              (director, Membership.Role.SECRETARY, "กรรมการและเลขานุการ")]
+    board += [(deputy, Membership.Role.MEMBER, "กรรมการ"), (director, Membership.Role.SECRETARY, "กรรมการและเลขานุการ")]
     for order, (member, role, note) in enumerate(board, start=1):
-        upsert(Membership, {"committee": ktpn, "person": member},
-               {"role": role, "position_note": note, "sort_order": order}, counter)
+        upsert(
+            Membership,
+            {"committee": ktpn, "person": member},
+            {"role": role, "position_note": note, "sort_order": order},
+            counter,
+        )
 
     login_people = {
-        "coordinator": coordinator, "director": director, "chair": supervisors[0], "supervisor": supervisors[1],
-        "school_director": schools[0].director, "ktpn": externals[1], "viewer": viewer,
+        "coordinator": coordinator,
+        "director": director,
+        "chair": supervisors[0],
+        "supervisor": supervisors[1],
+        "school_director": schools[0].director,
+        "ktpn": externals[1],
+        "viewer": viewer,
     }
     hashed: list[str] = []  # hash the password once (it is slow on purpose), only if some login needs it
 

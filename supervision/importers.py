@@ -53,8 +53,13 @@ PEOPLE_COLUMNS = [
     Column("first_name", "ชื่อ", True, "first name"),
     Column("last_name", "นามสกุล", True, "last name"),
     Column("position", "ตำแหน่ง", False, "position, e.g. ศึกษานิเทศก์ชำนาญการพิเศษ"),
-    Column("affiliation", "สังกัด", False, "office / school / external (or สำนักงานเขต / โรงเรียน / ภายนอก); "
-           "default: school when school_code is given, else office"),
+    Column(
+        "affiliation",
+        "สังกัด",
+        False,
+        "office / school / external (or สำนักงานเขต / โรงเรียน / ภายนอก); "
+        "default: school when school_code is given, else office",
+    ),
     Column("school_code", "รหัสโรงเรียน", False, "code of a school of the office (needed for affiliation school)"),
     Column("agency", "หน่วยงาน", False, "agency of an external person (required for external)"),
     Column("phone", "โทรศัพท์", False, "phone number"),
@@ -96,6 +101,7 @@ class ImportFileError(Exception):
 
 # --- reading ----------------------------------------------------------------------------------------
 
+
 @dataclass
 class Table:
     headers: dict[str, str]  # canonical column name -> header text as written in the file
@@ -131,8 +137,10 @@ def _raw_rows(path: Path) -> list[tuple[int, list[str]]]:
         book = load_workbook(path, read_only=True, data_only=True)
         try:
             sheet = book.worksheets[0]
-            return [(n, [_cell_text(v) for v in values])
-                    for n, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
+            return [
+                (n, [_cell_text(v) for v in values])
+                for n, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+            ]
         finally:
             book.close()
     raise ImportFileError("รองรับเฉพาะไฟล์ .csv หรือ .xlsx", f"only .csv or .xlsx files are accepted, not {suffix!r}")
@@ -162,15 +170,23 @@ def read_table(path, columns: list[Column]) -> tuple[Table | None, list[RowError
         if name is None:
             continue  # extra columns are allowed and ignored
         if name in headers:
-            errors.append(RowError(header_line, text, "column_repeated", f"คอลัมน์ {text} ซ้ำ",
-                                   f"column {name} appears twice"))
+            errors.append(
+                RowError(header_line, text, "column_repeated", f"คอลัมน์ {text} ซ้ำ", f"column {name} appears twice")
+            )
             continue
         headers[name] = text
         positions[pos] = name
     for col in columns:
         if col.required and col.name not in headers:
-            errors.append(RowError(header_line, col.name, "column_missing",
-                                   f"ไม่มีคอลัมน์ {col.name} ({col.thai})", f"the column {col.name} is missing"))
+            errors.append(
+                RowError(
+                    header_line,
+                    col.name,
+                    "column_missing",
+                    f"ไม่มีคอลัมน์ {col.name} ({col.thai})",
+                    f"the column {col.name} is missing",
+                )
+            )
     if errors:
         return None, errors
     rows = []
@@ -180,6 +196,7 @@ def read_table(path, columns: list[Column]) -> tuple[Table | None, list[RowError
 
 
 # --- parsing helpers ----------------------------------------------------------------------------------
+
 
 class _RowErrors:
     def __init__(self, table: Table, line: int, sink: list[RowError]):
@@ -205,8 +222,9 @@ def _whole_number(row: dict, name: str, err: _RowErrors) -> int | None:
     except ValueError:
         number = None
     if number is None or not number.is_integer() or number < 0:
-        err.add(name, "number_invalid", f"ต้องเป็นจำนวนเต็มไม่ติดลบ ไม่ใช่ {text!r}",
-                f"must be a whole number ≥ 0, not {text!r}")
+        err.add(
+            name, "number_invalid", f"ต้องเป็นจำนวนเต็มไม่ติดลบ ไม่ใช่ {text!r}", f"must be a whole number ≥ 0, not {text!r}"
+        )
         return None
     return int(number)
 
@@ -218,8 +236,9 @@ def _decimal(row: dict, name: str, low: float, high: float, err: _RowErrors) -> 
     try:
         value = float(text)
     except ValueError:
-        err.add(name, "coordinate_invalid", f"พิกัดต้องเป็นตัวเลขทศนิยม ไม่ใช่ {text!r}",
-                f"must be a decimal number, not {text!r}")
+        err.add(
+            name, "coordinate_invalid", f"พิกัดต้องเป็นตัวเลขทศนิยม ไม่ใช่ {text!r}", f"must be a decimal number, not {text!r}"
+        )
         return None
     if not low <= value <= high:
         err.add(name, "coordinate_range", f"พิกัดต้องอยู่ระหว่าง {low} ถึง {high}", f"must be between {low} and {high}")
@@ -244,7 +263,7 @@ def _yes_no(row: dict, name: str, err: _RowErrors) -> bool | None:
 def _strip_prefix(text: str, prefixes: tuple[str, ...]) -> str:
     for p in prefixes:
         if text.startswith(p):
-            return text[len(p):].strip()
+            return text[len(p) :].strip()
     return text
 
 
@@ -280,6 +299,7 @@ def _only_set(values: dict, existing: bool) -> dict:
 
 # --- schools ------------------------------------------------------------------------------------------
 
+
 def import_schools(path, *, office: AreaOffice) -> ImportResult:
     """Check every row of a schools file; if all are good, upsert them by code in one transaction."""
     table, errors = read_table(path, SCHOOL_COLUMNS)
@@ -300,25 +320,41 @@ def import_schools(path, *, office: AreaOffice) -> ImportResult:
         code = _required(row, "code", err, "รหัสโรงเรียน")
         if code:
             if not _SCHOOL_CODE.match(code):
-                err.add("code", "code_format", f"รหัสโรงเรียนต้องเป็นตัวเลข 10 หลัก (หรือ 8 หลัก) ไม่ใช่ {code!r}",
-                        f"the school code must be 10 (or 8) digits, not {code!r}")
+                err.add(
+                    "code",
+                    "code_format",
+                    f"รหัสโรงเรียนต้องเป็นตัวเลข 10 หลัก (หรือ 8 หลัก) ไม่ใช่ {code!r}",
+                    f"the school code must be 10 (or 8) digits, not {code!r}",
+                )
             elif code in first_line_of:
-                err.add("code", "code_duplicate", f"รหัส {code} ซ้ำกับบรรทัด {first_line_of[code]}",
-                        f"code {code} already appears on line {first_line_of[code]}")
+                err.add(
+                    "code",
+                    "code_duplicate",
+                    f"รหัส {code} ซ้ำกับบรรทัด {first_line_of[code]}",
+                    f"code {code} already appears on line {first_line_of[code]}",
+                )
             else:
                 first_line_of[code] = line
                 other = existing.get(code)
                 if other is not None and other.office_id != office.id:
-                    err.add("code", "code_other_office", f"รหัส {code} เป็นของโรงเรียนใน {other.office}",
-                            f"code {code} belongs to a school of another office ({other.office.code})")
+                    err.add(
+                        "code",
+                        "code_other_office",
+                        f"รหัส {code} เป็นของโรงเรียนใน {other.office}",
+                        f"code {code} belongs to a school of another office ({other.office.code})",
+                    )
         name_th = _required(row, "name_th", err, "ชื่อโรงเรียน")
 
         province = None
         if row.get("province"):
             province = places.province(row["province"])
             if province is None:
-                err.add("province", "province_unknown", f"ไม่รู้จักจังหวัด {row['province']!r}",
-                        f"unknown province {row['province']!r}")
+                err.add(
+                    "province",
+                    "province_unknown",
+                    f"ไม่รู้จักจังหวัด {row['province']!r}",
+                    f"unknown province {row['province']!r}",
+                )
         district = None
         district_text = _required(row, "district", err, "อำเภอ")
         if district_text:
@@ -327,11 +363,19 @@ def import_schools(path, *, office: AreaOffice) -> ImportResult:
                 candidates = [d for d in candidates if d.province_id == province.id]
             if not candidates:
                 where = f" ใน จ.{province.name_th}" if province else ""
-                err.add("district", "district_unknown", f"ไม่รู้จักอำเภอ {district_text!r}{where}",
-                        f"unknown district {district_text!r}")
+                err.add(
+                    "district",
+                    "district_unknown",
+                    f"ไม่รู้จักอำเภอ {district_text!r}{where}",
+                    f"unknown district {district_text!r}",
+                )
             elif len(candidates) > 1:
-                err.add("district", "district_ambiguous", f"มีอำเภอ {district_text!r} หลายจังหวัด ระบุคอลัมน์ province",
-                        f"district {district_text!r} exists in several provinces; fill in the province column")
+                err.add(
+                    "district",
+                    "district_ambiguous",
+                    f"มีอำเภอ {district_text!r} หลายจังหวัด ระบุคอลัมน์ province",
+                    f"district {district_text!r} exists in several provinces; fill in the province column",
+                )
             else:
                 district = candidates[0]
 
@@ -339,9 +383,12 @@ def import_schools(path, *, office: AreaOffice) -> ImportResult:
         if row.get("consortium"):
             consortium = consortia.get(row["consortium"])
             if consortium is None:
-                err.add("consortium", "consortium_unknown",
-                        f"ไม่มีสหวิทยาเขต {row['consortium']!r} ใน {office}",
-                        f"no consortium {row['consortium']!r} in office {office.code}")
+                err.add(
+                    "consortium",
+                    "consortium_unknown",
+                    f"ไม่มีสหวิทยาเขต {row['consortium']!r} ใน {office}",
+                    f"no consortium {row['consortium']!r} in office {office.code}",
+                )
 
         lat = _decimal(row, "latitude", -90, 90, err)
         lon = _decimal(row, "longitude", -180, 180, err)
@@ -354,18 +401,33 @@ def import_schools(path, *, office: AreaOffice) -> ImportResult:
                 lat, lon = stored.latitude, stored.longitude  # empty cells keep the stored point: check it
             beyond = None if lat is None or lon is None else km_outside_district(district, lat, lon)
             if beyond is not None:
-                err.add("latitude", "coordinate_outside_district",
-                        f"พิกัด {lat}, {lon} อยู่นอกอำเภอ{district.name_th} {beyond} กม.",
-                        f"the point {lat}, {lon} lies {beyond} km outside {district.name_en or district.name_th}")
+                err.add(
+                    "latitude",
+                    "coordinate_outside_district",
+                    f"พิกัด {lat}, {lon} อยู่นอกอำเภอ{district.name_th} {beyond} กม.",
+                    f"the point {lat}, {lon} lies {beyond} km outside {district.name_en or district.name_th}",
+                )
         students = _whole_number(row, "students", err)
         teachers = _whole_number(row, "teachers", err)
 
         if code and district is not None:
-            planned.append((code, {
-                "office": office, "name_th": name_th, "name_en": row.get("name_en", ""), "district": district,
-                "consortium": consortium, "latitude": lat, "longitude": lon, "students": students,
-                "teachers": teachers, "address": row.get("address", ""),
-            }))
+            planned.append(
+                (
+                    code,
+                    {
+                        "office": office,
+                        "name_th": name_th,
+                        "name_en": row.get("name_en", ""),
+                        "district": district,
+                        "consortium": consortium,
+                        "latitude": lat,
+                        "longitude": lon,
+                        "students": students,
+                        "teachers": teachers,
+                        "address": row.get("address", ""),
+                    },
+                )
+            )
 
     result = ImportResult(errors=errors)
     if errors:
@@ -374,8 +436,9 @@ def import_schools(path, *, office: AreaOffice) -> ImportResult:
     with transaction.atomic():
         for code, values in planned:
             if code in existing:
-                _obj, outcome = record_upsert(School, lookup={"code": code}, values=_only_set(values, True),
-                                              instance=existing[code])
+                _obj, outcome = record_upsert(
+                    School, lookup={"code": code}, values=_only_set(values, True), instance=existing[code]
+                )
                 _count(result, outcome)
             else:
                 values = {**values, "students": values["students"] or 0, "teachers": values["teachers"] or 0}
@@ -393,9 +456,13 @@ def _count(result: ImportResult, outcome: str):
 # --- people -------------------------------------------------------------------------------------------
 
 _AFFILIATIONS = {
-    "office": Person.Affiliation.OFFICE, "สำนักงานเขต": Person.Affiliation.OFFICE, "สพม.": Person.Affiliation.OFFICE,
-    "school": Person.Affiliation.SCHOOL, "โรงเรียน": Person.Affiliation.SCHOOL,
-    "external": Person.Affiliation.EXTERNAL, "ภายนอก": Person.Affiliation.EXTERNAL,
+    "office": Person.Affiliation.OFFICE,
+    "สำนักงานเขต": Person.Affiliation.OFFICE,
+    "สพม.": Person.Affiliation.OFFICE,
+    "school": Person.Affiliation.SCHOOL,
+    "โรงเรียน": Person.Affiliation.SCHOOL,
+    "external": Person.Affiliation.EXTERNAL,
+    "ภายนอก": Person.Affiliation.EXTERNAL,
     "หน่วยงานภายนอก": Person.Affiliation.EXTERNAL,
 }
 
@@ -422,8 +489,12 @@ def import_people(path, *, office: AreaOffice) -> ImportResult:
                 email = ""
         if email:
             if email in first_line_of:
-                err.add("email", "email_duplicate", f"อีเมล {email} ซ้ำกับบรรทัด {first_line_of[email]}",
-                        f"e-mail {email} already appears on line {first_line_of[email]}")
+                err.add(
+                    "email",
+                    "email_duplicate",
+                    f"อีเมล {email} ซ้ำกับบรรทัด {first_line_of[email]}",
+                    f"e-mail {email} already appears on line {first_line_of[email]}",
+                )
             first_line_of.setdefault(email, line)
         first = _required(row, "first_name", err, "ชื่อ")
         last = _required(row, "last_name", err, "นามสกุล")
@@ -432,43 +503,69 @@ def import_people(path, *, office: AreaOffice) -> ImportResult:
         if row.get("school_code"):
             school = schools.get(row["school_code"])
             if school is None:
-                err.add("school_code", "school_unknown", f"ไม่มีโรงเรียนรหัส {row['school_code']} ใน {office}",
-                        f"no school with code {row['school_code']} in office {office.code}")
+                err.add(
+                    "school_code",
+                    "school_unknown",
+                    f"ไม่มีโรงเรียนรหัส {row['school_code']} ใน {office}",
+                    f"no school with code {row['school_code']} in office {office.code}",
+                )
         affiliation = None
         if row.get("affiliation"):
             affiliation = _AFFILIATIONS.get(row["affiliation"].lower())
             if affiliation is None:
-                err.add("affiliation", "affiliation_invalid",
-                        f"สังกัดต้องเป็น สำนักงานเขต โรงเรียน หรือ ภายนอก ไม่ใช่ {row['affiliation']!r}",
-                        f"affiliation must be office, school or external, not {row['affiliation']!r}")
+                err.add(
+                    "affiliation",
+                    "affiliation_invalid",
+                    f"สังกัดต้องเป็น สำนักงานเขต โรงเรียน หรือ ภายนอก ไม่ใช่ {row['affiliation']!r}",
+                    f"affiliation must be office, school or external, not {row['affiliation']!r}",
+                )
         elif row.get("school_code"):
             affiliation = Person.Affiliation.SCHOOL
         known = existing.get(email)
         effective = affiliation or (known.affiliation if known else Person.Affiliation.OFFICE)
         if effective == Person.Affiliation.SCHOOL and not row.get("school_code") and not (known and known.school_id):
-            err.add("school_code", "required", "บุคลากรสังกัดโรงเรียนต้องระบุรหัสโรงเรียน",
-                    "a school's person needs school_code")
+            err.add(
+                "school_code", "required", "บุคลากรสังกัดโรงเรียนต้องระบุรหัสโรงเรียน", "a school's person needs school_code"
+            )
         if effective == Person.Affiliation.EXTERNAL and not row.get("agency") and not (known and known.agency):
             err.add("agency", "required", "บุคคลภายนอกต้องระบุหน่วยงาน", "an external person needs an agency")
         is_director = _yes_no(row, "school_director", err)
         if is_director:
             if not row.get("school_code"):
-                err.add("school_director", "school_required", "ผู้อำนวยการต้องระบุรหัสโรงเรียน",
-                        "a school director needs school_code")
+                err.add(
+                    "school_director",
+                    "school_required",
+                    "ผู้อำนวยการต้องระบุรหัสโรงเรียน",
+                    "a school director needs school_code",
+                )
             elif row["school_code"] in director_line_of:
-                err.add("school_director", "director_duplicate",
-                        f"โรงเรียนนี้มีผู้อำนวยการแล้วที่บรรทัด {director_line_of[row['school_code']]}",
-                        f"this school already has a director on line {director_line_of[row['school_code']]}")
+                err.add(
+                    "school_director",
+                    "director_duplicate",
+                    f"โรงเรียนนี้มีผู้อำนวยการแล้วที่บรรทัด {director_line_of[row['school_code']]}",
+                    f"this school already has a director on line {director_line_of[row['school_code']]}",
+                )
             else:
                 director_line_of[row["school_code"]] = line
 
         if email and first and last:
-            planned.append((email, {
-                "prefix": row.get("prefix", ""), "first_name": first, "last_name": last,
-                "position": row.get("position", ""), "affiliation": affiliation, "school": school,
-                "agency": row.get("agency", ""), "phone": row.get("phone", ""),
-                "line_user_id": row.get("line_user_id", ""),
-            }, school if is_director else None))
+            planned.append(
+                (
+                    email,
+                    {
+                        "prefix": row.get("prefix", ""),
+                        "first_name": first,
+                        "last_name": last,
+                        "position": row.get("position", ""),
+                        "affiliation": affiliation,
+                        "school": school,
+                        "agency": row.get("agency", ""),
+                        "phone": row.get("phone", ""),
+                        "line_user_id": row.get("line_user_id", ""),
+                    },
+                    school if is_director else None,
+                )
+            )
 
     result = ImportResult(errors=errors)
     if errors:
@@ -480,8 +577,9 @@ def import_people(path, *, office: AreaOffice) -> ImportResult:
                 values = {k: v for k, v in values.items() if v is not None}
                 person, outcome = Person.objects.create(office=office, email=email, **values), "created"
             else:
-                person, outcome = record_upsert(Person, lookup={"pk": known.pk}, values=_only_set(values, True),
-                                                instance=known)
+                person, outcome = record_upsert(
+                    Person, lookup={"pk": known.pk}, values=_only_set(values, True), instance=known
+                )
             if directs is not None and directs.director_id != person.id:
                 directs.director = person
                 directs.save(update_fields=["director"])

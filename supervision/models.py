@@ -20,13 +20,17 @@ LON = [MinValueValidator(-180), MaxValueValidator(180)]
 
 
 def _coordinate_checks(prefix: str, lat: str, lon: str, pair: bool = False) -> list[models.CheckConstraint]:
-    both_or_neither = [
-        models.CheckConstraint(
-            condition=Q(**{f"{lat}__isnull": True, f"{lon}__isnull": True})
-            | Q(**{f"{lat}__isnull": False, f"{lon}__isnull": False}),
-            name=f"{prefix}_coordinates_both_or_neither",
-        )
-    ] if pair else []
+    both_or_neither = (
+        [
+            models.CheckConstraint(
+                condition=Q(**{f"{lat}__isnull": True, f"{lon}__isnull": True})
+                | Q(**{f"{lat}__isnull": False, f"{lon}__isnull": False}),
+                name=f"{prefix}_coordinates_both_or_neither",
+            )
+        ]
+        if pair
+        else []
+    )
     return [
         *both_or_neither,
         models.CheckConstraint(
@@ -82,8 +86,9 @@ class Province(models.Model):
 class District(models.Model):
     """อำเภอ."""
 
-    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="districts",
-                                 verbose_name="จังหวัด (province)")
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="districts", verbose_name="จังหวัด (province)"
+    )
     code = models.CharField("รหัสอำเภอ (code)", max_length=6, unique=True)
     name_th = models.CharField("ชื่ออำเภอ (Thai name)", max_length=100)
     name_en = models.CharField("ชื่อภาษาอังกฤษ (English name)", max_length=100, blank=True)
@@ -108,8 +113,9 @@ class District(models.Model):
 class Consortium(models.Model):
     """สหวิทยาเขต: a cluster of schools of one office."""
 
-    office = models.ForeignKey(AreaOffice, on_delete=models.CASCADE, related_name="consortia",
-                               verbose_name="สำนักงานเขต (office)")
+    office = models.ForeignKey(
+        AreaOffice, on_delete=models.CASCADE, related_name="consortia", verbose_name="สำนักงานเขต (office)"
+    )
     name = models.CharField("ชื่อสหวิทยาเขต (name)", max_length=200)
     code = models.CharField("รหัส (code)", max_length=30, blank=True)
 
@@ -126,24 +132,43 @@ class Consortium(models.Model):
 
 
 class School(models.Model):
-    office = models.ForeignKey(AreaOffice, on_delete=models.PROTECT, related_name="schools",
-                               verbose_name="สำนักงานเขต (office)")
+    office = models.ForeignKey(
+        AreaOffice, on_delete=models.PROTECT, related_name="schools", verbose_name="สำนักงานเขต (office)"
+    )
     code = models.CharField(
-        "รหัสโรงเรียน สพฐ. (OBEC code)", max_length=10, unique=True,
-        validators=[RegexValidator(r"^\d{8}(\d{2})?$", "รหัสโรงเรียนต้องเป็นตัวเลข 8 หรือ 10 หลัก / "
-                                   "school code must be 8 or 10 digits")],
+        "รหัสโรงเรียน สพฐ. (OBEC code)",
+        max_length=10,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^\d{8}(\d{2})?$", "รหัสโรงเรียนต้องเป็นตัวเลข 8 หรือ 10 หลัก / school code must be 8 or 10 digits"
+            )
+        ],
     )
     name_th = models.CharField("ชื่อโรงเรียน (Thai name)", max_length=200)
     name_en = models.CharField("ชื่อภาษาอังกฤษ (English name)", max_length=200, blank=True)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="schools",
-                                 verbose_name="อำเภอ (district)")
-    consortium = models.ForeignKey(Consortium, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="schools", verbose_name="สหวิทยาเขต (consortium)")
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="schools", verbose_name="อำเภอ (district)"
+    )
+    consortium = models.ForeignKey(
+        Consortium,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="schools",
+        verbose_name="สหวิทยาเขต (consortium)",
+    )
     address = models.TextField("ที่อยู่ (address)", blank=True)
     latitude = models.FloatField("ละติจูด (latitude)", null=True, blank=True, validators=LAT)
     longitude = models.FloatField("ลองจิจูด (longitude)", null=True, blank=True, validators=LON)
-    director = models.ForeignKey("Person", on_delete=models.SET_NULL, null=True, blank=True,
-                                 related_name="directed_schools", verbose_name="ผู้อำนวยการ (director)")
+    director = models.ForeignKey(
+        "Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="directed_schools",
+        verbose_name="ผู้อำนวยการ (director)",
+    )
     students = models.PositiveIntegerField("จำนวนนักเรียน (students)", default=0)
     teachers = models.PositiveIntegerField("จำนวนครู (teachers)", default=0)
     is_active = models.BooleanField("เปิดสอน (active)", default=True)
@@ -166,12 +191,15 @@ class School(models.Model):
             errors["consortium"] = "สหวิทยาเขตต้องอยู่ในสำนักงานเขตเดียวกับโรงเรียน / the consortium belongs to another office"
         if (self.latitude is None) != (self.longitude is None):
             errors["longitude" if self.longitude is None else "latitude"] = (
-                "ต้องระบุทั้งละติจูดและลองจิจูด / give both latitude and longitude")
+                "ต้องระบุทั้งละติจูดและลองจิจูด / give both latitude and longitude"
+            )
         elif self.latitude is not None and self.district_id:
             beyond = km_outside_district(self.district, self.latitude, self.longitude)
             if beyond is not None:
-                errors["latitude"] = (f"พิกัดอยู่นอกอำเภอ{self.district.name_th} {beyond} กม. / the point lies "
-                                      f"{beyond} km outside {self.district.name_en or self.district.name_th}")
+                errors["latitude"] = (
+                    f"พิกัดอยู่นอกอำเภอ{self.district.name_th} {beyond} กม. / the point lies "
+                    f"{beyond} km outside {self.district.name_en or self.district.name_th}"
+                )
         if errors:
             raise ValidationError(errors)
 
@@ -186,25 +214,41 @@ class Person(models.Model):
         SCHOOL = "school", "โรงเรียน (school)"
         EXTERNAL = "external", "หน่วยงานภายนอก (external agency)"
 
-    office = models.ForeignKey(AreaOffice, on_delete=models.PROTECT, related_name="people",
-                               verbose_name="สำนักงานเขต (office)")
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                related_name="person", verbose_name="บัญชีผู้ใช้ (login)")
-    prefix = models.CharField("คำนำหน้า (prefix)", max_length=40, blank=True,
-                              help_text="เช่น นาย นาง นางสาว ดร. / e.g. Mr, Mrs, Miss, Dr")
+    office = models.ForeignKey(
+        AreaOffice, on_delete=models.PROTECT, related_name="people", verbose_name="สำนักงานเขต (office)"
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+        verbose_name="บัญชีผู้ใช้ (login)",
+    )
+    prefix = models.CharField(
+        "คำนำหน้า (prefix)", max_length=40, blank=True, help_text="เช่น นาย นาง นางสาว ดร. / e.g. Mr, Mrs, Miss, Dr"
+    )
     first_name = models.CharField("ชื่อ (first name)", max_length=100)
     last_name = models.CharField("นามสกุล (last name)", max_length=100)
     position = models.CharField("ตำแหน่ง (position)", max_length=200, blank=True)
-    affiliation = models.CharField("สังกัด (affiliation)", max_length=10, choices=Affiliation.choices,
-                                   default=Affiliation.OFFICE)
-    school = models.ForeignKey(School, on_delete=models.SET_NULL, null=True, blank=True, related_name="staff",
-                               verbose_name="โรงเรียนที่สังกัด (school)")
+    affiliation = models.CharField(
+        "สังกัด (affiliation)", max_length=10, choices=Affiliation.choices, default=Affiliation.OFFICE
+    )
+    school = models.ForeignKey(
+        School,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name="โรงเรียนที่สังกัด (school)",
+    )
     agency = models.CharField("หน่วยงาน (agency)", max_length=200, blank=True)
     email = models.EmailField("อีเมล (e-mail)", blank=True)
     phone = models.CharField("โทรศัพท์ (phone)", max_length=50, blank=True)
     line_user_id = models.CharField("LINE user id", max_length=64, blank=True)
-    extra_offices = models.ManyToManyField(AreaOffice, blank=True, related_name="guests",
-                                           verbose_name="สิทธิ์ดูสำนักงานอื่น (may also see offices)")
+    extra_offices = models.ManyToManyField(
+        AreaOffice, blank=True, related_name="guests", verbose_name="สิทธิ์ดูสำนักงานอื่น (may also see offices)"
+    )
     is_active = models.BooleanField("ใช้งาน (active)", default=True)
 
     objects = OfficeScopedQuerySet.as_manager()
@@ -220,8 +264,9 @@ class Person(models.Model):
                 name="person_school_affiliation_names_school",
             ),
             # The e-mail is the natural key of `import_people`: one person per address in an office.
-            models.UniqueConstraint(Lower("email"), "office", condition=~Q(email=""),
-                                    name="person_unique_email_in_office"),
+            models.UniqueConstraint(
+                Lower("email"), "office", condition=~Q(email=""), name="person_unique_email_in_office"
+            ),
         ]
 
     def __str__(self):
@@ -252,17 +297,23 @@ class Committee(models.Model):
         EXAM = "exam", "ตรวจเยี่ยมสนามสอบ (exam-site inspection)"
         ADHOC = "adhoc", "เฉพาะกิจ (ad hoc)"
 
-    office = models.ForeignKey(AreaOffice, on_delete=models.PROTECT, related_name="committees",
-                               verbose_name="สำนักงานเขต (office)")
+    office = models.ForeignKey(
+        AreaOffice, on_delete=models.PROTECT, related_name="committees", verbose_name="สำนักงานเขต (office)"
+    )
     kind = models.CharField("ประเภท (kind)", max_length=10, choices=Kind.choices, default=Kind.INTERNAL)
     number = models.PositiveSmallIntegerField("คณะที่ (number)", null=True, blank=True)
     name = models.CharField("ชื่อคณะ (name)", max_length=300)
-    order_no = models.CharField("เลขที่คำสั่ง (order no.)", max_length=50, blank=True,
-                                help_text="เช่น 123/2563")
+    order_no = models.CharField("เลขที่คำสั่ง (order no.)", max_length=50, blank=True, help_text="เช่น 123/2563")
     order_date = models.DateField("วันที่สั่ง (order date)", null=True, blank=True)
     order_subject = models.CharField("เรื่อง (order subject)", max_length=300, blank=True)
-    signed_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True,
-                                  related_name="signed_orders", verbose_name="ผู้ลงนาม (signed by)")
+    signed_by = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="signed_orders",
+        verbose_name="ผู้ลงนาม (signed by)",
+    )
     members = models.ManyToManyField(Person, through="Membership", related_name="committees")
     is_active = models.BooleanField("ใช้งาน (active)", default=True)
 
@@ -304,10 +355,12 @@ class Membership(models.Model):
         MEMBER = "member", "กรรมการ (member)"
         SECRETARY = "secretary", "กรรมการและเลขานุการ (secretary)"
 
-    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="memberships",
-                                  verbose_name="คณะกรรมการ (committee)")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships",
-                               verbose_name="บุคคล (person)")
+    committee = models.ForeignKey(
+        Committee, on_delete=models.CASCADE, related_name="memberships", verbose_name="คณะกรรมการ (committee)"
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="memberships", verbose_name="บุคคล (person)"
+    )
     role = models.CharField("บทบาท (role)", max_length=10, choices=Role.choices, default=Role.MEMBER)
     position_note = models.CharField("ตำแหน่งในคำสั่ง (position in the order)", max_length=200, blank=True)
     sort_order = models.PositiveSmallIntegerField("ลำดับ (order)", default=0)
@@ -321,8 +374,7 @@ class Membership(models.Model):
         ordering = ["committee", "sort_order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["committee", "person"], name="membership_person_once"),
-            models.UniqueConstraint(fields=["committee"], condition=Q(role="chair"),
-                                    name="membership_one_chair"),
+            models.UniqueConstraint(fields=["committee"], condition=Q(role="chair"), name="membership_one_chair"),
         ]
 
     def __str__(self):
@@ -330,6 +382,10 @@ class Membership(models.Model):
 
     def clean(self):
         # External members may serve any office's committee; the office's own staff come from that office.
-        if (self.person_id and self.committee_id and self.person.affiliation != Person.Affiliation.EXTERNAL
-                and self.person.office_id != self.committee.office_id):
+        if (
+            self.person_id
+            and self.committee_id
+            and self.person.affiliation != Person.Affiliation.EXTERNAL
+            and self.person.office_id != self.committee.office_id
+        ):
             raise ValidationError({"person": "บุคคลนี้อยู่ในสำนักงานเขตอื่น / this person belongs to another office"})

@@ -11,8 +11,9 @@ def _differs(obj: models.Model, name: str, value) -> bool:
     return getattr(obj, name) != value
 
 
-def record_upsert(model: type[models.Model], *, lookup: dict, values: dict,
-                  instance: models.Model | None = None) -> tuple[models.Model, str]:
+def record_upsert(
+    model: type[models.Model], *, lookup: dict, values: dict, instance: models.Model | None = None
+) -> tuple[models.Model, str]:
     """Get-or-create by `lookup`, then save only the fields whose values differ.
 
     Returns (object, "created" | "updated" | "unchanged"). An unchanged row is not saved at all, so a

@@ -26,8 +26,9 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture
 def office(db):
-    return f.AreaOfficeFactory(code="SEC29", name="สำนักงานเขตพื้นที่การศึกษามัธยมศึกษา อุบลราชธานี อำนาจเจริญ",
-                               short_name="สพม.อุบลราชธานี อำนาจเจริญ")
+    return f.AreaOfficeFactory(
+        code="SEC29", name="สำนักงานเขตพื้นที่การศึกษามัธยมศึกษา อุบลราชธานี อำนาจเจริญ", short_name="สพม.อุบลราชธานี อำนาจเจริญ"
+    )
 
 
 def _actor(office, username, roles, **person_kwargs):
@@ -45,8 +46,9 @@ def actors(office):
     alice = _actor(office, "alice", [Role.SUPERVISOR])
     bob = _actor(office, "bob", [Role.SUPERVISOR])
     charlie = _actor(office, "charlie", [Role.SUPERVISOR])
-    dana = _actor(office, "dana", [Role.SCHOOL_DIRECTOR], affiliation="school", school=school_a,
-                  position="ผู้อำนวยการโรงเรียน")
+    dana = _actor(
+        office, "dana", [Role.SCHOOL_DIRECTOR], affiliation="school", school=school_a, position="ผู้อำนวยการโรงเรียน"
+    )
     school_a.director = dana
     school_a.save(update_fields=["director"])
     cora = _actor(office, "cora", [Role.COORDINATOR])
@@ -55,8 +57,17 @@ def actors(office):
     f.MembershipFactory(committee=committee_a, person=bob, role=Membership.Role.MEMBER)
     f.MembershipFactory(committee=committee_b, person=charlie, role=Membership.Role.CHAIR)
     return SimpleNamespace(
-        office=office, committee_a=committee_a, committee_b=committee_b, school_a=school_a,
-        school_b=school_b, alice=alice, bob=bob, charlie=charlie, dana=dana, cora=cora, oscar=oscar,
+        office=office,
+        committee_a=committee_a,
+        committee_b=committee_b,
+        school_a=school_a,
+        school_b=school_b,
+        alice=alice,
+        bob=bob,
+        charlie=charlie,
+        dana=dana,
+        cora=cora,
+        oscar=oscar,
     )
 
 

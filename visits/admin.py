@@ -53,8 +53,11 @@ class ReadOnlyInline(admin.TabularInline):
 class ImportForm(forms.Form):
     file = forms.FileField(label="ไฟล์ XLSX หรือ CSV (file)")
     name = forms.CharField(label="ชื่อแบบนิเทศ (name)", max_length=300)
-    code = forms.SlugField(label="รหัสแบบ (code)", required=False,
-                           help_text="รหัสเดิม = เพิ่มฉบับใหม่ของแบบนั้น / an existing code adds its next version")
+    code = forms.SlugField(
+        label="รหัสแบบ (code)",
+        required=False,
+        help_text="รหัสเดิม = เพิ่มฉบับใหม่ของแบบนั้น / an existing code adds its next version",
+    )
     kind = forms.ChoiceField(label="ประเภท (kind)", choices=Instrument.Kind.choices)
     publish = forms.BooleanField(label="เผยแพร่ทันที (publish now)", required=False)
 
@@ -77,8 +80,10 @@ class InstrumentAdmin(admin.ModelAdmin):
         return selectors.instruments_for_user(request.user)
 
     def get_urls(self):
-        return [path("import/", self.admin_site.admin_view(self.import_view), name="visits_instrument_import"),
-                *super().get_urls()]
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="visits_instrument_import"),
+            *super().get_urls(),
+        ]
 
     def import_view(self, request):
         if not self.has_add_permission(request):
@@ -94,9 +99,15 @@ class InstrumentAdmin(admin.ModelAdmin):
                 office = AreaOffice.objects.filter(id__in=ids).order_by("id").first()
             try:
                 upload = form.cleaned_data["file"]
-                version = instrument_import(data=upload.read(), filename=upload.name, name=form.cleaned_data["name"],
-                                            code=form.cleaned_data["code"] or None, kind=form.cleaned_data["kind"],
-                                            publish=form.cleaned_data["publish"], office=office)
+                version = instrument_import(
+                    data=upload.read(),
+                    filename=upload.name,
+                    name=form.cleaned_data["name"],
+                    code=form.cleaned_data["code"] or None,
+                    kind=form.cleaned_data["kind"],
+                    publish=form.cleaned_data["publish"],
+                    office=office,
+                )
             except InstrumentError as exc:
                 problems = exc.lines()
             except VisitError as exc:
@@ -104,8 +115,13 @@ class InstrumentAdmin(admin.ModelAdmin):
             else:
                 self.message_user(request, f"นำเข้า {version} แล้ว ({version.items.count()} ข้อ) / imported")
                 return redirect(reverse("admin:visits_instrumentversion_change", args=[version.pk]))
-        context = {**self.admin_site.each_context(request), "title": "นำเข้าแบบนิเทศ (import an instrument)",
-                   "form": form, "problems": problems, "opts": self.model._meta}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "นำเข้าแบบนิเทศ (import an instrument)",
+            "form": form,
+            "problems": problems,
+            "opts": self.model._meta,
+        }
         return TemplateResponse(request, "admin/visits/instrument_import.html", context)
 
 
@@ -134,8 +150,13 @@ class SectionInline(FrozenWhenPublished, admin.TabularInline):
 class ItemInline(FrozenWhenPublished, admin.StackedInline):
     model = Item
     extra = 0
-    fields = [("section", "order", "code", "type"), "text", "help_text", ("levels", "options"),
-              ("required", "photo_required", "weight")]
+    fields = [
+        ("section", "order", "code", "type"),
+        "text",
+        "help_text",
+        ("levels", "options"),
+        ("required", "photo_required", "weight"),
+    ]
 
 
 @admin.register(InstrumentVersion)
@@ -176,8 +197,11 @@ class InstrumentVersionAdmin(admin.ModelAdmin):
     def _export(self, queryset, fmt):
         version = queryset.first()
         data = export_version(version, fmt)
-        ctype = ("text/csv; charset=utf-8" if fmt == "csv"
-                 else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        ctype = (
+            "text/csv; charset=utf-8"
+            if fmt == "csv"
+            else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
         response = HttpResponse(data, content_type=ctype)
         response["Content-Disposition"] = f'attachment; filename="{version.instrument.code}-v{version.number}.{fmt}"'
         return response
@@ -221,8 +245,12 @@ class VisitAdmin(SimpleHistoryAdmin):
     """Read-only: a visit changes through the tablet API and the review workflow, never by hand here."""
 
     list_display = ["school", "round", "committee", "status", "score", "check_in_at", "check_in_far", "version"]
-    list_filter = ["status", "check_in_far", ("round", admin.RelatedOnlyFieldListFilter),
-                   ("committee", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        "status",
+        "check_in_far",
+        ("round", admin.RelatedOnlyFieldListFilter),
+        ("committee", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["school__name_th", "school__code", "id"]
     list_select_related = ["school", "round", "committee"]
     inlines = [AnswerInline, EvidenceInline, SignatureInline, TransitionInline]
@@ -248,10 +276,30 @@ class FollowUpAdmin(SimpleHistoryAdmin):
     list_filter = ["status"]
     search_fields = ["recommendation", "school__name_th"]
     list_select_related = ["school", "owner"]
-    readonly_fields = ["school", "source_visit", "recommendation_index", "recommendation", "status", "done_at",
-                       "verified_at", "verified_by", "created_by"]
-    fields = ["school", "source_visit", "recommendation", "status", "due_date", "owner", "notes", "evidence",
-              "done_at", "verified_at", "verified_by"]
+    readonly_fields = [
+        "school",
+        "source_visit",
+        "recommendation_index",
+        "recommendation",
+        "status",
+        "done_at",
+        "verified_at",
+        "verified_by",
+        "created_by",
+    ]
+    fields = [
+        "school",
+        "source_visit",
+        "recommendation",
+        "status",
+        "due_date",
+        "owner",
+        "notes",
+        "evidence",
+        "done_at",
+        "verified_at",
+        "verified_by",
+    ]
     actions = ["mark_in_progress", "mark_done", "mark_verified"]
 
     def get_queryset(self, request):
@@ -266,8 +314,14 @@ class FollowUpAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         try:
-            followup_update(followup_id=obj.pk, user=request.user, notes=obj.notes, due_date=obj.due_date,
-                            owner=obj.owner, evidence=form.cleaned_data.get("evidence") or None)
+            followup_update(
+                followup_id=obj.pk,
+                user=request.user,
+                notes=obj.notes,
+                due_date=obj.due_date,
+                owner=obj.owner,
+                evidence=form.cleaned_data.get("evidence") or None,
+            )
         except VisitError as exc:
             self.message_user(request, str(exc), messages.ERROR)
 

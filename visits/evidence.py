@@ -43,8 +43,12 @@ class Sniffed:
 
 def too_large(size: int) -> EvidenceTooLarge:
     limit = settings.EVIDENCE_MAX_BYTES
-    return EvidenceTooLarge(f"ไฟล์ใหญ่เกินกำหนด ({size:,} ไบต์ เกิน {limit:,} ไบต์)",
-                            f"file too large ({size:,} bytes, limit {limit:,})", max_bytes=limit, size=size)
+    return EvidenceTooLarge(
+        f"ไฟล์ใหญ่เกินกำหนด ({size:,} ไบต์ เกิน {limit:,} ไบต์)",
+        f"file too large ({size:,} bytes, limit {limit:,})",
+        max_bytes=limit,
+        size=size,
+    )
 
 
 def sniff(data: bytes) -> Sniffed:
@@ -146,8 +150,13 @@ def process_image(data: bytes, fmt: str) -> ProcessedImage:
         return ProcessedImage(out, tbuf.getvalue(), upright.width, upright.height, taken, lat, lon)
 
 
-EXTENSIONS = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp",
-              ".pdf": "application/pdf"}
+EXTENSIONS = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+    ".pdf": "application/pdf",
+}
 
 
 def _claimed_type(filename: str) -> str | None:
@@ -176,8 +185,12 @@ def _read(upload) -> bytes:
 def evidence_store(*, evidence_id, user, upload, sha256: str | None = None, original_name: str = "") -> Evidence:
     """Store the bytes of listed evidence. Checks, in order: visible (404) and writable (403) by the user,
     size (413), SHA-256 against the declared one and `sha256` if given (400), content type (415)."""
-    ev = (Evidence.objects.select_for_update(of=("self",)).select_related("visit__school")
-          .filter(pk=evidence_id, visit__in=selectors.visits_for_user(user)).first())
+    ev = (
+        Evidence.objects.select_for_update(of=("self",))
+        .select_related("visit__school")
+        .filter(pk=evidence_id, visit__in=selectors.visits_for_user(user))
+        .first()
+    )
     if ev is None:
         raise NotFound()
     if not selectors.can_edit_visit(user, ev.visit):
@@ -191,20 +204,24 @@ def evidence_store(*, evidence_id, user, upload, sha256: str | None = None, orig
     if given and given != digest:
         raise EvidenceHashMismatch(expected=given, actual=digest)
     if digest != ev.sha256:
-        raise EvidenceHashMismatch("ไฟล์ไม่ตรงกับค่า SHA-256 ที่แจ้งไว้ในรายการ",
-                                   "the file does not match the SHA-256 listed in the manifest",
-                                   expected=ev.sha256, actual=digest)
+        raise EvidenceHashMismatch(
+            "ไฟล์ไม่ตรงกับค่า SHA-256 ที่แจ้งไว้ในรายการ",
+            "the file does not match the SHA-256 listed in the manifest",
+            expected=ev.sha256,
+            actual=digest,
+        )
     if ev.is_uploaded:
         return ev  # the same bytes again: nothing to do
     kind = sniff(data)
     if ev.kind == Evidence.Kind.PHOTO and not kind.is_image:
-        raise EvidenceTypeRejected("หลักฐานประเภทภาพถ่ายต้องเป็น JPEG, PNG หรือ WebP",
-                                   "a photo must be JPEG, PNG or WebP")
+        raise EvidenceTypeRejected("หลักฐานประเภทภาพถ่ายต้องเป็น JPEG, PNG หรือ WebP", "a photo must be JPEG, PNG or WebP")
     claimed = _claimed_type(original_name or ev.original_name)
     if claimed and claimed != kind.content_type:
         ext = os.path.splitext(original_name or ev.original_name)[1]
-        raise EvidenceTypeRejected(f"ชื่อไฟล์ระบุเป็น {ext} แต่เนื้อไฟล์เป็น {kind.content_type}",
-                                   f"the name says {ext} but the content is {kind.content_type}")
+        raise EvidenceTypeRejected(
+            f"ชื่อไฟล์ระบุเป็น {ext} แต่เนื้อไฟล์เป็น {kind.content_type}",
+            f"the name says {ext} but the content is {kind.content_type}",
+        )
     name = f"{ev.id}{kind.suffix}"
     if kind.is_image:
         img = process_image(data, {v[0]: k for k, v in IMAGE_TYPES.items()}[kind.content_type])

@@ -52,8 +52,13 @@ def followup_create_from_recommendation(*, visit: Visit, index: int, user, due_d
     try:
         with transaction.atomic():
             return FollowUp.objects.create(
-                school_id=visit.school_id, source_visit=visit, recommendation_index=index, recommendation=text,
-                due_date=due_date or _due(visit), owner=owner or visit.school.director, created_by=user,
+                school_id=visit.school_id,
+                source_visit=visit,
+                recommendation_index=index,
+                recommendation=text,
+                due_date=due_date or _due(visit),
+                owner=owner or visit.school.director,
+                created_by=user,
             )
     except IntegrityError:  # a concurrent request made it first
         return FollowUp.objects.get(source_visit=visit, recommendation_index=index)
@@ -61,8 +66,11 @@ def followup_create_from_recommendation(*, visit: Visit, index: int, user, due_d
 
 def followups_from_visit(*, visit: Visit, user) -> list[FollowUp]:
     """Every recommendation of the visit as a follow-up (called when a visit is approved)."""
-    return [followup_create_from_recommendation(visit=visit, index=i, user=user)
-            for i, text in enumerate(visit.recommendations or []) if str(text).strip()]
+    return [
+        followup_create_from_recommendation(visit=visit, index=i, user=user)
+        for i, text in enumerate(visit.recommendations or [])
+        if str(text).strip()
+    ]
 
 
 def followup_relations(followup: FollowUp, user) -> set[str]:
@@ -70,8 +78,9 @@ def followup_relations(followup: FollowUp, user) -> set[str]:
     if selectors.is_school_director(user, followup.school_id):
         rel.add("school")
     offices = office_ids_for_user(user)
-    if user.is_superuser or (user_roles(user) & {Role.COORDINATOR, Role.OFFICE_DIRECTOR}
-                             and followup.school.office_id in (offices or set())):
+    if user.is_superuser or (
+        user_roles(user) & {Role.COORDINATOR, Role.OFFICE_DIRECTOR} and followup.school.office_id in (offices or set())
+    ):
         rel.add("office")
     return rel
 
@@ -88,27 +97,41 @@ def _attach_evidence(fu: FollowUp, upload) -> None:
 
 
 @transaction.atomic
-def followup_update(*, followup_id: int, user, status: str | None = None, notes: str | None = None,
-                    due_date=None, owner=None, evidence=None) -> FollowUp:
+def followup_update(
+    *,
+    followup_id: int,
+    user,
+    status: str | None = None,
+    notes: str | None = None,
+    due_date=None,
+    owner=None,
+    evidence=None,
+) -> FollowUp:
     """Change a follow-up's status, notes, due date, owner or evidence file, as its school or the office."""
-    fu = (selectors.followups_for_user(user).select_related("school").select_for_update(of=("self",))
-          .filter(pk=followup_id).first())
+    fu = (
+        selectors.followups_for_user(user)
+        .select_related("school")
+        .select_for_update(of=("self",))
+        .filter(pk=followup_id)
+        .first()
+    )
     if fu is None:
         raise NotFound()
     rel = followup_relations(fu, user)
     if not rel:
-        raise InvalidTransition("ไม่มีสิทธิ์แก้ไขการติดตามผลนี้", "you may not change this follow-up",
-                                code="wrong_role")
+        raise InvalidTransition("ไม่มีสิทธิ์แก้ไขการติดตามผลนี้", "you may not change this follow-up", code="wrong_role")
     if status and status != fu.status:
         if status not in F.values:
             raise InvalidInput(fields={"status": [f"ไม่รู้จักสถานะ {status} / unknown status {status}"]})
         who = FOLLOWUP_TRANSITIONS.get((fu.status, status))
         if who is None:
-            raise InvalidTransition(f"เปลี่ยนจาก {F(fu.status).label} เป็น {F(status).label} ไม่ได้",
-                                    f"a follow-up cannot go from {fu.status} to {status}", code="not_allowed")
+            raise InvalidTransition(
+                f"เปลี่ยนจาก {F(fu.status).label} เป็น {F(status).label} ไม่ได้",
+                f"a follow-up cannot go from {fu.status} to {status}",
+                code="not_allowed",
+            )
         if not rel & who:
-            raise InvalidTransition("เฉพาะสำนักงานเขตเท่านั้นที่ตรวจสอบได้", "only the office may do this",
-                                    code="wrong_role")
+            raise InvalidTransition("เฉพาะสำนักงานเขตเท่านั้นที่ตรวจสอบได้", "only the office may do this", code="wrong_role")
         now = timezone.now()
         if status == F.DONE:
             fu.done_at = now

@@ -48,13 +48,25 @@ COLUMNS = {
     "help": ("คำอธิบาย", "help", False),
 }
 TYPE_ALIASES = {
-    "rating": "rating", "ระดับคุณภาพ": "rating", "ระดับ": "rating",
-    "yes_no": "yes_no", "yes/no": "yes_no", "มี/ไม่มี": "yes_no", "ใช่/ไม่ใช่": "yes_no",
-    "number": "number", "ตัวเลข": "number",
-    "short_text": "short_text", "ข้อความสั้น": "short_text",
-    "long_text": "long_text", "ข้อความยาว": "long_text", "text": "long_text",
-    "single_choice": "single_choice", "เลือกหนึ่งข้อ": "single_choice", "choice": "single_choice",
-    "multi_choice": "multi_choice", "เลือกหลายข้อ": "multi_choice",
+    "rating": "rating",
+    "ระดับคุณภาพ": "rating",
+    "ระดับ": "rating",
+    "yes_no": "yes_no",
+    "yes/no": "yes_no",
+    "มี/ไม่มี": "yes_no",
+    "ใช่/ไม่ใช่": "yes_no",
+    "number": "number",
+    "ตัวเลข": "number",
+    "short_text": "short_text",
+    "ข้อความสั้น": "short_text",
+    "long_text": "long_text",
+    "ข้อความยาว": "long_text",
+    "text": "long_text",
+    "single_choice": "single_choice",
+    "เลือกหนึ่งข้อ": "single_choice",
+    "choice": "single_choice",
+    "multi_choice": "multi_choice",
+    "เลือกหลายข้อ": "multi_choice",
 }
 YES = {"yes", "y", "true", "1", "ใช่", "ต้อง", "x", "✓"}
 NO = {"no", "n", "false", "0", "ไม่", "ไม่ต้อง", ""}
@@ -91,8 +103,9 @@ def read_table(data: bytes, filename: str = "") -> list[list[str]]:
         try:
             wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise InstrumentError([_problem(None, None, "อ่านไฟล์ Excel ไม่ได้", f"cannot read the XLSX file ({exc})")],
-                                  ) from None
+            raise InstrumentError(
+                [_problem(None, None, "อ่านไฟล์ Excel ไม่ได้", f"cannot read the XLSX file ({exc})")],
+            ) from None
         ws = wb.worksheets[0]
         rows = [["" if c is None else _cell_text(c) for c in row] for row in ws.iter_rows(values_only=True)]
         wb.close()
@@ -104,8 +117,9 @@ def read_table(data: bytes, filename: str = "") -> list[list[str]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise InstrumentError([_problem(None, None, "อ่านไฟล์ไม่ได้ (ต้องเป็น XLSX หรือ CSV)",
-                                        "cannot read the file (XLSX or CSV expected)")])
+        raise InstrumentError(
+            [_problem(None, None, "อ่านไฟล์ไม่ได้ (ต้องเป็น XLSX หรือ CSV)", "cannot read the file (XLSX or CSV expected)")]
+        )
     return [list(r) for r in csv.reader(io.StringIO(text))]
 
 
@@ -126,7 +140,7 @@ def _problem(row, column, th, en) -> dict:
 def _header_key(cell: str) -> str | None:
     text = (cell or "").strip().lower()
     if "(" in text and text.endswith(")"):  # "ด้าน (section)"
-        inner = text[text.rindex("(") + 1:-1].strip()
+        inner = text[text.rindex("(") + 1 : -1].strip()
         text = inner or text
     text = text.replace("-", "_")
     for key, (thai, eng, _) in COLUMNS.items():
@@ -203,15 +217,27 @@ def parse_rows(rows: list[list[str]]) -> list[SectionRows]:
         elif len(code) > 30:
             problems.append(_problem(n, "code", "รหัสข้อยาวเกิน 30 ตัวอักษร", "code over 30 characters"))
         elif code in seen_codes:
-            problems.append(_problem(n, "code", f"รหัสข้อซ้ำกับแถว {seen_codes[code]}",
-                                     f"duplicate code, first used on row {seen_codes[code]}"))
+            problems.append(
+                _problem(
+                    n,
+                    "code",
+                    f"รหัสข้อซ้ำกับแถว {seen_codes[code]}",
+                    f"duplicate code, first used on row {seen_codes[code]}",
+                )
+            )
         else:
             seen_codes[code] = n
         raw_type = cell(row, "type")
         type_ = TYPE_ALIASES.get(raw_type.lower()) if raw_type else None
         if not type_:
-            problems.append(_problem(n, "type", f"ชนิดไม่ถูกต้อง: {raw_type!r}",
-                                     f"unknown type {raw_type!r}; use one of " + ", ".join(Item.Type.values)))
+            problems.append(
+                _problem(
+                    n,
+                    "type",
+                    f"ชนิดไม่ถูกต้อง: {raw_type!r}",
+                    f"unknown type {raw_type!r}; use one of " + ", ".join(Item.Type.values),
+                )
+            )
         text = cell(row, "text")
         if not text:
             problems.append(_problem(n, "text", "ต้องระบุข้อคำถาม", "the question text is required"))
@@ -229,8 +255,14 @@ def parse_rows(rows: list[list[str]]) -> list[SectionRows]:
         parts = [p.strip() for p in raw_levels.split("|")] if raw_levels else []
         if type_ == "rating":
             if len(parts) not in (4, 5) or not all(parts):
-                problems.append(_problem(n, "levels", "ระดับคุณภาพต้องมี 4 หรือ 5 ระดับ คั่นด้วย |",
-                                         "a rating needs 4 or 5 level descriptors separated by |"))
+                problems.append(
+                    _problem(
+                        n,
+                        "levels",
+                        "ระดับคุณภาพต้องมี 4 หรือ 5 ระดับ คั่นด้วย |",
+                        "a rating needs 4 or 5 level descriptors separated by |",
+                    )
+                )
             else:
                 levels = [{"value": i, "label": p} for i, p in enumerate(parts, start=1)]
         elif type_ in ("single_choice", "multi_choice"):
@@ -238,20 +270,43 @@ def parse_rows(rows: list[list[str]]) -> list[SectionRows]:
             if why:
                 problems.append(_problem(n, "levels", *why))
         elif parts:
-            problems.append(_problem(n, "levels", "ระบุระดับหรือตัวเลือกได้เฉพาะข้อแบบระดับคุณภาพหรือตัวเลือก",
-                                     "levels/options only apply to rating and choice items"))
+            problems.append(
+                _problem(
+                    n,
+                    "levels",
+                    "ระบุระดับหรือตัวเลือกได้เฉพาะข้อแบบระดับคุณภาพหรือตัวเลือก",
+                    "levels/options only apply to rating and choice items",
+                )
+            )
         if len(problems) > bad:
             continue
         section = sections.get(title)
         if section is None:
             section = sections[title] = SectionRows(title=title, weight=sweight if sweight is not None else Decimal(1))
         elif sweight is not None and sweight != section.weight:
-            problems.append(_problem(n, "section_weight", f"น้ำหนักด้านไม่ตรงกับแถวก่อนหน้า ({section.weight})",
-                                     f"differs from this section's weight on an earlier row ({section.weight})"))
+            problems.append(
+                _problem(
+                    n,
+                    "section_weight",
+                    f"น้ำหนักด้านไม่ตรงกับแถวก่อนหน้า ({section.weight})",
+                    f"differs from this section's weight on an earlier row ({section.weight})",
+                )
+            )
             continue
-        section.items.append(ItemRow(row=n, code=code, type=type_, text=text, levels=levels, options=options,
-                                     required=required, photo_required=photo, weight=weight,
-                                     help=cell(row, "help")))
+        section.items.append(
+            ItemRow(
+                row=n,
+                code=code,
+                type=type_,
+                text=text,
+                levels=levels,
+                options=options,
+                required=required,
+                photo_required=photo,
+                weight=weight,
+                help=cell(row, "help"),
+            )
+        )
     if problems:
         raise InstrumentError(problems)
     return list(sections.values())
@@ -272,11 +327,12 @@ def _options(parts: list[str]) -> tuple[list, tuple | None]:
             try:
                 score = float(score)
             except ValueError:
-                return [], (f"คะแนนของตัวเลือก {part!r} ต้องเป็นตัวเลข 0–100",
-                            f"the score of option {part!r} must be a number 0–100")
+                return [], (
+                    f"คะแนนของตัวเลือก {part!r} ต้องเป็นตัวเลข 0–100",
+                    f"the score of option {part!r} must be a number 0–100",
+                )
             if not 0 <= score <= 100:
-                return [], (f"คะแนนของตัวเลือก {part!r} ต้องอยู่ระหว่าง 0–100",
-                            f"the score of option {part!r} must be 0–100")
+                return [], (f"คะแนนของตัวเลือก {part!r} ต้องอยู่ระหว่าง 0–100", f"the score of option {part!r} must be 0–100")
             score = int(score) if score.is_integer() else score
         else:
             return [], (f"ตัวเลือก {part!r} ไม่ถูกรูปแบบ", f"option {part!r} is not value=label=score")
@@ -292,8 +348,17 @@ def _options(parts: list[str]) -> tuple[list, tuple | None]:
 
 # --- services ----------------------------------------------------------------------------------------------
 @transaction.atomic
-def instrument_import(*, data: bytes, name: str, code: str | None = None, kind: str = Instrument.Kind.SUPERVISION,
-                      office=None, publish: bool = False, notes: str = "", filename: str = "") -> InstrumentVersion:
+def instrument_import(
+    *,
+    data: bytes,
+    name: str,
+    code: str | None = None,
+    kind: str = Instrument.Kind.SUPERVISION,
+    office=None,
+    publish: bool = False,
+    notes: str = "",
+    filename: str = "",
+) -> InstrumentVersion:
     """Import a sheet as the next version of the instrument `code` (made if new). Nothing is saved if the
     sheet has any problem."""
     from django.utils.text import slugify
@@ -304,8 +369,9 @@ def instrument_import(*, data: bytes, name: str, code: str | None = None, kind: 
     code = code or slugify(name, allow_unicode=False) or f"instrument-{timezone.now():%Y%m%d%H%M%S}"
     if kind not in Instrument.Kind.values:
         raise InvalidInput(fields={"kind": [f"ไม่รู้จักประเภท {kind} / unknown kind {kind}"]})
-    instrument, _ = Instrument.objects.get_or_create(code=code, defaults={"name": name.strip(), "kind": kind,
-                                                                          "office": office})
+    instrument, _ = Instrument.objects.get_or_create(
+        code=code, defaults={"name": name.strip(), "kind": kind, "office": office}
+    )
     number = (instrument.versions.aggregate(m=Max("number"))["m"] or 0) + 1
     version = InstrumentVersion.objects.create(instrument=instrument, number=number, notes=notes)
     build_version(version, sections)
@@ -319,12 +385,25 @@ def build_version(version: InstrumentVersion, sections: list[SectionRows]) -> No
         raise PublishedVersionError()
     for s_order, s in enumerate(sections, start=1):
         section = Section.objects.create(version=version, order=s_order, title=s.title, weight=s.weight)
-        Item.objects.bulk_create([
-            Item(version=version, section=section, order=i_order, code=it.code, type=it.type, text=it.text,
-                 help_text=it.help, levels=it.levels, options=it.options, required=it.required,
-                 photo_required=it.photo_required, weight=it.weight)
-            for i_order, it in enumerate(s.items, start=1)
-        ])
+        Item.objects.bulk_create(
+            [
+                Item(
+                    version=version,
+                    section=section,
+                    order=i_order,
+                    code=it.code,
+                    type=it.type,
+                    text=it.text,
+                    help_text=it.help,
+                    levels=it.levels,
+                    options=it.options,
+                    required=it.required,
+                    photo_required=it.photo_required,
+                    weight=it.weight,
+                )
+                for i_order, it in enumerate(s.items, start=1)
+            ]
+        )
 
 
 @transaction.atomic
@@ -332,10 +411,10 @@ def instrument_version_publish(*, version: InstrumentVersion) -> InstrumentVersi
     """Freeze a draft. From here on its sections and items cannot change (model guard, DB trigger on
     PostgreSQL); visits and rounds may use it."""
     if not version.items.exists():
-        raise InvalidInput(fields={"items": ["ฉบับที่ไม่มีข้อคำถามเผยแพร่ไม่ได้ / a version without items cannot "
-                                             "be published"]})
+        raise InvalidInput(fields={"items": ["ฉบับที่ไม่มีข้อคำถามเผยแพร่ไม่ได้ / a version without items cannot be published"]})
     claimed = InstrumentVersion.objects.filter(pk=version.pk, status=InstrumentVersion.Status.DRAFT).update(
-        status=InstrumentVersion.Status.PUBLISHED, published_at=timezone.now())
+        status=InstrumentVersion.Status.PUBLISHED, published_at=timezone.now()
+    )
     if claimed != 1:
         raise PublishedVersionError()
     version.refresh_from_db()
@@ -346,8 +425,9 @@ def instrument_version_publish(*, version: InstrumentVersion) -> InstrumentVersi
 def instrument_version_draft_copy(*, version: InstrumentVersion) -> InstrumentVersion:
     """A new draft with the same questions, to edit what a published version cannot."""
     number = (version.instrument.versions.aggregate(m=Max("number"))["m"] or 0) + 1
-    draft = InstrumentVersion.objects.create(instrument=version.instrument, number=number,
-                                             notes=f"คัดลอกจากฉบับที่ {version.number}")
+    draft = InstrumentVersion.objects.create(
+        instrument=version.instrument, number=number, notes=f"คัดลอกจากฉบับที่ {version.number}"
+    )
     build_version(draft, sections_of(version))
     return draft
 
@@ -357,9 +437,20 @@ def sections_of(version: InstrumentVersion) -> list[SectionRows]:
     for section in version.sections.prefetch_related("items").order_by("order", "id"):
         rows = SectionRows(title=section.title, weight=section.weight)
         for it in sorted(section.items.all(), key=lambda i: (i.order, i.id)):
-            rows.items.append(ItemRow(row=0, code=it.code, type=it.type, text=it.text, levels=it.levels,
-                                      options=it.options, required=it.required, photo_required=it.photo_required,
-                                      weight=it.weight, help=it.help_text))
+            rows.items.append(
+                ItemRow(
+                    row=0,
+                    code=it.code,
+                    type=it.type,
+                    text=it.text,
+                    levels=it.levels,
+                    options=it.options,
+                    required=it.required,
+                    photo_required=it.photo_required,
+                    weight=it.weight,
+                    help=it.help_text,
+                )
+            )
         out.append(rows)
     return out
 
@@ -388,9 +479,20 @@ def export_rows(version: InstrumentVersion) -> list[list[str]]:
     rows = [header]
     for section in sections_of(version):
         for it in section.items:
-            rows.append([section.title, _number(section.weight), it.code, it.type, it.text, _levels_cell(it),
-                         "ใช่" if it.required else "ไม่", "ใช่" if it.photo_required else "ไม่", _number(it.weight),
-                         it.help])
+            rows.append(
+                [
+                    section.title,
+                    _number(section.weight),
+                    it.code,
+                    it.type,
+                    it.text,
+                    _levels_cell(it),
+                    "ใช่" if it.required else "ไม่",
+                    "ใช่" if it.photo_required else "ไม่",
+                    _number(it.weight),
+                    it.help,
+                ]
+            )
     return rows
 
 

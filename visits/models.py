@@ -24,8 +24,7 @@ class PublishedVersionError(ValidationError):
     code = "version_published"
 
     def __init__(self):
-        super().__init__("ฉบับนี้เผยแพร่แล้ว แก้ไขไม่ได้ / this version is published and cannot be changed",
-                         code=self.code)
+        super().__init__("ฉบับนี้เผยแพร่แล้ว แก้ไขไม่ได้ / this version is published and cannot be changed", code=self.code)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -40,9 +39,15 @@ class Instrument(models.Model):
         READINESS = "readiness", "ตรวจความพร้อม (readiness check)"
         FOLLOW_UP = "follow_up", "ติดตามผล (follow-up)"
 
-    office = models.ForeignKey(AreaOffice, on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="instruments", verbose_name="สำนักงานเขต (office)",
-                               help_text="ว่างไว้ = ใช้ได้ทุกเขต / blank = shared by every office")
+    office = models.ForeignKey(
+        AreaOffice,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="instruments",
+        verbose_name="สำนักงานเขต (office)",
+        help_text="ว่างไว้ = ใช้ได้ทุกเขต / blank = shared by every office",
+    )
     code = models.SlugField("รหัสแบบ (code)", max_length=80, unique=True)
     name = models.CharField("ชื่อแบบ (name)", max_length=300)
     kind = models.CharField("ประเภท (kind)", max_length=20, choices=Kind.choices, default=Kind.SUPERVISION)
@@ -64,8 +69,9 @@ class InstrumentVersion(models.Model):
         PUBLISHED = "published", "เผยแพร่แล้ว (published)"
         RETIRED = "retired", "เลิกใช้ (retired)"
 
-    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="versions",
-                                   verbose_name="แบบนิเทศ (instrument)")
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.PROTECT, related_name="versions", verbose_name="แบบนิเทศ (instrument)"
+    )
     number = models.PositiveSmallIntegerField("ฉบับที่ (version number)")
     status = models.CharField("สถานะ (status)", max_length=10, choices=Status.choices, default=Status.DRAFT)
     notes = models.TextField("หมายเหตุ (notes)", blank=True)
@@ -78,8 +84,10 @@ class InstrumentVersion(models.Model):
         ordering = ["instrument", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["instrument", "number"], name="instrument_version_number_once"),
-            models.CheckConstraint(condition=Q(status="draft") | Q(published_at__isnull=False),
-                                   name="instrument_version_published_has_time"),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="instrument_version_published_has_time",
+            ),
         ]
 
     def __str__(self):
@@ -89,9 +97,14 @@ class InstrumentVersion(models.Model):
         # Once published, only the status may move on (published -> retired); the questions never change.
         if self.pk and not self._state.adding:
             old = InstrumentVersion.objects.filter(pk=self.pk).values("status", "number", "instrument_id").first()
-            if old and old["status"] != self.Status.DRAFT and (
-                self.status == self.Status.DRAFT or old["number"] != self.number
-                or old["instrument_id"] != self.instrument_id
+            if (
+                old
+                and old["status"] != self.Status.DRAFT
+                and (
+                    self.status == self.Status.DRAFT
+                    or old["number"] != self.number
+                    or old["instrument_id"] != self.instrument_id
+                )
             ):
                 raise PublishedVersionError()
         super().save(*args, **kwargs)
@@ -124,12 +137,14 @@ class _FrozenWithVersion(models.Model):
 
 
 class Section(_FrozenWithVersion):
-    version = models.ForeignKey(InstrumentVersion, on_delete=models.CASCADE, related_name="sections",
-                                verbose_name="ฉบับ (version)")
+    version = models.ForeignKey(
+        InstrumentVersion, on_delete=models.CASCADE, related_name="sections", verbose_name="ฉบับ (version)"
+    )
     order = models.PositiveSmallIntegerField("ลำดับ (order)", default=1)
     title = models.CharField("ชื่อด้าน (title)", max_length=300)
-    weight = models.DecimalField("น้ำหนักด้าน (weight)", max_digits=6, decimal_places=2, default=1,
-                                 validators=[MinValueValidator(0)])
+    weight = models.DecimalField(
+        "น้ำหนักด้าน (weight)", max_digits=6, decimal_places=2, default=1, validators=[MinValueValidator(0)]
+    )
 
     class Meta:
         verbose_name = "ด้าน (section)"
@@ -159,10 +174,10 @@ class Item(_FrozenWithVersion):
 
     SCORED_TYPES = (Type.RATING, Type.YES_NO, Type.SINGLE_CHOICE)
 
-    version = models.ForeignKey(InstrumentVersion, on_delete=models.CASCADE, related_name="items",
-                                verbose_name="ฉบับ (version)")
-    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="items",
-                                verbose_name="ด้าน (section)")
+    version = models.ForeignKey(
+        InstrumentVersion, on_delete=models.CASCADE, related_name="items", verbose_name="ฉบับ (version)"
+    )
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="items", verbose_name="ด้าน (section)")
     order = models.PositiveSmallIntegerField("ลำดับ (order)", default=1)
     code = models.CharField("รหัสข้อ (code)", max_length=30)
     type = models.CharField("ชนิดคำตอบ (type)", max_length=15, choices=Type.choices)
@@ -174,8 +189,9 @@ class Item(_FrozenWithVersion):
     options = models.JSONField("ตัวเลือก (options)", default=list, blank=True)
     required = models.BooleanField("ต้องตอบ (required)", default=True)
     photo_required = models.BooleanField("ต้องมีภาพถ่าย (photo required)", default=False)
-    weight = models.DecimalField("น้ำหนัก (weight)", max_digits=6, decimal_places=2, default=1,
-                                 validators=[MinValueValidator(0)])
+    weight = models.DecimalField(
+        "น้ำหนัก (weight)", max_digits=6, decimal_places=2, default=1, validators=[MinValueValidator(0)]
+    )
 
     class Meta:
         verbose_name = "ข้อคำถาม (item)"
@@ -185,8 +201,9 @@ class Item(_FrozenWithVersion):
             models.UniqueConstraint(fields=["version", "code"], name="item_code_once_per_version"),
             models.CheckConstraint(condition=Q(weight__gte=0), name="item_weight_not_negative"),
             models.CheckConstraint(
-                condition=Q(type__in=["rating", "yes_no", "number", "short_text", "long_text", "single_choice",
-                                      "multi_choice"]),
+                condition=Q(
+                    type__in=["rating", "yes_no", "number", "short_text", "long_text", "single_choice", "multi_choice"]
+                ),
                 name="item_type_valid",
             ),
         ]
@@ -222,40 +239,59 @@ class Visit(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     version = models.PositiveIntegerField("รุ่นข้อมูล (version)", default=1)
     status = models.CharField("สถานะ (status)", max_length=12, choices=Status.choices, default=Status.DRAFT)
-    round = models.ForeignKey("schedules.Round", on_delete=models.PROTECT, related_name="visits",
-                              verbose_name="รอบ (round)")
-    assignment = models.ForeignKey("schedules.Assignment", on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="visits", verbose_name="การมอบหมาย (assignment)")
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="visits",
-                               verbose_name="โรงเรียน (school)")
-    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="visits", verbose_name="คณะกรรมการ (committee)")
-    instrument_version = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="visits",
-                                           verbose_name="แบบนิเทศ (instrument version)")
-    members_present = models.ManyToManyField(Person, blank=True, related_name="visits_present",
-                                             verbose_name="กรรมการที่มา (members present)")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="visits_created", verbose_name="ผู้บันทึก (created by)")
+    round = models.ForeignKey(
+        "schedules.Round", on_delete=models.PROTECT, related_name="visits", verbose_name="รอบ (round)"
+    )
+    assignment = models.ForeignKey(
+        "schedules.Assignment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="visits",
+        verbose_name="การมอบหมาย (assignment)",
+    )
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="visits", verbose_name="โรงเรียน (school)")
+    committee = models.ForeignKey(
+        Committee,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="visits",
+        verbose_name="คณะกรรมการ (committee)",
+    )
+    instrument_version = models.ForeignKey(
+        InstrumentVersion, on_delete=models.PROTECT, related_name="visits", verbose_name="แบบนิเทศ (instrument version)"
+    )
+    members_present = models.ManyToManyField(
+        Person, blank=True, related_name="visits_present", verbose_name="กรรมการที่มา (members present)"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="visits_created",
+        verbose_name="ผู้บันทึก (created by)",
+    )
 
     check_in_at = models.DateTimeField("เวลาเข้า (check-in)", null=True, blank=True)
     check_in_lat = models.FloatField("ละติจูดเข้า (check-in lat)", null=True, blank=True, validators=LAT)
     check_in_lon = models.FloatField("ลองจิจูดเข้า (check-in lon)", null=True, blank=True, validators=LON)
     check_in_accuracy_m = models.FloatField("ความแม่นยำ ม. (accuracy m)", null=True, blank=True)
-    check_in_distance_m = models.FloatField("ระยะห่างจากโรงเรียน ม. (distance to school m)", null=True,
-                                            blank=True)
+    check_in_distance_m = models.FloatField("ระยะห่างจากโรงเรียน ม. (distance to school m)", null=True, blank=True)
     check_in_far = models.BooleanField("อยู่ไกลเกินรัศมี (beyond the radius)", default=False)
     check_out_at = models.DateTimeField("เวลาออก (check-out)", null=True, blank=True)
     check_out_lat = models.FloatField("ละติจูดออก (check-out lat)", null=True, blank=True, validators=LAT)
     check_out_lon = models.FloatField("ลองจิจูดออก (check-out lon)", null=True, blank=True, validators=LON)
     check_out_accuracy_m = models.FloatField("ความแม่นยำ ม. (accuracy m)", null=True, blank=True)
-    check_out_distance_m = models.FloatField("ระยะห่างจากโรงเรียน ม. (distance to school m)", null=True,
-                                             blank=True)
+    check_out_distance_m = models.FloatField("ระยะห่างจากโรงเรียน ม. (distance to school m)", null=True, blank=True)
     check_out_far = models.BooleanField("อยู่ไกลเกินรัศมี (beyond the radius)", default=False)
 
     strengths = models.TextField("จุดเด่น (strengths)", blank=True)
     to_improve = models.TextField("จุดที่ควรพัฒนา (to improve)", blank=True)
-    recommendations = models.JSONField("ข้อเสนอแนะ (recommendations)", default=list, blank=True,
-                                       help_text="รายการข้อความ / a list of texts")
+    recommendations = models.JSONField(
+        "ข้อเสนอแนะ (recommendations)", default=list, blank=True, help_text="รายการข้อความ / a list of texts"
+    )
     observation_notes = models.TextField("บันทึกการสังเกต (observation notes)", blank=True)
     interview_notes = models.TextField("บันทึกการสัมภาษณ์ (interview notes)", blank=True)
 
@@ -265,12 +301,23 @@ class Visit(models.Model):
 
     submitted_at = models.DateTimeField("ส่งเมื่อ (submitted at)", null=True, blank=True)
     approved_at = models.DateTimeField("อนุมัติเมื่อ (approved at)", null=True, blank=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="visits_approved", verbose_name="ผู้อนุมัติ (approved by)")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="visits_approved",
+        verbose_name="ผู้อนุมัติ (approved by)",
+    )
     acknowledged_at = models.DateTimeField("รับทราบเมื่อ (acknowledged at)", null=True, blank=True)
-    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                        blank=True, related_name="visits_acknowledged",
-                                        verbose_name="ผู้รับทราบ (acknowledged by)")
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="visits_acknowledged",
+        verbose_name="ผู้รับทราบ (acknowledged by)",
+    )
     school_response = models.TextField("ความเห็นของโรงเรียน (school response)", blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -289,10 +336,12 @@ class Visit(models.Model):
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="visit_version_positive"),
             # Two tablets of one committee must not make two records of the same assignment.
-            models.UniqueConstraint(fields=["assignment"], condition=Q(assignment__isnull=False),
-                                    name="visit_once_per_assignment"),
-            models.CheckConstraint(condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=100),
-                                   name="visit_score_percent"),
+            models.UniqueConstraint(
+                fields=["assignment"], condition=Q(assignment__isnull=False), name="visit_once_per_assignment"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=100), name="visit_score_percent"
+            ),
         ]
         indexes = [
             models.Index(fields=["status"]),
@@ -309,10 +358,10 @@ class Visit(models.Model):
 
 
 class Answer(models.Model):
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="answers",
-                              verbose_name="การตรวจเยี่ยม (visit)")
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="answers",
-                             verbose_name="ข้อคำถาม (item)")
+    visit = models.ForeignKey(
+        Visit, on_delete=models.CASCADE, related_name="answers", verbose_name="การตรวจเยี่ยม (visit)"
+    )
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="answers", verbose_name="ข้อคำถาม (item)")
     value = models.JSONField("คำตอบ (value)", null=True, blank=True)
     note = models.TextField("หมายเหตุ (note)", blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -361,10 +410,12 @@ class Evidence(models.Model):
         DOCUMENT = "document", "เอกสาร (document)"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="evidence",
-                              verbose_name="การตรวจเยี่ยม (visit)")
-    item = models.ForeignKey(Item, on_delete=models.SET_NULL, null=True, blank=True, related_name="evidence",
-                             verbose_name="ข้อคำถาม (item)")
+    visit = models.ForeignKey(
+        Visit, on_delete=models.CASCADE, related_name="evidence", verbose_name="การตรวจเยี่ยม (visit)"
+    )
+    item = models.ForeignKey(
+        Item, on_delete=models.SET_NULL, null=True, blank=True, related_name="evidence", verbose_name="ข้อคำถาม (item)"
+    )
     kind = models.CharField("ชนิด (kind)", max_length=10, choices=Kind.choices, default=Kind.PHOTO)
     sha256 = models.CharField("SHA-256", max_length=64)
     size = models.PositiveBigIntegerField("ขนาด ไบต์ (size bytes)")
@@ -404,12 +455,19 @@ class Signature(models.Model):
         SCHOOL_DIRECTOR = "school_director", "ผู้อำนวยการโรงเรียน (school director)"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="signatures",
-                              verbose_name="การตรวจเยี่ยม (visit)")
+    visit = models.ForeignKey(
+        Visit, on_delete=models.CASCADE, related_name="signatures", verbose_name="การตรวจเยี่ยม (visit)"
+    )
     role = models.CharField("ลงนามในฐานะ (signer role)", max_length=20, choices=Role.choices)
     signer_name = models.CharField("ชื่อผู้ลงนาม (signer name)", max_length=200)
-    signer = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="signatures",
-                               verbose_name="ผู้ลงนาม (signer)")
+    signer = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="signatures",
+        verbose_name="ผู้ลงนาม (signer)",
+    )
     image = models.ImageField("ภาพลายมือชื่อ (image)", upload_to=signature_path)
     signed_at = models.DateTimeField("ลงนามเมื่อ (signed at)")
 
@@ -418,8 +476,9 @@ class Signature(models.Model):
         verbose_name_plural = "ลายมือชื่อ (signatures)"
         ordering = ["visit", "signed_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(role__in=["supervisor", "school_director"]),
-                                   name="signature_role_valid"),
+            models.CheckConstraint(
+                condition=Q(role__in=["supervisor", "school_director"]), name="signature_role_valid"
+            ),
         ]
 
     def __str__(self):
@@ -433,12 +492,14 @@ class AppendOnlyError(Exception):
 class VisitTransition(models.Model):
     """The workflow log: appended once per accepted transition, never edited or deleted."""
 
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="transitions",
-                              verbose_name="การตรวจเยี่ยม (visit)")
+    visit = models.ForeignKey(
+        Visit, on_delete=models.CASCADE, related_name="transitions", verbose_name="การตรวจเยี่ยม (visit)"
+    )
     from_status = models.CharField("จาก (from)", max_length=12, choices=Visit.Status.choices)
     to_status = models.CharField("เป็น (to)", max_length=12, choices=Visit.Status.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visit_transitions",
-                           verbose_name="โดย (by)")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visit_transitions", verbose_name="โดย (by)"
+    )
     at = models.DateTimeField("เมื่อ (at)", auto_now_add=True)
     comment = models.TextField("ความเห็น (comment)", blank=True)
 
@@ -448,8 +509,9 @@ class VisitTransition(models.Model):
         ordering = ["visit", "at", "id"]
         constraints = [
             models.CheckConstraint(condition=~Q(from_status=models.F("to_status")), name="transition_changes"),
-            models.CheckConstraint(condition=~Q(to_status="returned") | ~Q(comment=""),
-                                   name="transition_return_has_comment"),
+            models.CheckConstraint(
+                condition=~Q(to_status="returned") | ~Q(comment=""), name="transition_return_has_comment"
+            ),
         ]
 
     def __str__(self):
@@ -475,25 +537,49 @@ class FollowUp(models.Model):
 
     OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
 
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="followups",
-                               verbose_name="โรงเรียน (school)")
-    source_visit = models.ForeignKey(Visit, on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="followups", verbose_name="จากการตรวจเยี่ยม (source visit)")
-    recommendation_index = models.PositiveSmallIntegerField("ข้อเสนอแนะข้อที่ (recommendation no.)", null=True,
-                                                            blank=True)
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="followups", verbose_name="โรงเรียน (school)"
+    )
+    source_visit = models.ForeignKey(
+        Visit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="followups",
+        verbose_name="จากการตรวจเยี่ยม (source visit)",
+    )
+    recommendation_index = models.PositiveSmallIntegerField("ข้อเสนอแนะข้อที่ (recommendation no.)", null=True, blank=True)
     recommendation = models.TextField("ข้อเสนอแนะ (recommendation)")
     due_date = models.DateField("กำหนดเสร็จ (due date)", null=True, blank=True)
     status = models.CharField("สถานะ (status)", max_length=12, choices=Status.choices, default=Status.OPEN)
-    owner = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="followups",
-                              verbose_name="ผู้รับผิดชอบ (owner)")
+    owner = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="followups",
+        verbose_name="ผู้รับผิดชอบ (owner)",
+    )
     notes = models.TextField("บันทึกการดำเนินงาน (notes)", blank=True)
     evidence = models.FileField("หลักฐาน (evidence)", upload_to=followup_evidence_path, null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="followups_created", verbose_name="ผู้สร้าง (created by)")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="followups_created",
+        verbose_name="ผู้สร้าง (created by)",
+    )
     done_at = models.DateTimeField("เสร็จเมื่อ (done at)", null=True, blank=True)
     verified_at = models.DateTimeField("ตรวจสอบเมื่อ (verified at)", null=True, blank=True)
-    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="followups_verified", verbose_name="ผู้ตรวจสอบ (verified by)")
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="followups_verified",
+        verbose_name="ผู้ตรวจสอบ (verified by)",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -504,11 +590,14 @@ class FollowUp(models.Model):
         verbose_name_plural = "การติดตามผล (follow-ups)"
         ordering = ["due_date", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=["open", "in_progress", "done", "verified"]),
-                                   name="followup_status_valid"),
-            models.UniqueConstraint(fields=["source_visit", "recommendation_index"],
-                                    condition=Q(source_visit__isnull=False, recommendation_index__isnull=False),
-                                    name="followup_once_per_recommendation"),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "in_progress", "done", "verified"]), name="followup_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["source_visit", "recommendation_index"],
+                condition=Q(source_visit__isnull=False, recommendation_index__isnull=False),
+                name="followup_once_per_recommendation",
+            ),
         ]
         indexes = [models.Index(fields=["school", "status"])]
 

@@ -62,8 +62,9 @@ def followups_for_user(user) -> QuerySet[FollowUp]:
         return qs.filter(school__office_id__in=offices)
     committees = _committee_ids(user)
     settled = Q(source_visit__isnull=True) | Q(source_visit__status__in=SCHOOL_VISIBLE)
-    rule = Q(source_visit__committee_id__in=committees) | (Q(
-        school_id__in=Assignment.objects.filter(committee_id__in=committees).values("school_id")) & settled)
+    rule = Q(source_visit__committee_id__in=committees) | (
+        Q(school_id__in=Assignment.objects.filter(committee_id__in=committees).values("school_id")) & settled
+    )
     if Role.SCHOOL_DIRECTOR in roles:
         rule |= Q(school_id__in=_directed_school_ids(user)) & settled
     return qs.filter(rule, school__office_id__in=offices)
@@ -102,8 +103,10 @@ def is_committee_member(user, committee_id) -> bool:
 
 
 def is_committee_chair(user, committee_id) -> bool:
-    return bool(committee_id) and Membership.objects.filter(
-        person__user=user, committee_id=committee_id, role=Membership.Role.CHAIR).exists()
+    return (
+        bool(committee_id)
+        and Membership.objects.filter(person__user=user, committee_id=committee_id, role=Membership.Role.CHAIR).exists()
+    )
 
 
 def is_office_coordinator(user, office_id) -> bool:
@@ -122,8 +125,11 @@ def can_edit_visit(user, visit) -> bool:
     """Write the visit's content (answers, findings, evidence): its committee, its recorder, a coordinator."""
     if user is None or not user.is_authenticated:
         return False
-    return (visit.created_by_id == user.pk or is_committee_member(user, visit.committee_id)
-            or is_office_coordinator(user, visit.school.office_id))
+    return (
+        visit.created_by_id == user.pk
+        or is_committee_member(user, visit.committee_id)
+        or is_office_coordinator(user, visit.school.office_id)
+    )
 
 
 def can_record_visit(user, *, school, committee) -> bool:
@@ -136,23 +142,30 @@ def can_record_visit(user, *, school, committee) -> bool:
     if committee is not None:
         return is_committee_member(user, committee.pk)
     person = person_for_user(user)
-    return (person is not None and person.office_id == school.office_id
-            and bool(user_roles(user) & {Role.SUPERVISOR, Role.COMMITTEE_MEMBER}))
+    return (
+        person is not None
+        and person.office_id == school.office_id
+        and bool(user_roles(user) & {Role.SUPERVISOR, Role.COMMITTEE_MEMBER})
+    )
 
 
 # --- follow-ups and briefs ----------------------------------------------------------------------------
 def open_followups_for_school(school) -> QuerySet[FollowUp]:
     """What the school still has to do, oldest due first (shown in the brief of its next assignment)."""
     school_id = getattr(school, "pk", school)
-    return (FollowUp.objects.filter(school_id=school_id, status__in=FollowUp.OPEN_STATUSES)
-            .select_related("source_visit", "owner").order_by("due_date", "id"))
+    return (
+        FollowUp.objects.filter(school_id=school_id, status__in=FollowUp.OPEN_STATUSES)
+        .select_related("source_visit", "owner")
+        .order_by("due_date", "id")
+    )
 
 
 def open_followups_by_school(school_ids) -> dict[int, list[FollowUp]]:
     """Open follow-ups for many schools in one query (the assignments list uses this)."""
     out: dict[int, list[FollowUp]] = {}
-    for fu in (FollowUp.objects.filter(school_id__in=list(school_ids), status__in=FollowUp.OPEN_STATUSES)
-               .order_by("due_date", "id")):
+    for fu in FollowUp.objects.filter(school_id__in=list(school_ids), status__in=FollowUp.OPEN_STATUSES).order_by(
+        "due_date", "id"
+    ):
         out.setdefault(fu.school_id, []).append(fu)
     return out
 
@@ -165,8 +178,9 @@ def missing_evidence(visit) -> QuerySet:
 def visits_with_missing_evidence(qs: QuerySet[Visit]) -> QuerySet[Visit]:
     from visits.models import Evidence
 
-    return qs.annotate(has_missing=Exists(Evidence.objects.filter(
-        visit=OuterRef("pk")).filter(Q(file="") | Q(file__isnull=True)))).filter(has_missing=True)
+    return qs.annotate(
+        has_missing=Exists(Evidence.objects.filter(visit=OuterRef("pk")).filter(Q(file="") | Q(file__isnull=True)))
+    ).filter(has_missing=True)
 
 
 def evidence_file_for_user(user, visit_id, evidence_id, *, thumbnail: bool = False):
@@ -174,8 +188,11 @@ def evidence_file_for_user(user, visit_id, evidence_id, *, thumbnail: bool = Fal
 
     Evidence (photos of pupils, school documents) is only ever served through this rule; media URLs are never
     published. The thumbnail falls back to the file itself when none was made (PDFs)."""
-    evidence = (Evidence.objects.filter(pk=evidence_id, visit__in=visits_for_user(user).filter(pk=visit_id))
-                .only("file", "thumbnail", "content_type").first())
+    evidence = (
+        Evidence.objects.filter(pk=evidence_id, visit__in=visits_for_user(user).filter(pk=visit_id))
+        .only("file", "thumbnail", "content_type")
+        .first()
+    )
     if evidence is None or not evidence.file:
         return None
     if thumbnail and evidence.thumbnail:
@@ -185,7 +202,10 @@ def evidence_file_for_user(user, visit_id, evidence_id, *, thumbnail: bool = Fal
 
 def visit_detail(visit_id, user) -> Visit | None:
     """One visit the user may see, with what a detail page or the API needs prefetched; None if not visible."""
-    return (visits_for_user(user).select_related("school", "round", "committee", "assignment", "created_by",
-                                                 "instrument_version__instrument")
-            .prefetch_related("answers__item", "evidence", "signatures", "members_present", "transitions")
-            .filter(pk=visit_id).first())
+    return (
+        visits_for_user(user)
+        .select_related("school", "round", "committee", "assignment", "created_by", "instrument_version__instrument")
+        .prefetch_related("answers__item", "evidence", "signatures", "members_present", "transitions")
+        .filter(pk=visit_id)
+        .first()
+    )

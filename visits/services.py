@@ -79,8 +79,13 @@ def _parse_float(value, field, lo=None, hi=None):
         number = float(value)
     except (TypeError, ValueError):
         raise _bad(field, "ต้องเป็นตัวเลข", "must be a number") from None
-    if isinstance(value, bool) or math.isnan(number) or math.isinf(number) or (lo is not None and number < lo) or (
-            hi is not None and number > hi):
+    if (
+        isinstance(value, bool)
+        or math.isnan(number)
+        or math.isinf(number)
+        or (lo is not None and number < lo)
+        or (hi is not None and number > hi)
+    ):
         raise _bad(field, f"ต้องอยู่ระหว่าง {lo} ถึง {hi}", f"must be between {lo} and {hi}")
     return number
 
@@ -121,8 +126,11 @@ def _recommendations(value) -> list[str]:
         if text.strip():
             out.append(text.strip())
     if len(out) > RECOMMENDATION_MAX:
-        raise _bad("findings.recommendations", f"ไม่เกิน {RECOMMENDATION_MAX} ข้อ",
-                   f"at most {RECOMMENDATION_MAX} recommendations")
+        raise _bad(
+            "findings.recommendations",
+            f"ไม่เกิน {RECOMMENDATION_MAX} ข้อ",
+            f"at most {RECOMMENDATION_MAX} recommendations",
+        )
     return out
 
 
@@ -144,8 +152,12 @@ _ITEMS_CACHE: dict[tuple[int, object], tuple[list, list]] = {}
 def version_structure(version_id: int) -> tuple[list[Section], list[Item]]:
     """(sections, items) of a version. Published versions are immutable, so they are cached per process,
     keyed by (id, published_at) so that a reused id (a deleted draft, a rolled-back test) never hits."""
-    published_at = (InstrumentVersion.objects.filter(pk=version_id).exclude(status="draft")
-                    .values_list("published_at", flat=True).first())
+    published_at = (
+        InstrumentVersion.objects.filter(pk=version_id)
+        .exclude(status="draft")
+        .values_list("published_at", flat=True)
+        .first()
+    )
     key = (version_id, published_at)
     if published_at is not None and key in _ITEMS_CACHE:
         return _ITEMS_CACHE[key]
@@ -198,14 +210,22 @@ def _resolve_new(data: dict, user) -> dict:
     """Where a new visit belongs: from its assignment, or (ad hoc) from round + school (+ committee)."""
     assignment_id = _int_id(data.get("assignment"), "assignment")
     if assignment_id is not None:
-        assignment = (Assignment.objects.for_user(user).select_related("round", "school__office", "committee")
-                      .filter(pk=assignment_id).first())
+        assignment = (
+            Assignment.objects.for_user(user)
+            .select_related("round", "school__office", "committee")
+            .filter(pk=assignment_id)
+            .first()
+        )
         if assignment is None:
             raise _bad("assignment", "ไม่พบการมอบหมายนี้", "no such assignment")
         if assignment.status == Assignment.Status.CANCELLED:
             raise _bad("assignment", "การมอบหมายนี้ถูกยกเลิกแล้ว", "this assignment was cancelled")
-        place = {"assignment": assignment, "round": assignment.round, "school": assignment.school,
-                 "committee": assignment.committee}
+        place = {
+            "assignment": assignment,
+            "round": assignment.round,
+            "school": assignment.school,
+            "committee": assignment.committee,
+        }
     else:
         round_id, school_id = _int_id(data.get("round"), "round"), _int_id(data.get("school"), "school")
         errors = {}
@@ -229,8 +249,9 @@ def _resolve_new(data: dict, user) -> dict:
                 raise _bad("committee", "ไม่พบคณะกรรมการนี้", "no such committee")
         place = {"assignment": None, "round": rnd, "school": school, "committee": committee}
     version_id = _int_id(data.get("instrument_version"), "instrument_version")
-    version = (InstrumentVersion.objects.filter(pk=version_id).first() if version_id is not None
-               else place["round"].instrument)
+    version = (
+        InstrumentVersion.objects.filter(pk=version_id).first() if version_id is not None else place["round"].instrument
+    )
     if version is None:
         raise _bad("instrument_version", "รอบนี้ยังไม่ได้กำหนดแบบนิเทศ", "the round has no instrument; give one")
     if not version.is_published:
@@ -261,13 +282,16 @@ def visit_save(*, visit_id, user, data: dict, expected_version: int | None = Non
     if visit is None:
         place = _resolve_new(data, user)
         if not selectors.can_record_visit(user, school=place["school"], committee=place["committee"]):
-            raise Forbidden("ท่านไม่ได้อยู่ในคณะกรรมการของการมอบหมายนี้",
-                            "you are not on the committee of this assignment")
+            raise Forbidden("ท่านไม่ได้อยู่ในคณะกรรมการของการมอบหมายนี้", "you are not on the committee of this assignment")
         if place["assignment"] is not None:
             other = Visit.objects.filter(assignment=place["assignment"]).values_list("pk", flat=True).first()
             if other:
-                raise Conflict("การมอบหมายนี้มีบันทึกการตรวจเยี่ยมแล้ว", "this assignment already has a visit",
-                               code="assignment_has_visit", existing_visit=str(other))
+                raise Conflict(
+                    "การมอบหมายนี้มีบันทึกการตรวจเยี่ยมแล้ว",
+                    "this assignment already has a visit",
+                    code="assignment_has_visit",
+                    existing_visit=str(other),
+                )
         visit = Visit(id=visit_id, created_by=user, **place)
         created = True
     else:
@@ -286,7 +310,8 @@ def visit_save(*, visit_id, user, data: dict, expected_version: int | None = Non
     to_create, to_update = answer_changes(visit.pk, new_values, existing)
     changed_fields = {k: v for k, v in fields.items() if getattr(visit, k) != v}
     members_changed = members is not None and (
-        created or set(visit.members_present.values_list("pk", flat=True)) != {p.pk for p in members})
+        created or set(visit.members_present.values_list("pk", flat=True)) != {p.pk for p in members}
+    )
 
     if not created and not (to_create or to_update or changed_fields or members_changed):
         return SaveResult(visit, created=False, changed=False)
@@ -302,21 +327,26 @@ def visit_save(*, visit_id, user, data: dict, expected_version: int | None = Non
         merged = {i: a.value for i, a in existing.items()}
         merged.update(new_values)
         scores = score(sections, items, merged)
-        visit.score, visit.section_scores, visit.failed_items = (scores.overall, scores.sections_json(),
-                                                                 scores.failed_json())
+        visit.score, visit.section_scores, visit.failed_items = (
+            scores.overall,
+            scores.sections_json(),
+            scores.failed_json(),
+        )
     visit._history_user = user
     if created:
         try:
             with transaction.atomic():
                 visit.save(force_insert=True)
         except IntegrityError:
-            raise Conflict("บันทึกซ้ำกับการตรวจเยี่ยมที่มีอยู่", "clashes with an existing visit",
-                           code="duplicate_visit") from None
+            raise Conflict(
+                "บันทึกซ้ำกับการตรวจเยี่ยมที่มีอยู่", "clashes with an existing visit", code="duplicate_visit"
+            ) from None
     else:
         claimed = Visit.objects.filter(pk=visit.pk, version=visit.version).update(version=visit.version + 1)
         if claimed != 1:
-            raise StaleVersion(current_version=Visit.objects.filter(pk=visit.pk).values_list(
-                "version", flat=True).first())
+            raise StaleVersion(
+                current_version=Visit.objects.filter(pk=visit.pk).values_list("version", flat=True).first()
+            )
         visit.version += 1
         visit.save()
     if to_create:
@@ -393,8 +423,11 @@ def _members(value, visit: Visit) -> list[Person]:
     people = list(Person.objects.filter(pk__in=ids, office_id=visit.school.office_id))
     missing = ids - {p.pk for p in people}
     if missing:
-        raise _bad("members_present", "ไม่พบบุคคล: " + ", ".join(map(str, sorted(missing))),
-                   "unknown people: " + ", ".join(map(str, sorted(missing))))
+        raise _bad(
+            "members_present",
+            "ไม่พบบุคคล: " + ", ".join(map(str, sorted(missing))),
+            "unknown people: " + ", ".join(map(str, sorted(missing))),
+        )
     return people
 
 
@@ -412,8 +445,18 @@ def _visible_editable_visit(visit_id, user, *, lock=True) -> Visit:
 
 
 @transaction.atomic
-def evidence_declare(*, visit_id, user, evidence_id, sha256: str, size: int, kind: str = Evidence.Kind.PHOTO,
-                     item=None, caption: str = "", original_name: str = "") -> tuple[Evidence, bool]:
+def evidence_declare(
+    *,
+    visit_id,
+    user,
+    evidence_id,
+    sha256: str,
+    size: int,
+    kind: str = Evidence.Kind.PHOTO,
+    item=None,
+    caption: str = "",
+    original_name: str = "",
+) -> tuple[Evidence, bool]:
     """List a photo or document by its device UUID, declared SHA-256 and size (the manifest). The bytes come
     later (`visits.evidence.evidence_store`). Idempotent; new evidence only while the visit is editable.
     Listing evidence does not bump the visit's version (evidence is its own resource)."""
@@ -445,12 +488,18 @@ def evidence_declare(*, visit_id, user, evidence_id, sha256: str, size: int, kin
     ev = Evidence.objects.select_for_update().filter(pk=evidence_id).first()
     if ev is not None:
         if ev.visit_id != visit.pk:
-            raise Conflict("รหัสหลักฐานนี้ใช้กับการตรวจเยี่ยมอื่นแล้ว", "this evidence id belongs to another visit",
-                           code="evidence_other_visit")
+            raise Conflict(
+                "รหัสหลักฐานนี้ใช้กับการตรวจเยี่ยมอื่นแล้ว",
+                "this evidence id belongs to another visit",
+                code="evidence_other_visit",
+            )
         if ev.sha256 != sha256:
             if ev.is_uploaded:
-                raise Conflict("ไฟล์ของหลักฐานนี้อัปโหลดแล้วด้วยค่า SHA-256 อื่น",
-                               "this evidence was already uploaded with another SHA-256", code="evidence_hash_changed")
+                raise Conflict(
+                    "ไฟล์ของหลักฐานนี้อัปโหลดแล้วด้วยค่า SHA-256 อื่น",
+                    "this evidence was already uploaded with another SHA-256",
+                    code="evidence_hash_changed",
+                )
             ev.sha256, ev.size = sha256, size
         ev.caption, ev.kind = caption or ev.caption, kind
         ev.item = item_obj or ev.item
@@ -458,14 +507,31 @@ def evidence_declare(*, visit_id, user, evidence_id, sha256: str, size: int, kin
         return ev, False
     if not visit.is_editable:
         raise VisitLocked()
-    ev = Evidence.objects.create(id=evidence_id, visit=visit, kind=kind, sha256=sha256, size=size, item=item_obj,
-                                 caption=caption, original_name=(original_name or "")[:255])
+    ev = Evidence.objects.create(
+        id=evidence_id,
+        visit=visit,
+        kind=kind,
+        sha256=sha256,
+        size=size,
+        item=item_obj,
+        caption=caption,
+        original_name=(original_name or "")[:255],
+    )
     return ev, True
 
 
 @transaction.atomic
-def signature_add(*, visit_id, user, signature_id, role: str, signer_name: str, image: bytes,
-                  signed_at=None, signer: Person | None = None) -> tuple[Signature, bool]:
+def signature_add(
+    *,
+    visit_id,
+    user,
+    signature_id,
+    role: str,
+    signer_name: str,
+    image: bytes,
+    signed_at=None,
+    signer: Person | None = None,
+) -> tuple[Signature, bool]:
     """Store a signature image (PNG/JPEG/WebP checked by content). Idempotent by the device's UUID; refused
     once the school has acknowledged the visit."""
     from django.core.files.base import ContentFile
@@ -489,8 +555,14 @@ def signature_add(*, visit_id, user, signature_id, role: str, signer_name: str, 
     if not (signer_name or "").strip():
         raise _bad("signer_name", "ต้องระบุชื่อผู้ลงนาม", "the signer's name is required")
     sniff_image(image)
-    sig = Signature(id=signature_id, visit=visit, role=role, signer_name=signer_name.strip()[:200], signer=signer,
-                    signed_at=_parse_when(signed_at, "signed_at") or timezone.now())
+    sig = Signature(
+        id=signature_id,
+        visit=visit,
+        role=role,
+        signer_name=signer_name.strip()[:200],
+        signer=signer,
+        signed_at=_parse_when(signed_at, "signed_at") or timezone.now(),
+    )
     sig.image.save(f"{signature_id}.png", ContentFile(image), save=False)
     sig.save(force_insert=True)
     return sig, True

@@ -39,8 +39,17 @@ from visits.scoring import score
 
 # Keys a bulk item may carry; anything else (round/school/committee of an ad hoc visit, an explicit
 # instrument version, evidence) sends the item down the canonical path.
-BULK_KEYS = {"assignment", "answers", "findings", "check_in", "check_out", "members_present", "version",
-             *services.FINDING_FIELDS, "recommendations"}
+BULK_KEYS = {
+    "assignment",
+    "answers",
+    "findings",
+    "check_in",
+    "check_out",
+    "members_present",
+    "version",
+    *services.FINDING_FIELDS,
+    "recommendations",
+}
 
 
 @dataclass
@@ -91,13 +100,21 @@ def visit_upsert(*, uuid, user, payload: dict, if_match: str | None = None) -> s
     for attempt in (1, 2):
         try:
             with transaction.atomic():
-                result = services.visit_save(visit_id=uuid, user=user, data=_visit_data(payload),
-                                             expected_version=expected)
+                result = services.visit_save(
+                    visit_id=uuid, user=user, data=_visit_data(payload), expected_version=expected
+                )
                 for m in payload.get("evidence") or []:
                     services.evidence_declare(
-                        visit_id=result.visit.pk, user=user, evidence_id=m["id"], sha256=m["sha256"],
-                        size=m["size"], kind=m.get("kind") or Evidence.Kind.PHOTO, item=m.get("item"),
-                        caption=m.get("caption") or "", original_name=m.get("name") or "")
+                        visit_id=result.visit.pk,
+                        user=user,
+                        evidence_id=m["id"],
+                        sha256=m["sha256"],
+                        size=m["size"],
+                        kind=m.get("kind") or Evidence.Kind.PHOTO,
+                        item=m.get("item"),
+                        caption=m.get("caption") or "",
+                        original_name=m.get("name") or "",
+                    )
             return result
         except Conflict as error:
             # Another request inserted this very UUID between our look and our insert (a tablet retrying
@@ -120,27 +137,43 @@ class _Batch:
         self.user = user
         ids = [e["id"] for e in entries]
         payloads = [e["payload"] for e in entries]
-        self.visits = {v.pk: v for v in Visit.objects.select_for_update(of=("self",))
-                       .select_related("school").filter(pk__in=ids)}
-        self.visible = set(selectors.visits_for_user(user).filter(pk__in=list(self.visits))
-                           .values_list("pk", flat=True)) if self.visits else set()
+        self.visits = {
+            v.pk: v for v in Visit.objects.select_for_update(of=("self",)).select_related("school").filter(pk__in=ids)
+        }
+        self.visible = (
+            set(selectors.visits_for_user(user).filter(pk__in=list(self.visits)).values_list("pk", flat=True))
+            if self.visits
+            else set()
+        )
         self.answers: dict = {}
         self.members: dict = {}
         if self.visits:
             for a in Answer.objects.filter(visit_id__in=list(self.visits)):
                 self.answers.setdefault(a.visit_id, {})[a.item_id] = a
             for visit_id, person_id in Visit.members_present.through.objects.filter(
-                    visit_id__in=list(self.visits)).values_list("visit_id", "person_id"):
+                visit_id__in=list(self.visits)
+            ).values_list("visit_id", "person_id"):
                 self.members.setdefault(visit_id, set()).add(person_id)
         assignment_ids = {p["assignment"] for p in payloads if isinstance(p.get("assignment"), int)}
-        self.assignments = {a.pk: a for a in Assignment.objects.for_user(user)
-                            .select_related("round__instrument", "school", "committee")
-                            .filter(pk__in=assignment_ids)} if assignment_ids else {}
-        self.taken = set(Visit.objects.filter(assignment_id__in=assignment_ids)
-                         .values_list("assignment_id", flat=True)) if assignment_ids else set()
+        self.assignments = (
+            {
+                a.pk: a
+                for a in Assignment.objects.for_user(user)
+                .select_related("round__instrument", "school", "committee")
+                .filter(pk__in=assignment_ids)
+            }
+            if assignment_ids
+            else {}
+        )
+        self.taken = (
+            set(Visit.objects.filter(assignment_id__in=assignment_ids).values_list("assignment_id", flat=True))
+            if assignment_ids
+            else set()
+        )
         person_ids = {p for pl in payloads for p in (pl.get("members_present") or []) if isinstance(p, int)}
-        self.people = (dict(Person.objects.filter(pk__in=person_ids).values_list("pk", "office_id"))
-                       if person_ids else {})
+        self.people = (
+            dict(Person.objects.filter(pk__in=person_ids).values_list("pk", "office_id")) if person_ids else {}
+        )
         self._may: dict = {}
         self._structures: dict = {}
 
@@ -184,13 +217,25 @@ def _plan(batch: _Batch, entry: dict) -> tuple[_Plan | None, Outcome]:
     created = visit is None
     if created:
         a = batch.assignments.get(payload.get("assignment"))
-        if (a is None or a.status == Assignment.Status.CANCELLED or a.pk in batch.taken
-                or a.round.instrument is None or not a.round.instrument.is_published
-                or not batch.may_record(a.school, a.committee)):
+        if (
+            a is None
+            or a.status == Assignment.Status.CANCELLED
+            or a.pk in batch.taken
+            or a.round.instrument is None
+            or not a.round.instrument.is_published
+            or not batch.may_record(a.school, a.committee)
+        ):
             raise _Fallback
         batch.taken.add(a.pk)
-        visit = Visit(id=visit_id, created_by=user, assignment=a, round=a.round, school=a.school,
-                      committee=a.committee, instrument_version=a.round.instrument)
+        visit = Visit(
+            id=visit_id,
+            created_by=user,
+            assignment=a,
+            round=a.round,
+            school=a.school,
+            committee=a.committee,
+            instrument_version=a.round.instrument,
+        )
     else:
         if visit.pk not in batch.visible:
             raise NotFound()
@@ -228,8 +273,11 @@ def _plan(batch: _Batch, entry: dict) -> tuple[_Plan | None, Outcome]:
         merged = {i: a.value for i, a in existing.items()}
         merged.update(new_values)
         scores = score(sections, items, merged)
-        visit.score, visit.section_scores, visit.failed_items = (scores.overall, scores.sections_json(),
-                                                                 scores.failed_json())
+        visit.score, visit.section_scores, visit.failed_items = (
+            scores.overall,
+            scores.sections_json(),
+            scores.failed_json(),
+        )
         written += ["score", "section_scores", "failed_items"]
     visit.updated_at = timezone.now()
     plan = _Plan(entry, visit, created, written, create, update, members if members_changed else None)
@@ -244,10 +292,12 @@ def _history_copy(model, where: str, params: list, *, user, history_type: str = 
     own = {"history_id", "history_date", "history_change_reason", "history_type", "history_user_id"}
     copied = [f.column for f in history._meta.concrete_fields if f.attname not in own]
     qn = connection.ops.quote_name
-    sql = (f"INSERT INTO {qn(history._meta.db_table)} ({', '.join(qn(c) for c in copied)}, "
-           f"{qn('history_date')}, {qn('history_change_reason')}, {qn('history_type')}, {qn('history_user_id')}) "
-           f"SELECT {', '.join(qn(c) for c in copied)}, %s, NULL, %s, %s FROM {qn(model._meta.db_table)} "
-           f"WHERE {where}")
+    sql = (
+        f"INSERT INTO {qn(history._meta.db_table)} ({', '.join(qn(c) for c in copied)}, "
+        f"{qn('history_date')}, {qn('history_change_reason')}, {qn('history_type')}, {qn('history_user_id')}) "
+        f"SELECT {', '.join(qn(c) for c in copied)}, %s, NULL, %s, %s FROM {qn(model._meta.db_table)} "
+        f"WHERE {where}"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, [timezone.now(), history_type, getattr(user, "pk", None), *params])
 
@@ -265,8 +315,11 @@ def _insert(model, objs: list) -> None:
     if connection.vendor != "postgresql":
         model.objects.bulk_create(objs)
         return
-    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.auto_created)
-              and not getattr(f, "db_returning", False)]
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if not (f.primary_key and f.auto_created) and not getattr(f, "db_returning", False)
+    ]
     json_fields = {f.attname for f in fields if isinstance(f, JSONField)}
     qn = connection.ops.quote_name
     sql = f"COPY {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) FROM STDIN"
@@ -307,8 +360,9 @@ def _write(batch: _Batch, plans: list[_Plan]) -> None:
     if with_members:
         through = Visit.members_present.through
         through.objects.filter(visit_id__in=[p.visit.pk for p in with_members if not p.created]).delete()
-        through.objects.bulk_create([through(visit_id=p.visit.pk, person_id=pid)
-                                     for p in with_members for pid in sorted(p.members)])
+        through.objects.bulk_create(
+            [through(visit_id=p.visit.pk, person_id=pid) for p in with_members for pid in sorted(p.members)]
+        )
 
 
 def _one(user, entry: dict) -> Outcome:
@@ -319,8 +373,7 @@ def _one(user, entry: dict) -> Outcome:
             result = visit_upsert(uuid=visit_id, user=user, payload=entry["payload"])
     except VisitError as error:
         return Outcome(key, visit_id, error.http_status, error=error)
-    return Outcome(key, result.visit.pk, 201 if result.created else 200, created=result.created,
-                   changed=result.changed)
+    return Outcome(key, result.visit.pk, 201 if result.created else 200, created=result.created, changed=result.changed)
 
 
 def sync_apply(*, user, items: list[dict]) -> list[Outcome]:
@@ -330,15 +383,22 @@ def sync_apply(*, user, items: list[dict]) -> list[Outcome]:
     refused after its first occurrence."""
     outcomes: dict[str, Outcome] = {}
     with transaction.atomic():
-        entries = [{"key": it["key"], "id": it["id"], "payload": it["payload"],
-                    "expected": it["payload"].get("version")} for it in items]
+        entries = [
+            {"key": it["key"], "id": it["id"], "payload": it["payload"], "expected": it["payload"].get("version")}
+            for it in items
+        ]
         batch = _Batch(user, entries)
         plans, slow, seen = [], [], set()
         for entry in entries:
             if entry["id"] in seen:
-                outcomes[entry["key"]] = Outcome(entry["key"], entry["id"], 400, error=InvalidInput(
-                    "การตรวจเยี่ยมนี้อยู่ในชุดเดียวกันซ้ำ", "this visit appears twice in the batch",
-                    code="duplicate_in_batch"))
+                outcomes[entry["key"]] = Outcome(
+                    entry["key"],
+                    entry["id"],
+                    400,
+                    error=InvalidInput(
+                        "การตรวจเยี่ยมนี้อยู่ในชุดเดียวกันซ้ำ", "this visit appears twice in the batch", code="duplicate_in_batch"
+                    ),
+                )
                 continue
             seen.add(entry["id"])
             try:
@@ -365,8 +425,9 @@ def sync_apply(*, user, items: list[dict]) -> list[Outcome]:
 
 
 # --- evidence bytes ----------------------------------------------------------------------------------------
-def evidence_put(*, user, visit_id, evidence_id, upload, sha256: str, kind: str | None = None, item=None,
-                 caption: str = "") -> tuple[Evidence, bool]:
+def evidence_put(
+    *, user, visit_id, evidence_id, upload, sha256: str, kind: str | None = None, item=None, caption: str = ""
+) -> tuple[Evidence, bool]:
     """Store the bytes of evidence `evidence_id` of visit `visit_id`. Idempotent: the same bytes again
     change nothing. Evidence the visit did not list yet is listed by this upload (while it is editable).
 
@@ -386,9 +447,22 @@ def evidence_put(*, user, visit_id, evidence_id, upload, sha256: str, kind: str 
             return stored, False
         if listed is None:
             size = getattr(upload, "size", None) or 0
-            services.evidence_declare(visit_id=visit_id, user=user, evidence_id=evidence_id, sha256=sha256,
-                                      size=size, kind=kind or Evidence.Kind.PHOTO, item=item, caption=caption,
-                                      original_name=getattr(upload, "name", "") or "")
-        stored = evidence_store(evidence_id=evidence_id, user=user, upload=upload, sha256=sha256,
-                                original_name=getattr(upload, "name", "") or "")
+            services.evidence_declare(
+                visit_id=visit_id,
+                user=user,
+                evidence_id=evidence_id,
+                sha256=sha256,
+                size=size,
+                kind=kind or Evidence.Kind.PHOTO,
+                item=item,
+                caption=caption,
+                original_name=getattr(upload, "name", "") or "",
+            )
+        stored = evidence_store(
+            evidence_id=evidence_id,
+            user=user,
+            upload=upload,
+            sha256=sha256,
+            original_name=getattr(upload, "name", "") or "",
+        )
         return stored, True

@@ -26,10 +26,12 @@ PAGE_SIZE = 50
 
 @login_required
 def visit_list(request):
-    qs = (selectors.visits_for_user(request.user)
-          .select_related("school", "round", "committee", "assignment")
-          .annotate(missing=Count("evidence", filter=Q(evidence__file="") | Q(evidence__file__isnull=True)))
-          .order_by("-assignment__date", "school__name_th"))
+    qs = (
+        selectors.visits_for_user(request.user)
+        .select_related("school", "round", "committee", "assignment")
+        .annotate(missing=Count("evidence", filter=Q(evidence__file="") | Q(evidence__file__isnull=True)))
+        .order_by("-assignment__date", "school__name_th")
+    )
     status = request.GET.get("status")
     if status in Visit.Status.values:
         qs = qs.filter(status=status)
@@ -38,9 +40,17 @@ def visit_list(request):
         qs = qs.filter(round__slug=round_slug)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rounds = selectors.rounds_for_user(request.user).order_by("-start_date")
-    return render(request, "visits/visit_list.html", {
-        "page": page, "statuses": Visit.Status.choices, "status": status, "rounds": rounds, "round_slug": round_slug,
-    })
+    return render(
+        request,
+        "visits/visit_list.html",
+        {
+            "page": page,
+            "statuses": Visit.Status.choices,
+            "status": status,
+            "rounds": rounds,
+            "round_slug": round_slug,
+        },
+    )
 
 
 def _visit_or_404(request, visit_id) -> Visit:
@@ -61,16 +71,29 @@ def visit_detail(request, visit_id):
         by_section[item.section_id].append((item, answers.get(item.id), _shown(item, answers.get(item.id))))
     scores = {s["section_id"]: s for s in visit.section_scores or []}
     for section in visit.instrument_version.sections.order_by("order", "id"):
-        sections.append({"section": section, "rows": by_section.get(section.id, []),
-                         "score": scores.get(section.id, {}).get("percent")})
+        sections.append(
+            {
+                "section": section,
+                "rows": by_section.get(section.id, []),
+                "score": scores.get(section.id, {}).get("percent"),
+            }
+        )
     evidence = list(visit.evidence.all())
-    return render(request, "visits/visit_detail.html", {
-        "visit": visit, "sections": sections, "failed": {f["code"] for f in visit.failed_items or []},
-        "evidence": [e for e in evidence if e.is_uploaded], "missing": [e for e in evidence if not e.is_uploaded],
-        "signatures": list(visit.signatures.all()), "log": list(visit.transitions.select_related("by")),
-        "moves": [(to, Visit.Status(to).label) for to in workflow.allowed_transitions(visit, request.user)],
-        "followups": list(visit.followups.order_by("recommendation_index")),
-    })
+    return render(
+        request,
+        "visits/visit_detail.html",
+        {
+            "visit": visit,
+            "sections": sections,
+            "failed": {f["code"] for f in visit.failed_items or []},
+            "evidence": [e for e in evidence if e.is_uploaded],
+            "missing": [e for e in evidence if not e.is_uploaded],
+            "signatures": list(visit.signatures.all()),
+            "log": list(visit.transitions.select_related("by")),
+            "moves": [(to, Visit.Status(to).label) for to in workflow.allowed_transitions(visit, request.user)],
+            "followups": list(visit.followups.order_by("recommendation_index")),
+        },
+    )
 
 
 def _shown(item, answer) -> str:
@@ -95,9 +118,13 @@ def _shown(item, answer) -> str:
 def visit_transition(request, visit_id):
     visit = _visit_or_404(request, visit_id)
     try:
-        workflow.visit_transition(visit_id=visit.pk, to=request.POST.get("to", ""), user=request.user,
-                                  comment=request.POST.get("comment", ""),
-                                  expected_version=_int(request.POST.get("version")))
+        workflow.visit_transition(
+            visit_id=visit.pk,
+            to=request.POST.get("to", ""),
+            user=request.user,
+            comment=request.POST.get("comment", ""),
+            expected_version=_int(request.POST.get("version")),
+        )
     except VisitError as exc:
         messages.error(request, exc.message)
     else:
@@ -124,8 +151,11 @@ def evidence_file(request, visit_id, evidence_id, thumb=False):
 
 @login_required
 def followup_list(request):
-    qs = (selectors.followups_for_user(request.user).select_related("school", "owner", "source_visit__round")
-          .order_by("status", "due_date", "id"))
+    qs = (
+        selectors.followups_for_user(request.user)
+        .select_related("school", "owner", "source_visit__round")
+        .order_by("status", "due_date", "id")
+    )
     status = request.GET.get("status")
     if status in FollowUp.Status.values:
         qs = qs.filter(status=status)
@@ -133,20 +163,34 @@ def followup_list(request):
     rows = []
     for fu in page:
         rel = followup_relations(fu, request.user)
-        moves = [(to, FollowUp.Status(to).label) for (frm, to), who in FOLLOWUP_TRANSITIONS.items()
-                 if frm == fu.status and rel & who]
+        moves = [
+            (to, FollowUp.Status(to).label)
+            for (frm, to), who in FOLLOWUP_TRANSITIONS.items()
+            if frm == fu.status and rel & who
+        ]
         rows.append((fu, moves, bool(rel)))
-    return render(request, "visits/followup_list.html", {
-        "page": page, "rows": rows, "statuses": FollowUp.Status.choices, "status": status,
-    })
+    return render(
+        request,
+        "visits/followup_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "statuses": FollowUp.Status.choices,
+            "status": status,
+        },
+    )
 
 
 @login_required
 @require_POST
 def followup_change(request, pk):
     try:
-        followup_update(followup_id=pk, user=request.user, status=request.POST.get("status") or None,
-                        notes=request.POST.get("notes") if "notes" in request.POST else None)
+        followup_update(
+            followup_id=pk,
+            user=request.user,
+            status=request.POST.get("status") or None,
+            notes=request.POST.get("notes") if "notes" in request.POST else None,
+        )
     except VisitError as exc:
         if exc.http_status == 404:
             raise Http404 from None

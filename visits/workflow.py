@@ -78,7 +78,8 @@ def actor_relations(visit: Visit, user) -> frozenset[str]:
 def submission_problems(visit: Visit) -> list[str]:
     """Codes of items that stop a submission: required but unanswered, or photo-required without evidence."""
     items = visit.instrument_version.items.order_by("section__order", "order", "id").only(
-        "id", "code", "required", "photo_required")
+        "id", "code", "required", "photo_required"
+    )
     answered = {i for i, v in visit.answers.values_list("item_id", "value") if v not in (None, "", [])}
     with_photo = set(Evidence.objects.filter(visit=visit, item__isnull=False).values_list("item_id", flat=True))
     problems = []
@@ -90,8 +91,9 @@ def submission_problems(visit: Visit) -> list[str]:
     return problems
 
 
-def check_transition(visit: Visit, to: str, relations: frozenset[str], *, comment: str = "",
-                     problems: list[str] | None = None) -> Refusal | None:
+def check_transition(
+    visit: Visit, to: str, relations: frozenset[str], *, comment: str = "", problems: list[str] | None = None
+) -> Refusal | None:
     """Why `to` is refused for an actor standing in `relations` to `visit`; None when it is allowed.
 
     Pure: the caller supplies the actor's relations and (for submit) the submission problems."""
@@ -99,28 +101,32 @@ def check_transition(visit: Visit, to: str, relations: frozenset[str], *, commen
         return Refusal("unknown_status", f"ไม่รู้จักสถานะ {to!r}", f"unknown status {to!r}")
     rule = TRANSITIONS.get((visit.status, to))
     if rule is None:
-        return Refusal("not_allowed",
-                       f"เปลี่ยนจาก {S(visit.status).label} เป็น {S(to).label} ไม่ได้",
-                       f"a visit cannot go from {visit.status} to {to}")
+        return Refusal(
+            "not_allowed",
+            f"เปลี่ยนจาก {S(visit.status).label} เป็น {S(to).label} ไม่ได้",
+            f"a visit cannot go from {visit.status} to {to}",
+        )
     action, allowed = rule
     if not relations & allowed:
         who_th = " หรือ ".join(_ROLE_NAMES[r][0] for r in sorted(allowed))
         who_en = " or ".join(_ROLE_NAMES[r][1] for r in sorted(allowed))
-        return Refusal("wrong_role", f"ผู้ที่{action_th(action)}ได้คือ {who_th}",
-                       f"only {who_en} may {action} this visit")
+        return Refusal("wrong_role", f"ผู้ที่{action_th(action)}ได้คือ {who_th}", f"only {who_en} may {action} this visit")
     if (visit.status, to) in COMMENT_REQUIRED and not (comment or "").strip():
         if to == S.RETURNED:
             return Refusal("comment_required", "ต้องระบุเหตุผลที่ส่งกลับ", "a comment is required to return a visit")
         return Refusal("response_required", "ต้องระบุความเห็นของโรงเรียน", "the school's response is required")
     if to == S.SUBMITTED and problems:
-        return Refusal("incomplete", "ยังตอบไม่ครบหรือขาดภาพถ่าย: " + ", ".join(problems),
-                       "required answers or photos missing: " + ", ".join(problems), tuple(problems))
+        return Refusal(
+            "incomplete",
+            "ยังตอบไม่ครบหรือขาดภาพถ่าย: " + ", ".join(problems),
+            "required answers or photos missing: " + ", ".join(problems),
+            tuple(problems),
+        )
     return None
 
 
 def action_th(action: str) -> str:
-    return {"submit": "ส่ง", "resubmit": "ส่งใหม่", "return": "ส่งกลับ", "approve": "อนุมัติ",
-            "acknowledge": "รับทราบ"}[action]
+    return {"submit": "ส่ง", "resubmit": "ส่งใหม่", "return": "ส่งกลับ", "approve": "อนุมัติ", "acknowledge": "รับทราบ"}[action]
 
 
 def allowed_transitions(visit: Visit, user) -> list[str]:

@@ -20,8 +20,18 @@ class OfficeScopedAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(OfficeScopedAdmin):
-    list_display = ["due_at", "event", "title", "recipient", "channel", "status", "attempts", "next_attempt_at",
-                    "sent_at", "short_error"]
+    list_display = [
+        "due_at",
+        "event",
+        "title",
+        "recipient",
+        "channel",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "short_error",
+    ]
     list_filter = ["status", "channel", "event"]
     search_fields = ["title", "recipient__first_name", "recipient__last_name", "object_id", "last_error"]
     date_hierarchy = "due_at"
@@ -39,9 +49,9 @@ class NotificationAdmin(OfficeScopedAdmin):
     @admin.action(description="ส่งใหม่ทันที (retry now)", permissions=["change"])
     def retry_now(self, request, queryset):
         n = queryset.filter(status__in=[Notification.Status.FAILED, Notification.Status.PENDING]).update(
-            status=Notification.Status.PENDING, attempts=0, next_attempt_at=timezone.now(), enqueued_at=None)
-        self.message_user(request, f"จะส่งใหม่ในรอบถัดไป {n} รายการ / {n} queued for the next dispatch",
-                          messages.SUCCESS)
+            status=Notification.Status.PENDING, attempts=0, next_attempt_at=timezone.now(), enqueued_at=None
+        )
+        self.message_user(request, f"จะส่งใหม่ในรอบถัดไป {n} รายการ / {n} queued for the next dispatch", messages.SUCCESS)
 
     @admin.action(description="ยกเลิก (cancel)", permissions=["change"])
     def cancel(self, request, queryset):
@@ -67,5 +77,13 @@ class RoundReminderPolicyAdmin(OfficeScopedAdmin):
 
             kwargs["queryset"] = Round.objects.for_user(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-    list_display = ["round", "days_before", "days_before_at", "evening_before", "evening_before_at",
-                    "report_due_working_days", "escalate_after_working_days"]
+
+    list_display = [
+        "round",
+        "days_before",
+        "days_before_at",
+        "evening_before",
+        "evening_before_at",
+        "report_due_working_days",
+        "escalate_after_working_days",
+    ]

@@ -20,8 +20,8 @@ def setup_periodic_tasks() -> dict[str, int]:
         if existing and existing.task == task and existing.interval_id == schedule.id:
             continue  # unchanged: keep last_run_at and any admin edits such as `enabled`
         _, was_created = PeriodicTask.objects.update_or_create(
-            name=name, defaults={"task": task, "interval": schedule, "crontab": None, "solar": None,
-                                 "clocked": None})
+            name=name, defaults={"task": task, "interval": schedule, "crontab": None, "solar": None, "clocked": None}
+        )
         created += was_created
         updated += not was_created
     return {"periodic_tasks": len(ENTRIES), "created": created, "updated": updated}

@@ -33,8 +33,10 @@ def setting(name: str, default):
 
 # --- Pure rules ------------------------------------------------------------------------------------------
 
-def upcoming_times(visit_date: dt.date, starts_at: dt.time, policy: RoundReminderPolicy, now: dt.datetime,
-                   lookahead: dt.timedelta) -> list[dt.datetime]:
+
+def upcoming_times(
+    visit_date: dt.date, starts_at: dt.time, policy: RoundReminderPolicy, now: dt.datetime, lookahead: dt.timedelta
+) -> list[dt.datetime]:
     """Reminder times for a visit that are due by `now + lookahead`. Once the visit starts there are none;
     of the times already passed only the latest is kept (an assignment made late gets one reminder, not two)."""
     start = bangkok_at(visit_date, starts_at)
@@ -54,8 +56,9 @@ def add_working_days(day: dt.date, n: int) -> dt.date:
     """The n-th working day after `day` (weekends and Thai public holidays do not count)."""
     if n <= 0:
         return day
-    counted = [d.date for d in working_days(day + dt.timedelta(days=1), day + dt.timedelta(days=2 * n + 21))
-               if d.counted]
+    counted = [
+        d.date for d in working_days(day + dt.timedelta(days=1), day + dt.timedelta(days=2 * n + 21)) if d.counted
+    ]
     return counted[n - 1]
 
 
@@ -70,17 +73,22 @@ def local_date(now: dt.datetime) -> dt.date:
 
 # --- Who -----------------------------------------------------------------------------------------------------
 
+
 def members_by_committee(committee_ids) -> dict[int, list[int]]:
     out = defaultdict(list)
     for committee_id, person_id in Membership.objects.filter(committee_id__in=set(committee_ids)).values_list(
-            "committee_id", "person_id"):
+        "committee_id", "person_id"
+    ):
         out[committee_id].append(person_id)
     return out
 
 
 def chairs_by_committee(committee_ids) -> dict[int, int]:
-    return dict(Membership.objects.filter(committee_id__in=set(committee_ids), role=Membership.Role.CHAIR)
-                .values_list("committee_id", "person_id"))
+    return dict(
+        Membership.objects.filter(committee_id__in=set(committee_ids), role=Membership.Role.CHAIR).values_list(
+            "committee_id", "person_id"
+        )
+    )
 
 
 def people_with_role(office_ids, role: str) -> dict[int, list[int]]:
@@ -98,11 +106,14 @@ def policies(round_ids) -> dict[int, RoundReminderPolicy]:
 
 
 def _visit_line(a: Assignment) -> str:
-    return (f"โรงเรียน{a.school.name_th.removeprefix('โรงเรียน')} วันที่ {be_date(a.date)} "
-            f"{a.session.name} เวลา {a.session.start_time:%H:%M} น.")
+    return (
+        f"โรงเรียน{a.school.name_th.removeprefix('โรงเรียน')} วันที่ {be_date(a.date)} "
+        f"{a.session.name} เวลา {a.session.start_time:%H:%M} น."
+    )
 
 
 # --- Sources -------------------------------------------------------------------------------------------------
+
 
 class UpcomingVisits:
     """Upcoming visit → every committee member: N days before and the evening before (per-round policy)."""
@@ -114,10 +125,14 @@ class UpcomingVisits:
         lookahead = dt.timedelta(days=setting("NOTIFY_LOOKAHEAD_DAYS", 7))
         today = local_date(now)
         assignments = list(
-            Assignment.objects.filter(round__status=Round.Status.PUBLISHED, date__gte=today,
-                                      date__lte=today + lookahead + dt.timedelta(days=31))
+            Assignment.objects.filter(
+                round__status=Round.Status.PUBLISHED,
+                date__gte=today,
+                date__lte=today + lookahead + dt.timedelta(days=31),
+            )
             .exclude(status__in=[Assignment.Status.CANCELLED, Assignment.Status.DONE])
-            .select_related("school", "session", "committee", "round"))
+            .select_related("school", "session", "committee", "round")
+        )
         pol = policies({a.round_id for a in assignments})
         members = members_by_committee(a.committee_id for a in assignments)
         out = []
@@ -126,13 +141,25 @@ class UpcomingVisits:
             if not times:
                 continue
             title = f"แจ้งเตือนการนิเทศ: โรงเรียน{a.school.name_th.removeprefix('โรงเรียน')} {be_date(a.date)}"
-            body = (f"{a.committee} มีกำหนดออกนิเทศ {_visit_line(a)}\n"
-                    f"รอบ: {a.round.title}\n"
-                    f"(Visit reminder: {a.school.name_en or a.school.name_th}, {a.date:%Y-%m-%d})")
+            body = (
+                f"{a.committee} มีกำหนดออกนิเทศ {_visit_line(a)}\n"
+                f"รอบ: {a.round.title}\n"
+                f"(Visit reminder: {a.school.name_en or a.school.name_th}, {a.date:%Y-%m-%d})"
+            )
             for due_at in times:
                 for person_id in members.get(a.committee_id, ()):
-                    out.append(Due(Event.VISIT_UPCOMING, "assignment", str(a.pk), person_id, due_at, title, body,
-                                   f"/schedules/{a.round.slug}/"))
+                    out.append(
+                        Due(
+                            Event.VISIT_UPCOMING,
+                            "assignment",
+                            str(a.pk),
+                            person_id,
+                            due_at,
+                            title,
+                            body,
+                            f"/schedules/{a.round.slug}/",
+                        )
+                    )
         return out
 
 
@@ -148,17 +175,26 @@ class AssignmentChanges:
     def due(self, now: dt.datetime) -> list[Due]:
         today = local_date(now)
         # Compare plain values first; only the few changed assignments are loaded as objects.
-        current = {row[0]: dict(zip(self.STATE, row[1:], strict=True)) for row in Assignment.objects.filter(
-            round__status=Round.Status.PUBLISHED, round__end_date__gte=today - dt.timedelta(days=7),
-        ).values_list("id", *self.STATE)}
+        current = {
+            row[0]: dict(zip(self.STATE, row[1:], strict=True))
+            for row in Assignment.objects.filter(
+                round__status=Round.Status.PUBLISHED,
+                round__end_date__gte=today - dt.timedelta(days=7),
+            ).values_list("id", *self.STATE)
+        }
         watches = {w.assignment_id: w for w in AssignmentWatch.objects.filter(assignment_id__in=list(current))}
-        new = [AssignmentWatch(assignment_id=pk, seen_at=now, **state) for pk, state in current.items()
-               if pk not in watches]
+        new = [
+            AssignmentWatch(assignment_id=pk, seen_at=now, **state)
+            for pk, state in current.items()
+            if pk not in watches
+        ]
         changed_ids = [pk for pk, w in watches.items() if self._differs(current[pk], w)]
-        changed = list(Assignment.objects.filter(pk__in=changed_ids)
-                       .select_related("school", "session", "committee", "round"))
-        members = members_by_committee({a.committee_id for a in changed} |
-                                       {watches[a.pk].committee_id for a in changed})
+        changed = list(
+            Assignment.objects.filter(pk__in=changed_ids).select_related("school", "session", "committee", "round")
+        )
+        members = members_by_committee(
+            {a.committee_id for a in changed} | {watches[a.pk].committee_id for a in changed}
+        )
         out, updated = [], []
         for a in changed:
             w = watches[a.pk]
@@ -174,8 +210,19 @@ class AssignmentChanges:
             if a.status_reason:
                 body += f"\nเหตุผล: {a.status_reason}"
             for person_id in recipients:
-                out.append(Due(event, "assignment", str(a.pk), person_id, a.updated_at, title, body,
-                               f"/schedules/{a.round.slug}/", send_at=now))
+                out.append(
+                    Due(
+                        event,
+                        "assignment",
+                        str(a.pk),
+                        person_id,
+                        a.updated_at,
+                        title,
+                        body,
+                        f"/schedules/{a.round.slug}/",
+                        send_at=now,
+                    )
+                )
             for field in self.STATE:
                 setattr(w, field, getattr(a, field))
             w.seen_at = now
@@ -193,7 +240,11 @@ class AssignmentChanges:
         if now_cancelled != was_cancelled:
             return True
         return (a["date"], a["session_id"], a["committee_id"], a["school_id"]) != (
-            w.date, w.session_id, w.committee_id, w.school_id)
+            w.date,
+            w.session_id,
+            w.committee_id,
+            w.school_id,
+        )
 
 
 class ReportOverdue:
@@ -205,11 +256,17 @@ class ReportOverdue:
     def due(self, now: dt.datetime) -> list[Due]:
         today = local_date(now)
         assignments = list(
-            Assignment.objects.filter(round__status=Round.Status.PUBLISHED, date__lt=today,
-                                      date__gte=today - OVERDUE_WINDOW)
-            .exclude(status=Assignment.Status.CANCELLED).select_related("school", "committee", "round", "session"))
-        submitted = set(Visit.objects.filter(assignment__in=assignments).exclude(
-            status__in=Visit.EDITABLE).values_list("assignment_id", flat=True))
+            Assignment.objects.filter(
+                round__status=Round.Status.PUBLISHED, date__lt=today, date__gte=today - OVERDUE_WINDOW
+            )
+            .exclude(status=Assignment.Status.CANCELLED)
+            .select_related("school", "committee", "round", "session")
+        )
+        submitted = set(
+            Visit.objects.filter(assignment__in=assignments)
+            .exclude(status__in=Visit.EDITABLE)
+            .values_list("assignment_id", flat=True)
+        )
         pending = [a for a in assignments if a.pk not in submitted]
         pol = policies({a.round_id for a in pending})
         members = members_by_committee(a.committee_id for a in pending)
@@ -223,19 +280,32 @@ class ReportOverdue:
                 continue
             school = a.school.name_th.removeprefix("โรงเรียน")
             title = f"รายงานการนิเทศเกินกำหนด: โรงเรียน{school} ({be_date(a.date)})"
-            body = (f"{a.committee} ยังไม่ได้ส่งรายงานการนิเทศ{_visit_line(a)}\n"
-                    f"กำหนดส่งภายใน {p.report_due_working_days} วันทำการ คือวันที่ {be_date(due_day)}")
+            body = (
+                f"{a.committee} ยังไม่ได้ส่งรายงานการนิเทศ{_visit_line(a)}\n"
+                f"กำหนดส่งภายใน {p.report_due_working_days} วันทำการ คือวันที่ {be_date(due_day)}"
+            )
             for person_id in members.get(a.committee_id, ()):
-                out.append(Due(Event.REPORT_OVERDUE, "assignment", str(a.pk), person_id, due_at, title, body,
-                               "/visits/"))
+                out.append(
+                    Due(Event.REPORT_OVERDUE, "assignment", str(a.pk), person_id, due_at, title, body, "/visits/")
+                )
             esc_day = add_working_days(due_day, p.escalate_after_working_days)
             esc_at = bangkok_at(esc_day, MORNING)
             if now >= esc_at:
                 esc_title = f"แจ้งผู้ประสานงาน: {title}"
                 esc_body = body + f"\nเกินกำหนดมาแล้วถึงวันที่ {be_date(esc_day)} จึงแจ้งผู้ประสานงานเพื่อติดตาม"
                 for person_id in coordinators.get(a.round.office_id, ()):
-                    out.append(Due(Event.REPORT_OVERDUE_ESCALATED, "assignment", str(a.pk), person_id, esc_at,
-                                   esc_title, esc_body, "/visits/"))
+                    out.append(
+                        Due(
+                            Event.REPORT_OVERDUE_ESCALATED,
+                            "assignment",
+                            str(a.pk),
+                            person_id,
+                            esc_at,
+                            esc_title,
+                            esc_body,
+                            "/visits/",
+                        )
+                    )
         return out
 
 
@@ -248,14 +318,19 @@ class Approvals:
 
     def due(self, now: dt.datetime) -> list[Due]:
         since = now - RECENT
-        waiting = list(Visit.objects.filter(status=Visit.Status.SUBMITTED, submitted_at__gte=since,
-                                            submitted_at__lte=now)
-                       .select_related("school", "committee", "assignment", "round"))
-        approved = list(Visit.objects.filter(status__in=[Visit.Status.APPROVED, Visit.Status.ACKNOWLEDGED],
-                                             approved_at__gte=since, approved_at__lte=now)
-                        .select_related("school", "round"))
-        committee_of = {v.pk: v.committee_id or (v.assignment.committee_id if v.assignment else None)
-                        for v in waiting}
+        waiting = list(
+            Visit.objects.filter(
+                status=Visit.Status.SUBMITTED, submitted_at__gte=since, submitted_at__lte=now
+            ).select_related("school", "committee", "assignment", "round")
+        )
+        approved = list(
+            Visit.objects.filter(
+                status__in=[Visit.Status.APPROVED, Visit.Status.ACKNOWLEDGED],
+                approved_at__gte=since,
+                approved_at__lte=now,
+            ).select_related("school", "round")
+        )
+        committee_of = {v.pk: v.committee_id or (v.assignment.committee_id if v.assignment else None) for v in waiting}
         chairs = chairs_by_committee(c for c in committee_of.values() if c)
         coordinators = people_with_role({v.round.office_id for v in waiting}, Role.COORDINATOR)
         directors = people_with_role({v.round.office_id for v in approved}, Role.OFFICE_DIRECTOR)
@@ -264,21 +339,45 @@ class Approvals:
             chair = chairs.get(committee_of[v.pk])
             recipients = [chair] if chair else coordinators.get(v.round.office_id, [])
             title = f"รายงานรออนุมัติ: โรงเรียน{v.school.name_th.removeprefix('โรงเรียน')}"
-            body = (f"รายงานการนิเทศโรงเรียน{v.school.name_th.removeprefix('โรงเรียน')} รอบ {v.round.title} "
-                    f"ส่งเมื่อ {be_date(v.submitted_at.astimezone(BANGKOK).date())} รอการตรวจและอนุมัติจากท่าน")
+            body = (
+                f"รายงานการนิเทศโรงเรียน{v.school.name_th.removeprefix('โรงเรียน')} รอบ {v.round.title} "
+                f"ส่งเมื่อ {be_date(v.submitted_at.astimezone(BANGKOK).date())} รอการตรวจและอนุมัติจากท่าน"
+            )
             for person_id in recipients:
-                out.append(Due(Event.AWAITING_APPROVAL, "visit", str(v.pk), person_id, v.submitted_at, title, body,
-                               f"/visits/{v.pk}/"))
+                out.append(
+                    Due(
+                        Event.AWAITING_APPROVAL,
+                        "visit",
+                        str(v.pk),
+                        person_id,
+                        v.submitted_at,
+                        title,
+                        body,
+                        f"/visits/{v.pk}/",
+                    )
+                )
         for v in approved:
             recipients = list(directors.get(v.round.office_id, []))
             if v.school.director_id:
                 recipients.append(v.school.director_id)
             title = f"รายงานการนิเทศได้รับอนุมัติ: โรงเรียน{v.school.name_th.removeprefix('โรงเรียน')}"
-            body = (f"รายงานการนิเทศโรงเรียน{v.school.name_th.removeprefix('โรงเรียน')} รอบ {v.round.title} "
-                    f"ได้รับอนุมัติเมื่อ {be_date(v.approved_at.astimezone(BANGKOK).date())}")
+            body = (
+                f"รายงานการนิเทศโรงเรียน{v.school.name_th.removeprefix('โรงเรียน')} รอบ {v.round.title} "
+                f"ได้รับอนุมัติเมื่อ {be_date(v.approved_at.astimezone(BANGKOK).date())}"
+            )
             for person_id in dict.fromkeys(recipients):
-                out.append(Due(Event.REPORT_APPROVED, "visit", str(v.pk), person_id, v.approved_at, title, body,
-                               f"/visits/{v.pk}/"))
+                out.append(
+                    Due(
+                        Event.REPORT_APPROVED,
+                        "visit",
+                        str(v.pk),
+                        person_id,
+                        v.approved_at,
+                        title,
+                        body,
+                        f"/visits/{v.pk}/",
+                    )
+                )
         return out
 
 
@@ -293,9 +392,14 @@ class FollowUps:
         before = setting("NOTIFY_FOLLOWUP_DAYS_BEFORE", 3)
         escalate = setting("NOTIFY_FOLLOWUP_ESCALATE_DAYS", 7)
         today = local_date(now)
-        items = list(FollowUp.objects.filter(status__in=FollowUp.OPEN_STATUSES, due_date__isnull=False,
-                                             due_date__lte=today + dt.timedelta(days=before),
-                                             due_date__gte=today - OVERDUE_WINDOW).select_related("school"))
+        items = list(
+            FollowUp.objects.filter(
+                status__in=FollowUp.OPEN_STATUSES,
+                due_date__isnull=False,
+                due_date__lte=today + dt.timedelta(days=before),
+                due_date__gte=today - OVERDUE_WINDOW,
+            ).select_related("school")
+        )
         directors = people_with_role({f.school.office_id for f in items}, Role.OFFICE_DIRECTOR)
         out = []
         for f in items:
@@ -303,12 +407,24 @@ class FollowUps:
             text = f.recommendation if len(f.recommendation) <= 200 else f.recommendation[:199] + "…"
             link = "/visits/followups/"
             stages = [
-                (Event.FOLLOWUP_DUE, f.due_date - dt.timedelta(days=before),
-                 f"ใกล้ครบกำหนดติดตามข้อเสนอแนะ: โรงเรียน{school}", [f.school.director_id]),
-                (Event.FOLLOWUP_OVERDUE, f.due_date + dt.timedelta(days=1),
-                 f"การดำเนินการตามข้อเสนอแนะเกินกำหนด: โรงเรียน{school}", [f.school.director_id]),
-                (Event.FOLLOWUP_ESCALATED, f.due_date + dt.timedelta(days=1 + escalate),
-                 f"แจ้ง ผอ.เขต: ข้อเสนอแนะโรงเรียน{school} เกินกำหนด", directors.get(f.school.office_id, [])),
+                (
+                    Event.FOLLOWUP_DUE,
+                    f.due_date - dt.timedelta(days=before),
+                    f"ใกล้ครบกำหนดติดตามข้อเสนอแนะ: โรงเรียน{school}",
+                    [f.school.director_id],
+                ),
+                (
+                    Event.FOLLOWUP_OVERDUE,
+                    f.due_date + dt.timedelta(days=1),
+                    f"การดำเนินการตามข้อเสนอแนะเกินกำหนด: โรงเรียน{school}",
+                    [f.school.director_id],
+                ),
+                (
+                    Event.FOLLOWUP_ESCALATED,
+                    f.due_date + dt.timedelta(days=1 + escalate),
+                    f"แจ้ง ผอ.เขต: ข้อเสนอแนะโรงเรียน{school} เกินกำหนด",
+                    directors.get(f.school.office_id, []),
+                ),
             ]
             for event, day, title, recipients in stages:
                 due_at = bangkok_at(day, MORNING)
@@ -333,16 +449,22 @@ class WeeklyDigest:
         due_at = bangkok_at(monday, MORNING)
         if not due_at <= now < due_at + dt.timedelta(days=1):
             return []  # Monday's digest; by Tuesday it is stale and the next one is a week away
-        rounds = list(Round.objects.filter(status=Round.Status.PUBLISHED, start_date__lte=monday + dt.timedelta(days=6),
-                                           end_date__gte=monday - dt.timedelta(days=7)))
+        rounds = list(
+            Round.objects.filter(
+                status=Round.Status.PUBLISHED,
+                start_date__lte=monday + dt.timedelta(days=6),
+                end_date__gte=monday - dt.timedelta(days=7),
+            )
+        )
         directors = people_with_role({r.office_id for r in rounds}, Role.OFFICE_DIRECTOR)
         out = []
         for r in rounds:
             body = digest_text(r, local_date(now))
             title = f"สรุปความก้าวหน้ารายสัปดาห์: {r.title} (สัปดาห์ของวันที่ {be_date(monday)})"
             for person_id in directors.get(r.office_id, ()):
-                out.append(Due(Event.ROUND_DIGEST, "round", str(r.pk), person_id, due_at, title, body,
-                               f"/schedules/{r.slug}/"))
+                out.append(
+                    Due(Event.ROUND_DIGEST, "round", str(r.pk), person_id, due_at, title, body, f"/schedules/{r.slug}/")
+                )
         return out
 
 
@@ -354,16 +476,19 @@ def digest_text(r: Round, today: dt.date) -> str:
     submitted = visits.exclude(status__in=Visit.EDITABLE).count()
     approved = visits.filter(status__in=[Visit.Status.APPROVED, Visit.Status.ACKNOWLEDGED]).count()
     open_followups = FollowUp.objects.filter(source_visit__round=r, status__in=FollowUp.OPEN_STATUSES).count()
-    return (f"รอบ {r.title} ({be_date(r.start_date)} – {be_date(r.end_date)})\n"
-            f"กำหนดการทั้งหมด {total} รายการ ถึงกำหนดแล้ว {past} รายการ\n"
-            f"ส่งรายงานแล้ว {submitted} ฉบับ อนุมัติแล้ว {approved} ฉบับ\n"
-            f"ข้อเสนอแนะที่ยังติดตามอยู่ {open_followups} ข้อ")
+    return (
+        f"รอบ {r.title} ({be_date(r.start_date)} – {be_date(r.end_date)})\n"
+        f"กำหนดการทั้งหมด {total} รายการ ถึงกำหนดแล้ว {past} รายการ\n"
+        f"ส่งรายงานแล้ว {submitted} ฉบับ อนุมัติแล้ว {approved} ฉบับ\n"
+        f"ข้อเสนอแนะที่ยังติดตามอยู่ {open_followups} ข้อ"
+    )
 
 
 SOURCES = [AssignmentChanges(), UpcomingVisits(), ReportOverdue(), Approvals(), FollowUps(), WeeklyDigest()]
 
 
 # --- Attachments ---------------------------------------------------------------------------------------------
+
 
 def attachments_for(row) -> list[tuple[str, bytes, str]]:
     """Files an e-mail carries: the approved visit's PDF report, built (once, cached by content) by the

@@ -45,8 +45,9 @@ class Notification(models.Model):
     event = models.CharField("เหตุการณ์ (event)", max_length=40, choices=Event.choices)
     object_type = models.CharField("ประเภทรายการ (object type)", max_length=40)
     object_id = models.CharField("รหัสรายการ (object id)", max_length=64)
-    recipient = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notifications",
-                                  verbose_name="ผู้รับ (recipient)")
+    recipient = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="notifications", verbose_name="ผู้รับ (recipient)"
+    )
     due_at = models.DateTimeField("กำหนดแจ้ง (due at)")
     channel = models.CharField("ช่องทาง (channel)", max_length=10, choices=Channel.choices)
     status = models.CharField("สถานะ (status)", max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -73,8 +74,10 @@ class Notification(models.Model):
                 fields=["event", "object_type", "object_id", "recipient", "due_at", "channel"],
                 name="notification_once_per_key",
             ),
-            models.CheckConstraint(condition=Q(status__in=["pending", "sending", "sent", "failed", "cancelled"]),
-                                   name="notification_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "sending", "sent", "failed", "cancelled"]),
+                name="notification_status_valid",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="notification_due_idx"),
@@ -93,15 +96,20 @@ class NotificationPreference(models.Model):
     DEFAULT_QUIET_START = dt.time(21, 0)
     DEFAULT_QUIET_END = dt.time(7, 0)
 
-    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="notification_preference",
-                                  verbose_name="บุคคล (person)")
+    person = models.OneToOneField(
+        Person, on_delete=models.CASCADE, related_name="notification_preference", verbose_name="บุคคล (person)"
+    )
     email = models.BooleanField("รับทางอีเมล (e-mail)", default=True)
     line = models.BooleanField("รับทาง LINE (LINE)", default=True)
     in_app = models.BooleanField("รับในระบบ (in-app)", default=True)
-    quiet_start = models.TimeField("เริ่มช่วงงดส่ง (quiet hours from)", default=DEFAULT_QUIET_START,
-                                   help_text="เวลาไทย / Bangkok time")
-    quiet_end = models.TimeField("สิ้นสุดช่วงงดส่ง (quiet hours until)", default=DEFAULT_QUIET_END,
-                                 help_text="เท่ากับเวลาเริ่ม = ไม่มีช่วงงดส่ง / equal to the start = no quiet hours")
+    quiet_start = models.TimeField(
+        "เริ่มช่วงงดส่ง (quiet hours from)", default=DEFAULT_QUIET_START, help_text="เวลาไทย / Bangkok time"
+    )
+    quiet_end = models.TimeField(
+        "สิ้นสุดช่วงงดส่ง (quiet hours until)",
+        default=DEFAULT_QUIET_END,
+        help_text="เท่ากับเวลาเริ่ม = ไม่มีช่วงงดส่ง / equal to the start = no quiet hours",
+    )
 
     class Meta:
         verbose_name = "การตั้งค่าการแจ้งเตือน (notification preference)"
@@ -114,17 +122,21 @@ class NotificationPreference(models.Model):
 class RoundReminderPolicy(models.Model):
     """When one round's reminders go out. A round without a row uses the defaults (the field defaults)."""
 
-    round = models.OneToOneField("schedules.Round", on_delete=models.CASCADE, related_name="reminder_policy",
-                                 verbose_name="รอบ (round)")
-    days_before = models.PositiveSmallIntegerField("เตือนล่วงหน้า (วัน) (days before)", default=3,
-                                                   help_text="0 = ไม่เตือนล่วงหน้า / 0 = no early reminder")
+    round = models.OneToOneField(
+        "schedules.Round", on_delete=models.CASCADE, related_name="reminder_policy", verbose_name="รอบ (round)"
+    )
+    days_before = models.PositiveSmallIntegerField(
+        "เตือนล่วงหน้า (วัน) (days before)", default=3, help_text="0 = ไม่เตือนล่วงหน้า / 0 = no early reminder"
+    )
     days_before_at = models.TimeField("เวลาเตือนล่วงหน้า (early reminder time)", default=dt.time(8, 0))
     evening_before = models.BooleanField("เตือนเย็นวันก่อน (evening-before reminder)", default=True)
     evening_before_at = models.TimeField("เวลาเตือนเย็นวันก่อน (evening reminder time)", default=dt.time(18, 0))
     report_due_working_days = models.PositiveSmallIntegerField(
-        "ส่งรายงานภายใน (วันทำการ) (report due, working days after the visit)", default=3)
+        "ส่งรายงานภายใน (วันทำการ) (report due, working days after the visit)", default=3
+    )
     escalate_after_working_days = models.PositiveSmallIntegerField(
-        "แจ้งผู้ประสานงานเมื่อเกินอีก (วันทำการ) (escalate after further working days)", default=2)
+        "แจ้งผู้ประสานงานเมื่อเกินอีก (วันทำการ) (escalate after further working days)", default=2
+    )
 
     class Meta:
         verbose_name = "การตั้งค่าเตือนของรอบ (round reminder policy)"

@@ -55,6 +55,7 @@ class Due:
 
 # --- Preferences ----------------------------------------------------------------------------------------
 
+
 def preference_for(person: Person) -> NotificationPreference:
     """The person's saved preference, or the defaults (unsaved) when they never set one."""
     try:
@@ -83,6 +84,7 @@ def ready_time(channel: str, moment: dt.datetime, pref: NotificationPreference) 
 
 # --- Creating ledger rows ---------------------------------------------------------------------------------
 
+
 def _chunks(seq: Sequence, size: int) -> Iterable[Sequence]:
     for i in range(0, len(seq), size):
         yield seq[i : i + size]
@@ -98,7 +100,8 @@ def _existing_keys(dues: Sequence[Due]) -> set[tuple]:
     for (event, object_type), object_ids in by_scope.items():
         for part in _chunks(sorted(object_ids), 500):
             rows = Notification.objects.filter(event=event, object_type=object_type, object_id__in=part).values_list(
-                "event", "object_type", "object_id", "recipient_id", "due_at", "channel")
+                "event", "object_type", "object_id", "recipient_id", "due_at", "channel"
+            )
             found.update(rows)
     return found
 
@@ -113,8 +116,10 @@ def schedule_notifications(dues: Iterable[Due]) -> dict[str, int]:
     if not dues:
         return {}
     people = {
-        p.id: p for p in Person.objects.filter(id__in={d.recipient_id for d in dues}, is_active=True)
-        .select_related("notification_preference")
+        p.id: p
+        for p in Person.objects.filter(id__in={d.recipient_id for d in dues}, is_active=True).select_related(
+            "notification_preference"
+        )
     }
     existing = _existing_keys(dues)
     rows, created = [], defaultdict(int)
@@ -126,18 +131,41 @@ def schedule_notifications(dues: Iterable[Due]) -> dict[str, int]:
         for channel in channels_for(person, pref):
             if (*d.key[:3], d.recipient_id, d.due_at, channel) in existing:
                 continue
-            rows.append({
-                "event": d.event, "object_type": d.object_type, "object_id": str(d.object_id),
-                "recipient_id": d.recipient_id, "due_at": d.due_at, "channel": channel, "title": d.title[:300],
-                "body": d.body, "link": d.link, "next_attempt_at": ready_time(channel, d.send_at or d.due_at, pref),
-            })
+            rows.append(
+                {
+                    "event": d.event,
+                    "object_type": d.object_type,
+                    "object_id": str(d.object_id),
+                    "recipient_id": d.recipient_id,
+                    "due_at": d.due_at,
+                    "channel": channel,
+                    "title": d.title[:300],
+                    "body": d.body,
+                    "link": d.link,
+                    "next_attempt_at": ready_time(channel, d.send_at or d.due_at, pref),
+                }
+            )
             created[d.event] += 1
     _insert_ignoring_conflicts(rows)
     return dict(created)
 
 
-_INSERT_COLUMNS = ("event", "object_type", "object_id", "recipient_id", "due_at", "channel", "title", "body", "link",
-                   "next_attempt_at", "status", "attempts", "last_error", "created_at")
+_INSERT_COLUMNS = (
+    "event",
+    "object_type",
+    "object_id",
+    "recipient_id",
+    "due_at",
+    "channel",
+    "title",
+    "body",
+    "link",
+    "next_attempt_at",
+    "status",
+    "attempts",
+    "last_error",
+    "created_at",
+)
 
 
 def _insert_ignoring_conflicts(rows: list[dict]) -> None:
@@ -158,8 +186,22 @@ def _insert_ignoring_conflicts(rows: list[dict]) -> None:
     stamp = ops.adapt_datetimefield_value(timezone.now())
     adapt = ops.adapt_datetimefield_value
     params = [
-        (r["event"], r["object_type"], r["object_id"], r["recipient_id"], adapt(r["due_at"]), r["channel"], r["title"],
-         r["body"], r["link"], adapt(r["next_attempt_at"]), Notification.Status.PENDING.value, 0, "", stamp)
+        (
+            r["event"],
+            r["object_type"],
+            r["object_id"],
+            r["recipient_id"],
+            adapt(r["due_at"]),
+            r["channel"],
+            r["title"],
+            r["body"],
+            r["link"],
+            adapt(r["next_attempt_at"]),
+            Notification.Status.PENDING.value,
+            0,
+            "",
+            stamp,
+        )
         for r in rows
     ]
     with connection.cursor() as cursor:
@@ -171,13 +213,16 @@ def reconcile_pending(events: Sequence[str], dues: Sequence[Due]) -> int:
     """Cancel pending rows of `events` that the source no longer produces (the situation changed)."""
     wanted = {d.key for d in dues}
     stale = [
-        pk for pk, *key in Notification.objects.filter(event__in=events, status=Notification.Status.PENDING)
-        .values_list("id", "event", "object_type", "object_id", "recipient_id", "due_at")
+        pk
+        for pk, *key in Notification.objects.filter(event__in=events, status=Notification.Status.PENDING).values_list(
+            "id", "event", "object_type", "object_id", "recipient_id", "due_at"
+        )
         if tuple(key) not in wanted
     ]
     for part in _chunks(stale, 1000):
         Notification.objects.filter(id__in=part, status=Notification.Status.PENDING).update(
-            status=Notification.Status.CANCELLED, claim_token=None)
+            status=Notification.Status.CANCELLED, claim_token=None
+        )
     return len(stale)
 
 
@@ -198,6 +243,7 @@ def create_due_notifications(now: dt.datetime) -> dict[str, int]:
 
 # --- Handing rows to the broker ---------------------------------------------------------------------------
 
+
 def _publish(batches: list[list[int]], now_iso: str | None, report: dict | None = None) -> None:
     """Send batch tasks to the broker. If the broker is down, the rows are marked not-enqueued so the next
     dispatch tries again: a broker outage delays messages, it never loses them."""
@@ -208,33 +254,37 @@ def _publish(batches: list[list[int]], now_iso: str | None, report: dict | None 
         report["published"] = 0
     for n, ids in enumerate(batches):
         try:
-            send_notifications.apply_async(args=(ids, now_iso), retry=True,
-                                           retry_policy={"max_retries": 2, "interval_start": 0,
-                                                         "interval_step": 0.5, "interval_max": 1})
+            send_notifications.apply_async(
+                args=(ids, now_iso),
+                retry=True,
+                retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1},
+            )
         except Exception as exc:  # kombu raises several kinds (OperationalError, ConnectionError, OSError)
             unsent = [pk for batch in batches[n:] for pk in batch]
             Notification.objects.filter(id__in=unsent, status=Notification.Status.PENDING).update(enqueued_at=None)
-            log.warning("broker unavailable, %d notifications left pending for the next dispatch: %s",
-                        len(unsent), exc)
+            log.warning("broker unavailable, %d notifications left pending for the next dispatch: %s", len(unsent), exc)
             return
         published += len(ids)
         if report is not None:
             report["published"] = published
 
 
-def enqueue_ready(now: dt.datetime, *, injected_now: bool = False, limit: int = 50_000,
-                  report: dict | None = None) -> int:
+def enqueue_ready(
+    now: dt.datetime, *, injected_now: bool = False, limit: int = 50_000, report: dict | None = None
+) -> int:
     """Queue every pending row whose time has come (and was not queued recently). Returns rows queued; once
     the transaction commits, `report["published"]` says how many the broker actually took."""
     stale_before = now - dt.timedelta(seconds=settings.NOTIFY_STUCK_SECONDS)
     S = Notification.Status
     # A worker that died mid-send leaves rows in `sending`; after the timeout they go back to pending.
     Notification.objects.filter(status=S.SENDING, claimed_at__lt=stale_before).update(
-        status=S.PENDING, claim_token=None, enqueued_at=None)
+        status=S.PENDING, claim_token=None, enqueued_at=None
+    )
     ids = list(
         Notification.objects.filter(status=S.PENDING, next_attempt_at__lte=now)
         .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=stale_before))
-        .order_by("next_attempt_at", "id").values_list("id", flat=True)[:limit]
+        .order_by("next_attempt_at", "id")
+        .values_list("id", flat=True)[:limit]
     )
     for part in _chunks(ids, 1000):
         Notification.objects.filter(id__in=part).update(enqueued_at=now)
@@ -260,6 +310,7 @@ def dispatch(now: dt.datetime | None = None) -> dict:
 
 # --- Sending ----------------------------------------------------------------------------------------------
 
+
 def _attachments(row: Notification, cache: dict) -> list[tuple[str, bytes, str]]:
     from worker import events
 
@@ -277,11 +328,13 @@ def send_batch(ids: Sequence[int], *, now: dt.datetime | None = None) -> dict[st
     S = Notification.Status
     token = uuid.uuid4()
     claimed = Notification.objects.filter(id__in=list(ids), status=S.PENDING, next_attempt_at__lte=now).update(
-        status=S.SENDING, claim_token=token, claimed_at=now, attempts=F("attempts") + 1)
+        status=S.SENDING, claim_token=token, claimed_at=now, attempts=F("attempts") + 1
+    )
     if not claimed:
         return {"claimed": 0, "sent": 0, "failed": 0, "retry": 0, "held": 0}
-    rows = list(Notification.objects.filter(claim_token=token).select_related(
-        "recipient", "recipient__notification_preference"))
+    rows = list(
+        Notification.objects.filter(claim_token=token).select_related("recipient", "recipient__notification_preference")
+    )
 
     held, by_channel = [], defaultdict(list)
     for row in rows:
@@ -321,7 +374,8 @@ def send_batch(ids: Sequence[int], *, now: dt.datetime | None = None) -> dict[st
 
     for part in _chunks(sent_ids, 1000):
         Notification.objects.filter(id__in=part, claim_token=token).update(
-            status=S.SENT, sent_at=now, last_error="", claim_token=None)
+            status=S.SENT, sent_at=now, last_error="", claim_token=None
+        )
     changed = []
     for row in held:  # quiet hours: back to pending, this was not an attempt
         row.status, row.attempts, row.claim_token, row.enqueued_at = S.PENDING, row.attempts - 1, None, None
@@ -335,18 +389,24 @@ def send_batch(ids: Sequence[int], *, now: dt.datetime | None = None) -> dict[st
             failed += 1
         else:
             row.status, row.enqueued_at = S.PENDING, None
-            row.next_attempt_at = now + rules.backoff(row.attempts, base_seconds=settings.NOTIFY_RETRY_BASE_SECONDS,
-                                                      cap_seconds=settings.NOTIFY_RETRY_CAP_SECONDS)
+            row.next_attempt_at = now + rules.backoff(
+                row.attempts,
+                base_seconds=settings.NOTIFY_RETRY_BASE_SECONDS,
+                cap_seconds=settings.NOTIFY_RETRY_CAP_SECONDS,
+            )
             retry += 1
     changed.extend(row for row, _ in failures)
     if changed:
         Notification.objects.bulk_update(
-            changed, ["status", "attempts", "claim_token", "enqueued_at", "next_attempt_at", "last_error"],
-            batch_size=500)
+            changed,
+            ["status", "attempts", "claim_token", "enqueued_at", "next_attempt_at", "last_error"],
+            batch_size=500,
+        )
     return {"claimed": claimed, "sent": len(sent_ids), "failed": failed, "retry": retry, "held": len(held)}
 
 
 # --- In-app ------------------------------------------------------------------------------------------------
+
 
 def inbox_for(person: Person | None):
     """The in-app notifications a person may read: their own, delivered, newest first."""

@@ -41,9 +41,12 @@ def _visit_with_manifest(client, field, data: bytes, *, item=None):
 
 
 def upload(client, vid, ev, data: bytes, digest: str | None = None, **headers):
-    return client.put(f"/api/v1/visits/{vid}/evidence/{ev}/",
-                      {"file": SimpleUploadedFile("photo.png", data), "sha256": digest or sha(data)},
-                      format="multipart", **headers)
+    return client.put(
+        f"/api/v1/visits/{vid}/evidence/{ev}/",
+        {"file": SimpleUploadedFile("photo.png", data), "sha256": digest or sha(data)},
+        format="multipart",
+        **headers,
+    )
 
 
 def test_evidence_upload_is_idempotent_and_clears_the_missing_list(actors, field, client_for):
@@ -133,8 +136,11 @@ def test_the_review_workflow_through_the_api(actors, field, client_for):
 
     returned = _transition(alice, vid, "returned", "เพิ่มหลักฐานการวัดผล")
     assert returned.status_code == 200
-    edit = bob.put(f"/api/v1/visits/{vid}/", {"findings": {"recommendations": ["ทำแผนวัดผล", "อบรมครู"]},
-                                              "version": returned.json()["version"]}, format="json")
+    edit = bob.put(
+        f"/api/v1/visits/{vid}/",
+        {"findings": {"recommendations": ["ทำแผนวัดผล", "อบรมครู"]}, "version": returned.json()["version"]},
+        format="json",
+    )
     assert edit.status_code == 200
     assert _transition(bob, vid, "submitted").status_code == 200
     approved = _transition(alice, vid, "approved")
@@ -146,15 +152,21 @@ def test_the_review_workflow_through_the_api(actors, field, client_for):
     ack = _transition(dana, vid, "acknowledged", "รับทราบและจะดำเนินการ")
     assert ack.status_code == 200 and ack.json()["school_response"] == "รับทราบและจะดำเนินการ"
     log = list(VisitTransition.objects.filter(visit_id=vid).values_list("from_status", "to_status"))
-    assert log == [("draft", "submitted"), ("submitted", "returned"), ("returned", "submitted"),
-                   ("submitted", "approved"), ("approved", "acknowledged")]
+    assert log == [
+        ("draft", "submitted"),
+        ("submitted", "returned"),
+        ("returned", "submitted"),
+        ("submitted", "approved"),
+        ("approved", "acknowledged"),
+    ]
 
 
 def test_my_assignments_of_a_day_carry_the_schools_open_follow_ups(actors, field, client_for):
     f.FollowUpFactory(school=actors.school_a, recommendation="ปรับปรุงห้องสมุด", due_date=datetime.date(2020, 9, 1))
     f.FollowUpFactory(school=actors.school_a, status=FollowUp.Status.VERIFIED)
-    later = f.AssignmentFactory(round=field.round, committee=actors.committee_a,
-                                date=datetime.date(2020, 8, 4), day_order=2)
+    later = f.AssignmentFactory(
+        round=field.round, committee=actors.committee_a, date=datetime.date(2020, 8, 4), day_order=2
+    )
     vid = uuid.uuid4()
     client_for(actors.bob).put(f"/api/v1/visits/{vid}/", visit_body(field), format="json")
 

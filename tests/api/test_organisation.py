@@ -34,7 +34,9 @@ def test_committees_come_with_members_and_filter_by_member(actors, client_for):
     assert [c["id"] for c in body["results"]] == [actors.committee_a.pk]
     members = body["results"][0]["members"]
     assert [(m["full_name"], m["role"]) for m in members] == [
-        (actors.alice.full_name, "chair"), (actors.bob.full_name, "member")]
+        (actors.alice.full_name, "chair"),
+        (actors.bob.full_name, "member"),
+    ]
 
 
 def test_invalid_filter_value_is_a_400_with_field_errors(actors, client_for):

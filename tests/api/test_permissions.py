@@ -25,8 +25,9 @@ ACTORS = ["alice", "bob", "charlie", "dana", "cora", "oscar", "anonymous"]
 
 @pytest.fixture
 def world(actors, field, client_for):
-    asg_a2 = f.AssignmentFactory(round=field.round, committee=actors.committee_a, school=actors.school_a,
-                                 date=datetime.date(2020, 8, 4))
+    asg_a2 = f.AssignmentFactory(
+        round=field.round, committee=actors.committee_a, school=actors.school_a, date=datetime.date(2020, 8, 4)
+    )
     free = f.AssignmentFactory(round=field.round, committee=actors.committee_a, day_order=3)
     ids = SimpleNamespace(a=uuid.uuid4(), a_approved=uuid.uuid4(), b=uuid.uuid4())
     bob, charlie = client_for(actors.bob), client_for(actors.charlie)
@@ -47,8 +48,14 @@ def client_of(world, name):
     return client
 
 
-LIST = {"alice": {"a", "a_approved"}, "bob": {"a", "a_approved"}, "charlie": {"b"}, "dana": {"a_approved"},
-        "cora": {"a", "a_approved", "b"}, "oscar": {"a", "a_approved", "b"}}
+LIST = {
+    "alice": {"a", "a_approved"},
+    "bob": {"a", "a_approved"},
+    "charlie": {"b"},
+    "dana": {"a_approved"},
+    "cora": {"a", "a_approved", "b"},
+    "oscar": {"a", "a_approved", "b"},
+}
 
 
 @pytest.mark.parametrize("name", ACTORS)
@@ -62,16 +69,20 @@ def test_visit_list(world, name):
 
 
 READ = {  # actor → status for (a, a_approved, b)
-    "alice": (200, 200, 404), "bob": (200, 200, 404), "charlie": (404, 404, 200), "dana": (404, 200, 404),
-    "cora": (200, 200, 200), "oscar": (200, 200, 200), "anonymous": (401, 401, 401),
+    "alice": (200, 200, 404),
+    "bob": (200, 200, 404),
+    "charlie": (404, 404, 200),
+    "dana": (404, 200, 404),
+    "cora": (200, 200, 200),
+    "oscar": (200, 200, 200),
+    "anonymous": (401, 401, 401),
 }
 
 
 @pytest.mark.parametrize("name", ACTORS)
 def test_visit_read(world, name):
     client = client_of(world, name)
-    got = tuple(client.get(f"/api/v1/visits/{getattr(world.ids, k)}/").status_code
-                for k in ("a", "a_approved", "b"))
+    got = tuple(client.get(f"/api/v1/visits/{getattr(world.ids, k)}/").status_code for k in ("a", "a_approved", "b"))
     assert got == READ[name]
 
 
@@ -80,8 +91,9 @@ WRITE_A = {"alice": 200, "bob": 200, "charlie": 404, "dana": 404, "cora": 200, "
 
 @pytest.mark.parametrize("name", ACTORS)
 def test_visit_update_of_committee_a(world, name):
-    response = client_of(world, name).put(f"/api/v1/visits/{world.ids.a}/",
-                                          {"findings": {"strengths": f"by {name}"}, "version": 1}, format="json")
+    response = client_of(world, name).put(
+        f"/api/v1/visits/{world.ids.a}/", {"findings": {"strengths": f"by {name}"}, "version": 1}, format="json"
+    )
     assert response.status_code == WRITE_A[name]
     expected = f"by {name}" if WRITE_A[name] == 200 else visit_body(world.field)["findings"]["strengths"]
     assert Visit.objects.get(pk=world.ids.a).strengths == expected
@@ -93,8 +105,7 @@ CREATE_ON_A = {"alice": 201, "bob": 201, "charlie": 403, "dana": 403, "cora": 20
 @pytest.mark.parametrize("name", ACTORS)
 def test_visit_create_on_committee_as_assignment(world, name):
     vid = uuid.uuid4()
-    response = client_of(world, name).put(f"/api/v1/visits/{vid}/", visit_body(world.field, world.free),
-                                          format="json")
+    response = client_of(world, name).put(f"/api/v1/visits/{vid}/", visit_body(world.field, world.free), format="json")
     assert response.status_code == CREATE_ON_A[name]
     assert Visit.objects.filter(pk=vid).exists() == (CREATE_ON_A[name] == 201)
 
@@ -106,14 +117,14 @@ SUBMIT_A = {"alice": 200, "bob": 200, "charlie": 404, "dana": 404, "cora": 200, 
 def test_visit_submit(world, name):
     # The draft answers every required item; Y1 also needs a photo listed.
     f.EvidenceFactory(visit=Visit.objects.get(pk=world.ids.a), item=world.field.items["Y1"])
-    response = client_of(world, name).post(f"/api/v1/visits/{world.ids.a}/transitions/", {"to": "submitted"},
-                                           format="json")
+    response = client_of(world, name).post(
+        f"/api/v1/visits/{world.ids.a}/transitions/", {"to": "submitted"}, format="json"
+    )
     assert response.status_code == SUBMIT_A[name], response.content
     assert Visit.objects.get(pk=world.ids.a).status == ("submitted" if SUBMIT_A[name] == 200 else "draft")
 
 
-FOLLOWUPS = {"alice": {"a"}, "bob": {"a"}, "charlie": {"b"}, "dana": {"a"}, "cora": {"a", "b"},
-             "oscar": {"a", "b"}}
+FOLLOWUPS = {"alice": {"a"}, "bob": {"a"}, "charlie": {"b"}, "dana": {"a"}, "cora": {"a", "b"}, "oscar": {"a", "b"}}
 
 
 @pytest.mark.parametrize("name", ACTORS)
@@ -129,10 +140,13 @@ def test_followup_list(world, name):
 @pytest.mark.parametrize("name", ACTORS)
 def test_evidence_upload_to_committee_as_visit(world, name, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    expected = {"alice": 201, "bob": 201, "charlie": 404, "dana": 404, "cora": 201, "oscar": 403,
-                "anonymous": 401}[name]
+    expected = {"alice": 201, "bob": 201, "charlie": 404, "dana": 404, "cora": 201, "oscar": 403, "anonymous": 401}[
+        name
+    ]
     data = png_bytes()
     response = client_of(world, name).put(
         f"/api/v1/visits/{world.ids.a}/evidence/{uuid.uuid4()}/",
-        {"file": SimpleUploadedFile("p.png", data), "sha256": sha(data)}, format="multipart")
+        {"file": SimpleUploadedFile("p.png", data), "sha256": sha(data)},
+        format="multipart",
+    )
     assert response.status_code == expected

@@ -34,8 +34,11 @@ def demo_like(actors, field, client_for):
     for i in range(3):
         asg = f.AssignmentFactory(round=field.round, committee=actors.committee_a, day_order=i + 2)
         vid = uuid.uuid4()
-        bob.put(f"/api/v1/visits/{vid}/", visit_body(field, asg, evidence=[
-            {"id": str(uuid.uuid4()), "sha256": "a" * 64, "size": 100}]), format="json")
+        bob.put(
+            f"/api/v1/visits/{vid}/",
+            visit_body(field, asg, evidence=[{"id": str(uuid.uuid4()), "sha256": "a" * 64, "size": 100}]),
+            format="json",
+        )
     Visit.objects.filter(pk=vid).update(status=Visit.Status.APPROVED)
     f.FollowUpFactory(school=actors.school_a, source_visit_id=vid, due_date=datetime.date(2020, 9, 30))
     return actors
@@ -61,11 +64,17 @@ def test_api_conforms_to_its_schema(demo_like, settings_media, keep_test_connect
         operations += 1
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES_PER_OPERATION,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         def run(case):
-            case.call_and_validate(headers={"Authorization": f"Token {token}"},
-                                   checks=[not_a_server_error, response_schema_conformance])
+            case.call_and_validate(
+                headers={"Authorization": f"Token {token}"}, checks=[not_a_server_error, response_schema_conformance]
+            )
 
         try:
             run()

@@ -124,7 +124,8 @@ def test_list_filters_orders_and_pages_by_50(actors, field, client_for):
 
     assert [v["id"] for v in client.get("/api/v1/visits/", {"status": "draft"}).json()["results"]] == [a["id"]]
     assert [v["id"] for v in client.get("/api/v1/visits/", {"school": actors.school_b.pk}).json()["results"]] == [
-        b["id"]]
+        b["id"]
+    ]
     ordered = client.get("/api/v1/visits/", {"ordering": "created_at"}).json()
     assert [v["id"] for v in ordered["results"]] == [a["id"], b["id"]]
     assert ordered["count"] == 2 and ordered["next"] is None
@@ -136,10 +137,16 @@ def test_a_visit_reads_the_same_in_the_list_and_on_its_own(actors, field, client
     """The list splices stored answer JSON for speed; it must say exactly what the detail says."""
     client = client_for(actors.bob)
     vid = uuid.uuid4()
-    body = visit_body(field, members_present=[actors.alice.pk], evidence=[
-        {"id": str(uuid.uuid4()), "sha256": "b" * 64, "size": 10, "caption": "ห้องเรียน"}])
-    body["answers"] += [{"item": field.items["C1"].pk, "value": "good"}, {"item": field.items["N1"].pk, "value": 2.5},
-                        {"item": field.items["T1"].pk, "value": "ข้อสังเกต \"พิเศษ\""}]
+    body = visit_body(
+        field,
+        members_present=[actors.alice.pk],
+        evidence=[{"id": str(uuid.uuid4()), "sha256": "b" * 64, "size": 10, "caption": "ห้องเรียน"}],
+    )
+    body["answers"] += [
+        {"item": field.items["C1"].pk, "value": "good"},
+        {"item": field.items["N1"].pk, "value": 2.5},
+        {"item": field.items["T1"].pk, "value": 'ข้อสังเกต "พิเศษ"'},
+    ]
     client.put(url(vid), body, format="json")
     listed = client.get("/api/v1/visits/").json()["results"]
     assert listed == [client.get(url(vid)).json()]

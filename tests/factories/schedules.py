@@ -53,8 +53,7 @@ class ExamRoundFactory(RoundFactory):
     def sessions(self, create, extracted, **kwargs):
         if not create:
             return
-        for order, (code, name) in enumerate(extracted or [("morning", "ช่วงเช้า"), ("afternoon", "ช่วงบ่าย")],
-                                             start=1):
+        for order, (code, name) in enumerate(extracted or [("morning", "ช่วงเช้า"), ("afternoon", "ช่วงบ่าย")], start=1):
             RoundSession.objects.get_or_create(round=self, code=code, defaults={"name": name, "order": order})
 
 

@@ -15,10 +15,14 @@ from tests.factories.schedules import AssignmentFactory, RoundFactory
 from visits.models import Answer, Evidence, FollowUp, Instrument, InstrumentVersion, Item, Section, Visit
 
 LEVELS_4 = [{"value": i, "label": label} for i, label in enumerate(["ปรับปรุง", "พอใช้", "ดี", "ดีมาก"], start=1)]
-LEVELS_5 = [{"value": i, "label": label}
-            for i, label in enumerate(["น้อยที่สุด", "น้อย", "ปานกลาง", "มาก", "มากที่สุด"], start=1)]
-CHOICES = [{"value": "good", "label": "ดี", "score": 100}, {"value": "fair", "label": "พอใช้", "score": 50},
-           {"value": "poor", "label": "ปรับปรุง", "score": 0}]
+LEVELS_5 = [
+    {"value": i, "label": label} for i, label in enumerate(["น้อยที่สุด", "น้อย", "ปานกลาง", "มาก", "มากที่สุด"], start=1)
+]
+CHOICES = [
+    {"value": "good", "label": "ดี", "score": 100},
+    {"value": "fair", "label": "พอใช้", "score": 50},
+    {"value": "poor", "label": "ปรับปรุง", "score": 0},
+]
 
 
 def build_default_items(version: InstrumentVersion) -> None:
@@ -28,8 +32,14 @@ def build_default_items(version: InstrumentVersion) -> None:
         (s1, 1, "R1", Item.Type.RATING, "ครูจัดการเรียนรู้เชิงรุก", {"levels": LEVELS_4, "weight": 2}),
         (s1, 2, "Y1", Item.Type.YES_NO, "มีแผนการจัดการเรียนรู้ครบทุกรายวิชา", {"photo_required": True}),
         (s2, 1, "R2", Item.Type.RATING, "ระบบคัดกรองนักเรียน", {"levels": LEVELS_5}),
-        (s2, 2, "C1", Item.Type.SINGLE_CHOICE, "การติดตามนักเรียนที่มีผลการเรียน 0 ร มส มผ",
-         {"options": CHOICES, "required": False}),
+        (
+            s2,
+            2,
+            "C1",
+            Item.Type.SINGLE_CHOICE,
+            "การติดตามนักเรียนที่มีผลการเรียน 0 ร มส มผ",
+            {"options": CHOICES, "required": False},
+        ),
         (s2, 3, "N1", Item.Type.NUMBER, "จำนวนนักเรียนที่มีผลการเรียน 0", {"required": False}),
         (s2, 4, "T1", Item.Type.LONG_TEXT, "ข้อสังเกตเพิ่มเติม", {"required": False}),
     ]

@@ -10,9 +10,22 @@ from pypdf import PdfReader
 
 from visits.reports.thaitext import fold_extracted
 
-BASE14 = {"Courier", "Courier-Bold", "Courier-Oblique", "Courier-BoldOblique", "Helvetica", "Helvetica-Bold",
-          "Helvetica-Oblique", "Helvetica-BoldOblique", "Times-Roman", "Times-Bold", "Times-Italic",
-          "Times-BoldItalic", "Symbol", "ZapfDingbats"}
+BASE14 = {
+    "Courier",
+    "Courier-Bold",
+    "Courier-Oblique",
+    "Courier-BoldOblique",
+    "Helvetica",
+    "Helvetica-Bold",
+    "Helvetica-Oblique",
+    "Helvetica-BoldOblique",
+    "Times-Roman",
+    "Times-Bold",
+    "Times-Italic",
+    "Times-BoldItalic",
+    "Symbol",
+    "ZapfDingbats",
+}
 
 
 def pypdf_text(pdf: bytes) -> str:
@@ -44,6 +57,9 @@ def fonts(pdf: bytes) -> list[dict]:
             descriptor = font.get("/FontDescriptor")
             descriptor = descriptor.get_object() if descriptor is not None else {}
             embedded = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
-            found[font["/BaseFont"]] = {"name": str(font["/BaseFont"]), "embedded": embedded,
-                                        "subtype": str(font["/Subtype"])}
+            found[font["/BaseFont"]] = {
+                "name": str(font["/BaseFont"]),
+                "embedded": embedded,
+                "subtype": str(font["/Subtype"]),
+            }
     return list(found.values())

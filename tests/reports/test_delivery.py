@@ -38,33 +38,51 @@ def _image(color, size=(640, 480), fmt="JPEG") -> bytes:
 @pytest.fixture
 def world(actors):
     a = actors
-    a.round = f.RoundFactory(office=a.office, slug="aug-2563-test", title="การนิเทศ ติดตาม ภาคเรียนที่ 1 ปีการศึกษา 2563",
-                             committees=[a.committee_a])
+    a.round = f.RoundFactory(
+        office=a.office,
+        slug="aug-2563-test",
+        title="การนิเทศ ติดตาม ภาคเรียนที่ 1 ปีการศึกษา 2563",
+        committees=[a.committee_a],
+    )
     assignment = f.AssignmentFactory(round=a.round, committee=a.committee_a, school=a.school_a)
     f.AssignmentFactory(round=a.round, committee=a.committee_b, school=a.school_b)  # planned, not visited
-    visit = f.VisitFactory(assignment=assignment, status=Visit.Status.APPROVED, strengths=STRENGTHS,
-                           to_improve=TO_IMPROVE, recommendations=[RECOMMENDATION], score=72.5,
-                           check_in_at=timezone.make_aware(datetime.datetime(2020, 8, 3, 9, 10)),
-                           section_scores=[{"section_id": 1, "title": "ด้านที่ 1 การจัดการเรียนการสอน", "weight": 2.0,
-                                            "percent": 75.0, "scored_items": 2}])
+    visit = f.VisitFactory(
+        assignment=assignment,
+        status=Visit.Status.APPROVED,
+        strengths=STRENGTHS,
+        to_improve=TO_IMPROVE,
+        recommendations=[RECOMMENDATION],
+        score=72.5,
+        check_in_at=timezone.make_aware(datetime.datetime(2020, 8, 3, 9, 10)),
+        section_scores=[
+            {"section_id": 1, "title": "ด้านที่ 1 การจัดการเรียนการสอน", "weight": 2.0, "percent": 75.0, "scored_items": 2}
+        ],
+    )
     items = {i.code: i for i in visit.instrument_version.items.all()}
     for code, value in (("R1", 3), ("Y1", True), ("R2", 4), ("C1", "fair"), ("T1", "ห้องเรียนสะอาด")):
         f.AnswerFactory(visit=visit, item=items[code], value=value)
     photo = _image((120, 160, 200))
-    ev = Evidence.objects.create(visit=visit, kind="photo", sha256=hashlib.sha256(photo).hexdigest(), size=len(photo),
-                                 caption="กิจกรรมการเรียนรู้ชั้นมัธยมศึกษาปีที่ 3",
-                                 exif_taken_at=timezone.make_aware(datetime.datetime(2020, 8, 3, 10, 0)))
+    ev = Evidence.objects.create(
+        visit=visit,
+        kind="photo",
+        sha256=hashlib.sha256(photo).hexdigest(),
+        size=len(photo),
+        caption="กิจกรรมการเรียนรู้ชั้นมัธยมศึกษาปีที่ 3",
+        exif_taken_at=timezone.make_aware(datetime.datetime(2020, 8, 3, 10, 0)),
+    )
     ev.file.save("p.jpg", ContentFile(photo))
-    sig = Signature(visit=visit, role="supervisor", signer_name="นางสาวอลิส ใจดี", signer=a.alice,
-                    signed_at=timezone.now())
+    sig = Signature(
+        visit=visit, role="supervisor", signer_name="นางสาวอลิส ใจดี", signer=a.alice, signed_at=timezone.now()
+    )
     sig.image.save("s.png", ContentFile(_image((255, 255, 255), (300, 100), "PNG")))
     VisitTransition.objects.create(visit=visit, from_status="draft", to_status="submitted", by=a.alice.user)
     VisitTransition.objects.create(visit=visit, from_status="submitted", to_status="approved", by=a.alice.user)
     f.FollowUpFactory(school=a.school_a, source_visit=visit, recommendation_index=0, recommendation=RECOMMENDATION)
     a.visit = visit
 
-    a.exam = f.ExamRoundFactory(office=a.office, slug="onet-test", title="ตรวจเยี่ยมสนามสอบ O-NET ม.3",
-                                committees=[a.committee_a])
+    a.exam = f.ExamRoundFactory(
+        office=a.office, slug="onet-test", title="ตรวจเยี่ยมสนามสอบ O-NET ม.3", committees=[a.committee_a]
+    )
     f.ExamCentreFactory(round=a.exam, school=a.school_b, centre_code="340101")
     exam_assignment = f.AssignmentFactory(round=a.exam, committee=a.committee_a, school=a.school_b)
     exam_visit = f.VisitFactory(assignment=exam_assignment, status=Visit.Status.SUBMITTED, observation_notes=INCIDENT)
@@ -82,6 +100,7 @@ def world(actors):
 
 # --- the command --------------------------------------------------------------------------------
 
+
 def _render(tmp_path, kind, key) -> str:
     out = tmp_path / f"{kind}.pdf"
     call_command("render_report", kind, str(key), "-o", str(out), stdout=io.StringIO())
@@ -92,17 +111,37 @@ def _render(tmp_path, kind, key) -> str:
 
 def test_command_renders_the_visit_report(world, tmp_path):
     text = _render(tmp_path, "visit", world.visit.pk)
-    for expected in (world.school_a.name_th, STRENGTHS, TO_IMPROVE, RECOMMENDATION, "3 สิงหาคม 2563", "72.5",
-                     "กิจกรรมการเรียนรู้ชั้นมัธยมศึกษาปีที่ 3", "นางสาวอลิส ใจดี", "อนุมัติ", world.round.title,
-                     "ด้านที่ 1 การจัดการเรียนการสอน", "ครูจัดการเรียนรู้เชิงรุก", "3 ดี", "พอใช้", "ห้องเรียนสะอาด",
-                     f"/api/v1/visits/{world.visit.pk}/report.pdf"):
+    for expected in (
+        world.school_a.name_th,
+        STRENGTHS,
+        TO_IMPROVE,
+        RECOMMENDATION,
+        "3 สิงหาคม 2563",
+        "72.5",
+        "กิจกรรมการเรียนรู้ชั้นมัธยมศึกษาปีที่ 3",
+        "นางสาวอลิส ใจดี",
+        "อนุมัติ",
+        world.round.title,
+        "ด้านที่ 1 การจัดการเรียนการสอน",
+        "ครูจัดการเรียนรู้เชิงรุก",
+        "3 ดี",
+        "พอใช้",
+        "ห้องเรียนสะอาด",
+        f"/api/v1/visits/{world.visit.pk}/report.pdf",
+    ):
         assert squeeze(expected) in text, expected
 
 
 def test_command_renders_the_round_summary(world, tmp_path):
     text = _render(tmp_path, "round", world.round.slug)
-    for expected in (world.school_a.name_th, world.school_b.name_th, RECOMMENDATION, "ยังไม่ตรวจเยี่ยม",
-                     "โรงเรียนที่ยังไม่ได้รับการตรวจเยี่ยม (1 โรง)", "ครูจัดการเรียนรู้เชิงรุก"):
+    for expected in (
+        world.school_a.name_th,
+        world.school_b.name_th,
+        RECOMMENDATION,
+        "ยังไม่ตรวจเยี่ยม",
+        "โรงเรียนที่ยังไม่ได้รับการตรวจเยี่ยม (1 โรง)",
+        "ครูจัดการเรียนรู้เชิงรุก",
+    ):
         assert squeeze(expected) in text, expected
 
 
@@ -114,9 +153,17 @@ def test_command_renders_the_exam_report(world, tmp_path):
 
 def test_command_renders_the_appointment_order(world, tmp_path):
     text = _render(tmp_path, "order", world.committee_a.pk)
-    for expected in ("ที่ 245/2563", world.committee_a.order_subject, world.alice.full_name, "ประธานกรรมการ",
-                     world.bob.full_name, "กรรมการและเลขานุการ", f"({world.oscar.full_name})",
-                     "สั่ง ณ วันที่ 24 กรกฎาคม พ.ศ. 2563", world.office.name):
+    for expected in (
+        "ที่ 245/2563",
+        world.committee_a.order_subject,
+        world.alice.full_name,
+        "ประธานกรรมการ",
+        world.bob.full_name,
+        "กรรมการและเลขานุการ",
+        f"({world.oscar.full_name})",
+        "สั่ง ณ วันที่ 24 กรกฎาคม พ.ศ. 2563",
+        world.office.name,
+    ):
         assert squeeze(expected) in text, expected
 
 
@@ -127,13 +174,16 @@ def test_office_setting_prints_thai_digits(world, tmp_path):
     assert squeeze("สั่ง ณ วันที่ ๒๔ กรกฎาคม พ.ศ. ๒๕๖๓") in text
 
 
-@pytest.mark.parametrize(("kind", "key", "message"), [
-    ("visit", "4f0a3b8e-0000-4000-8000-000000000000", "no visit"),
-    ("visit", "not-a-uuid", "no visit"),
-    ("round", "no-such-round", "no round"),
-    ("exam", "aug-2563-test", "is not an exam-site round"),
-    ("order", "999999", "no committee"),
-])
+@pytest.mark.parametrize(
+    ("kind", "key", "message"),
+    [
+        ("visit", "4f0a3b8e-0000-4000-8000-000000000000", "no visit"),
+        ("visit", "not-a-uuid", "no visit"),
+        ("round", "no-such-round", "no round"),
+        ("exam", "aug-2563-test", "is not an exam-site round"),
+        ("order", "999999", "no committee"),
+    ],
+)
 def test_command_fails_clearly_for_an_unknown_record(world, tmp_path, kind, key, message):
     out = tmp_path / "x.pdf"
     with pytest.raises(CommandError) as excinfo:
@@ -143,6 +193,7 @@ def test_command_fails_clearly_for_an_unknown_record(world, tmp_path, kind, key,
 
 
 # --- the API ------------------------------------------------------------------------------------
+
 
 def _fetch_built(client, url, kind, key, capture):
     """First request: 202 and a build enqueued after commit; the worker builds it; then 200."""
@@ -173,8 +224,9 @@ def test_visit_report_endpoint(world, client_for, django_capture_on_commit_callb
 
 
 def test_missing_visit_and_anonymous(world, client_for, api_client):
-    assert client_for(world.alice).get("/api/v1/visits/4f0a3b8e-0000-4000-8000-000000000000/report.pdf"
-                                       ).status_code == 404
+    assert (
+        client_for(world.alice).get("/api/v1/visits/4f0a3b8e-0000-4000-8000-000000000000/report.pdf").status_code == 404
+    )
     assert api_client.get(f"/api/v1/visits/{world.visit.pk}/report.pdf").status_code in (401, 403)
 
 
@@ -183,8 +235,9 @@ def test_round_report_endpoint(world, client_for, django_capture_on_commit_callb
     pdf = _fetch_built(client_for(world.oscar), url, "round", world.round.slug, django_capture_on_commit_callbacks)
     assert squeeze(world.school_b.name_th) in squeeze(pypdf_text(pdf))
     assert client_for(world.dana).get(url).status_code == 404  # every school's results: not for one school
-    other = f.PersonFactory(office=f.AreaOfficeFactory(code="SEC99"),
-                            user=f.UserFactory(username="olga", roles=[Role.COORDINATOR]))
+    other = f.PersonFactory(
+        office=f.AreaOfficeFactory(code="SEC99"), user=f.UserFactory(username="olga", roles=[Role.COORDINATOR])
+    )
     assert client_for(other).get(url).status_code == 404
     assert client_for(world.oscar).get("/api/v1/rounds/nope/report.pdf").status_code == 404
 
@@ -199,8 +252,9 @@ def test_committee_order_endpoint(world, client_for, django_capture_on_commit_ca
     url = f"/api/v1/committees/{world.committee_a.pk}/order.pdf"
     pdf = _fetch_built(client_for(world.cora), url, "order", world.committee_a.pk, django_capture_on_commit_callbacks)
     assert squeeze("ที่ 245/2563") in squeeze(pypdf_text(pdf))
-    other = f.PersonFactory(office=f.AreaOfficeFactory(code="SEC98"),
-                            user=f.UserFactory(username="omar", roles=[Role.COORDINATOR]))
+    other = f.PersonFactory(
+        office=f.AreaOfficeFactory(code="SEC98"), user=f.UserFactory(username="omar", roles=[Role.COORDINATOR])
+    )
     assert client_for(other).get(url).status_code == 404
     assert client_for(world.cora).get("/api/v1/committees/999999/order.pdf").status_code == 404
 

@@ -12,9 +12,11 @@ from visits.reports.builders.common import Writer
 from visits.reports.thaitext import be_date, break_lines, clusters, segment
 
 # Words that shaping used to break: marks over tall letters, Sara Am, ญ/ฐ without their tails, Thai digits.
-HARD_WORDS = ("ผู้อำนวยการ น้ำ ปั้น นิเทศก์ ปีการศึกษา ที่ ตรวจเยี่ยม ฝ้าย ฟ้า ป่า ปู่ ญาติ ฐาน ฎีกา กำหนด คำสั่ง "
-              "พื้นที่ สิ่งที่ ไม่ได้ ชำนาญการ อำนาจเจริญ ลือคำหาญ ถ้ำ ซ้ำ กล้ำ จ๋า ก๊ก เป๊ะ ป้ายชื่อ สิทธิ์ "
-              "ศักดิ์สิทธิ์ ฤดู ธรรมนูญ บุญญา เณร ฐิติ ปฏิบัติ ปิ่นโต ฝั่ง ฟื้นฟู เครื่อง หญิง ปัญญา ๒๕๖๓").split()
+HARD_WORDS = (
+    "ผู้อำนวยการ น้ำ ปั้น นิเทศก์ ปีการศึกษา ที่ ตรวจเยี่ยม ฝ้าย ฟ้า ป่า ปู่ ญาติ ฐาน ฎีกา กำหนด คำสั่ง "
+    "พื้นที่ สิ่งที่ ไม่ได้ ชำนาญการ อำนาจเจริญ ลือคำหาญ ถ้ำ ซ้ำ กล้ำ จ๋า ก๊ก เป๊ะ ป้ายชื่อ สิทธิ์ "
+    "ศักดิ์สิทธิ์ ฤดู ธรรมนูญ บุญญา เณร ฐิติ ปฏิบัติ ปิ่นโต ฝั่ง ฟื้นฟู เครื่อง หญิง ปัญญา ๒๕๖๓"
+).split()
 
 
 def _all_extractions(pdf: bytes) -> list[str]:
@@ -102,7 +104,7 @@ def test_copy_paste_gives_back_the_thai_words():
     also once the shaping cache is warm from another report (it once lost the space between words)."""
     build_visit_report(samples.visit(photos=0))
     w = Writer()
-    story = [w.p(" ".join(HARD_WORDS[i:i + 6])) for i in range(0, len(HARD_WORDS), 6)]
+    story = [w.p(" ".join(HARD_WORDS[i : i + 6])) for i in range(0, len(HARD_WORDS), 6)]
     import io
 
     buf = io.BytesIO()
@@ -145,8 +147,7 @@ def test_word_wider_than_a_table_cell_breaks_between_clusters():
     from reportlab.lib.units import cm
 
     buf = io.BytesIO()
-    SimpleDocTemplate(buf, initialFontName=report_fonts.REGULAR).build(
-        [w.table(["ก"], [(word,)], [1.3 * cm])])
+    SimpleDocTemplate(buf, initialFontName=report_fonts.REGULAR).build([w.table(["ก"], [(word,)], [1.3 * cm])])
     text = pypdf_text(buf.getvalue())
     lines = [line for line in text.splitlines() if line.strip() and line.strip() != "ก"]
     assert len(lines) > 3
@@ -185,13 +186,15 @@ def test_copy_paste_over_a_thousand_dictionary_words():
 
     from pythainlp.corpus import thai_words
 
-    marks = [w for w in sorted(thai_words())
-             if " " not in w and len(w) < 14 and any("\u0e31" <= c <= "\u0e4e" for c in w)]
+    marks = [
+        w for w in sorted(thai_words()) if " " not in w and len(w) < 14 and any("\u0e31" <= c <= "\u0e4e" for c in w)
+    ]
     words = random.Random(1).sample(marks, 1000)
     w = Writer()
     buf = io.BytesIO()
     SimpleDocTemplate(buf, initialFontName=report_fonts.REGULAR).build(
-        [w.p(" ".join(words[i:i + 5])) for i in range(0, len(words), 5)])
+        [w.p(" ".join(words[i : i + 5])) for i in range(0, len(words), 5)]
+    )
     by_pypdf = set(pypdf_text(buf.getvalue()).split())
     by_poppler = set(pdftotext(buf.getvalue()).split())
     assert [x for x in words if x not in by_pypdf] == []

@@ -40,8 +40,12 @@ def test_the_worker_builds_what_the_api_asked_for(actors, client_for, report_wor
     first = client.get(url)
     assert first.status_code == 202
     path, _ = cached_report_path("round", rnd.slug)
-    wait_for(lambda: cached_report_path("round", rnd.slug)[1], timeout=90, what=f"the worker to store {path}",
-             worker=report_worker)
+    wait_for(
+        lambda: cached_report_path("round", rnd.slug)[1],
+        timeout=90,
+        what=f"the worker to store {path}",
+        worker=report_worker,
+    )
     done = client.get(url)
     assert done.status_code == 200 and done["Content-Type"] == "application/pdf"
     assert b"".join(done.streaming_content).startswith(b"%PDF")

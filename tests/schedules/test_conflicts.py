@@ -14,8 +14,19 @@ def data(visits, *, exam=False, per_day=2, targets=(1, 2, 3), centres=()):
     days = {d.date: (d.counted, d.reason_th, d.reason_en) for d in working_days(D(2020, 8, 3), D(2020, 8, 14))}
     if exam:
         days = {D(2020, 2, 1): (True, "", ""), D(2020, 2, 2): (True, "", "")}
-    info = rules.RoundInfo("t", exam, min(days), max(days), days, 1, per_day,
-                           (MORNING, AFTERNOON) if exam else (MORNING,), (15.2287, 104.8564), 1.3, 50.0)
+    info = rules.RoundInfo(
+        "t",
+        exam,
+        min(days),
+        max(days),
+        days,
+        1,
+        per_day,
+        (MORNING, AFTERNOON) if exam else (MORNING,),
+        (15.2287, 104.8564),
+        1.3,
+        50.0,
+    )
     shared = rules.Member(100, "นายร่วม สองคณะ")
     committees = {
         10: rules.CommitteeInfo(10, "คณะที่ 1", (rules.Member(1, "นางหนึ่ง", school_id=3), shared)),
@@ -27,8 +38,9 @@ def data(visits, *, exam=False, per_day=2, targets=(1, 2, 3), centres=()):
         3: rules.SchoolInfo(3, "1034290003", "ค", 15.27, 104.87),
         4: rules.SchoolInfo(4, "1034290004", "ง (ไกล)", 16.3, 105.6),
     }
-    return rules.RoundData(info, committees, schools, tuple(centres or targets), tuple(centres), tuple(visits),
-                           (10, 20))
+    return rules.RoundData(
+        info, committees, schools, tuple(centres or targets), tuple(centres), tuple(visits), (10, 20)
+    )
 
 
 def V(i, c, s, d, session=1, order=1):
@@ -78,8 +90,12 @@ def test_person_on_two_committees_at_two_places():
 
 
 def test_same_school_together_is_not_double_booking():
-    visits = [V(1, 10, 1, D(2020, 8, 3)), V(2, 20, 1, D(2020, 8, 3)), V(3, 20, 2, D(2020, 8, 4)),
-              V(4, 20, 3, D(2020, 8, 5))]
+    visits = [
+        V(1, 10, 1, D(2020, 8, 3)),
+        V(2, 20, 1, D(2020, 8, 3)),
+        V(3, 20, 2, D(2020, 8, 4)),
+        V(4, 20, 3, D(2020, 8, 5)),
+    ]
     assert "person_double_booked" not in codes(data(visits))
 
 
@@ -102,15 +118,22 @@ def test_committee_not_in_round():
 
 
 def test_consecutive_schools_too_far_apart():
-    visits = [V(1, 20, 1, D(2020, 8, 3)), V(2, 20, 4, D(2020, 8, 3), order=2), V(3, 20, 2, D(2020, 8, 4)),
-              V(4, 20, 3, D(2020, 8, 5))]
+    visits = [
+        V(1, 20, 1, D(2020, 8, 3)),
+        V(2, 20, 4, D(2020, 8, 3), order=2),
+        V(3, 20, 2, D(2020, 8, 4)),
+        V(4, 20, 3, D(2020, 8, 5)),
+    ]
     c = next(c for c in rules.check(data(visits, targets=(1, 2, 3, 4))) if c.code == "leg_too_far")
     assert c.objects["km"] > 50 and c.severity == "warning"
 
 
 def test_exam_centre_uncovered_two_centres_and_not_a_centre():
-    visits = [V(1, 20, 1, D(2020, 2, 1), session=1), V(2, 20, 2, D(2020, 2, 1), session=1),
-              V(3, 20, 3, D(2020, 2, 1), session=2)]
+    visits = [
+        V(1, 20, 1, D(2020, 2, 1), session=1),
+        V(2, 20, 2, D(2020, 2, 1), session=1),
+        V(3, 20, 3, D(2020, 2, 1), session=2),
+    ]
     found = rules.check(data(visits, exam=True, centres=(1, 2)))
     got = {c.code for c in found}
     assert {"centre_uncovered", "committee_two_centres", "not_an_exam_centre"} <= got
@@ -124,10 +147,19 @@ def test_every_code_is_covered_by_these_tests():
         data([V(1, 20, 1, D(2020, 9, 1)), V(2, 20, 2, D(2020, 8, 12))]),
         data([V(1, 20, 1, D(2020, 8, 3)), V(2, 20, 2, D(2020, 8, 3), order=2), V(3, 20, 3, D(2020, 8, 3), order=3)]),
         data([V(1, 10, 1, D(2020, 8, 3)), V(2, 20, 2, D(2020, 8, 3)), V(3, 10, 3, D(2020, 8, 4))]),
-        data([V(1, 20, 1, D(2020, 8, 3)), V(2, 20, 1, D(2020, 8, 4)), V(3, 20, 4, D(2020, 8, 3), order=2),
-              V(9, 99, 1, D(2020, 8, 5))]),
-        data([V(1, 20, 1, D(2020, 2, 1)), V(2, 20, 2, D(2020, 2, 1)), V(3, 20, 3, D(2020, 2, 1), session=2)],
-             exam=True, centres=(1, 2)),
+        data(
+            [
+                V(1, 20, 1, D(2020, 8, 3)),
+                V(2, 20, 1, D(2020, 8, 4)),
+                V(3, 20, 4, D(2020, 8, 3), order=2),
+                V(9, 99, 1, D(2020, 8, 5)),
+            ]
+        ),
+        data(
+            [V(1, 20, 1, D(2020, 2, 1)), V(2, 20, 2, D(2020, 2, 1)), V(3, 20, 3, D(2020, 2, 1), session=2)],
+            exam=True,
+            centres=(1, 2),
+        ),
     ]
     for d in scenarios:
         seen |= codes(d)

@@ -34,8 +34,9 @@ def test_person_feed_lists_their_committees_visits(client, demo):
 def test_two_visits_in_a_day_do_not_overlap(client, demo):
     a = Assignment.objects.filter(round=demo["aug-2563"], day_order=2).first()
     found = events(client, calendar_feed_get(committee=a.committee))
-    same_day = sorted((e.decoded("DTSTART"), e.decoded("DTEND")) for e in found.values()
-                      if e.decoded("DTSTART").date() == a.date)
+    same_day = sorted(
+        (e.decoded("DTSTART"), e.decoded("DTEND")) for e in found.values() if e.decoded("DTSTART").date() == a.date
+    )
     assert len(same_day) == 2 and same_day[0][1] <= same_day[1][0]
 
 
@@ -43,11 +44,19 @@ def test_a_move_keeps_the_uid_and_bumps_the_sequence(client, demo):
     a = Assignment.objects.filter(round=demo["aug-2563"]).order_by("id").first()
     feed = calendar_feed_get(committee=a.committee)
     before = events(client, feed)
-    day = next(d for d in sorted({x.date for x in Assignment.objects.filter(round=a.round)})
-               if d != a.date and not [c for c in move_conflicts(assignment=a, committee_id=a.committee_id, date=d,
-                                                                 session_id=a.session_id) if c.severity == "error"])
-    assignment_move(assignment=a, committee_id=a.committee_id, date=day, session_id=a.session_id,
-                    reason="ผู้อำนวยการติดราชการ")
+    day = next(
+        d
+        for d in sorted({x.date for x in Assignment.objects.filter(round=a.round)})
+        if d != a.date
+        and not [
+            c
+            for c in move_conflicts(assignment=a, committee_id=a.committee_id, date=d, session_id=a.session_id)
+            if c.severity == "error"
+        ]
+    )
+    assignment_move(
+        assignment=a, committee_id=a.committee_id, date=day, session_id=a.session_id, reason="ผู้อำนวยการติดราชการ"
+    )
     after = events(client, feed)
     assert set(after) == set(before)
     e = after[f"{a.uid}@nithet"]

@@ -17,8 +17,7 @@ def test_a_round_cannot_end_before_it_starts():
 def test_a_committee_visits_a_school_once_per_slot_unless_cancelled():
     a = f.AssignmentFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
-        Assignment.objects.create(round=a.round, committee=a.committee, school=a.school, date=a.date,
-                                  session=a.session)
+        Assignment.objects.create(round=a.round, committee=a.committee, school=a.school, date=a.date, session=a.session)
     a.status, a.status_reason = Assignment.Status.CANCELLED, "โรงเรียนปิด"
     a.save()
     Assignment.objects.create(round=a.round, committee=a.committee, school=a.school, date=a.date, session=a.session)

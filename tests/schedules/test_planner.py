@@ -9,8 +9,9 @@ from schedules.synthetic import synthetic_round
 
 
 def small(**kw):
-    return synthetic_round(**{"schools": 24, "committees": 4, "days": 5, "width_km": 80, "height_km": 60,
-                              "shared": 1, **kw})
+    return synthetic_round(
+        **{"schools": 24, "committees": 4, "days": 5, "width_km": 80, "height_km": 60, "shared": 1, **kw}
+    )
 
 
 def check(d, plan):
@@ -73,8 +74,10 @@ def test_too_few_committee_days_reports_unplaced_schools():
 def test_a_school_every_committee_is_tied_to_is_reported():
     d = small(committees=3, shared=0)
     target = d.targets[0]
-    committees = {c: dataclasses.replace(info, members=(*info.members, rules.Member(900 + c, "ครูในโรงเรียน", target)))
-                  for c, info in d.committees.items()}
+    committees = {
+        c: dataclasses.replace(info, members=(*info.members, rules.Member(900 + c, "ครูในโรงเรียน", target)))
+        for c, info in d.committees.items()
+    }
     plan = planner.plan(dataclasses.replace(d, committees=committees), time_limit=10)
     assert [(u.school_id, u.reason) for u in plan.unplaced] == [(target, "conflict_of_interest")]
 
@@ -100,8 +103,14 @@ def test_exam_rounds_cover_every_centre_in_every_session():
     base = small(committees=4, shared=0)
     morning, afternoon = rules.SessionInfo(1, "morning", "ช่วงเช้า", 1), rules.SessionInfo(2, "afternoon", "บ่าย", 2)
     days = {datetime.date(2020, 2, 1): (True, "", ""), datetime.date(2020, 2, 2): (True, "", "")}
-    info = dataclasses.replace(base.round, is_exam=True, days=days, sessions=(morning, afternoon),
-                               start_date=datetime.date(2020, 2, 1), end_date=datetime.date(2020, 2, 2))
+    info = dataclasses.replace(
+        base.round,
+        is_exam=True,
+        days=days,
+        sessions=(morning, afternoon),
+        start_date=datetime.date(2020, 2, 1),
+        end_date=datetime.date(2020, 2, 2),
+    )
     centres = base.targets[:8]
     d = dataclasses.replace(base, round=info, targets=centres, centres=centres)
     plan = planner.plan(d, time_limit=10)
@@ -117,8 +126,9 @@ def test_when_trips_cannot_be_given_out_the_full_model_takes_over():
     schools = {i: dataclasses.replace(s, lat=points[i][0], lon=points[i][1]) for i, s in base.schools.items()}
     c2 = base.committees[2]
     tied = (*c2.members, rules.Member(501, "ครูโรงเรียน 1", 1), rules.Member(502, "ครูโรงเรียน 3", 3))
-    d = dataclasses.replace(base, schools=schools, committees={1: base.committees[1],
-                                                               2: dataclasses.replace(c2, members=tied)})
+    d = dataclasses.replace(
+        base, schools=schools, committees={1: base.committees[1], 2: dataclasses.replace(c2, members=tied)}
+    )
     plan = planner.plan(d, time_limit=5)
     assert plan.engine == "full" and plan.complete
     assert {(v.committee_id, v.school_id) for v in plan.visits} == {(1, 1), (1, 3), (2, 2), (2, 4)}

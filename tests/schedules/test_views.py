@@ -52,8 +52,13 @@ def test_outsiders_and_other_offices_get_404(client, demo):
 
 
 def _move(client, a, **changes):
-    data = {"committee": a.committee_id, "date": a.date.isoformat(), "session": a.session_id,
-            "reason": "โรงเรียนติดกิจกรรม", **changes}
+    data = {
+        "committee": a.committee_id,
+        "date": a.date.isoformat(),
+        "session": a.session_id,
+        "reason": "โรงเรียนติดกิจกรรม",
+        **changes,
+    }
     return client.post(f"/schedules/{a.round.slug}/assignments/{a.pk}/move/", data)
 
 
@@ -61,8 +66,14 @@ def test_a_move_that_causes_an_error_is_refused(client, demo):
     login(client, "coordinator")
     from django.db.models import Count
 
-    full = (Assignment.objects.filter(round=demo["aug-2563"]).values("committee", "date")
-            .annotate(n=Count("id")).filter(n=2).order_by("committee", "date").first())
+    full = (
+        Assignment.objects.filter(round=demo["aug-2563"])
+        .values("committee", "date")
+        .annotate(n=Count("id"))
+        .filter(n=2)
+        .order_by("committee", "date")
+        .first()
+    )
     a = Assignment.objects.filter(round=demo["aug-2563"]).exclude(committee=full["committee"]).order_by("id").first()
     before = (a.committee_id, a.date, a.sequence)
     # onto a committee that already has its two schools that day
@@ -90,10 +101,17 @@ def test_a_valid_move_keeps_the_uid_and_bumps_the_sequence(client, demo):
     # find a free day for this committee that no partner committee uses
     from schedules.days import counted_days
     from schedules.services import move_conflicts
-    target = next(d for d in counted_days(a.round)
-                  if not [c for c in move_conflicts(assignment=a, committee_id=a.committee_id, date=d,
-                                                    session_id=a.session_id) if c.severity == "error"]
-                  and d != a.date)
+
+    target = next(
+        d
+        for d in counted_days(a.round)
+        if not [
+            c
+            for c in move_conflicts(assignment=a, committee_id=a.committee_id, date=d, session_id=a.session_id)
+            if c.severity == "error"
+        ]
+        and d != a.date
+    )
     response = _move(client, a, date=target.isoformat())
     assert response.status_code == 302
     moved = Assignment.objects.get(pk=a.pk)
@@ -129,17 +147,22 @@ def test_replan_that_cannot_be_complete_saves_nothing(client, demo, when):
 def test_admin_pages_open_for_the_coordinator(client, demo):
     login(client, "coordinator")
     aug = demo["aug-2563"]
-    for url in ("/admin/schedules/round/", f"/admin/schedules/round/{aug.pk}/change/", "/admin/schedules/assignment/",
-                f"/admin/schedules/assignment/{aug.assignments.first().pk}/history/"):
+    for url in (
+        "/admin/schedules/round/",
+        f"/admin/schedules/round/{aug.pk}/change/",
+        "/admin/schedules/assignment/",
+        f"/admin/schedules/assignment/{aug.assignments.first().pk}/history/",
+    ):
         assert client.get(url).status_code == 200, url
 
 
 def test_check_button_shows_what_a_move_would_cause_and_saves_nothing(client, demo):
     login(client, "coordinator")
     a = Assignment.objects.filter(round=demo["aug-2563"]).order_by("id").first()
-    response = client.post(f"/schedules/aug-2563/assignments/{a.pk}/move/",
-                           {"committee": a.committee_id, "date": "2020-08-12", "session": a.session_id,
-                            "preview": "1"})
+    response = client.post(
+        f"/schedules/aug-2563/assignments/{a.pk}/move/",
+        {"committee": a.committee_id, "date": "2020-08-12", "session": a.session_id, "preview": "1"},
+    )
     body = response.content.decode()
     assert response.status_code == 200 and 'id="preview"' in body and 'data-code="not_counted_day"' in body
     assert Assignment.objects.get(pk=a.pk).date == a.date

@@ -54,12 +54,14 @@ def test_autocomplete_offers_only_the_users_office(world):
     actors, _other, foreign_school, foreign_person, _c = world
     client = login(actors.cora)
     url = reverse("admin:autocomplete")
-    data = client.get(url, {"app_label": "supervision", "model_name": "committee", "field_name": "signed_by",
-                            "term": ""}).json()
+    data = client.get(
+        url, {"app_label": "supervision", "model_name": "committee", "field_name": "signed_by", "term": ""}
+    ).json()
     names = {r["text"] for r in data["results"]}
     assert actors.oscar.full_name in names and foreign_person.full_name not in names
-    data = client.get(url, {"app_label": "supervision", "model_name": "person", "field_name": "school",
-                            "term": "โรงเรียน"}).json()
+    data = client.get(
+        url, {"app_label": "supervision", "model_name": "person", "field_name": "school", "term": "โรงเรียน"}
+    ).json()
     assert foreign_school.name_th not in {r["text"] for r in data["results"]}
 
 
@@ -69,12 +71,25 @@ def test_coordinator_builds_a_committee_with_members_inline(world):
     url = reverse("admin:supervision_committee_add")
     assert client.get(url).status_code == 200
     form = {
-        "office": actors.office.pk, "kind": Committee.Kind.KTPN, "number": "", "name": "คณะ ก.ต.ป.น. ทดสอบ",
-        "is_active": "on", "order_no": "12/2563", "order_date": "2020-06-01", "order_subject": "", "signed_by": "",
-        "memberships-TOTAL_FORMS": "2", "memberships-INITIAL_FORMS": "0", "memberships-MIN_NUM_FORMS": "0",
+        "office": actors.office.pk,
+        "kind": Committee.Kind.KTPN,
+        "number": "",
+        "name": "คณะ ก.ต.ป.น. ทดสอบ",
+        "is_active": "on",
+        "order_no": "12/2563",
+        "order_date": "2020-06-01",
+        "order_subject": "",
+        "signed_by": "",
+        "memberships-TOTAL_FORMS": "2",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0",
         "memberships-MAX_NUM_FORMS": "1000",
-        "memberships-0-sort_order": "1", "memberships-0-person": actors.alice.pk, "memberships-0-role": "chair",
-        "memberships-1-sort_order": "2", "memberships-1-person": actors.bob.pk, "memberships-1-role": "member",
+        "memberships-0-sort_order": "1",
+        "memberships-0-person": actors.alice.pk,
+        "memberships-0-role": "chair",
+        "memberships-1-sort_order": "2",
+        "memberships-1-person": actors.bob.pk,
+        "memberships-1-role": "member",
     }
     response = client.post(url, form)
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -97,17 +112,39 @@ def test_admin_rejects_two_chairs_with_a_message(world):
     url = reverse("admin:supervision_committee_change", args=[actors.committee_a.pk])
     assert client.get(url).status_code == 200
     existing = list(actors.committee_a.memberships.order_by("sort_order", "id"))
-    form = {"office": actors.office.pk, "kind": actors.committee_a.kind, "number": 1, "name": actors.committee_a.name,
-            "is_active": "on", "order_no": "", "order_date": "", "order_subject": "", "signed_by": "",
-            "memberships-TOTAL_FORMS": str(len(existing) + 1), "memberships-INITIAL_FORMS": str(len(existing)),
-            "memberships-MIN_NUM_FORMS": "0", "memberships-MAX_NUM_FORMS": "1000"}
+    form = {
+        "office": actors.office.pk,
+        "kind": actors.committee_a.kind,
+        "number": 1,
+        "name": actors.committee_a.name,
+        "is_active": "on",
+        "order_no": "",
+        "order_date": "",
+        "order_subject": "",
+        "signed_by": "",
+        "memberships-TOTAL_FORMS": str(len(existing) + 1),
+        "memberships-INITIAL_FORMS": str(len(existing)),
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+    }
     for i, m in enumerate(existing):
-        form.update({f"memberships-{i}-id": m.pk, f"memberships-{i}-committee": actors.committee_a.pk,
-                     f"memberships-{i}-sort_order": m.sort_order, f"memberships-{i}-person": m.person_id,
-                     f"memberships-{i}-role": m.role})
+        form.update(
+            {
+                f"memberships-{i}-id": m.pk,
+                f"memberships-{i}-committee": actors.committee_a.pk,
+                f"memberships-{i}-sort_order": m.sort_order,
+                f"memberships-{i}-person": m.person_id,
+                f"memberships-{i}-role": m.role,
+            }
+        )
     n = len(existing)
-    form.update({f"memberships-{n}-sort_order": "9", f"memberships-{n}-person": actors.charlie.pk,
-                 f"memberships-{n}-role": "chair"})
+    form.update(
+        {
+            f"memberships-{n}-sort_order": "9",
+            f"memberships-{n}-person": actors.charlie.pk,
+            f"memberships-{n}-role": "chair",
+        }
+    )
     response = client.post(url, form)
     assert response.status_code == 200  # the form comes back with the error, nothing saved
     assert "a committee has exactly one chair" in response.content.decode()
@@ -175,8 +212,9 @@ def test_coordinator_imports_schools_from_the_admin_into_their_office(world, tmp
     assert page.status_code == 200 and list(page.context["form"].fields["office"].queryset) == [actors.office]
 
     good = f"code,name_th,district\n1034295001,โรงเรียนนำเข้าวิทยา,{district.code}\n".encode()
-    response = client.post(url, {"office": actors.office.pk,
-                                 "file": SimpleUploadedFile("schools.csv", good, "text/csv")})
+    response = client.post(
+        url, {"office": actors.office.pk, "file": SimpleUploadedFile("schools.csv", good, "text/csv")}
+    )
     assert response.status_code == 302
     assert School.objects.get(code="1034295001").office == actors.office
 
@@ -185,7 +223,8 @@ def test_coordinator_imports_schools_from_the_admin_into_their_office(world, tmp
     assert response.status_code == 200
     assert response.context["problems"] == [
         "line 3, column code: รหัสโรงเรียนต้องเป็นตัวเลข 10 หลัก (หรือ 8 หลัก) ไม่ใช่ 'abc' / "
-        "the school code must be 10 (or 8) digits, not 'abc' [code_format]"]
+        "the school code must be 10 (or 8) digits, not 'abc' [code_format]"
+    ]
     assert not School.objects.filter(code="1034295002").exists()
 
     # Another office is not a choice, whatever the form says.
@@ -199,8 +238,9 @@ def test_people_import_page_and_who_may_use_it(world):
     actors = world[0]
     url = reverse("admin:supervision_person_import")
     data = "email,first_name,last_name\nnew.person@example.test,ใหม่,สาธิตกุล\n".encode()
-    response = login(actors.cora).post(url, {"office": actors.office.pk,
-                                             "file": SimpleUploadedFile("p.csv", data, "text/csv")})
+    response = login(actors.cora).post(
+        url, {"office": actors.office.pk, "file": SimpleUploadedFile("p.csv", data, "text/csv")}
+    )
     assert response.status_code == 302
     assert Person.objects.get(email="new.person@example.test").office == actors.office
     # The office director may look at the organisation in the admin but not import into it.

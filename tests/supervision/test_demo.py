@@ -11,8 +11,7 @@ from supervision.models import AreaOffice, Committee, Membership, Person, School
 
 
 def _counts():
-    return {m._meta.label: m.objects.count() for m in apps.get_models() if m._meta.app_label in
-            ("supervision", "auth")}
+    return {m._meta.label: m.objects.count() for m in apps.get_models() if m._meta.app_label in ("supervision", "auth")}
 
 
 @pytest.mark.django_db

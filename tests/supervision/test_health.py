@@ -38,8 +38,11 @@ def test_healthz_is_503_naming_an_unreachable_broker(client, monkeypatch):
 @pytest.mark.django_db
 def test_healthz_is_503_when_the_filesystem_queue_folder_is_gone(client, monkeypatch, tmp_path):
     monkeypatch.setitem(app.conf, "broker_url", "filesystem://")
-    monkeypatch.setitem(app.conf, "broker_transport_options",
-                        {"data_folder_in": str(tmp_path / "gone"), "data_folder_out": str(tmp_path / "gone")})
+    monkeypatch.setitem(
+        app.conf,
+        "broker_transport_options",
+        {"data_folder_in": str(tmp_path / "gone"), "data_folder_out": str(tmp_path / "gone")},
+    )
     response = client.get("/healthz")
     assert response.status_code == 503 and "queue folder" in response.json()["broker"]["detail"]
 

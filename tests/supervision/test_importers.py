@@ -10,8 +10,18 @@ from openpyxl import Workbook
 from supervision.models import Person, School
 from tests import factories as f
 
-SCHOOL_HEADER = ["code", "name_th", "name_en", "province", "district", "consortium", "latitude", "longitude",
-                 "students", "teachers"]
+SCHOOL_HEADER = [
+    "code",
+    "name_th",
+    "name_en",
+    "province",
+    "district",
+    "consortium",
+    "latitude",
+    "longitude",
+    "students",
+    "teachers",
+]
 
 
 @pytest.fixture
@@ -19,12 +29,27 @@ def place(db):
     office = f.AreaOfficeFactory(code="SEC29")
     ubon = f.ProvinceFactory(code="34", name_th="อุบลราชธานี", name_en="Ubon Ratchathani")
     other = f.ProvinceFactory(code="32", name_th="สุรินทร์", name_en="Surin")
-    mueang = f.DistrictFactory(province=ubon, code="3401", name_th="เมืองอุบลราชธานี",
-                               name_en="Mueang Ubon Ratchathani", latitude=15.2447, longitude=104.8472, radius_km=12)
-    samrong = f.DistrictFactory(province=ubon, code="3422", name_th="สำโรง", name_en="Samrong",
-                                latitude=15.0092, longitude=104.7819, radius_km=15)
-    f.DistrictFactory(province=other, code="3299", name_th="สำโรง", name_en="Samrong", latitude=14.9,
-                      longitude=103.5, radius_km=15)
+    mueang = f.DistrictFactory(
+        province=ubon,
+        code="3401",
+        name_th="เมืองอุบลราชธานี",
+        name_en="Mueang Ubon Ratchathani",
+        latitude=15.2447,
+        longitude=104.8472,
+        radius_km=12,
+    )
+    samrong = f.DistrictFactory(
+        province=ubon,
+        code="3422",
+        name_th="สำโรง",
+        name_en="Samrong",
+        latitude=15.0092,
+        longitude=104.7819,
+        radius_km=15,
+    )
+    f.DistrictFactory(
+        province=other, code="3299", name_th="สำโรง", name_en="Samrong", latitude=14.9, longitude=103.5, radius_km=15
+    )
     consortium = f.ConsortiumFactory(office=office, name="สหวิทยาเขตเมืองดอกบัว", code="C01")
     return office, mueang, samrong, consortium
 
@@ -48,8 +73,18 @@ def write_xlsx(path, header, rows):
 
 
 GOOD = [
-    ["1034290001", "โรงเรียนโนนสว่างวิทยา", "Non Sawang Witthaya School", "34", "เมืองอุบลราชธานี",
-     "สหวิทยาเขตเมืองดอกบัว", "15.25", "104.85", "1,200", "60"],
+    [
+        "1034290001",
+        "โรงเรียนโนนสว่างวิทยา",
+        "Non Sawang Witthaya School",
+        "34",
+        "เมืองอุบลราชธานี",
+        "สหวิทยาเขตเมืองดอกบัว",
+        "15.25",
+        "104.85",
+        "1,200",
+        "60",
+    ],
     ["1034290002", "โรงเรียนห้วยทรายพิทยาคม", "", "อุบลราชธานี", "3422", "C01", "15.01", "104.79", "300", "18"],
     ["1034290003", "โรงเรียนดงบังศึกษา", "", "", "อ.เมืองอุบลราชธานี", "", "", "", "", ""],
 ]
@@ -106,10 +141,12 @@ BAD_ROWS = [
     (["1034290001", "โรงเรียนก", "", "", "3401", "", "15.2x", "104.85", "", ""], "latitude", "coordinate_invalid"),
     (["1034290001", "โรงเรียนก", "", "", "3401", "", "95", "104.85", "", ""], "latitude", "coordinate_range"),
     (["1034290001", "โรงเรียนก", "", "", "3401", "", "15.25", "", "", ""], "longitude", "coordinate_pair"),
-    (["1034290001", "โรงเรียนก", "", "", "3401", "", "14.50", "104.85", "", ""], "latitude",
-     "coordinate_outside_district"),
-    (["1034290001", "โรงเรียนก", "", "", "3401", "สหวิทยาเขตไม่มี", "", "", "", ""], "consortium",
-     "consortium_unknown"),
+    (
+        ["1034290001", "โรงเรียนก", "", "", "3401", "", "14.50", "104.85", "", ""],
+        "latitude",
+        "coordinate_outside_district",
+    ),
+    (["1034290001", "โรงเรียนก", "", "", "3401", "สหวิทยาเขตไม่มี", "", "", "", ""], "consortium", "consortium_unknown"),
     (["1034290001", "โรงเรียนก", "", "", "3401", "", "", "", "-5", ""], "students", "number_invalid"),
     (["1034290001", "โรงเรียนก", "", "", "3401", "", "", "", "", "12.5"], "teachers", "number_invalid"),
     (["1034290001", "โรงเรียนก", "", "ไม่มีจังหวัดนี้", "3401", "", "", "", "", ""], "province", "province_unknown"),
@@ -149,8 +186,7 @@ def test_every_bad_row_is_reported_once_per_problem_and_the_old_data_stays(place
 
 def test_a_code_of_another_office_is_refused(place, tmp_path):
     f.SchoolFactory(code="1034290001")  # another office's school
-    ok, _out, err = run("import_schools", write_csv(tmp_path / "s.csv", SCHOOL_HEADER, [GOOD[0]]),
-                        office="SEC29")
+    ok, _out, err = run("import_schools", write_csv(tmp_path / "s.csv", SCHOOL_HEADER, [GOOD[0]]), office="SEC29")
     assert not ok and "[code_other_office]" in err
 
 
@@ -168,15 +204,26 @@ def test_file_level_problems(place, tmp_path):
 
 # --- people ---------------------------------------------------------------------------------------
 
-PEOPLE_HEADER = ["email", "prefix", "first_name", "last_name", "position", "affiliation", "school_code", "agency",
-                 "phone", "school_director"]
+PEOPLE_HEADER = [
+    "email",
+    "prefix",
+    "first_name",
+    "last_name",
+    "position",
+    "affiliation",
+    "school_code",
+    "agency",
+    "phone",
+    "school_director",
+]
 
 
 @pytest.fixture
 def school(place):
     office, mueang, _samrong, consortium = place
-    return f.SchoolFactory(office=office, district=mueang, consortium=consortium, code="1034290001",
-                           latitude=15.25, longitude=104.85)
+    return f.SchoolFactory(
+        office=office, district=mueang, consortium=consortium, code="1034290001", latitude=15.25, longitude=104.85
+    )
 
 
 PEOPLE = [
@@ -235,10 +282,23 @@ def test_the_demo_schools_pass_the_importer_checks_and_reimport_unchanged(tmp_pa
     demo.load(stdout=StringIO())
     rows = []
     for s in School.objects.filter(office__code=demo.DEMO_OFFICE_CODE).select_related("district", "consortium"):
-        rows.append([s.code, s.name_th, s.name_en, s.district.province.code, s.district.name_th, s.consortium.name,
-                     s.latitude, s.longitude, s.students, s.teachers])
-    ok, out, err = run("import_schools", write_csv(tmp_path / "demo.csv", SCHOOL_HEADER, rows),
-                       office=demo.DEMO_OFFICE_CODE)
+        rows.append(
+            [
+                s.code,
+                s.name_th,
+                s.name_en,
+                s.district.province.code,
+                s.district.name_th,
+                s.consortium.name,
+                s.latitude,
+                s.longitude,
+                s.students,
+                s.teachers,
+            ]
+        )
+    ok, out, err = run(
+        "import_schools", write_csv(tmp_path / "demo.csv", SCHOOL_HEADER, rows), office=demo.DEMO_OFFICE_CODE
+    )
     assert ok, err
     assert "created 0, updated 0, unchanged 81" in out
 

@@ -10,8 +10,9 @@ def test_it_rejects_a_second_chair_in_the_database():
     committee = f.CommitteeFactory()
     f.MembershipFactory(committee=committee, role=Membership.Role.CHAIR)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Membership.objects.create(committee=committee, person=f.PersonFactory(office=committee.office),
-                                  role=Membership.Role.CHAIR)
+        Membership.objects.create(
+            committee=committee, person=f.PersonFactory(office=committee.office), role=Membership.Role.CHAIR
+        )
 
 
 @pytest.mark.django_db
@@ -68,8 +69,13 @@ def test_school_clean_explains_a_point_outside_its_district_and_a_foreign_consor
     from django.core.exceptions import ValidationError
 
     district = f.DistrictFactory(latitude=15.25, longitude=104.85, radius_km=10)
-    school = f.SchoolFactory.build(office=f.AreaOfficeFactory(), district=district,
-                                   consortium=f.ConsortiumFactory(), latitude=15.25, longitude=104.85)
+    school = f.SchoolFactory.build(
+        office=f.AreaOfficeFactory(),
+        district=district,
+        consortium=f.ConsortiumFactory(),
+        latitude=15.25,
+        longitude=104.85,
+    )
     with pytest.raises(ValidationError) as err:  # the consortium is of another office
         school.full_clean()
     assert "consortium" in err.value.message_dict

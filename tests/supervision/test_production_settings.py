@@ -19,18 +19,24 @@ GOOD = {
 
 
 def run(tmp_path, code: list[str], **env):
-    clean = {k: v for k, v in os.environ.items()
-             if k not in ("DJANGO_DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "NITHET_PRODUCTION")}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DJANGO_DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "NITHET_PRODUCTION")
+    }
     clean.update(NITHET_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="supervision.settings", **env)
     return subprocess.run([sys.executable, *code], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120)
 
 
-@pytest.mark.parametrize(("override", "reason"), [
-    ({"DJANGO_DEBUG": "1"}, "DJANGO_DEBUG must be off"),
-    ({"SECRET_KEY": ""}, "SECRET_KEY must be set"),
-    ({"SECRET_KEY": "short"}, "SECRET_KEY must be set"),
-    ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must name"),
-])
+@pytest.mark.parametrize(
+    ("override", "reason"),
+    [
+        ({"DJANGO_DEBUG": "1"}, "DJANGO_DEBUG must be off"),
+        ({"SECRET_KEY": ""}, "SECRET_KEY must be set"),
+        ({"SECRET_KEY": "short"}, "SECRET_KEY must be set"),
+        ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must name"),
+    ],
+)
 def test_production_refuses_to_start(tmp_path, override, reason):
     env = {**GOOD, **override}
     env = {k: v for k, v in env.items() if v != ""}  # "" means: not set at all

@@ -11,8 +11,11 @@ def test_role_groups_carry_permissions_of_every_app_after_a_fresh_migrate():
     for role, grants in ROLE_PERMISSIONS.items():
         group = Group.objects.get(name=role)
         for app_label, actions in grants.items():
-            expected = {p.codename for p in Permission.objects.filter(content_type__app_label=app_label)
-                        if p.codename.split("_", 1)[0] in actions}
+            expected = {
+                p.codename
+                for p in Permission.objects.filter(content_type__app_label=app_label)
+                if p.codename.split("_", 1)[0] in actions
+            }
             got = set(group.permissions.filter(content_type__app_label=app_label).values_list("codename", flat=True))
             assert got == expected, (role, app_label)
     assert Group.objects.get(name=Role.COORDINATOR).permissions.filter(codename="add_school").exists()

@@ -17,19 +17,29 @@ def cora_client(actors):
 
 def test_import_page_reports_rows_then_imports(cora_client):
     bad = as_csv([HEADER, ["ด้าน", "", "1.1", "rating", "ข้อ", "a|b", "", "", ""]])
-    r = cora_client.post("/admin/visits/instrument/import/", {
-        "file": SimpleUploadedFile("form.csv", bad), "name": "แบบ", "code": "adm", "kind": "supervision"})
+    r = cora_client.post(
+        "/admin/visits/instrument/import/",
+        {"file": SimpleUploadedFile("form.csv", bad), "name": "แบบ", "code": "adm", "kind": "supervision"},
+    )
     assert r.status_code == 200
     assert "แถว 2 / row 2" in r.content.decode() and not InstrumentVersion.objects.exists()
-    r = cora_client.post("/admin/visits/instrument/import/", {
-        "file": SimpleUploadedFile("form.csv", as_csv(GOOD)), "name": "แบบ", "code": "adm", "kind": "supervision",
-        "publish": "on"})
+    r = cora_client.post(
+        "/admin/visits/instrument/import/",
+        {
+            "file": SimpleUploadedFile("form.csv", as_csv(GOOD)),
+            "name": "แบบ",
+            "code": "adm",
+            "kind": "supervision",
+            "publish": "on",
+        },
+    )
     version = InstrumentVersion.objects.get(instrument__code="adm")
     assert r.status_code == 302 and version.is_published and version.items.count() == 4
     page = cora_client.get(f"/admin/visits/instrumentversion/{version.pk}/change/").content.decode()
     assert 'name="items-0-text"' not in page  # a published version's items are not editable
-    export = cora_client.post("/admin/visits/instrumentversion/", {"action": "export_xlsx",
-                                                                   "_selected_action": [version.pk]})
+    export = cora_client.post(
+        "/admin/visits/instrumentversion/", {"action": "export_xlsx", "_selected_action": [version.pk]}
+    )
     assert export.status_code == 200 and export.content[:2] == b"PK"
 
 

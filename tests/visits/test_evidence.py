@@ -33,16 +33,24 @@ def visit(make_visit):
 
 
 def declare(actors, visit, data, kind="photo", **kw):
-    ev, _ = services.evidence_declare(visit_id=visit.pk, user=actors.bob.user, evidence_id=uuid.uuid4(),
-                                      sha256=sha(data), size=len(data), kind=kind, **kw)
+    ev, _ = services.evidence_declare(
+        visit_id=visit.pk,
+        user=actors.bob.user,
+        evidence_id=uuid.uuid4(),
+        sha256=sha(data),
+        size=len(data),
+        kind=kind,
+        **kw,
+    )
     return ev
 
 
 def test_photo_is_stored_with_thumbnail_and_type_from_content(actors, visit):
     data = image_bytes("PNG", (800, 400))
     ev = declare(actors, visit, data, item="Y1", caption="แผนการสอน")
-    stored = evidence_store(evidence_id=ev.pk, user=actors.bob.user, upload=data, sha256=sha(data),
-                            original_name="IMG_0001.png")
+    stored = evidence_store(
+        evidence_id=ev.pk, user=actors.bob.user, upload=data, sha256=sha(data), original_name="IMG_0001.png"
+    )
     assert stored.content_type == "image/png" and stored.file.name.endswith(".png") and stored.uploaded_at
     assert (stored.width, stored.height) == (800, 400)
     with Image.open(stored.thumbnail.path) as thumb:
@@ -53,8 +61,11 @@ def test_png_named_pdf_is_refused(actors, visit):
     data = image_bytes("PNG")
     ev = declare(actors, visit, data, kind="document")
     with pytest.raises(EvidenceTypeRejected) as info:
-        evidence_store(evidence_id=ev.pk, user=actors.bob.user,
-                       upload=SimpleUploadedFile("report.pdf", data, content_type="application/pdf"))
+        evidence_store(
+            evidence_id=ev.pk,
+            user=actors.bob.user,
+            upload=SimpleUploadedFile("report.pdf", data, content_type="application/pdf"),
+        )
     assert info.value.http_status == 415 and ".pdf" in info.value.message_en
     assert not Evidence.objects.get(pk=ev.pk).is_uploaded
 

@@ -14,8 +14,9 @@ from visits.workflow import visit_transition
 
 @pytest.fixture
 def approved(actors, make_visit):
-    visit = make_visit(status="submitted",
-                       recommendations=["ควรจัดทำแผนพัฒนานักเรียนที่มีผลการเรียน 0 ร มส มผ", "ควรนิเทศภายในทุกเดือน"])
+    visit = make_visit(
+        status="submitted", recommendations=["ควรจัดทำแผนพัฒนานักเรียนที่มีผลการเรียน 0 ร มส มผ", "ควรนิเทศภายในทุกเดือน"]
+    )
     return visit_transition(visit_id=visit.pk, to="approved", user=actors.alice.user)
 
 

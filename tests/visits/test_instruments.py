@@ -18,8 +18,17 @@ GOOD = [
     HEADER,
     ["การจัดการเรียนการสอน", "2", "1.1", "rating", "ครูจัดการเรียนรู้เชิงรุก", "ปรับปรุง|พอใช้|ดี|ดีมาก", "ใช่", "ไม่", "2"],
     ["", "", "1.2", "มี/ไม่มี", "มีแผนการจัดการเรียนรู้", "", "ใช่", "ใช่", "1"],
-    ["ระบบดูแลช่วยเหลือนักเรียน", "1", "2.1", "single_choice", "การแก้ 0 ร มส มผ",
-     "done=ดำเนินการครบ=100|part=บางส่วน=50|none=ยังไม่ดำเนินการ=0", "ใช่", "", ""],
+    [
+        "ระบบดูแลช่วยเหลือนักเรียน",
+        "1",
+        "2.1",
+        "single_choice",
+        "การแก้ 0 ร มส มผ",
+        "done=ดำเนินการครบ=100|part=บางส่วน=50|none=ยังไม่ดำเนินการ=0",
+        "ใช่",
+        "",
+        "",
+    ],
     ["ระบบดูแลช่วยเหลือนักเรียน", "", "2.2", "number", "จำนวนนักเรียนติด 0", "", "ไม่", "", ""],
 ]
 
@@ -50,10 +59,10 @@ def test_csv_import_builds_sections_items_and_publishes(db):
 def test_bad_sheet_lists_rows_and_columns_and_saves_nothing(db):
     rows = [
         HEADER,
-        ["ด้าน 1", "", "1.1", "rating", "ข้อ", "a|b|c", "ใช่", "", ""],          # 3 levels
-        ["ด้าน 1", "", "1.1", "yes_no", "ซ้ำ", "", "", "", ""],                  # duplicate code
-        ["ด้าน 1", "", "1.3", "colour", "ข้อ", "", "", "", ""],                  # unknown type
-        ["ด้าน 1", "", "1.4", "number", "", "", "บางที", "", "-1"],              # no text, bad bool, bad weight
+        ["ด้าน 1", "", "1.1", "rating", "ข้อ", "a|b|c", "ใช่", "", ""],  # 3 levels
+        ["ด้าน 1", "", "1.1", "yes_no", "ซ้ำ", "", "", "", ""],  # duplicate code
+        ["ด้าน 1", "", "1.3", "colour", "ข้อ", "", "", "", ""],  # unknown type
+        ["ด้าน 1", "", "1.4", "number", "", "", "บางที", "", "-1"],  # no text, bad bool, bad weight
     ]
     with pytest.raises(InstrumentError) as info:
         instrument_import(data=as_csv(rows), name="x", code="bad")
@@ -79,8 +88,21 @@ def test_xlsx_export_imports_back_identically(db):
     copy = instrument_import(data=data, name="สำเนา", code="copy")
 
     def shape(v):
-        return [(i.section.title, float(i.section.weight), i.code, i.type, i.text, i.levels, i.options, i.required,
-                 i.photo_required, float(i.weight)) for i in v.items.select_related("section")]
+        return [
+            (
+                i.section.title,
+                float(i.section.weight),
+                i.code,
+                i.type,
+                i.text,
+                i.levels,
+                i.options,
+                i.required,
+                i.photo_required,
+                float(i.weight),
+            )
+            for i in v.items.select_related("section")
+        ]
 
     assert shape(copy) == shape(original)
     csv_copy = instrument_import(data=export_version(original, "csv"), name="สำเนา csv", code="copy-csv")
@@ -152,6 +174,7 @@ def test_export_command_round_trips_through_import_command(db, tmp_path):
     call_command("import_instrument", str(out), "--name", "copy", "--code", "dst", stdout=io.StringIO())
     copy = InstrumentVersion.objects.get(instrument__code="dst")
     assert list(copy.items.values_list("code", "type", "weight")) == list(
-        original.items.values_list("code", "type", "weight"))
+        original.items.values_list("code", "type", "weight")
+    )
     with pytest.raises(CommandError, match="no instrument version"):
         call_command("export_instrument", "nope", str(out))

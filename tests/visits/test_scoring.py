@@ -14,7 +14,8 @@ from visits import services
 @pytest.fixture
 def save(actors, aug_round):
     assignment = __import__("tests.factories", fromlist=["AssignmentFactory"]).AssignmentFactory(
-        round=aug_round, committee=actors.committee_a, school=actors.school_a)
+        round=aug_round, committee=actors.committee_a, school=actors.school_a
+    )
     vid = uuid.uuid4()
 
     def do(answers, version=None):

@@ -50,16 +50,18 @@ def test_anonymous_sees_nothing(world):
 
 
 def test_recorder_sees_an_ad_hoc_visit_without_committee(actors, aug_round):
-    visit = f.VisitFactory(assignment=None, round=aug_round, school=actors.school_b, committee=None,
-                           created_by=actors.charlie.user)
+    visit = f.VisitFactory(
+        assignment=None, round=aug_round, school=actors.school_b, committee=None, created_by=actors.charlie.user
+    )
     assert visits_for_user(actors.charlie.user).filter(pk=visit.pk).exists()
     assert not visits_for_user(actors.bob.user).filter(pk=visit.pk).exists()
 
 
 def test_followups_for_user(actors, world):
     from_approved = f.FollowUpFactory(school=actors.school_a, source_visit=world["a_approved"], recommendation_index=0)
-    from_unapproved = f.FollowUpFactory(school=actors.school_b, source_visit=world["a_submitted"],
-                                        recommendation_index=0)
+    from_unapproved = f.FollowUpFactory(
+        school=actors.school_b, source_visit=world["a_submitted"], recommendation_index=0
+    )
     of_b_school = f.FollowUpFactory(school=actors.school_b, source_visit=world["b_draft"], recommendation_index=0)
     elsewhere = f.FollowUpFactory(school=world["elsewhere"].school)
 

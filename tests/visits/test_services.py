@@ -18,9 +18,11 @@ def assignment(actors, aug_round):
 
 
 def payload(assignment, **extra):
-    data = {"assignment": assignment.pk,
-            "answers": [{"item": "R1", "value": 4}, {"item": "Y1", "value": "yes"}],
-            "findings": {"strengths": "ครูมีความตั้งใจ", "recommendations": ["ควรพัฒนา", "  "]}}
+    data = {
+        "assignment": assignment.pk,
+        "answers": [{"item": "R1", "value": 4}, {"item": "Y1", "value": "yes"}],
+        "findings": {"strengths": "ครูมีความตั้งใจ", "recommendations": ["ควรพัฒนา", "  "]},
+    }
     data.update(extra)
     return data
 
@@ -40,12 +42,14 @@ def test_same_payload_twice_is_one_visit_same_version(actors, assignment):
 def test_changes_bump_version_and_stale_writes_are_refused(actors, assignment):
     vid = uuid.uuid4()
     services.visit_save(visit_id=vid, user=actors.bob.user, data=payload(assignment))
-    r = services.visit_save(visit_id=vid, user=actors.alice.user, data={"findings": {"to_improve": "การวัดผล"}},
-                            expected_version=1)
+    r = services.visit_save(
+        visit_id=vid, user=actors.alice.user, data={"findings": {"to_improve": "การวัดผล"}}, expected_version=1
+    )
     assert r.changed and r.visit.version == 2
     with pytest.raises(StaleVersion) as info:
-        services.visit_save(visit_id=vid, user=actors.bob.user, data={"findings": {"to_improve": "อื่น"}},
-                            expected_version=1)
+        services.visit_save(
+            visit_id=vid, user=actors.bob.user, data={"findings": {"to_improve": "อื่น"}}, expected_version=1
+        )
     assert info.value.http_status == 412 and info.value.extra["current_version"] == 2
     assert Visit.objects.get(pk=vid).to_improve == "การวัดผล"
     assert Visit.objects.get(pk=vid).history.count() == 2
@@ -53,8 +57,15 @@ def test_changes_bump_version_and_stale_writes_are_refused(actors, assignment):
 
 def test_invalid_answers_are_reported_by_position_and_nothing_saved(actors, assignment):
     vid = uuid.uuid4()
-    data = payload(assignment, answers=[{"item": "R1", "value": 9}, {"item": "ZZ", "value": 1},
-                                        {"item": "C1", "value": "purple"}, {"value": 1}])
+    data = payload(
+        assignment,
+        answers=[
+            {"item": "R1", "value": 9},
+            {"item": "ZZ", "value": 1},
+            {"item": "C1", "value": "purple"},
+            {"value": 1},
+        ],
+    )
     with pytest.raises(InvalidInput) as info:
         services.visit_save(visit_id=vid, user=actors.bob.user, data=data)
     fields = info.value.fields
@@ -73,8 +84,11 @@ def test_check_in_distance_and_far_flag(actors, assignment, settings):
     v = services.visit_save(visit_id=vid, user=actors.bob.user, data={"check_out": far}).visit
     assert 1100 < v.check_out_distance_m < 1125 and v.check_out_far
     with pytest.raises(InvalidInput) as info:
-        services.visit_save(visit_id=vid, user=actors.bob.user,
-                            data={"check_out": {"at": "2020-08-03T08:00:00+07:00", "lat": 15.2, "lon": 104.8}})
+        services.visit_save(
+            visit_id=vid,
+            user=actors.bob.user,
+            data={"check_out": {"at": "2020-08-03T08:00:00+07:00", "lat": 15.2, "lon": 104.8}},
+        )
     assert "check_out.at" in info.value.fields
     with pytest.raises(InvalidInput):
         services.visit_save(visit_id=vid, user=actors.bob.user, data={"check_in": {"lat": 95, "lon": 104.8}})
@@ -110,9 +124,11 @@ def test_submitted_visit_cannot_be_edited_but_same_payload_is_fine(actors, make_
 
 def test_ad_hoc_visit_with_round_and_school(actors, aug_round):
     vid = uuid.uuid4()
-    r = services.visit_save(visit_id=vid, user=actors.charlie.user,
-                            data={"round": aug_round.pk, "school": actors.school_b.pk,
-                                  "answers": [{"item": "R2", "value": 3}]})
+    r = services.visit_save(
+        visit_id=vid,
+        user=actors.charlie.user,
+        data={"round": aug_round.pk, "school": actors.school_b.pk, "answers": [{"item": "R2", "value": 3}]},
+    )
     assert r.created and r.visit.assignment is None and r.visit.committee is None
     with pytest.raises(InvalidInput) as info:
         services.visit_save(visit_id=uuid.uuid4(), user=actors.charlie.user, data={"school": actors.school_b.pk})
@@ -132,17 +148,32 @@ def test_members_present_and_signature(actors, assignment):
     from tests.visits.test_evidence import image_bytes
 
     vid = uuid.uuid4()
-    v = services.visit_save(visit_id=vid, user=actors.bob.user,
-                            data=payload(assignment, members_present=[actors.alice.pk, actors.bob.pk])).visit
+    v = services.visit_save(
+        visit_id=vid, user=actors.bob.user, data=payload(assignment, members_present=[actors.alice.pk, actors.bob.pk])
+    ).visit
     assert set(v.members_present.all()) == {actors.alice, actors.bob}
     sid = uuid.uuid4()
-    sig, created = services.signature_add(visit_id=vid, user=actors.bob.user, signature_id=sid, role="school_director",
-                                          signer_name="นางดารา ใจดี", image=image_bytes("PNG"), signer=actors.dana)
-    again, created_again = services.signature_add(visit_id=vid, user=actors.bob.user, signature_id=sid,
-                                                  role="school_director", signer_name="x", image=b"")
+    sig, created = services.signature_add(
+        visit_id=vid,
+        user=actors.bob.user,
+        signature_id=sid,
+        role="school_director",
+        signer_name="นางดารา ใจดี",
+        image=image_bytes("PNG"),
+        signer=actors.dana,
+    )
+    again, created_again = services.signature_add(
+        visit_id=vid, user=actors.bob.user, signature_id=sid, role="school_director", signer_name="x", image=b""
+    )
     assert created and not created_again and again.pk == sig.pk and sig.image.name.endswith(".png")
     from visits.errors import EvidenceTypeRejected
 
     with pytest.raises(EvidenceTypeRejected):
-        services.signature_add(visit_id=vid, user=actors.bob.user, signature_id=uuid.uuid4(), role="supervisor",
-                               signer_name="บ๊อบ", image=b"not an image")
+        services.signature_add(
+            visit_id=vid,
+            user=actors.bob.user,
+            signature_id=uuid.uuid4(),
+            role="supervisor",
+            signer_name="บ๊อบ",
+            image=b"not an image",
+        )

@@ -32,12 +32,14 @@ def test_school_director_sees_only_approved_and_acknowledges(actors, make_visit)
     assert dana.get(f"/visits/{draft.pk}/").status_code == 404
     detail = dana.get(f"/visits/{approved.pk}/").content.decode()
     assert "ครูจัดการเรียนรู้เชิงรุก" in detail and 'value="acknowledged"' in detail
-    r = dana.post(f"/visits/{approved.pk}/transition/", {"to": "acknowledged", "comment": "", "version": 1},
-                  follow=True)
+    r = dana.post(
+        f"/visits/{approved.pk}/transition/", {"to": "acknowledged", "comment": "", "version": 1}, follow=True
+    )
     assert "ความเห็นของโรงเรียน" in r.content.decode()  # refused: the response is required
     assert Visit.objects.get(pk=approved.pk).status == "approved"
-    dana.post(f"/visits/{approved.pk}/transition/", {"to": "acknowledged", "comment": "รับทราบและจะดำเนินการ",
-                                                     "version": 1})
+    dana.post(
+        f"/visits/{approved.pk}/transition/", {"to": "acknowledged", "comment": "รับทราบและจะดำเนินการ", "version": 1}
+    )
     assert Visit.objects.get(pk=approved.pk).status == "acknowledged"
 
 
@@ -56,8 +58,9 @@ def test_evidence_files_only_for_those_who_see_the_visit(actors, make_visit):
     visit = make_visit(complete=False)
     data = image_bytes("PNG", (500, 300))
     eid = uuid.uuid4()
-    services.evidence_declare(visit_id=visit.pk, user=actors.bob.user, evidence_id=eid, sha256=sha(data),
-                              size=len(data))
+    services.evidence_declare(
+        visit_id=visit.pk, user=actors.bob.user, evidence_id=eid, sha256=sha(data), size=len(data)
+    )
     evidence_store(evidence_id=eid, user=actors.bob.user, upload=data)
     r = client_for(actors.bob).get(f"/visits/{visit.pk}/evidence/{eid}/")
     assert r.status_code == 200 and b"".join(r.streaming_content) == data and r["Content-Type"] == "image/png"

@@ -63,8 +63,9 @@ def test_acknowledge_requires_the_school_response_and_stores_it(actors, make_vis
     with pytest.raises(InvalidTransition) as info:
         visit_transition(visit_id=visit.pk, to=S.ACKNOWLEDGED, user=actors.dana.user)
     assert info.value.code == "response_required"
-    done = visit_transition(visit_id=visit.pk, to=S.ACKNOWLEDGED, user=actors.dana.user,
-                            comment="โรงเรียนจะดำเนินการตามข้อเสนอแนะ")
+    done = visit_transition(
+        visit_id=visit.pk, to=S.ACKNOWLEDGED, user=actors.dana.user, comment="โรงเรียนจะดำเนินการตามข้อเสนอแนะ"
+    )
     assert done.school_response == "โรงเรียนจะดำเนินการตามข้อเสนอแนะ"
     assert done.acknowledged_by == actors.dana.user and done.acknowledged_at
 
@@ -85,13 +86,23 @@ def test_full_round_trip_is_logged_in_order(actors, make_visit):
     visit_transition(visit_id=visit.pk, to=S.APPROVED, user=actors.cora.user)
     final = visit_transition(visit_id=visit.pk, to=S.ACKNOWLEDGED, user=actors.dana.user, comment="รับทราบ")
     log = list(VisitTransition.objects.filter(visit=visit).values_list("from_status", "to_status", "by__username"))
-    assert log == [("draft", "submitted", "bob"), ("submitted", "returned", "alice"),
-                   ("returned", "submitted", "bob"), ("submitted", "approved", "cora"),
-                   ("approved", "acknowledged", "dana")]
+    assert log == [
+        ("draft", "submitted", "bob"),
+        ("submitted", "returned", "alice"),
+        ("returned", "submitted", "bob"),
+        ("submitted", "approved", "cora"),
+        ("approved", "acknowledged", "dana"),
+    ]
     assert final.version == 6 and final.approved_by == actors.cora.user and final.submitted_at
     # field history: the creation plus one record per move, newest first
     assert list(final.history.values_list("status", flat=True)) == [
-        "acknowledged", "approved", "submitted", "returned", "submitted", "draft"]
+        "acknowledged",
+        "approved",
+        "submitted",
+        "returned",
+        "submitted",
+        "draft",
+    ]
 
 
 def test_stale_version_is_refused_and_nothing_changes(actors, make_visit):

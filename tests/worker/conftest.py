@@ -33,6 +33,7 @@ from worker.rules import BANGKOK
 
 ROOT = Path(__file__).resolve().parents[2]
 
+
 def bkk(*args) -> dt.datetime:
     return dt.datetime(*args, tzinfo=BANGKOK)
 
@@ -61,6 +62,7 @@ def wait_for(predicate, *, timeout=30.0, what="condition", worker=None):
 
 # --- Fake LINE Messaging API ---------------------------------------------------------------------------------
 
+
 class FakeLine:
     """Records pushes; `mode` is "ok", "500" or "slow" (answers after `delay` seconds, past the client timeout)."""
 
@@ -78,8 +80,9 @@ class FakeLine:
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
                 with fake.lock:
-                    fake.requests.append({"path": self.path, "headers": dict(self.headers), "json": body,
-                                          "mode": fake.mode})
+                    fake.requests.append(
+                        {"path": self.path, "headers": dict(self.headers), "json": body, "mode": fake.mode}
+                    )
                     mode = fake.mode
                 if mode == "slow":
                     time.sleep(fake.delay)
@@ -107,8 +110,11 @@ class FakeLine:
 
     def pushes(self, to=None, mode=None):
         with self.lock:
-            return [r for r in self.requests if (to is None or r["json"].get("to") == to)
-                    and (mode is None or r["mode"] == mode)]
+            return [
+                r
+                for r in self.requests
+                if (to is None or r["json"].get("to") == to) and (mode is None or r["mode"] == mode)
+            ]
 
     def close(self):
         self.server.shutdown()
@@ -135,13 +141,20 @@ def fake_line(fake_line_server, settings):
 
 # --- A round with a visit coming up ---------------------------------------------------------------------------
 
+
 @pytest.fixture
 def visit_plan(actors):
     """Committee A (alice chair, bob member) visits school A on Monday 10 Aug 2020 (published round)."""
-    rnd = f.RoundFactory(office=actors.office, slug="aug-test", title="นิเทศ ติดตาม สิงหาคม 2563",
-                         status=Round.Status.PUBLISHED, committees=[actors.committee_a])
-    assignment = f.AssignmentFactory(round=rnd, committee=actors.committee_a, school=actors.school_a,
-                                     date=dt.date(2020, 8, 10))
+    rnd = f.RoundFactory(
+        office=actors.office,
+        slug="aug-test",
+        title="นิเทศ ติดตาม สิงหาคม 2563",
+        status=Round.Status.PUBLISHED,
+        committees=[actors.committee_a],
+    )
+    assignment = f.AssignmentFactory(
+        round=rnd, committee=actors.committee_a, school=actors.school_a, date=dt.date(2020, 8, 10)
+    )
     for i, person in enumerate([actors.alice, actors.bob]):
         person.line_user_id = f"U{'0' * 31}{i}"
         person.save(update_fields=["line_user_id"])
@@ -153,6 +166,7 @@ def rows(**filters):
 
 
 # --- A real Celery worker -----------------------------------------------------------------------------------
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -174,8 +188,22 @@ class RedisServer:
 
     def start(self):
         self.proc = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         import redis
 
         wait_for(lambda: _redis_ping(redis.Redis(port=self.port)), timeout=20, what="redis-server to start")
@@ -251,20 +279,24 @@ class CeleryWorker:
             self.sqlite = SqliteFileCopy(workdir / "test-db.sqlite3")
             env["SQLITE_PATH"] = str(workdir / "test-db.sqlite3") if connection.is_in_memory_db() else str(db["NAME"])
         else:
-            env["DATABASE_URL"] = (f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
-                                   f"{db['PORT'] or 5432}/{db['NAME']}")
+            env["DATABASE_URL"] = (
+                f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
+                f"{db['PORT'] or 5432}/{db['NAME']}"
+            )
         if broker.startswith("redis://"):
             env["REDIS_URL"] = broker
-        env.update({
-            "NITHET_VAR_DIR": str(workdir / "var"),
-            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-            "EMAIL_FILE_PATH": str(self.mail_dir),
-            "LINE_CHANNEL_ACCESS_TOKEN": "test-token",
-            "LINE_TIMEOUT_SECONDS": "0.5",
-            "NOTIFY_MAX_ATTEMPTS": "3",
-            "PYTHONUNBUFFERED": "1",
-            **(extra_env or {}),
-        })
+        env.update(
+            {
+                "NITHET_VAR_DIR": str(workdir / "var"),
+                "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+                "EMAIL_FILE_PATH": str(self.mail_dir),
+                "LINE_CHANNEL_ACCESS_TOKEN": "test-token",
+                "LINE_TIMEOUT_SECONDS": "0.5",
+                "NOTIFY_MAX_ATTEMPTS": "3",
+                "PYTHONUNBUFFERED": "1",
+                **(extra_env or {}),
+            }
+        )
         self.env = env
         self.proc = None
 
@@ -280,10 +312,28 @@ class CeleryWorker:
 
     def resume(self):
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "worker", "worker", "--pool=solo", "--loglevel=INFO",
-             "-Q", self.queue, "--without-gossip", "--without-mingle", "--without-heartbeat",
-             "-n", f"{self.queue}@%h"],
-            cwd=ROOT, env=self.env, stdout=open(self.log, "ab"), stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "worker",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "-Q",
+                self.queue,
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                f"{self.queue}@%h",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=open(self.log, "ab"),
+            stderr=subprocess.STDOUT,
+        )
 
     def pause(self):
         if self.proc and self.proc.poll() is None:
@@ -311,8 +361,10 @@ class CeleryWorker:
 def _point_app_at(broker: str, workdir: Path, queue: str):
     """Make this (test) process publish where the worker listens; returns a function that undoes it."""
     conf = celery_app.conf
-    saved = {k: conf.get(k) for k in ("broker_url", "broker_transport_options", "task_default_queue",
-                                       "broker_connection_retry_on_startup")}
+    saved = {
+        k: conf.get(k)
+        for k in ("broker_url", "broker_transport_options", "task_default_queue", "broker_connection_retry_on_startup")
+    }
     if broker.startswith("redis://"):
         conf.broker_url = broker
         conf.broker_transport_options = {"visibility_timeout": 3600}
@@ -321,10 +373,13 @@ def _point_app_at(broker: str, workdir: Path, queue: str):
         for sub in ("queue", "processed", "control"):
             (folder / sub).mkdir(parents=True, exist_ok=True)
         conf.broker_url = "filesystem://"
-        conf.broker_transport_options = {"data_folder_in": str(folder / "queue"),
-                                         "data_folder_out": str(folder / "queue"),
-                                         "processed_folder": str(folder / "processed"), "store_processed": False,
-                                         "control_folder": str(folder / "control")}
+        conf.broker_transport_options = {
+            "data_folder_in": str(folder / "queue"),
+            "data_folder_out": str(folder / "queue"),
+            "processed_folder": str(folder / "processed"),
+            "store_processed": False,
+            "control_folder": str(folder / "control"),
+        }
     conf.task_default_queue = queue
     _reset_pools()
 

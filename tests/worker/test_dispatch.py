@@ -30,7 +30,8 @@ def test_dispatch_creates_each_reminder_once_however_often_it_runs(visit_plan, f
     assert dispatch(evening + dt.timedelta(minutes=1)) == {"created": 0, "enqueued": 0, "by_event": {}}
     reminders = rows(event=Event.VISIT_UPCOMING)
     assert {(n.recipient_id, n.channel) for n in reminders} == {
-        (p.id, c) for p in (visit_plan.alice, visit_plan.bob) for c in (Channel.EMAIL, Channel.LINE, Channel.INAPP)}
+        (p.id, c) for p in (visit_plan.alice, visit_plan.bob) for c in (Channel.EMAIL, Channel.LINE, Channel.INAPP)
+    }
     assert {n.due_at for n in reminders} == {evening}
     assert "10 สิงหาคม 2563" in reminders[0].title and "เบญจะมะมหาราช" in reminders[0].title
 
@@ -86,7 +87,8 @@ def test_quiet_hours_hold_email_and_line_until_morning(visit_plan, fake_line):
     assert dispatch(bkk(2020, 8, 10, 6, 29))["enqueued"] == 4  # (the sweep queues alice's rows again)
     dispatch(bkk(2020, 8, 10, 6, 30))
     assert {n.enqueued_at for n in rows(recipient=visit_plan.bob, channel__in=[Channel.EMAIL, Channel.LINE])} == {
-        bkk(2020, 8, 10, 6, 30)}
+        bkk(2020, 8, 10, 6, 30)
+    }
 
 
 def test_preferences_choose_channels(visit_plan, fake_line):
@@ -133,8 +135,9 @@ def test_a_submitted_report_is_not_chased(visit_plan):
 
 
 def test_submitted_report_goes_to_the_chair_and_approved_to_the_directors(visit_plan):
-    visit = f.VisitFactory(assignment=visit_plan.assignment, status=Visit.Status.SUBMITTED,
-                           submitted_at=bkk(2020, 8, 10, 15, 0))
+    visit = f.VisitFactory(
+        assignment=visit_plan.assignment, status=Visit.Status.SUBMITTED, submitted_at=bkk(2020, 8, 10, 15, 0)
+    )
     assert events(dispatch(bkk(2020, 8, 10, 15, 1))) == {"awaiting_approval": 2}
     assert {n.recipient_id for n in rows(event=Event.AWAITING_APPROVAL)} == {visit_plan.alice.id}
 

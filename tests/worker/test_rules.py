@@ -52,8 +52,9 @@ def test_upcoming_times_are_three_days_before_and_the_evening_before():
 
 def test_upcoming_times_follow_the_round_policy():
     policy = RoundReminderPolicy(days_before=1, days_before_at=dt.time(9, 0), evening_before=False)
-    assert upcoming_times(dt.date(2020, 8, 10), dt.time(8, 30), policy, bkk(2020, 8, 1, 0, 0),
-                          dt.timedelta(days=30)) == [bkk(2020, 8, 9, 9, 0)]
+    assert upcoming_times(
+        dt.date(2020, 8, 10), dt.time(8, 30), policy, bkk(2020, 8, 1, 0, 0), dt.timedelta(days=30)
+    ) == [bkk(2020, 8, 9, 9, 0)]
 
 
 def test_working_days_skip_weekends_and_thai_holidays():

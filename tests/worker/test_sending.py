@@ -38,8 +38,9 @@ def test_a_reminder_reaches_each_member_by_email_line_and_in_app(visit_plan, fak
         assert f"<p>เรียน {person.full_name}</p>" in m.alternatives[0][0]
 
     pushes = fake_line.pushes()
-    assert sorted(p["json"]["to"] for p in pushes) == sorted([visit_plan.alice.line_user_id,
-                                                                visit_plan.bob.line_user_id])
+    assert sorted(p["json"]["to"] for p in pushes) == sorted(
+        [visit_plan.alice.line_user_id, visit_plan.bob.line_user_id]
+    )
     assert pushes[0]["path"] == "/v2/bot/message/push"
     assert pushes[0]["headers"]["Authorization"] == "Bearer test-token"
     assert "10 สิงหาคม 2563" in pushes[0]["json"]["messages"][0]["text"]
@@ -130,9 +131,13 @@ def test_the_approved_report_reaches_the_directors_with_its_pdf(visit_plan, sett
     from visits.models import Visit
 
     settings.MEDIA_ROOT = tmp_path
-    visit = f.VisitFactory(assignment=visit_plan.assignment, status=Visit.Status.APPROVED,
-                           submitted_at=bkk(2020, 8, 10, 15, 0), approved_at=bkk(2020, 8, 11, 9, 0),
-                           strengths="ครูใช้สื่อหลากหลาย")
+    visit = f.VisitFactory(
+        assignment=visit_plan.assignment,
+        status=Visit.Status.APPROVED,
+        submitted_at=bkk(2020, 8, 10, 15, 0),
+        approved_at=bkk(2020, 8, 11, 9, 0),
+        strengths="ครูใช้สื่อหลากหลาย",
+    )
     now = bkk(2020, 8, 11, 9, 5)
     dispatch(now)
     send_ready(now)

@@ -89,8 +89,11 @@ def test_moving_an_assignment_reschedules_its_reminders_and_cancels_the_old_ones
     # the old reminder times pass quietly; the new ones remind about the new date
     assert dispatch(bkk(2020, 8, 7, 8, 0))["enqueued"] == 0
     assert dispatch(bkk(2020, 8, 8, 8, 0))["enqueued"] == 6
-    wait_for(lambda: settled(event=Event.VISIT_UPCOMING, due_at__lte=bkk(2020, 8, 8, 8, 0)),
-             what="the early reminder for the new date", worker=worker)
+    wait_for(
+        lambda: settled(event=Event.VISIT_UPCOMING, due_at__lte=bkk(2020, 8, 8, 8, 0)),
+        what="the early reminder for the new date",
+        worker=worker,
+    )
     assert dispatch(bkk(2020, 8, 9, 18, 0))["enqueued"] == 0
     dispatch(bkk(2020, 8, 10, 18, 0))  # (a Monday: the office director's digest goes too)
     wait_for(lambda: settled(event=Event.VISIT_UPCOMING), what="the evening reminder", worker=worker)
@@ -108,8 +111,11 @@ def test_line_answering_500_is_retried_then_failed_and_visible(visit_plan, worke
     dispatch(now)
     [row] = rows()
     for attempt in (1, 2, 3):  # the worker runs with NOTIFY_MAX_ATTEMPTS=3
-        wait_for(lambda a=attempt: Notification.objects.filter(pk=row.pk, attempts=a).exclude(
-            status=S.SENDING).exists(), what=f"attempt {attempt}", worker=worker)
+        wait_for(
+            lambda a=attempt: Notification.objects.filter(pk=row.pk, attempts=a).exclude(status=S.SENDING).exists(),
+            what=f"attempt {attempt}",
+            worker=worker,
+        )
         row.refresh_from_db()
         assert "LINE 500" in row.last_error
         if attempt < 3:
@@ -130,8 +136,11 @@ def test_line_timing_out_is_retried_and_delivered(visit_plan, worker, fake_line)
     fake_line.mode, fake_line.delay = "slow", 2.0  # the worker gives LINE 0.5 s
     dispatch(EVENING)
     [row] = rows()
-    wait_for(lambda: Notification.objects.filter(pk=row.pk, attempts=1, status=S.PENDING).exists(),
-             what="the timed-out attempt", worker=worker)
+    wait_for(
+        lambda: Notification.objects.filter(pk=row.pk, attempts=1, status=S.PENDING).exists(),
+        what="the timed-out attempt",
+        worker=worker,
+    )
     row.refresh_from_db()
     assert "timed out" in row.last_error
     fake_line.mode = "ok"
@@ -186,14 +195,13 @@ def test_worker_down_while_an_assignment_moves_delivers_when_it_is_back(visit_pl
     wait_for(lambda: sent(event=Event.ASSIGNMENT_MOVED) == 6, what="delivery", worker=worker)
 
 
-@pytest.mark.skipif(not os.environ.get("REDIS_URL") or not shutil.which("redis-server"),
-                    reason="needs REDIS_URL and redis-server (CI)")
-def test_redis_stopped_while_an_assignment_moves_delivers_after_it_is_back(visit_plan, worker_env, fake_line,
-                                                                           tmp_path):
+@pytest.mark.skipif(
+    not os.environ.get("REDIS_URL") or not shutil.which("redis-server"), reason="needs REDIS_URL and redis-server (CI)"
+)
+def test_redis_stopped_while_an_assignment_moves_delivers_after_it_is_back(visit_plan, worker_env, fake_line, tmp_path):
     redis = RedisServer(tmp_path)
     redis.start()
-    private = CeleryWorker(broker=redis.url, workdir=tmp_path,
-                           extra_env={"LINE_API_BASE": fake_line.base})
+    private = CeleryWorker(broker=redis.url, workdir=tmp_path, extra_env={"LINE_API_BASE": fake_line.base})
     undo = _point_app_at(redis.url, tmp_path, private.queue)
     private.start()
     try:
@@ -207,8 +215,12 @@ def test_redis_stopped_while_an_assignment_moves_delivers_after_it_is_back(visit
         assert {(n.status, n.enqueued_at) for n in rows(event=Event.ASSIGNMENT_MOVED)} == {(S.PENDING, None)}
         redis.start()
         assert dispatch(bkk(2020, 8, 4, 9, 6))["enqueued"] == 6
-        wait_for(lambda: sent(event=Event.ASSIGNMENT_MOVED) == 6, timeout=90,
-                 what="delivery after redis is back", worker=private)
+        wait_for(
+            lambda: sent(event=Event.ASSIGNMENT_MOVED) == 6,
+            timeout=90,
+            what="delivery after redis is back",
+            worker=private,
+        )
         assert len(emails_to(private, visit_plan.bob.email)) == 1
     finally:
         private.stop()

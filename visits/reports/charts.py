@@ -31,8 +31,16 @@ class Bar:
 class BarChart(Flowable):
     """Labelled horizontal bars on a 0 … `maximum` scale; splits between bars across pages."""
 
-    def __init__(self, bars: Sequence[Bar], maximum: float = 100.0, label_width: float = 150,
-                 row_height: float = 15, font_size: float = 9.5, thai_digits: bool = False, ticks: int = 5):
+    def __init__(
+        self,
+        bars: Sequence[Bar],
+        maximum: float = 100.0,
+        label_width: float = 150,
+        row_height: float = 15,
+        font_size: float = 9.5,
+        thai_digits: bool = False,
+        ticks: int = 5,
+    ):
         super().__init__()
         self.bars = list(bars)
         self.maximum = maximum or 1.0
@@ -54,8 +62,14 @@ class BarChart(Flowable):
         fit = int((availHeight - self._axis()) // self.row_height)
         if fit < 3 or fit >= len(self.bars):
             return [] if fit < 3 else [self]
-        kw = dict(maximum=self.maximum, label_width=self.label_width, row_height=self.row_height,
-                  font_size=self.font_size, thai_digits=self.thai_digits, ticks=self.ticks)
+        kw = dict(
+            maximum=self.maximum,
+            label_width=self.label_width,
+            row_height=self.row_height,
+            font_size=self.font_size,
+            thai_digits=self.thai_digits,
+            ticks=self.ticks,
+        )
         return [BarChart(self.bars[:fit], **kw), BarChart(self.bars[fit:], **kw)]
 
     def draw(self):
@@ -84,8 +98,7 @@ class BarChart(Flowable):
             x = plot_x + plot_w * k / self.ticks
             c.line(x, top, x, top + 3)
             value = self.maximum * k / self.ticks
-            draw_text(c, x, top + 5, digits(f"{value:g}", self.thai_digits), fonts.REGULAR, size - 1.5,
-                      align="center")
+            draw_text(c, x, top + 5, digits(f"{value:g}", self.thai_digits), fonts.REGULAR, size - 1.5, align="center")
         c.restoreState()
 
 

@@ -250,7 +250,10 @@ def office_info(office) -> OfficeInfo:
     from django.conf import settings
 
     return OfficeInfo(
-        name=office.name, short_name=office.short_name, address=office.address, phone=office.phone,
+        name=office.name,
+        short_name=office.short_name,
+        address=office.address,
+        phone=office.phone,
         logo=_thumbnail(_read(office.logo), 400) if office.logo else None,
         thai_digits=bool(office.thai_digits or settings.REPORT_THAI_DIGITS),
     )
@@ -291,29 +294,40 @@ def committee_members(committee) -> tuple[Member, ...]:
 def order_data(committee) -> OrderData:
     office = committee.office
     rounds = list(committee.rounds.order_by("start_date"))
-    title = committee.name if not committee.number or str(committee.number) in committee.name \
+    title = (
+        committee.name
+        if not committee.number or str(committee.number) in committee.name
         else f"{committee.name} คณะที่ {committee.number}"
+    )
     subject = committee.order_subject or f"แต่งตั้ง{committee.name}"
     body = []
     if rounds:
         r = rounds[0]
         from visits.reports.thaitext import be_date
 
-        body.append(f"ด้วย{office.name} กำหนด{r.title} ระหว่างวันที่ {be_date(r.start_date)} ถึงวันที่ "
-                    f"{be_date(r.end_date)} เพื่อให้การดำเนินงานเป็นไปด้วยความเรียบร้อยและบรรลุวัตถุประสงค์")
-    body.append(f"อาศัยอำนาจตามความในมาตรา 37 แห่งพระราชบัญญัติระเบียบบริหารราชการกระทรวงศึกษาธิการ พ.ศ. 2546 "
-                f"จึงแต่งตั้ง{title} ประกอบด้วย")
+        body.append(
+            f"ด้วย{office.name} กำหนด{r.title} ระหว่างวันที่ {be_date(r.start_date)} ถึงวันที่ "
+            f"{be_date(r.end_date)} เพื่อให้การดำเนินงานเป็นไปด้วยความเรียบร้อยและบรรลุวัตถุประสงค์"
+        )
+    body.append(
+        f"อาศัยอำนาจตามความในมาตรา 37 แห่งพระราชบัญญัติระเบียบบริหารราชการกระทรวงศึกษาธิการ พ.ศ. 2546 จึงแต่งตั้ง{title} ประกอบด้วย"
+    )
     duties = ()
     if rounds:
-        duties = (f"ดำเนินการ{rounds[0].title} ตามกำหนดการที่ได้รับมอบหมาย",
-                  f"สรุปผลและรายงานต่อผู้อำนวยการ{office.name}")
+        duties = (f"ดำเนินการ{rounds[0].title} ตามกำหนดการที่ได้รับมอบหมาย", f"สรุปผลและรายงานต่อผู้อำนวยการ{office.name}")
     signer = committee.signed_by
     return OrderData(
-        office=office_info(office), committee_name=title, order_no=committee.order_no,
+        office=office_info(office),
+        committee_name=title,
+        order_no=committee.order_no,
         order_date=committee.order_date,  # none yet: a dotted line to date by hand
-        subject=subject, body=tuple(body), members=committee_members(committee),
-        signer_name=signer.full_name if signer else "", signer_position=signer.position if signer else "",
-        duties=duties, protected=office_names(office),
+        subject=subject,
+        body=tuple(body),
+        members=committee_members(committee),
+        signer_name=signer.full_name if signer else "",
+        signer_position=signer.position if signer else "",
+        duties=duties,
+        protected=office_names(office),
     )
 
 
@@ -381,9 +395,14 @@ def visit_data(visit) -> VisitReportData:
     from visits.models import Visit
     from visits.workflow import TRANSITIONS, action_th
 
-    visit = (Visit.objects.select_related("school__district__province", "school__consortium", "round",
-                                          "committee", "instrument_version__instrument", "school__office")
-             .get(pk=visit.pk))
+    visit = Visit.objects.select_related(
+        "school__district__province",
+        "school__consortium",
+        "round",
+        "committee",
+        "instrument_version__instrument",
+        "school__office",
+    ).get(pk=visit.pk)
     school = visit.school
     office = school.office
     items = list(visit.instrument_version.items.select_related("section").order_by("section__order", "order", "id"))
@@ -393,15 +412,33 @@ def visit_data(visit) -> VisitReportData:
         ans = values.get(item.id)
         value = ans.value if ans else None
         score, max_score = _item_score(item, value)
-        answers.append(AnswerRow(section=item.section.title, code=item.code, question=item.text,
-                                 answer=_value_text(item, value), score=score, max_score=max_score,
-                                 note=ans.note if ans else ""))
-    sections = tuple(SectionScore(s.get("title", ""), float(s["percent"]), 100.0)
-                     for s in visit.section_scores or [] if s.get("percent") is not None)
-    findings = tuple((h, t) for h, t in (("จุดเด่น", visit.strengths), ("จุดที่ควรพัฒนา", visit.to_improve),
-                                         ("บันทึกการสังเกต", visit.observation_notes),
-                                         ("บันทึกการสัมภาษณ์", visit.interview_notes),
-                                         ("ความเห็นของโรงเรียน", visit.school_response)) if t and t.strip())
+        answers.append(
+            AnswerRow(
+                section=item.section.title,
+                code=item.code,
+                question=item.text,
+                answer=_value_text(item, value),
+                score=score,
+                max_score=max_score,
+                note=ans.note if ans else "",
+            )
+        )
+    sections = tuple(
+        SectionScore(s.get("title", ""), float(s["percent"]), 100.0)
+        for s in visit.section_scores or []
+        if s.get("percent") is not None
+    )
+    findings = tuple(
+        (h, t)
+        for h, t in (
+            ("จุดเด่น", visit.strengths),
+            ("จุดที่ควรพัฒนา", visit.to_improve),
+            ("บันทึกการสังเกต", visit.observation_notes),
+            ("บันทึกการสัมภาษณ์", visit.interview_notes),
+            ("ความเห็นของโรงเรียน", visit.school_response),
+        )
+        if t and t.strip()
+    )
     photos = []
     for ev in visit.evidence.filter(kind="photo").order_by("exif_taken_at", "created_at"):
         image = _thumbnail(_read(ev.thumbnail) or _read(ev.file))
@@ -409,35 +446,59 @@ def visit_data(visit) -> VisitReportData:
             continue
         place = f"{ev.exif_lat:.5f}, {ev.exif_lon:.5f}" if ev.exif_lat is not None and ev.exif_lon is not None else ""
         photos.append(Photo(image, ev.caption, ev.exif_taken_at, place))
-    signatures = tuple(SignatureRow(s.signer_name, _th(s.get_role_display()), s.signed_at,
-                                    _thumbnail(_read(s.image), 600))
-                       for s in visit.signatures.order_by("signed_at"))
+    signatures = tuple(
+        SignatureRow(s.signer_name, _th(s.get_role_display()), s.signed_at, _thumbnail(_read(s.image), 600))
+        for s in visit.signatures.order_by("signed_at")
+    )
     transitions = tuple(
-        TransitionRow(tr.at, _person_name(tr.by),
-                      action_th(TRANSITIONS[(tr.from_status, tr.to_status)][0])
-                      if (tr.from_status, tr.to_status) in TRANSITIONS else _th(tr.get_to_status_display()),
-                      tr.comment)
-        for tr in visit.transitions.select_related("by__person").order_by("at", "id"))
-    followups = tuple(FollowUpRow(f.recommendation, f.owner.full_name if f.owner else "", f.due_date,
-                                  _th(f.get_status_display()))
-                      for f in visit.followups.select_related("owner").order_by("recommendation_index", "id"))
+        TransitionRow(
+            tr.at,
+            _person_name(tr.by),
+            action_th(TRANSITIONS[(tr.from_status, tr.to_status)][0])
+            if (tr.from_status, tr.to_status) in TRANSITIONS
+            else _th(tr.get_to_status_display()),
+            tr.comment,
+        )
+        for tr in visit.transitions.select_related("by__person").order_by("at", "id")
+    )
+    followups = tuple(
+        FollowUpRow(f.recommendation, f.owner.full_name if f.owner else "", f.due_date, _th(f.get_status_display()))
+        for f in visit.followups.select_related("owner").order_by("recommendation_index", "id")
+    )
     district = school.district
     place = f"อำเภอ{district.name_th} จังหวัด{district.province.name_th}"
     if school.consortium:
         place += f" · {school.consortium.name}"
-    visit_date = (visit.check_in_at and _local_date(visit.check_in_at)) or \
-        (visit.assignment.date if visit.assignment_id else None) or _local_date(visit.created_at)
+    visit_date = (
+        (visit.check_in_at and _local_date(visit.check_in_at))
+        or (visit.assignment.date if visit.assignment_id else None)
+        or _local_date(visit.created_at)
+    )
     committee = visit.committee
     data = VisitReportData(
-        office=office_info(office), visit_id=str(visit.pk), verify_code="", verify_url="",
-        school=school.name_th, school_code=school.code, place=place, visit_date=visit_date,
-        round_title=visit.round.title, committee=str(committee) if committee else "",
-        members=committee_members(committee), status=_th(visit.get_status_display()),
-        instrument=str(visit.instrument_version), checkin=_checkin_text(visit), sections=sections,
+        office=office_info(office),
+        visit_id=str(visit.pk),
+        verify_code="",
+        verify_url="",
+        school=school.name_th,
+        school_code=school.code,
+        place=place,
+        visit_date=visit_date,
+        round_title=visit.round.title,
+        committee=str(committee) if committee else "",
+        members=committee_members(committee),
+        status=_th(visit.get_status_display()),
+        instrument=str(visit.instrument_version),
+        checkin=_checkin_text(visit),
+        sections=sections,
         overall=visit.score,
-        answers=tuple(answers), findings=findings,
+        answers=tuple(answers),
+        findings=findings,
         recommendations=tuple(str(r) for r in visit.recommendations or [] if str(r).strip()),
-        followups=followups, photos=tuple(photos), signatures=signatures, transitions=transitions,
+        followups=followups,
+        photos=tuple(photos),
+        signatures=signatures,
+        transitions=transitions,
         protected=office_names(office),
     )
     from dataclasses import replace
@@ -481,8 +542,17 @@ def _latest_visits(rnd) -> dict:
     """The most advanced visit of each school in the round (approved beats submitted beats draft)."""
     rank = {"acknowledged": 4, "approved": 3, "submitted": 2, "returned": 1, "draft": 0}
     best: dict[int, object] = {}
-    for v in rnd.visits.only("id", "school_id", "status", "score", "check_in_at", "created_at", "updated_at",
-                             "recommendations", "assignment_id").order_by("created_at"):
+    for v in rnd.visits.only(
+        "id",
+        "school_id",
+        "status",
+        "score",
+        "check_in_at",
+        "created_at",
+        "updated_at",
+        "recommendations",
+        "assignment_id",
+    ).order_by("created_at"):
         cur = best.get(v.school_id)
         if cur is None or rank[v.status] >= rank[cur.status]:
             best[v.school_id] = v
@@ -499,8 +569,12 @@ def round_data(rnd) -> RoundSummaryData:
 
     schools = list(_round_schools(rnd))
     visits = _latest_visits(rnd)
-    planned_dates = dict(rnd.assignments.exclude(status="cancelled").values("school_id")
-                         .annotate(d=Min("date")).values_list("school_id", "d"))
+    planned_dates = dict(
+        rnd.assignments.exclude(status="cancelled")
+        .values("school_id")
+        .annotate(d=Min("date"))
+        .values_list("school_id", "d")
+    )
     status_labels = dict(Visit.Status.choices)
     rows, not_visited = [], []
     cover: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
@@ -516,9 +590,15 @@ def round_data(rnd) -> RoundSummaryData:
         c[1] += 1
         c[2] += v.status in _DONE
         c[3] += v.status in _APPROVED
-        rows.append(SchoolScore(s.name_th, cons, _th(status_labels[v.status]),
-                                v.score if v.status in _DONE else None,
-                                _local_date(v.check_in_at) or planned_dates.get(s.id) or _local_date(v.created_at)))
+        rows.append(
+            SchoolScore(
+                s.name_th,
+                cons,
+                _th(status_labels[v.status]),
+                v.score if v.status in _DONE else None,
+                _local_date(v.check_in_at) or planned_dates.get(s.id) or _local_date(v.created_at),
+            )
+        )
     coverage = tuple(ConsortiumCoverage(name, *nums) for name, nums in sorted(cover.items()))
 
     done_ids = [v.id for v in visits.values() if v.status in _DONE]
@@ -530,8 +610,9 @@ def round_data(rnd) -> RoundSummaryData:
             per_item[a.item_id].append(p)
             items[a.item_id] = a.item
     ordered = sorted(items.values(), key=lambda i: (i.section.order, i.order, i.code))
-    indicators = tuple(IndicatorScore(i.code, i.text, sum(per_item[i.id]) / len(per_item[i.id]), len(per_item[i.id]))
-                       for i in ordered)
+    indicators = tuple(
+        IndicatorScore(i.code, i.text, sum(per_item[i.id]) / len(per_item[i.id]), len(per_item[i.id])) for i in ordered
+    )
 
     counts: Counter = Counter()
     for v in visits.values():
@@ -544,10 +625,20 @@ def round_data(rnd) -> RoundSummaryData:
     followup_status = tuple((_th(fu_labels[k]), fu[k]) for k in FollowUp.Status.values if fu.get(k))
     as_of = rnd.visits.aggregate(t=Max("updated_at"))["t"] or rnd.updated_at
     return RoundSummaryData(
-        office=office_info(rnd.office), round_title=rnd.title, slug=rnd.slug, academic_year=rnd.academic_year,
-        start_date=rnd.start_date, end_date=rnd.end_date, generated_at=as_of, coverage=coverage,
-        indicators=indicators, schools=tuple(rows), recommendations=tuple(counts.most_common(15)),
-        followup_status=followup_status, not_visited=tuple(not_visited), protected=office_names(rnd.office),
+        office=office_info(rnd.office),
+        round_title=rnd.title,
+        slug=rnd.slug,
+        academic_year=rnd.academic_year,
+        start_date=rnd.start_date,
+        end_date=rnd.end_date,
+        generated_at=as_of,
+        coverage=coverage,
+        indicators=indicators,
+        schools=tuple(rows),
+        recommendations=tuple(counts.most_common(15)),
+        followup_status=followup_status,
+        not_visited=tuple(not_visited),
+        protected=office_names(rnd.office),
     )
 
 
@@ -556,12 +647,17 @@ def exam_data(rnd) -> ExamReportData:
     from visits.models import Visit
 
     centres = {c.school_id: c.centre_code for c in rnd.centres.all()}
-    visits = {v.assignment_id: v for v in Visit.objects.filter(round=rnd, assignment__isnull=False)
-              .prefetch_related("answers__item")}
+    visits = {
+        v.assignment_id: v
+        for v in Visit.objects.filter(round=rnd, assignment__isnull=False).prefetch_related("answers__item")
+    }
     status_labels = dict(Visit.Status.choices)
     rows = []
-    assignments = (rnd.assignments.exclude(status="cancelled").select_related("committee", "school", "session")
-                   .order_by("date", "session__order", "committee__number"))
+    assignments = (
+        rnd.assignments.exclude(status="cancelled")
+        .select_related("committee", "school", "session")
+        .order_by("date", "session__order", "committee__number")
+    )
     for a in assignments:
         v = visits.get(a.id)
         checks = ()
@@ -580,13 +676,28 @@ def exam_data(rnd) -> ExamReportData:
             checks = tuple(out)
             incidents = tuple(t.strip() for t in (v.observation_notes, v.to_improve) if t and t.strip())
         committee = a.committee
-        rows.append(ExamVisit(
-            committee=f"คณะที่ {committee.number}" if committee.number else committee.name,
-            centre=a.school.name_th, centre_code=centres.get(a.school_id, ""), day=a.date,
-            session=a.session.name if a.session_id else "",
-            status=_th(status_labels[v.status]) if v else "ยังไม่ได้บันทึก", checks=checks, incidents=incidents))
-    committees = tuple((f"คณะที่ {c.number}" if c.number else c.name, committee_members(c))
-                       for c in rnd.committees.order_by("number", "name"))
-    return ExamReportData(office=office_info(rnd.office), round_title=rnd.title, start_date=rnd.start_date,
-                          end_date=rnd.end_date, committees=committees, visits=tuple(rows),
-                          protected=office_names(rnd.office))
+        rows.append(
+            ExamVisit(
+                committee=f"คณะที่ {committee.number}" if committee.number else committee.name,
+                centre=a.school.name_th,
+                centre_code=centres.get(a.school_id, ""),
+                day=a.date,
+                session=a.session.name if a.session_id else "",
+                status=_th(status_labels[v.status]) if v else "ยังไม่ได้บันทึก",
+                checks=checks,
+                incidents=incidents,
+            )
+        )
+    committees = tuple(
+        (f"คณะที่ {c.number}" if c.number else c.name, committee_members(c))
+        for c in rnd.committees.order_by("number", "name")
+    )
+    return ExamReportData(
+        office=office_info(rnd.office),
+        round_title=rnd.title,
+        start_date=rnd.start_date,
+        end_date=rnd.end_date,
+        committees=committees,
+        visits=tuple(rows),
+        protected=office_names(rnd.office),
+    )

@@ -31,7 +31,10 @@ SUPPORTED_REPORTLAB = ("4.", "5.")
 
 # Glyph names in Sarabun that are not "uniXXXX…" and stand for Thai letters.
 _NAMED_GLYPHS = {
-    "yoYingthai": "\u0e0d", "doChadathai": "\u0e0e", "toPatakthai": "\u0e0f", "thoThanthai": "\u0e10",
+    "yoYingthai": "\u0e0d",
+    "doChadathai": "\u0e0e",
+    "toPatakthai": "\u0e0f",
+    "thoThanthai": "\u0e10",
     "loChulathai": "\u0e2c",
 }
 _PUA = range(0xE000, 0xF900)
@@ -46,7 +49,7 @@ def glyph_text(name: str) -> str | None:
     base = name.split(".", 1)[0]
     if base.startswith("uni") and len(base) >= 7 and (len(base) - 3) % 4 == 0:
         try:
-            chars = [chr(int(base[i:i + 4], 16)) for i in range(3, len(base), 4)]
+            chars = [chr(int(base[i : i + 4], 16)) for i in range(3, len(base), 4)]
         except ValueError:
             return None
         # Nikhahit (ํ) is moved before a tone mark by the shaper (น้ำ → น ํ้ า); giving the tone mark
@@ -88,8 +91,9 @@ class ThaiTTFont(TTFont):
         if font is None:
             import uharfbuzz
 
-            font = self._nithet_hb_font = uharfbuzz.Font(uharfbuzz.Face(uharfbuzz.Blob.from_file_path(
-                self.face.filename)))
+            font = self._nithet_hb_font = uharfbuzz.Font(
+                uharfbuzz.Face(uharfbuzz.Blob.from_file_path(self.face.filename))
+            )
         return font
 
     def addObjects(self, doc):
@@ -143,8 +147,12 @@ def _close_mark_gaps(shaped):
         chars, new = list(text), list(data)
         for k, sd in enumerate(data):
             before = new[k - 1] if k else None
-            if (sd.x_advance == 0 and before is not None and before.x_advance == 0
-                    and 0 < before.x_offset - sd.x_offset <= _NUDGE):
+            if (
+                sd.x_advance == 0
+                and before is not None
+                and before.x_advance == 0
+                and 0 < before.x_offset - sd.x_offset <= _NUDGE
+            ):
                 # Two stacked marks (ที่: ี at -0.010 em, ่ at -0.011 em) would be read in swapped order;
                 # drawn at the same x they look the same and read in order.
                 sd = new[k] = sd._replace(x_offset=before.x_offset)
@@ -212,7 +220,8 @@ def register_fonts() -> str:
     if not reportlab.Version.startswith(SUPPORTED_REPORTLAB):
         raise ShapingUnavailable(
             f"reportlab {reportlab.Version} is not a version the Thai ToUnicode fix was checked with "
-            f"({', '.join(SUPPORTED_REPORTLAB)}x)")
+            f"({', '.join(SUPPORTED_REPORTLAB)}x)"
+        )
     from reportlab.lib.fonts import addMapping
 
     for name, file in _FILES.items():
@@ -232,4 +241,5 @@ def check_shaping() -> None:
         if not pdfmetrics.getFont(name).shapable:
             raise ShapingUnavailable(
                 f"Thai shaping is unavailable for font {name}: install uharfbuzz "
-                "(pip install uharfbuzz); refusing to render Thai reports without it")
+                "(pip install uharfbuzz); refusing to render Thai reports without it"
+            )

@@ -62,24 +62,27 @@ class ReportDoc:
             y = PAGE_H - 1.3 * cm
             x = left
             if self._logo is not None:
-                canvas.drawImage(self._logo, left, y - 0.2 * cm, width=0.8 * cm, height=0.8 * cm,
-                                 preserveAspectRatio=True, mask="auto")
+                canvas.drawImage(
+                    self._logo,
+                    left,
+                    y - 0.2 * cm,
+                    width=0.8 * cm,
+                    height=0.8 * cm,
+                    preserveAspectRatio=True,
+                    mask="auto",
+                )
                 x = left + 1 * cm
-            draw_text(canvas, x, y, fit_text(self.office.name, fonts.REGULAR, 9, right - x - 6 * cm),
-                      fonts.REGULAR, 9)
+            draw_text(canvas, x, y, fit_text(self.office.name, fonts.REGULAR, 9, right - x - 6 * cm), fonts.REGULAR, 9)
             title = digits(self.title, True) if self.office.thai_digits else self.title
-            draw_text(canvas, right, y, fit_text(title, fonts.REGULAR, 9, 6 * cm), fonts.REGULAR, 9,
-                      align="right")
+            draw_text(canvas, right, y, fit_text(title, fonts.REGULAR, 9, 6 * cm), fonts.REGULAR, 9, align="right")
             canvas.setLineWidth(0.4)
             canvas.setStrokeGray(0.6)
             canvas.line(left, y - 0.25 * cm, right, y - 0.25 * cm)
         y = 1.1 * cm
         t = self.office.thai_digits
-        draw_text(canvas, right, y, f"หน้า {digits(number, t)} / {digits(total, t)}", fonts.REGULAR, 9,
-                  align="right")
+        draw_text(canvas, right, y, f"หน้า {digits(number, t)} / {digits(total, t)}", fonts.REGULAR, 9, align="right")
         if self.footer_note:
-            draw_text(canvas, left, y, fit_text(self.footer_note, fonts.REGULAR, 8, FRAME_W - 3 * cm),
-                      fonts.REGULAR, 8)
+            draw_text(canvas, left, y, fit_text(self.footer_note, fonts.REGULAR, 8, FRAME_W - 3 * cm), fonts.REGULAR, 8)
         canvas.restoreState()
 
     def logo_flowable(self, size: float = 2.2 * cm):
@@ -90,22 +93,44 @@ class ReportDoc:
     def heading(self, w, title: str, *subtitles: str) -> list:
         """The centred opening of a summary-style report: logo, office name, title, subtitle lines."""
         logo = self.logo_flowable(1.8 * cm)
-        return [*([logo] if logo is not None else []), w.p(self.office.name, "subtitle"), w.p(title, "title"),
-                *(w.p(line, "subtitle") for line in subtitles), Spacer(1, 8)]
+        return [
+            *([logo] if logo is not None else []),
+            w.p(self.office.name, "subtitle"),
+            w.p(title, "title"),
+            *(w.p(line, "subtitle") for line in subtitles),
+            Spacer(1, 8),
+        ]
 
     def build(self, story: list) -> bytes:
         buf = io.BytesIO()
         doc = BaseDocTemplate(
-            buf, pagesize=A4, leftMargin=MARGINS["left"], rightMargin=MARGINS["right"],
-            topMargin=MARGINS["top"], bottomMargin=MARGINS["bottom"], title=self.title,
-            author=self.office.name, subject=self.title, creator="Nithet", lang="th-TH",
+            buf,
+            pagesize=A4,
+            leftMargin=MARGINS["left"],
+            rightMargin=MARGINS["right"],
+            topMargin=MARGINS["top"],
+            bottomMargin=MARGINS["bottom"],
+            title=self.title,
+            author=self.office.name,
+            subject=self.title,
+            creator="Nithet",
+            lang="th-TH",
             # Identical inputs give identical bytes (hash-keyed cache, reproducible tests).
             invariant=1,
             # Otherwise every page starts in Helvetica, an unembedded base-14 font.
             initialFontName=fonts.REGULAR,
         )
-        frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
-                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        frame = Frame(
+            doc.leftMargin,
+            doc.bottomMargin,
+            doc.width,
+            doc.height,
+            id="body",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
         doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
         doc.build(story, canvasmaker=_numbered_canvas(self._draw_page))
         return buf.getvalue()

@@ -15,9 +15,18 @@ BODY_SIZE = 12.5
 @cache
 def styles() -> dict[str, ParagraphStyle]:
     fonts.register_fonts()
-    base = ParagraphStyle("body", fontName=fonts.REGULAR, fontSize=BODY_SIZE, leading=BODY_SIZE * 1.45,
-                          alignment=TA_LEFT, shaping=1, allowWidows=0, allowOrphans=0,
-                          bulletFontName=fonts.REGULAR, bulletFontSize=BODY_SIZE)
+    base = ParagraphStyle(
+        "body",
+        fontName=fonts.REGULAR,
+        fontSize=BODY_SIZE,
+        leading=BODY_SIZE * 1.45,
+        alignment=TA_LEFT,
+        shaping=1,
+        allowWidows=0,
+        allowOrphans=0,
+        bulletFontName=fonts.REGULAR,
+        bulletFontSize=BODY_SIZE,
+    )
 
     def s(name, **kw):
         return ParagraphStyle(name, parent=base, shaping=1, **kw)

@@ -29,6 +29,7 @@ _FIT = 0.995
 
 # --- numbers and dates -------------------------------------------------------------------------
 
+
 def digits(value, thai: bool) -> str:
     text = str(value)
     return arabic_digit_to_thai_digit(text) if thai else text
@@ -53,6 +54,7 @@ def be_datetime(value: datetime | None, thai_digits: bool = False) -> str:
 
 # --- text extracted back from a PDF --------------------------------------------------------------
 
+
 def fold_extracted(text: str) -> str:
     """Undo what shaping does to Sara Am in extracted text: 'ํา' (and 'ํ' + tone + 'า') → 'ำ'."""
     text = re.sub("\u0e4d([\u0e48-\u0e4b])\u0e32", "\\1\u0e33", text)
@@ -60,6 +62,7 @@ def fold_extracted(text: str) -> str:
 
 
 # --- segmentation -------------------------------------------------------------------------------
+
 
 @lru_cache(maxsize=64)
 def _protected_pattern(words: frozenset[str]) -> re.Pattern | None:
@@ -82,7 +85,7 @@ def segment(text: str, protected: frozenset[str] = frozenset()) -> list[str]:
     pieces: list[tuple[str, bool]] = []
     if pattern is not None:
         for m in pattern.finditer(text):
-            pieces.append((text[pos:m.start()], False))
+            pieces.append((text[pos : m.start()], False))
             pieces.append((m.group(0), True))
             pos = m.end()
     pieces.append((text[pos:], False))
@@ -139,8 +142,14 @@ def _width(text: str, font: str, size: float) -> float:
     return stringWidth(text, font, size)
 
 
-def break_lines(text: str, font: str, size: float, width: float, first_width: float | None = None,
-                protected: frozenset[str] = frozenset()) -> list[str]:
+def break_lines(
+    text: str,
+    font: str,
+    size: float,
+    width: float,
+    first_width: float | None = None,
+    protected: frozenset[str] = frozenset(),
+) -> list[str]:
     """Greedy line filling by measured word widths; explicit newlines are kept."""
     out: list[str] = []
     for para in text.split("\n"):
@@ -199,6 +208,7 @@ def _fill(text, font, size, width, first_width, protected):
 
 # --- flowables and canvas text ------------------------------------------------------------------
 
+
 class ThaiParagraph(Paragraph):
     """A Paragraph of plain text whose lines are filled by Thai words, re-filled for each width."""
 
@@ -219,8 +229,9 @@ class ThaiParagraph(Paragraph):
             style = self.style
             width = availWidth - style.leftIndent - style.rightIndent
             if width != self._broken_for:
-                lines = break_lines(self._plain, style.fontName, style.fontSize, width,
-                                    width - style.firstLineIndent, self._protected)
+                lines = break_lines(
+                    self._plain, style.fontName, style.fontSize, width, width - style.firstLineIndent, self._protected
+                )
                 if self._template is not None:
                     frags = []
                     for i, line in enumerate(lines):
@@ -229,8 +240,7 @@ class ThaiParagraph(Paragraph):
                         frags.append(self._template.clone(text=line))
                     self._setup(None, style, self.bulletText, frags, None)
                 else:
-                    self._setup("<br/>".join(escape(line) for line in lines), style, self.bulletText, None,
-                                lambda s: s)
+                    self._setup("<br/>".join(escape(line) for line in lines), style, self.bulletText, None, lambda s: s)
                 self._broken_for = width
         return super().wrap(availWidth, availHeight)
 

@@ -12,5 +12,12 @@ TRANSPORTS: dict[str, type[Transport]] = {
     InAppTransport.channel: InAppTransport,
 }
 
-__all__ = ["TRANSPORTS", "EmailTransport", "InAppTransport", "LineTransport", "PermanentError", "Transport",
-           "TransportError"]
+__all__ = [
+    "TRANSPORTS",
+    "EmailTransport",
+    "InAppTransport",
+    "LineTransport",
+    "PermanentError",
+    "Transport",
+    "TransportError",
+]

@@ -74,8 +74,10 @@ class EmailTransport(Transport):
             if link.startswith("/"):
                 link = f"{settings.SITE_URL}{link}"
             context = {"n": notification, "recipient_name": self.NAME_MARK, "link": link}
-            self.rendered[key] = (get_template("worker/email.txt").render(context),
-                                  get_template("worker/email.html").render(context))
+            self.rendered[key] = (
+                get_template("worker/email.txt").render(context),
+                get_template("worker/email.html").render(context),
+            )
         return self.rendered[key]
 
     def send(self, notification, attachments=()) -> None:

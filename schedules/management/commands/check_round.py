@@ -23,10 +23,18 @@ class Command(BaseCommand):
         conflicts = round_conflicts(round_)
         errors = rules.errors(conflicts)
         if options["json"]:
-            self.stdout.write(json.dumps({
-                "round": round_.slug, "errors": len(errors), "warnings": len(conflicts) - len(errors),
-                "conflicts": [c.as_dict() for c in conflicts],
-            }, ensure_ascii=False, indent=1))
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "round": round_.slug,
+                        "errors": len(errors),
+                        "warnings": len(conflicts) - len(errors),
+                        "conflicts": [c.as_dict() for c in conflicts],
+                    },
+                    ensure_ascii=False,
+                    indent=1,
+                )
+            )
         else:
             for c in conflicts:
                 self.stdout.write(f"[{c.severity}] {c.code}: {c.message_th} / {c.message_en}")

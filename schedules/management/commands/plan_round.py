@@ -56,7 +56,9 @@ class Command(BaseCommand):
         from dataclasses import replace
 
         conflicts = rules.check(replace(data, visits=tuple(plan.visits)))
-        out(f"ข้อขัดแย้ง (conflicts): {len(rules.errors(conflicts))} errors, "
-            f"{len(conflicts) - len(rules.errors(conflicts))} warnings")
+        out(
+            f"ข้อขัดแย้ง (conflicts): {len(rules.errors(conflicts))} errors, "
+            f"{len(conflicts) - len(rules.errors(conflicts))} warnings"
+        )
         for c in conflicts:
             out(f"  [{c.severity}] {c.code}: {c.message_th}")

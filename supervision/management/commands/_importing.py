@@ -24,11 +24,15 @@ class ImportCommand(BaseCommand):
             for error in result.errors:
                 self.stderr.write(str(error))
             bad_lines = len({e.line for e in result.errors})
-            raise CommandError(f"{bad_lines} แถวมีข้อผิดพลาด ไม่ได้บันทึกข้อมูลใด ๆ / "
-                               f"{bad_lines} bad row(s); nothing was written")
-        self.stdout.write(self.style.SUCCESS(
-            f"{office.code}: {self.noun} created {result.created}, updated {result.updated}, "
-            f"unchanged {result.unchanged}"))
+            raise CommandError(
+                f"{bad_lines} แถวมีข้อผิดพลาด ไม่ได้บันทึกข้อมูลใด ๆ / {bad_lines} bad row(s); nothing was written"
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{office.code}: {self.noun} created {result.created}, updated {result.updated}, "
+                f"unchanged {result.unchanged}"
+            )
+        )
 
     def _office(self, code):
         if code:

@@ -31,11 +31,19 @@ class Command(BaseCommand):
             if office is None:
                 raise CommandError(f"ไม่พบสำนักงานเขต / no office with code {opts['office']}")
         try:
-            version = instrument_import(data=path.read_bytes(), name=opts["name"], code=opts["code"],
-                                        kind=opts["kind"], office=office, publish=opts["publish"], filename=path.name)
+            version = instrument_import(
+                data=path.read_bytes(),
+                name=opts["name"],
+                code=opts["code"],
+                kind=opts["kind"],
+                office=office,
+                publish=opts["publish"],
+                filename=path.name,
+            )
         except InstrumentError as exc:
-            raise CommandError(f"ไม่ได้นำเข้า / nothing imported — {len(exc.rows)} ข้อผิดพลาด / problem(s): "
-                               + "; ".join(exc.lines())) from None
+            raise CommandError(
+                f"ไม่ได้นำเข้า / nothing imported — {len(exc.rows)} ข้อผิดพลาด / problem(s): " + "; ".join(exc.lines())
+            ) from None
         except VisitError as exc:
             raise CommandError(exc.message) from None
         items = version.items.count()

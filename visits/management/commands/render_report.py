@@ -8,8 +8,7 @@ from visits.reports.service import KINDS, ReportNotFound, render, report_data
 
 
 class Command(BaseCommand):
-    help = ("สร้างรายงาน PDF / render a report: visit <uuid>, round <slug>, exam <round slug>, "
-            "order <committee id>")
+    help = "สร้างรายงาน PDF / render a report: visit <uuid>, round <slug>, exam <round slug>, order <committee id>"
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=KINDS)

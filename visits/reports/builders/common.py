@@ -19,9 +19,14 @@ ZEBRA = colors.Color(0.965, 0.965, 0.965)
 # Digits (Arabic or Thai), signs and Latin letters: nothing to shape, nothing to break.
 _PLAIN_TEXT = re.compile(r"[0-9\u0e50-\u0e59A-Za-z.,:/%+\-() ]*")
 # Table's own default cell font is Helvetica (base-14, not embedded), even when no cell uses it.
-PLAIN = [("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-         ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
-         ("BOTTOMPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+PLAIN = [
+    ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
+    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+    ("TOPPADDING", (0, 0), (-1, -1), 0),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+]
 
 
 class Writer:
@@ -63,8 +68,15 @@ class Writer:
             out.append(para)
         return out
 
-    def table(self, head: Sequence[str], rows: Sequence[Sequence], widths: Sequence[float],
-              aligns: Sequence[str] | None = None, zebra: bool = True, extra: Sequence = ()) -> Table:
+    def table(
+        self,
+        head: Sequence[str],
+        rows: Sequence[Sequence],
+        widths: Sequence[float],
+        aligns: Sequence[str] | None = None,
+        zebra: bool = True,
+        extra: Sequence = (),
+    ) -> Table:
         """A table whose cells are Thai paragraphs; the header repeats on every page it splits to."""
         aligns = aligns or ["left"] * len(head)
         cell_style = {"left": "cell", "center": "cell_center", "right": "cell_right", "bold": "cell_bold"}
@@ -104,5 +116,9 @@ class Writer:
     def pairs(self, rows: Sequence[tuple[str, str]], widths: tuple[float, float]) -> Table:
         """Label / value lines without a grid (school, date, round …)."""
         data = [[self.p(k, "bold"), self.p(v)] for k, v in rows]
-        return Table(data, colWidths=list(widths), hAlign="LEFT", style=TableStyle(
-            [*PLAIN, ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+        return Table(
+            data,
+            colWidths=list(widths),
+            hAlign="LEFT",
+            style=TableStyle([*PLAIN, ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]),
+        )

@@ -30,9 +30,15 @@ def build_order(data: OrderData) -> bytes:
         story.append(Spacer(1, 3))
     story.append(Spacer(1, 4))
     rows = [(w.num(i), m.name, m.position or "-", m.role) for i, m in enumerate(data.members, start=1)]
-    story.append(w.table(["ที่", "ชื่อ - สกุล", "ตำแหน่ง", "หน้าที่ในคณะกรรมการ"], rows,
-                         [1.1 * cm, 5.2 * cm, 6.0 * cm, FRAME_W - 12.3 * cm],
-                         ["center", "left", "left", "left"], zebra=False))
+    story.append(
+        w.table(
+            ["ที่", "ชื่อ - สกุล", "ตำแหน่ง", "หน้าที่ในคณะกรรมการ"],
+            rows,
+            [1.1 * cm, 5.2 * cm, 6.0 * cm, FRAME_W - 12.3 * cm],
+            ["center", "left", "left", "left"],
+            zebra=False,
+        )
+    )
     story.append(Spacer(1, 8))
     if data.duties:
         story.append(w.p("ให้คณะกรรมการมีหน้าที่ ดังนี้", "indent"))
@@ -41,8 +47,11 @@ def build_order(data: OrderData) -> bytes:
     story.append(w.p("ให้ผู้ที่ได้รับการแต่งตั้งปฏิบัติหน้าที่ที่ได้รับมอบหมายให้เกิดผลดีต่อทางราชการ", "indent"))
     story.append(w.p("ทั้งนี้ ตั้งแต่บัดนี้เป็นต้นไป", "indent"))
     story.append(Spacer(1, 10))
-    when = be_date(data.order_date, office.thai_digits, "%-d %B พ.ศ. %Y") if data.order_date else \
-        "..... เดือน .................... พ.ศ. ........"
+    when = (
+        be_date(data.order_date, office.thai_digits, "%-d %B พ.ศ. %Y")
+        if data.order_date
+        else "..... เดือน .................... พ.ศ. ........"
+    )
     signature = [
         w.p(f"สั่ง ณ วันที่ {when}", "indent"),
         Spacer(1, 1.6 * cm),
@@ -59,5 +68,4 @@ def _centered_right(w: Writer, text: str):
 
     from visits.reports.builders.common import PLAIN
 
-    return Table([["", w.p(text, "center")]], colWidths=[FRAME_W * 0.42, FRAME_W * 0.58],
-                 style=TableStyle(PLAIN))
+    return Table([["", w.p(text, "center")]], colWidths=[FRAME_W * 0.42, FRAME_W * 0.58], style=TableStyle(PLAIN))
