@@ -9,7 +9,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from schedules.models import Assignment, CalendarFeed, ExamCentre, ExamDay, OfficeClosure, Round, RoundSession
 from schedules.services import round_ensure_session
-from supervision.admin import OfficeScopedAdmin, ScopedChoicesMixin
+from supervision.admin import OfficeScopedAdmin, ScopedChoicesMixin, register_scope
+
+register_scope(RoundSession, lambda user: RoundSession.objects.filter(round__in=Round.objects.for_user(user)))
 
 
 class SessionInline(admin.TabularInline):

@@ -22,12 +22,22 @@ from supervision.access import office_ids_for_user
 from supervision.importers import PEOPLE_COLUMNS, SCHOOL_COLUMNS, ImportFileError, import_people, import_schools
 from supervision.models import AreaOffice, Committee, Consortium, District, Membership, Person, Province, School
 
+# model -> function(user) -> queryset, for office-bound models whose manager has no `for_user()` (their office
+# is reached through another record: a round's sessions, an instrument's versions). Apps register their own.
+SCOPES = {}
+
+
+def register_scope(model, rows_for_user):
+    SCOPES[model] = rows_for_user
+
 
 def scoped(model, user):
     """The rows of `model` the user may pick or see (office-bound models narrow, reference data do not)."""
     if model is AreaOffice:
         ids = office_ids_for_user(user)
         return AreaOffice.objects.all() if ids is None else AreaOffice.objects.filter(id__in=ids)
+    if model in SCOPES:
+        return SCOPES[model](user)
     manager = model._default_manager
     return manager.for_user(user) if hasattr(manager, "for_user") else manager.all()
 

@@ -14,9 +14,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from supervision.access import office_ids_for_user
+from supervision.admin import ScopedChoicesMixin, register_scope, scoped
+from supervision.models import AreaOffice
 from visits import selectors
-from visits.errors import InstrumentError, VisitError
+from visits.errors import InstrumentError, InstrumentOfAnotherOffice, VisitError
 from visits.followups import followup_update
 from visits.instruments import (
     export_version,
@@ -37,6 +38,32 @@ from visits.models import (
     VisitTransition,
 )
 
+# Choices in every admin form (a round's instrument, a version's instrument, an item's section) stay inside the
+# user's offices: shared and own versions may be used, only own instruments may be changed.
+register_scope(Instrument, selectors.instruments_editable_by_user)
+register_scope(InstrumentVersion, selectors.instrument_versions_for_user)
+register_scope(
+    Section, lambda user: Section.objects.filter(version__instrument__in=selectors.instruments_editable_by_user(user))
+)
+register_scope(Visit, selectors.visits_for_user)
+register_scope(FollowUp, selectors.followups_for_user)
+
+
+class EditableInstrumentsOnly:
+    """Shared instruments and those of other offices are shown, not changed (only their owner changes them)."""
+
+    def _editable(self, request, obj):
+        if obj is None:
+            return True
+        instrument = obj if isinstance(obj, Instrument) else obj.instrument
+        return selectors.instruments_editable_by_user(request.user).filter(pk=instrument.pk).exists()
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._editable(request, obj)
+
 
 class ReadOnlyInline(admin.TabularInline):
     extra = 0
@@ -51,6 +78,12 @@ class ReadOnlyInline(admin.TabularInline):
 
 # --- instruments ------------------------------------------------------------------------------------------
 class ImportForm(forms.Form):
+    office = forms.ModelChoiceField(
+        queryset=None,
+        label="สำนักงานเขต (office)",
+        required=False,
+        help_text="ว่างไว้ = ใช้ร่วมกันทุกเขต (ผู้ดูแลระบบเท่านั้น) / blank = shared by every office (superusers only)",
+    )
     file = forms.FileField(label="ไฟล์ XLSX หรือ CSV (file)")
     name = forms.CharField(label="ชื่อแบบนิเทศ (name)", max_length=300)
     code = forms.SlugField(
@@ -61,6 +94,23 @@ class ImportForm(forms.Form):
     kind = forms.ChoiceField(label="ประเภท (kind)", choices=Instrument.Kind.choices)
     publish = forms.BooleanField(label="เผยแพร่ทันที (publish now)", required=False)
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        offices = scoped(AreaOffice, user)
+        self.fields["office"].queryset = offices
+        self.offices, self.user = offices, user
+        if not user.is_superuser:  # only a superuser makes or versions a shared instrument
+            self.fields["office"].empty_label = None
+            self.fields["office"].initial = offices.order_by("id").first()
+
+    def clean_office(self):
+        office = self.cleaned_data.get("office")
+        if office is None and not self.user.is_superuser:
+            office = self.offices.order_by("id").first() if self.offices.count() == 1 else None
+            if office is None:
+                raise forms.ValidationError("เลือกสำนักงานเขต / choose the office")
+        return office
+
 
 class VersionInline(ReadOnlyInline):
     model = InstrumentVersion
@@ -69,7 +119,7 @@ class VersionInline(ReadOnlyInline):
 
 
 @admin.register(Instrument)
-class InstrumentAdmin(admin.ModelAdmin):
+class InstrumentAdmin(EditableInstrumentsOnly, ScopedChoicesMixin, admin.ModelAdmin):
     change_list_template = "admin/visits/instrument_change_list.html"
     list_display = ["name", "code", "kind", "office"]
     list_filter = ["kind"]
@@ -78,6 +128,12 @@ class InstrumentAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return selectors.instruments_for_user(request.user)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not request.user.is_superuser and "office" in form.base_fields:
+            form.base_fields["office"].required = True  # a blank office would share it with every office
+        return form
 
     def get_urls(self):
         return [
@@ -88,15 +144,10 @@ class InstrumentAdmin(admin.ModelAdmin):
     def import_view(self, request):
         if not self.has_add_permission(request):
             return redirect("admin:visits_instrument_changelist")
-        form = ImportForm(request.POST or None, request.FILES or None)
+        form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
         problems = []
         if request.method == "POST" and form.is_valid():
-            ids = office_ids_for_user(request.user)
-            office = None
-            if ids:
-                from supervision.models import AreaOffice
-
-                office = AreaOffice.objects.filter(id__in=ids).order_by("id").first()
+            office = form.cleaned_data["office"]
             try:
                 upload = form.cleaned_data["file"]
                 version = instrument_import(
@@ -150,6 +201,16 @@ class SectionInline(FrozenWhenPublished, admin.TabularInline):
 class ItemInline(FrozenWhenPublished, admin.StackedInline):
     model = Item
     extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        self._version = obj
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "section":  # a section of this very version, never one of another version
+            kwargs["queryset"] = Section.objects.filter(version=getattr(self, "_version", None))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     fields = [
         ("section", "order", "code", "type"),
         "text",
@@ -160,7 +221,7 @@ class ItemInline(FrozenWhenPublished, admin.StackedInline):
 
 
 @admin.register(InstrumentVersion)
-class InstrumentVersionAdmin(admin.ModelAdmin):
+class InstrumentVersionAdmin(EditableInstrumentsOnly, ScopedChoicesMixin, admin.ModelAdmin):
     list_display = ["instrument", "number", "status", "published_at"]
     list_filter = ["status", "instrument__kind"]
     search_fields = ["instrument__name", "instrument__code"]
@@ -178,9 +239,20 @@ class InstrumentVersionAdmin(admin.ModelAdmin):
     def get_inlines(self, request, obj):
         return [] if obj is None else self.inlines
 
+    def _editable_only(self, request, queryset):
+        """The selected versions the user may change; the others are named and left alone."""
+        editable = queryset.filter(instrument__in=selectors.instruments_editable_by_user(request.user))
+        for version in queryset.exclude(pk__in=editable.values("pk")):
+            self.message_user(
+                request,
+                f"{version}: {InstrumentOfAnotherOffice.default_th} / {InstrumentOfAnotherOffice.default_en}",
+                messages.ERROR,
+            )
+        return editable
+
     @admin.action(description="เผยแพร่ฉบับที่เลือก (publish)")
     def publish(self, request, queryset):
-        for version in queryset.filter(status=InstrumentVersion.Status.DRAFT):
+        for version in self._editable_only(request, queryset).filter(status=InstrumentVersion.Status.DRAFT):
             try:
                 instrument_version_publish(version=version)
             except VisitError as exc:
@@ -190,7 +262,7 @@ class InstrumentVersionAdmin(admin.ModelAdmin):
 
     @admin.action(description="คัดลอกเป็นฉบับร่างใหม่ (copy into a new draft)")
     def draft_copy(self, request, queryset):
-        for version in queryset:
+        for version in self._editable_only(request, queryset):
             draft = instrument_version_draft_copy(version=version)
             self.message_user(request, f"สร้าง {draft} แล้ว / created")
 
@@ -271,7 +343,7 @@ class VisitAdmin(SimpleHistoryAdmin):
 
 # --- follow-ups ---------------------------------------------------------------------------------------------
 @admin.register(FollowUp)
-class FollowUpAdmin(SimpleHistoryAdmin):
+class FollowUpAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
     list_display = ["recommendation_short", "school", "status", "due_date", "owner"]
     list_filter = ["status"]
     search_fields = ["recommendation", "school__name_th"]

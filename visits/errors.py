@@ -65,3 +65,13 @@ class InstrumentError(VisitError):
             col = f", คอลัมน์ {r['column']}" if r.get("column") else ""
             out.append(f"{where}{col}: {r['message_th']} / {r['message_en']}")
         return out
+
+
+class InstrumentOfAnotherOffice(VisitError):
+    """An import named the code of an instrument owned by another office (or shared by all): its versions are
+    that office's to add (HTTP 403)."""
+
+    code = "instrument_of_another_office"
+    http_status = 403
+    default_th = "รหัสแบบนี้เป็นของสำนักงานเขตอื่นหรือใช้ร่วมกันทุกเขต เพิ่มฉบับใหม่ไม่ได้ ใช้รหัสอื่น"
+    default_en = "this instrument code belongs to another office (or is shared by every office); use another code"

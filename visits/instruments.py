@@ -31,7 +31,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from visits.errors import InstrumentError, InvalidInput
+from visits.errors import InstrumentError, InstrumentOfAnotherOffice, InvalidInput
 from visits.models import Instrument, InstrumentVersion, Item, PublishedVersionError, Section
 
 # key -> (Thai name, English name, required column?)
@@ -359,8 +359,9 @@ def instrument_import(
     notes: str = "",
     filename: str = "",
 ) -> InstrumentVersion:
-    """Import a sheet as the next version of the instrument `code` (made if new). Nothing is saved if the
-    sheet has any problem."""
+    """Import a sheet as the next version of the instrument `code` (made if new, owned by `office`). Nothing is
+    saved if the sheet has any problem. An existing code gets a new version only when it belongs to the same
+    office (`office=None`: a shared instrument): one office never changes another's instrument."""
     from django.utils.text import slugify
 
     sections = parse_rows(read_table(data, filename))
@@ -369,9 +370,14 @@ def instrument_import(
     code = code or slugify(name, allow_unicode=False) or f"instrument-{timezone.now():%Y%m%d%H%M%S}"
     if kind not in Instrument.Kind.values:
         raise InvalidInput(fields={"kind": [f"ไม่รู้จักประเภท {kind} / unknown kind {kind}"]})
-    instrument, _ = Instrument.objects.get_or_create(
+    instrument, _ = Instrument.objects.select_for_update().get_or_create(
         code=code, defaults={"name": name.strip(), "kind": kind, "office": office}
     )
+    if instrument.office_id != (office.pk if office is not None else None):
+        raise InstrumentOfAnotherOffice(
+            fields={"code": [f"{InstrumentOfAnotherOffice.default_th} / {InstrumentOfAnotherOffice.default_en}"]},
+            objects=[code],
+        )
     number = (instrument.versions.aggregate(m=Max("number"))["m"] or 0) + 1
     version = InstrumentVersion.objects.create(instrument=instrument, number=number, notes=notes)
     build_version(version, sections)

@@ -93,6 +93,18 @@ def instruments_for_user(user) -> QuerySet[Instrument]:
     return Instrument.objects.filter(Q(office__isnull=True) | Q(office_id__in=office_ids_for_user(user)))
 
 
+def instruments_editable_by_user(user) -> QuerySet[Instrument]:
+    """Instruments whose versions the user may add, publish or copy: a coordinator those owned by their offices;
+    shared instruments (no office) are every office's and change only by a superuser."""
+    if user is None or not user.is_authenticated:
+        return Instrument.objects.none()
+    if user.is_superuser:
+        return Instrument.objects.all()
+    if Role.COORDINATOR not in user_roles(user):
+        return Instrument.objects.none()
+    return Instrument.objects.filter(office_id__in=office_ids_for_user(user))
+
+
 def rounds_for_user(user) -> QuerySet[Round]:
     return Round.objects.for_user(user) if user is not None and user.is_authenticated else Round.objects.none()
 

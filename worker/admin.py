@@ -4,11 +4,13 @@ from django.contrib import admin, messages
 from django.utils import timezone
 
 from supervision.access import office_ids_for_user
+from supervision.admin import ScopedChoicesMixin
 from worker.models import Notification, NotificationPreference, RoundReminderPolicy
 
 
-class OfficeScopedAdmin(admin.ModelAdmin):
-    """Rows of the offices the signed-in user may see (see `supervision.access`); superusers see all."""
+class OfficeScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
+    """Rows of the offices the signed-in user may see (see `supervision.access`); superusers see all; every
+    choice (a preference's person, a policy's round) from those offices too."""
 
     office_path = "recipient__office"
 
@@ -70,13 +72,6 @@ class NotificationPreferenceAdmin(OfficeScopedAdmin):
 @admin.register(RoundReminderPolicy)
 class RoundReminderPolicyAdmin(OfficeScopedAdmin):
     office_path = "round__office"
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "round":
-            from schedules.models import Round
-
-            kwargs["queryset"] = Round.objects.for_user(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     list_display = [
         "round",
