@@ -10,8 +10,9 @@ service that applies a transition by claiming it with a conditional UPDATE.
 - submit / resubmit: a member of the visit's committee, its recorder, or a coordinator of the office;
   all required items answered and every photo-required item with evidence listed.
 - return: the chair of the visit's committee or a coordinator; a comment is required.
-- approve: the chair of the visit's committee or a coordinator. Approval turns each recommendation into
-  a follow-up owned by the school.
+- approve: the chair of the visit's committee or a coordinator, and never its author (four eyes: whoever
+  recorded or submitted the visit cannot approve it; another chair or a coordinator does). Approval turns each
+  recommendation into a follow-up owned by the school.
 - acknowledge: the director of the visit's school, with a response (the comment).
 """
 
@@ -68,6 +69,11 @@ def actor_relations(visit: Visit, user) -> frozenset[str]:
             rel.add("chair")
     if visit.created_by_id == user.pk:
         rel.add("recorder")
+        rel.add("author")
+    elif visit.status == S.SUBMITTED and (
+        VisitTransition.objects.filter(visit_id=visit.pk, to_status=S.SUBMITTED, by=user).exists()
+    ):
+        rel.add("author")
     if selectors.is_office_coordinator(user, visit.school.office_id):
         rel.add("coordinator")
     if selectors.is_school_director(user, visit.school_id):
@@ -111,6 +117,12 @@ def check_transition(
         who_th = " หรือ ".join(_ROLE_NAMES[r][0] for r in sorted(allowed))
         who_en = " or ".join(_ROLE_NAMES[r][1] for r in sorted(allowed))
         return Refusal("wrong_role", f"ผู้ที่{action_th(action)}ได้คือ {who_th}", f"only {who_en} may {action} this visit")
+    if action == "approve" and "author" in relations:
+        return Refusal(
+            "four_eyes",
+            "ผู้บันทึกหรือผู้ส่งรายงานอนุมัติรายงานของตนเองไม่ได้ ต้องให้ผู้อื่น (ประธานหรือผู้ประสานงาน) อนุมัติ",
+            "the author of a visit cannot approve it; another person (a chair or a coordinator) must",
+        )
     if (visit.status, to) in COMMENT_REQUIRED and not (comment or "").strip():
         if to == S.RETURNED:
             return Refusal("comment_required", "ต้องระบุเหตุผลที่ส่งกลับ", "a comment is required to return a visit")
@@ -132,7 +144,11 @@ def action_th(action: str) -> str:
 def allowed_transitions(visit: Visit, user) -> list[str]:
     """Statuses the user may move the visit to now (ignoring comment and completeness)."""
     rel = actor_relations(visit, user)
-    return [to for (frm, to), (_, who) in TRANSITIONS.items() if frm == visit.status and rel & who]
+    return [
+        to
+        for (frm, to), (action, who) in TRANSITIONS.items()
+        if frm == visit.status and rel & who and not (action == "approve" and "author" in rel)
+    ]
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ import pytest
 
 from visits.errors import InvalidTransition, NotFound, StaleVersion
 from visits.models import Visit, VisitTransition
-from visits.workflow import TRANSITIONS, check_transition, visit_transition
+from visits.workflow import TRANSITIONS, allowed_transitions, check_transition, visit_transition
 
 S = Visit.Status
 ACTORS = ["alice", "bob", "charlie", "dana", "cora", "oscar"]
@@ -180,3 +180,27 @@ def test_submitting_marks_the_assignment_done_once(actors, make_visit):
     visit_transition(visit_id=visit.pk, to=S.SUBMITTED, user=actors.bob.user)
     assignment.refresh_from_db()
     assert assignment.status == "done" and assignment.sequence == before + 1
+
+
+def test_four_eyes_the_author_cannot_approve_their_own_visit(actors, make_visit, client_for):
+    """Alice chairs committee A. A visit she recorded, or one she submitted, is approved by someone else."""
+    recorded = make_visit(created_by=actors.alice.user)
+    alice = client_for(actors.alice)
+    assert (
+        alice.post(f"/api/v1/visits/{recorded.pk}/transitions/", {"to": "submitted"}, format="json").status_code == 200
+    )
+    refused = alice.post(f"/api/v1/visits/{recorded.pk}/transitions/", {"to": "approved"}, format="json")
+    assert refused.status_code == 409 and refused.json()["code"] == "four_eyes"
+    assert Visit.objects.get(pk=recorded.pk).status == S.SUBMITTED
+    assert "approved" not in allowed_transitions(Visit.objects.get(pk=recorded.pk), actors.alice.user)
+    # Recorded by bob, submitted by alice: she is its author too.
+    submitted_by_her = make_visit(created_by=actors.bob.user)
+    visit_transition(visit_id=submitted_by_her.pk, to=S.SUBMITTED, user=actors.alice.user)
+    with pytest.raises(InvalidTransition) as info:
+        visit_transition(visit_id=submitted_by_her.pk, to=S.APPROVED, user=actors.alice.user)
+    assert info.value.code == "four_eyes" and "another person" in info.value.message_en
+    # A coordinator who is not the author approves; so does the chair a visit someone else wrote and sent.
+    assert visit_transition(visit_id=recorded.pk, to=S.APPROVED, user=actors.cora.user).status == S.APPROVED
+    others = make_visit(created_by=actors.bob.user)
+    visit_transition(visit_id=others.pk, to=S.SUBMITTED, user=actors.bob.user)
+    assert visit_transition(visit_id=others.pk, to=S.APPROVED, user=actors.alice.user).status == S.APPROVED
