@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install install-dev migrate demo lint format bench bench-planner bench-api bench-reports bench-reminders bench-importers render-pages clean
+.PHONY: run test install install-dev messages migrate demo lint format bench bench-planner bench-api bench-reports bench-reminders bench-importers render-pages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,13 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
+# The .mo catalogues are built from the committed .po files with polib (no gettext binary needed).
 install install-dev: $(VENV)/.installed
+	@$(BIN)/python -m supervision.catalogues
+
+# Refresh every app's catalogue from the source (needs GNU gettext); then add the English msgstr of new entries.
+messages: install
+	$(BIN)/python manage.py messages
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput

@@ -18,6 +18,13 @@ from supervision.roles import Role
 from tests import factories as f
 
 
+def pytest_sessionstart(session):
+    """`pytest` alone works on a fresh clone: build the .mo catalogues that are missing or older than their .po."""
+    from supervision.catalogues import compile_catalogues
+
+    compile_catalogues()
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """PBKDF2 is slow on purpose (0.25 s a password); tests need no such protection."""
