@@ -1,14 +1,13 @@
 """Signing in (token for tablets) and who am I."""
 
-from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from accounts.throttle import SignInThrottled, authenticate_throttled
 from api.exceptions import tr
 from api.permissions import IsPerson
 from supervision.access import person_for_user
@@ -21,8 +20,9 @@ class TokenView(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
+    # The sign-in throttle (accounts.throttle) counts in the database, like the sign-in page: not DRF's cache
+    # throttle, which trusted X-Forwarded-For from anyone and failed with the cache.
+    throttle_classes = []
 
     class TokenInputSerializer(serializers.Serializer):
         username = serializers.CharField(max_length=150)
@@ -37,8 +37,12 @@ class TokenView(APIView):
     def post(self, request):
         data = self.TokenInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request, username=data.validated_data["username"], password=data.validated_data["password"])
-        if user is None or not user.is_active:
+        try:
+            user = authenticate_throttled(request, data.validated_data["username"], data.validated_data["password"])
+        except SignInThrottled as refusal:  # this account must wait at this address: 429 with Retry-After
+            body = {"code": refusal.code, "detail": tr(refusal.message_th, refusal.message_en), "errors": {}}
+            return Response(body, status=429, headers={"Retry-After": str(refusal.wait_seconds)})
+        if user is None:
             raise serializers.ValidationError(
                 {"non_field_errors": [tr("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", "Wrong username or password.")]},
                 code="authorization",

@@ -7,7 +7,10 @@ class SupervisionConfig(AppConfig):
     verbose_name = "องค์กรและคณะกรรมการ (Organisation)"
 
     def ready(self):
+        from supervision.dates import use_in_admin
         from supervision.roles import ensure_role_groups
+
+        use_in_admin()  # Buddhist-Era date fields in every ModelAdmin
 
         # Groups carry the role permissions; recreate them idempotently after every migrate. Django creates
         # each app's permissions in that app's own post_migrate, so wait for the LAST app with models:

@@ -22,6 +22,7 @@ from simple_history.utils import bulk_create_with_history
 
 from supervision.geo import km_outside_district
 from supervision.models import AreaOffice, Consortium, District, Person, Province, School
+from supervision.roles import Role
 from supervision.services import record_upsert
 
 
@@ -65,7 +66,58 @@ PEOPLE_COLUMNS = [
     Column("phone", "โทรศัพท์", False, "phone number"),
     Column("line_user_id", "LINE user id", False, "LINE user id for notifications"),
     Column("school_director", "ผู้อำนวยการโรงเรียน", False, "yes/no (ใช่/ไม่ใช่): the director of school_code"),
+    Column(
+        "roles",
+        "บทบาท",
+        False,
+        "roles of the person's login, several separated by commas, Thai or English: ศึกษานิเทศก์ (supervisor), "
+        "ผู้ประสานงาน (coordinator), ผู้อำนวยการสำนักงานเขต (office director), ผู้อำนวยการโรงเรียน (school director), "
+        "กรรมการ (committee member), ผู้ดูข้อมูล (viewer); creates the login (no password: send an invitation)",
+    ),
 ]
+
+# Role names a people file may use (lower-cased), Thai or English, with the usual short forms.
+_ROLE_NAMES = {
+    "supervisor": Role.SUPERVISOR,
+    "ศึกษานิเทศก์": Role.SUPERVISOR,
+    "coordinator": Role.COORDINATOR,
+    "ผู้ประสานงาน": Role.COORDINATOR,
+    "office_director": Role.OFFICE_DIRECTOR,
+    "office director": Role.OFFICE_DIRECTOR,
+    "director": Role.OFFICE_DIRECTOR,
+    "ผู้อำนวยการสำนักงานเขต": Role.OFFICE_DIRECTOR,
+    "ผอ.เขต": Role.OFFICE_DIRECTOR,
+    "school_director": Role.SCHOOL_DIRECTOR,
+    "school director": Role.SCHOOL_DIRECTOR,
+    "ผู้อำนวยการโรงเรียน": Role.SCHOOL_DIRECTOR,
+    "ผอ.โรงเรียน": Role.SCHOOL_DIRECTOR,
+    "committee_member": Role.COMMITTEE_MEMBER,
+    "committee member": Role.COMMITTEE_MEMBER,
+    "ktpn": Role.COMMITTEE_MEMBER,
+    "กรรมการ": Role.COMMITTEE_MEMBER,
+    "ก.ต.ป.น.": Role.COMMITTEE_MEMBER,
+    "viewer": Role.VIEWER,
+    "ผู้ดูข้อมูล": Role.VIEWER,
+}
+
+
+def _roles(row: dict, err: "_RowErrors") -> list[str]:
+    roles = []
+    for name in re.split(r"[,;\n]+", row.get("roles", "")):
+        name = " ".join(name.split()).lower()
+        if not name:
+            continue
+        role = _ROLE_NAMES.get(name)
+        if role is None:
+            err.add(
+                "roles",
+                "role_unknown",
+                f"ไม่รู้จักบทบาท {name!r} (เช่น ศึกษานิเทศก์ ผู้ประสานงาน ผู้อำนวยการโรงเรียน กรรมการ ผู้ดูข้อมูล)",
+                f"unknown role {name!r} (e.g. supervisor, coordinator, school director, committee member, viewer)",
+            )
+        elif role not in roles:
+            roles.append(role)
+    return roles
 
 
 @dataclass(frozen=True)
@@ -476,7 +528,7 @@ def import_people(path, *, office: AreaOffice) -> ImportResult:
     existing = {p.email.lower(): p for p in Person.objects.filter(office=office).exclude(email="")}
     first_line_of: dict[str, int] = {}
     director_line_of: dict[str, int] = {}
-    planned: list[tuple[str, dict, School | None]] = []
+    planned: list[tuple[str, dict, School | None, list[str]]] = []
 
     for line, row in table.rows:
         err = _RowErrors(table, line, errors)
@@ -530,6 +582,7 @@ def import_people(path, *, office: AreaOffice) -> ImportResult:
         if effective == Person.Affiliation.EXTERNAL and not row.get("agency") and not (known and known.agency):
             err.add("agency", "required", "บุคคลภายนอกต้องระบุหน่วยงาน", "an external person needs an agency")
         is_director = _yes_no(row, "school_director", err)
+        roles = _roles(row, err)
         if is_director:
             if not row.get("school_code"):
                 err.add(
@@ -564,6 +617,7 @@ def import_people(path, *, office: AreaOffice) -> ImportResult:
                         "line_user_id": row.get("line_user_id", ""),
                     },
                     school if is_director else None,
+                    roles,
                 )
             )
 
@@ -571,7 +625,9 @@ def import_people(path, *, office: AreaOffice) -> ImportResult:
     if errors:
         return result
     with transaction.atomic():
-        for email, values, directs in planned:
+        from accounts.invitations import account_for  # accounts builds on supervision, not the reverse
+
+        for email, values, directs, roles in planned:
             known = existing.get(email)
             if known is None:
                 values = {k: v for k, v in values.items() if v is not None}
@@ -584,5 +640,10 @@ def import_people(path, *, office: AreaOffice) -> ImportResult:
                 directs.director = person
                 directs.save(update_fields=["director"])
                 outcome = "updated" if outcome == "unchanged" else outcome
+            if roles:
+                had = set(person.user.groups.values_list("name", flat=True)) if person.user_id else set()
+                account_for(person, roles)  # the login (no password until the invitation), with these roles
+                if not set(roles) <= had and outcome == "unchanged":
+                    outcome = "updated"
             _count(result, outcome)
     return result

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "visits.apps.VisitsConfig",
     "api.apps.ApiConfig",
     "worker.apps.WorkerConfig",
+    "accounts.apps.AccountsConfig",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "accounts.office.site_office",
             ],
         },
     },
@@ -109,12 +111,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+# --- Sign-in (accounts/) --------------------------------------------------------------------------
+# One sign-in page for every role; the admin keeps its own for staff.
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
+# "Stay signed in on this tablet": that session lasts this long (otherwise it ends with the browser).
+SESSION_REMEMBER_SECONDS = env.int("SESSION_REMEMBER_SECONDS", default=60 * 24 * 3600)
+SESSION_COOKIE_AGE = SESSION_REMEMBER_SECONDS
+# Throttle (accounts/throttle.py): N failures for one account from one address within the window make that
+# pair wait; an address with M failures over all accounts gets one try per account per window.
+SIGNIN_THROTTLE_WINDOW_SECONDS = env.int("SIGNIN_THROTTLE_WINDOW_SECONDS", default=15 * 60)
+SIGNIN_THROTTLE_PER_ACCOUNT_ADDRESS = env.int("SIGNIN_THROTTLE_PER_ACCOUNT_ADDRESS", default=5)
+SIGNIN_THROTTLE_PER_ADDRESS = env.int("SIGNIN_THROTTLE_PER_ADDRESS", default=30)
+# Addresses (or CIDR networks) of the reverse proxies in front of Nithet. X-Forwarded-For is believed only
+# when the request comes from one of them; from anyone else it is ignored.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# Invitations: the link to choose a password works once, for this long.
+INVITATION_VALID_HOURS = env.int("INVITATION_VALID_HOURS", default=7 * 24)
+# The branding of the sign-in page when nobody is signed in (the office's code; default: the first office).
+SITE_OFFICE_CODE = env("SITE_OFFICE_CODE", default="")
 
 # --- Language and time --------------------------------------------------------------------------
 LANGUAGE_CODE = "th"
-LANGUAGES = [("th", _("Thai")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Thai is the source language; English lives in each app's locale/en catalogue (supervision.catalogues).
+LANGUAGES = [("th", _("ไทย")), ("en", _("อังกฤษ"))]
+LOCALE_PATHS = [BASE_DIR / "supervision" / "locale"]  # the project's templates/ are catalogued there
 TIME_ZONE = "Asia/Bangkok"
 USE_I18N = True
 USE_TZ = True
@@ -195,6 +217,11 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Nithet <nithet@localhost
 LINE_CHANNEL_ACCESS_TOKEN = env("LINE_CHANNEL_ACCESS_TOKEN", default="")
 LINE_API_BASE = env("LINE_API_BASE", default="https://api.line.me").rstrip("/")
 LINE_TIMEOUT_SECONDS = env.float("LINE_TIMEOUT_SECONDS", default=10.0)
+# The office's LINE Official Account: the webhook (/accounts/line/webhook/) checks X-Line-Signature with the
+# channel secret; the profile page shows the account's add-friend link as a QR code next to the link code.
+LINE_CHANNEL_SECRET = env("LINE_CHANNEL_SECRET", default="")
+LINE_OFFICIAL_ACCOUNT_URL = env("LINE_OFFICIAL_ACCOUNT_URL", default="")
+LINE_LINK_CODE_SECONDS = env.int("LINE_LINK_CODE_SECONDS", default=30 * 60)
 # Notification ledger (worker/notify.py): retries back off base, 2×base, 4×base … up to the cap; a row queued
 # or being sent for longer than NOTIFY_STUCK_SECONDS is queued again by the next dispatch.
 NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=5)
@@ -220,7 +247,6 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"login": env("LOGIN_THROTTLE_RATE", default="10/min")},
     "EXCEPTION_HANDLER": "api.exceptions.handler",
 }
 SPECTACULAR_SETTINGS = {

@@ -11,6 +11,7 @@ admin.site.index_title = "การจัดการ (Administration)"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("api.urls")),
     path("schedules/", include("schedules.urls")),

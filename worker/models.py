@@ -26,6 +26,7 @@ class Event(models.TextChoices):
     FOLLOWUP_OVERDUE = "followup_overdue", "การติดตามเกินกำหนด (follow-up overdue)"
     FOLLOWUP_ESCALATED = "followup_escalated", "การติดตามเกินกำหนด แจ้ง ผอ.เขต (follow-up overdue, escalated)"
     ROUND_DIGEST = "round_digest", "สรุปความก้าวหน้ารายสัปดาห์ (weekly round digest)"
+    ACCOUNT_INVITATION = "account_invitation", "คำเชิญเข้าใช้ระบบ (invitation to sign in)"
 
 
 class Channel(models.TextChoices):
