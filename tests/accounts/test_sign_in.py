@@ -118,7 +118,8 @@ def test_password_reset_by_e_mail_to_the_persons_address(actors, client):
     link = re.search(r"https?://[^/]+(/accounts/reset/\S+)", message.body).group(1)
     form = client.get(link, follow=True)
     assert form.status_code == 200 and "ตั้งรหัสผ่านใหม่" in form.content.decode()
-    done = client.post(form.redirect_chain[-1][0], {"new_password1": "a-new-Pass-5678", "new_password2": "a-new-Pass-5678"})
+    new = {"new_password1": "a-new-Pass-5678", "new_password2": "a-new-Pass-5678"}
+    done = client.post(form.redirect_chain[-1][0], new)
     assert done.status_code == 302
     assert sign_in(Client(), "alice", "a-new-Pass-5678").status_code == 302
     # an unknown address gets the same page and no mail

@@ -67,7 +67,8 @@ def test_x_forwarded_for_is_ignored_unless_a_trusted_proxy_sent_it(actors, setti
     settings.TRUSTED_PROXIES = ["127.0.0.1", "10.1.0.0/16"]
     for _ in range(limit):
         attempt(Client(), "bob", "guess", addr="10.1.2.3", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9, 10.1.9.9")
-    assert SignInFailure.objects.filter(username="bob").values_list("address", flat=True).distinct().get() == "203.0.113.9"
+    bobs = SignInFailure.objects.filter(username="bob")
+    assert set(bobs.values_list("address", flat=True)) == {"203.0.113.9"}
     assert not signed_in(attempt(Client(), "bob", PASSWORD, addr="10.1.2.3", HTTP_X_FORWARDED_FOR="203.0.113.9"))
     assert signed_in(attempt(Client(), "bob", PASSWORD, addr="10.1.2.3", HTTP_X_FORWARDED_FOR="203.0.113.10"))
 
