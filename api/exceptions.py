@@ -167,6 +167,17 @@ def error_body(exc: Exception) -> tuple[int, dict] | None:
     return None
 
 
+def not_found(request, *args, **kwargs):
+    """Any /api/ address no route matches (a malformed UUID or id, a typo): the API's JSON 404, not a page."""
+    from django.http import JsonResponse
+
+    return JsonResponse(
+        {"code": "not_found", "detail": tr("ไม่พบรายการ", "Not found."), "errors": {}},
+        status=404,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
 def handler(exc, context):
     """DRF's EXCEPTION_HANDLER: DRF's headers (WWW-Authenticate, Retry-After), our body shape."""
     response = drf_exception_handler(exc, context)

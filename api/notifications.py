@@ -3,10 +3,11 @@
 Only one's own delivered in-app rows are visible (`worker.notify.inbox_for`); anyone else's is a 404.
 """
 
-from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import decorators, serializers, viewsets
 from rest_framework.response import Response
 
+from api.exceptions import ApiError, tr
 from api.pagination import Pagination
 from api.permissions import IsPerson
 from supervision.access import person_for_user
@@ -55,7 +56,10 @@ Marked = inline_serializer(
 
 
 @extend_schema_view(
-    list=extend_schema(summary="My in-app notifications, newest first (?unread=1 for unread only)"),
+    list=extend_schema(
+        summary="My in-app notifications, newest first (?unread=1 for unread only)",
+        parameters=[OpenApiParameter("unread", bool, description="only unread (1/true) or all (0/false)")],
+    ),
     retrieve=extend_schema(summary="One of my notifications"),
 )
 class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
@@ -66,7 +70,15 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         q = notify.inbox_for(person_for_user(self.request.user)).order_by("-sent_at", "-id")
-        if self.request.query_params.get("unread") in ("1", "true"):
+        unread = self.request.query_params.get("unread")
+        if unread not in (None, "", "0", "1", "true", "false"):
+            raise ApiError(
+                code="invalid",
+                errors={"unread": [tr("ต้องเป็น 1/true หรือ 0/false", "must be 1/true or 0/false")]},
+                th="ข้อมูลไม่ถูกต้อง",
+                en="Invalid input.",
+            )
+        if unread in ("1", "true"):
             q = q.filter(read_at__isnull=True)
         return q
 

@@ -1,12 +1,39 @@
 """All API routes. Each resource module registers its own viewsets on the shared router."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from api import accounts, followups, instruments, notifications, organisation, reports, schedules, sync, visits
+from api.exceptions import not_found
 
-router = DefaultRouter()
+
+class RecordId:
+    """A database id in a path: digits that fit a 64-bit integer; anything else is the API's JSON 404."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return str(value)
+
+
+register_converter(RecordId, "id")
+
+
+class Router(DefaultRouter):
+    """Detail routes take only well-formed ids (`abc`, a 30-digit number): malformed ones answer 404 from
+    `not_found` below, never a 500 from the database."""
+
+    def get_lookup_regex(self, viewset, lookup_prefix=""):
+        if getattr(viewset, "lookup_value_regex", None) is None and getattr(viewset, "lookup_field", "pk") == "pk":
+            viewset.lookup_value_regex = RecordId.regex
+        return super().get_lookup_regex(viewset, lookup_prefix)
+
+
+router = Router()
 router.register("schools", organisation.SchoolViewSet, basename="school")
 router.register("committees", organisation.CommitteeViewSet, basename="committee")
 router.register("rounds", schedules.RoundViewSet, basename="round")
@@ -30,8 +57,10 @@ urlpatterns = [
     path("v1/sync/", sync.SyncView.as_view(), name="sync"),
     path("v1/visits/<uuid:visit_id>/report.pdf", reports.VisitReportView.as_view(), name="visit-report"),
     path("v1/rounds/<slug:slug>/report.pdf", reports.RoundReportView.as_view(), name="round-report"),
-    path("v1/committees/<int:pk>/order.pdf", reports.CommitteeOrderView.as_view(), name="committee-order"),
+    path("v1/committees/<id:pk>/order.pdf", reports.CommitteeOrderView.as_view(), name="committee-order"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # Last: any other address under /api/ (a malformed UUID or id, a typo) answers in the API's error shape.
+    re_path(r"^.*$", not_found, name="api-not-found"),
 ]

@@ -22,6 +22,7 @@ from rest_framework.utils.encoders import JSONEncoder as DRFJSONEncoder
 from rest_framework.views import APIView
 
 from api.exceptions import ApiError, error_body
+from api.filters import UtcIsoDateTimeFilter
 from api.pagination import Pagination
 from api.permissions import IsPerson
 from visits import selectors, workflow
@@ -424,7 +425,7 @@ def refusal_with_current(error: VisitError, visit_id):
 
 
 class VisitFilter(django_filters.FilterSet):
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UtcIsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", label="เปลี่ยนแปลงตั้งแต่ (changed since, ISO 8601)"
     )
     date_from = django_filters.DateFilter(field_name="assignment__date", lookup_expr="gte")

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -24,6 +25,7 @@ from supervision.geo import km_outside_district
 from supervision.models import AreaOffice, Consortium, District, Person, Province, School
 from supervision.roles import Role
 from supervision.services import record_upsert
+from supervision.spreadsheets import SheetUnreadable, too_many_rows, xlsx_rows
 
 
 @dataclass(frozen=True)
@@ -180,21 +182,18 @@ def _raw_rows(path: Path) -> list[tuple[int, list[str]]]:
         reader = csv.reader(io.StringIO(text, newline=""))
         rows, start = [], 1
         for record in reader:
+            if len(rows) > settings.IMPORT_MAX_ROWS:
+                exc = too_many_rows(settings.IMPORT_MAX_ROWS)
+                raise ImportFileError(exc.message_th, exc.message_en)
             rows.append((start, [c.strip() for c in record]))
             start = reader.line_num + 1
         return rows
     if suffix in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        book = load_workbook(path, read_only=True, data_only=True)
         try:
-            sheet = book.worksheets[0]
-            return [
-                (n, [_cell_text(v) for v in values])
-                for n, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-            ]
-        finally:
-            book.close()
+            values = xlsx_rows(path, max_rows=settings.IMPORT_MAX_ROWS)
+        except SheetUnreadable as exc:
+            raise ImportFileError(exc.message_th, exc.message_en) from None
+        return [(n, [_cell_text(v) for v in row]) for n, row in enumerate(values, start=1)]
     raise ImportFileError("รองรับเฉพาะไฟล์ .csv หรือ .xlsx", f"only .csv or .xlsx files are accepted, not {suffix!r}")
 
 

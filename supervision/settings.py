@@ -156,6 +156,9 @@ STORAGES = {
 # Uploaded evidence: photos and PDFs larger than this are refused with 413.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=15 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=25 * 1024 * 1024)
+# Largest spreadsheet an import reads (schools, people; the national scale is ~30,000 schools): a bigger
+# one is refused before its rows are read, so an upload never runs past the web worker's timeout.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
 # A check-in farther than this from the school's coordinates is flagged.
 VISIT_CHECKIN_RADIUS_M = env.int("VISIT_CHECKIN_RADIUS_M", default=500)
 
@@ -242,7 +245,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "api.filters.StrictOrderingFilter",  # unknown ?ordering= terms are a 400, not ignored
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

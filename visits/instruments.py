@@ -31,6 +31,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from supervision.spreadsheets import SheetUnreadable, too_many_rows, xlsx_rows
 from visits.errors import InstrumentError, InstrumentOfAnotherOffice, InvalidInput
 from visits.models import Instrument, InstrumentVersion, Item, PublishedVersionError, Section
 
@@ -71,6 +72,8 @@ TYPE_ALIASES = {
 YES = {"yes", "y", "true", "1", "ใช่", "ต้อง", "x", "✓"}
 NO = {"no", "n", "false", "0", "ไม่", "ไม่ต้อง", ""}
 MAX_ROWS = 500
+# Rows read from a file at most (blank and formatted rows count): a larger sheet is refused before it is read.
+MAX_SHEET_ROWS = 10 * MAX_ROWS
 
 
 @dataclass
@@ -98,18 +101,11 @@ class SectionRows:
 def read_table(data: bytes, filename: str = "") -> list[list[str]]:
     """Rows of cells as text, from XLSX (by its zip signature) or CSV (UTF-8, else Windows-874 Thai)."""
     if data[:4] == b"PK\x03\x04":
-        from openpyxl import load_workbook
-
         try:
-            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise InstrumentError(
-                [_problem(None, None, "อ่านไฟล์ Excel ไม่ได้", f"cannot read the XLSX file ({exc})")],
-            ) from None
-        ws = wb.worksheets[0]
-        rows = [["" if c is None else _cell_text(c) for c in row] for row in ws.iter_rows(values_only=True)]
-        wb.close()
-        return rows
+            values = xlsx_rows(data, max_rows=MAX_SHEET_ROWS)
+        except SheetUnreadable as exc:
+            raise InstrumentError([_problem(None, None, exc.message_th, exc.message_en)]) from None
+        return [["" if c is None else _cell_text(c) for c in row] for row in values]
     for encoding in ("utf-8-sig", "cp874"):
         try:
             text = data.decode(encoding)
@@ -120,7 +116,13 @@ def read_table(data: bytes, filename: str = "") -> list[list[str]]:
         raise InstrumentError(
             [_problem(None, None, "อ่านไฟล์ไม่ได้ (ต้องเป็น XLSX หรือ CSV)", "cannot read the file (XLSX or CSV expected)")]
         )
-    return [list(r) for r in csv.reader(io.StringIO(text))]
+    rows = []
+    for record in csv.reader(io.StringIO(text)):
+        if len(rows) > MAX_SHEET_ROWS:
+            exc = too_many_rows(MAX_SHEET_ROWS)
+            raise InstrumentError([_problem(None, None, exc.message_th, exc.message_en)])
+        rows.append(record)
+    return rows
 
 
 def _cell_text(value) -> str:
