@@ -13,6 +13,8 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from schedules.days import be_date, be_numeric
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -22,6 +24,8 @@ CODES = {
     "not_counted_day": ERROR,
     "over_capacity": ERROR,
     "person_double_booked": ERROR,
+    "person_booked_elsewhere": ERROR,
+    "school_twice_a_day": ERROR,
     "conflict_of_interest": ERROR,
     "coverage_missing": ERROR,
     "coverage_excess": WARNING,
@@ -38,7 +42,12 @@ CODES = {
 class Member:
     person_id: int
     name: str
-    school_id: int | None = None  # the school the person belongs to (staff or director), if any
+    school_id: int | None = None  # the school the person is recorded as staff of, if any
+    ties: frozenset[int] = frozenset()  # every other school they are tied to (director, deputy, board, ...)
+
+    @property
+    def schools(self) -> frozenset[int]:
+        return self.ties | ({self.school_id} if self.school_id else set())
 
 
 @dataclass(frozen=True)
@@ -63,6 +72,25 @@ class SessionInfo:
     code: str
     name: str
     order: int
+    start: datetime.time = datetime.time(8, 30)
+    end: datetime.time = datetime.time(16, 30)
+
+
+@dataclass(frozen=True)
+class Booking:
+    """A person's visit in another round of the office: the planner keeps them free then, the rules report it."""
+
+    person_id: int
+    name: str
+    date: datetime.date
+    start: datetime.time
+    end: datetime.time
+    round_title: str
+    school_name: str
+    assignment_id: int
+
+    def overlaps(self, session: SessionInfo) -> bool:
+        return self.start < session.end and session.start < self.end
 
 
 @dataclass(frozen=True)
@@ -105,6 +133,7 @@ class RoundData:
     centres: tuple[int, ...] = ()
     visits: tuple[Visit, ...] = ()
     round_committees: tuple[int, ...] = ()  # the round's own committees (`committees` may name others too)
+    elsewhere: tuple[Booking, ...] = ()  # bookings in the office's other rounds of the people on these committees
 
     @property
     def counted_days(self) -> list[datetime.date]:
@@ -198,8 +227,8 @@ def check_days(data: RoundData) -> list[Conflict]:
             out.append(
                 _conflict(
                     "date_outside_round",
-                    f"{committee} ไป{school} วันที่ {v.date.isoformat()} นอกช่วงวันของรอบ",
-                    f"{committee} visits {school} on {v.date.isoformat()}, outside the round's dates",
+                    f"{committee} ไป{school} วันที่ {be_date(v.date)} นอกช่วงวันของรอบ",
+                    f"{committee} visits {school} on {be_numeric(v.date)}, outside the round's dates",
                     assignments=[v.id],
                     date=v.date.isoformat(),
                     school=data.schools[v.school_id].code,
@@ -209,8 +238,8 @@ def check_days(data: RoundData) -> list[Conflict]:
             out.append(
                 _conflict(
                     "not_counted_day",
-                    f"{committee} ไป{school} วันที่ {v.date.isoformat()} ซึ่งไม่ใช่วันทำการของรอบ ({day[1]})",
-                    f"{committee} visits {school} on {v.date.isoformat()}, not a counted day ({day[2]})",
+                    f"{committee} ไป{school} วันที่ {be_date(v.date)} ซึ่งไม่ใช่วันทำการของรอบ ({day[1]})",
+                    f"{committee} visits {school} on {be_numeric(v.date)}, not a counted day ({day[2]})",
                     assignments=[v.id],
                     date=v.date.isoformat(),
                     school=data.schools[v.school_id].code,
@@ -228,8 +257,8 @@ def check_capacity(data: RoundData) -> list[Conflict]:
             out.append(
                 _conflict(
                     "over_capacity",
-                    f"{label} มี {len(route)} โรงเรียนในวันที่ {day.isoformat()} เกินกำหนด {cap} โรงเรียนต่อวัน",
-                    f"{label} has {len(route)} visits on {day.isoformat()}, more than the {cap} a day allowed",
+                    f"{label} มี {len(route)} โรงเรียนในวันที่ {be_date(day)} เกินกำหนด {cap} โรงเรียนต่อวัน",
+                    f"{label} has {len(route)} visits on {be_numeric(day)}, more than the {cap} a day allowed",
                     assignments=[v.id for v in route],
                     committee=committee_id,
                     date=day.isoformat(),
@@ -254,9 +283,9 @@ def check_people(data: RoundData) -> list[Conflict]:
             out.append(
                 _conflict(
                     "person_double_booked",
-                    f"{names[person_id]} อยู่ในหลายคณะ ({labels}) ที่ไปต่างโรงเรียนในวันที่ {day.isoformat()} ช่วงเดียวกัน",
+                    f"{names[person_id]} อยู่ในหลายคณะ ({labels}) ที่ไปต่างโรงเรียนในวันที่ {be_date(day)} ช่วงเดียวกัน",
                     f"{names[person_id]} is on several committees ({labels}) visiting different schools on "
-                    f"{day.isoformat()} in the same session",
+                    f"{be_numeric(day)} in the same session",
                     assignments=[v.id for v in visits],
                     person=person_id,
                     committees=committees,
@@ -266,8 +295,74 @@ def check_people(data: RoundData) -> list[Conflict]:
     return out
 
 
+def check_elsewhere(data: RoundData) -> list[Conflict]:
+    """A person is never booked twice in one day and session across the office's rounds: a visit of this round
+    whose session overlaps the time a member is booked in another round is an error."""
+    out = []
+    sessions = {s.id: s for s in data.round.sessions}
+    by_person_day: dict[tuple[int, datetime.date], list[Booking]] = defaultdict(list)
+    for b in data.elsewhere:
+        by_person_day[(b.person_id, b.date)].append(b)
+    if not by_person_day:
+        return out
+    for v in data.visits:
+        committee = data.committees.get(v.committee_id)
+        session = sessions.get(v.session_id)
+        if committee is None or session is None:
+            continue
+        for m in committee.members:
+            for b in by_person_day.get((m.person_id, v.date), ()):
+                if not b.overlaps(session):
+                    continue
+                school = data.schools[v.school_id].name if v.school_id in data.schools else str(v.school_id)
+                out.append(
+                    _conflict(
+                        "person_booked_elsewhere",
+                        f"{m.name} ({committee.label}) ไป{school} วันที่ {be_date(v.date)} แต่มีนัดใน"
+                        f"รอบ{b.round_title} ที่{b.school_name} ช่วงเวลาเดียวกัน",
+                        f"{m.name} ({committee.label}) visits {school} on {be_numeric(v.date)} but is booked in "
+                        f"round '{b.round_title}' at {b.school_name} at the same time",
+                        assignments=[v.id],
+                        other_assignments=[b.assignment_id],
+                        person=m.person_id,
+                        committee=committee.id,
+                        date=v.date.isoformat(),
+                    )
+                )
+    return out
+
+
+def check_school_days(data: RoundData) -> list[Conflict]:
+    """A school due several visits never gets two on one day (from one committee or two)."""
+    out = []
+    per_day: dict[tuple[int, datetime.date], list[Visit]] = defaultdict(list)
+    for v in data.visits:
+        per_day[(v.school_id, v.date)].append(v)
+    for (school_id, day), visits in sorted(per_day.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        if data.round.is_exam:
+            # An exam centre is inspected once per session: two sessions on one day are the point.
+            if len(visits) <= len({v.session_id for v in visits}):
+                continue
+        elif len(visits) < 2:
+            continue
+        school = data.schools[school_id]
+        out.append(
+            _conflict(
+                "school_twice_a_day",
+                f"{school.name} มีกำหนดการนิเทศ {len(visits)} ครั้งในวันที่ {be_date(day)}",
+                f"{school.name} has {len(visits)} visits on {be_numeric(day)}",
+                assignments=[v.id for v in visits],
+                school=school.code,
+                date=day.isoformat(),
+            )
+        )
+    return out
+
+
 def conflicts_of_interest(committee: CommitteeInfo, school_id: int) -> list[Member]:
-    return [m for m in committee.members if m.school_id == school_id]
+    """Members tied to the school in any way: its staff, its director or acting director, a deputy, a
+    teacher, a board member."""
+    return [m for m in committee.members if school_id in m.schools]
 
 
 def check_interest(data: RoundData) -> list[Conflict]:
@@ -279,8 +374,8 @@ def check_interest(data: RoundData) -> list[Conflict]:
             out.append(
                 _conflict(
                     "conflict_of_interest",
-                    f"{m.name} ({committee.label}) สังกัด{school} จึงไม่ควรนิเทศโรงเรียนนี้",
-                    f"{m.name} ({committee.label}) belongs to {school} and must not inspect it",
+                    f"{m.name} ({committee.label}) เกี่ยวข้องกับ{school} จึงไม่ควรนิเทศโรงเรียนนี้",
+                    f"{m.name} ({committee.label}) is tied to {school} and must not inspect it",
                     assignments=[v.id],
                     person=m.person_id,
                     committee=committee.id,
@@ -377,9 +472,9 @@ def check_legs(data: RoundData) -> list[Conflict]:
                 out.append(
                     _conflict(
                         "leg_too_far",
-                        f"{label} เดินทางจาก{sa.name} ไป{sb.name} {km:.0f} กม. ในวันที่ {day.isoformat()} "
+                        f"{label} เดินทางจาก{sa.name} ไป{sb.name} {km:.0f} กม. ในวันที่ {be_date(day)} "
                         f"เกินกว่า {limit:.0f} กม.",
-                        f"{label} travels {km:.0f} km from {sa.name} to {sb.name} on {day.isoformat()}, "
+                        f"{label} travels {km:.0f} km from {sa.name} to {sb.name} on {be_numeric(day)}, "
                         f"more than {limit:.0f} km",
                         assignments=[a.id, b.id],
                         committee=committee_id,
@@ -421,9 +516,9 @@ def check_centres(data: RoundData) -> list[Conflict]:
             out.append(
                 _conflict(
                     "committee_two_centres",
-                    f"{label} ถูกกำหนดไป {len(visits)} สนามสอบใน{session.name if session else ''} วันที่ {day.isoformat()}",
+                    f"{label} ถูกกำหนดไป {len(visits)} สนามสอบใน{session.name if session else ''} วันที่ {be_date(day)}",
                     f"{label} is sent to {len(visits)} exam centres in session "
-                    f"{session.code if session else session_id} on {day.isoformat()}",
+                    f"{session.code if session else session_id} on {be_numeric(day)}",
                     assignments=[v.id for v in visits],
                     committee=committee_id,
                     date=day.isoformat(),
@@ -436,6 +531,8 @@ RULES = (
     check_days,
     check_capacity,
     check_people,
+    check_elsewhere,
+    check_school_days,
     check_interest,
     check_coverage,
     check_committees,

@@ -101,3 +101,8 @@ def be_date(day: datetime.date) -> str:
 def be_date_short(day: datetime.date) -> str:
     """พ. 12 ส.ค. 63 — for grid headers."""
     return thai_strftime(day, "%a %-d %b %y")
+
+
+def be_numeric(day: datetime.date) -> str:
+    """12/08/2563 — the Buddhist-Era date in messages that are not in Thai."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year + 543}"

@@ -9,6 +9,7 @@ import datetime
 import secrets
 import uuid
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -325,3 +326,36 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return f"iCal {self.person or self.committee}"
+
+
+class PlanRun(models.Model):
+    """A re-plan of a large round done in the worker: its progress while it runs, then the preview (the
+    changes it would make) or what it saved. The page polls it; the task takes its id."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "รอคิว (queued)"
+        RUNNING = "running", "กำลังคำนวณ (running)"
+        DONE = "done", "เสร็จแล้ว (done)"
+        FAILED = "failed", "ไม่สำเร็จ (failed)"
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="plan_runs", verbose_name="รอบ (round)")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="ผู้สั่ง"
+    )
+    fresh = models.BooleanField("วางแผนใหม่ทั้งหมด (fresh)", default=False)
+    apply = models.BooleanField("บันทึกเมื่อเสร็จ (apply)", default=False)
+    fingerprint = models.CharField("รหัสตัวอย่างที่ยืนยัน (confirmed preview)", max_length=32, blank=True)
+    status = models.CharField("สถานะ (status)", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.FloatField("ความคืบหน้า (progress)", default=0.0)
+    step = models.CharField("ขั้นตอน (step)", max_length=100, blank=True)
+    result = models.JSONField("ผลลัพธ์ (result)", default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "การวางแผนในเบื้องหลัง (background re-plan)"
+        verbose_name_plural = "การวางแผนในเบื้องหลัง (background re-plans)"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.round} {self.status} {self.progress:.0%}"

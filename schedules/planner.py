@@ -24,14 +24,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import networkx as nx
+import numpy as np
 from ortools.sat.python import cp_model
 
 from schedules import conflicts as rules
+from schedules.days import be_date, be_numeric
 
 SCALE = 100  # CP-SAT works in integers: 1 unit = 10 m
 DROP_PENALTY = 10**9
 NEIGHBOURS = 15
-STAGE_DAYS_LIMIT = 0.5  # deterministic seconds for balancing loads in stage 2
+STAGE1_SHARE = 0.15  # of the time limit, in deterministic seconds (about 3x that in wall-clock seconds)
+STAGE1_PER_UNIT = 0.003  # deterministic seconds per visit to plan: past this the trips improve by < 1 %
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,16 @@ class Unplaced:
     session_id: int | None = None
 
 
+@dataclass(frozen=True)
+class Displaced:
+    """Why an existing visit cannot stay where it is: the rule it breaks (a `conflicts.CODES` code)."""
+
+    code: str
+    message_th: str
+    message_en: str
+    cancel: bool = False  # not needed any more (school no longer a target, or visited often enough)
+
+
 @dataclass
 class Plan:
     visits: list[rules.Visit]  # the complete plan: kept (locked/done) visits first, then new ones
@@ -54,6 +67,9 @@ class Plan:
     loads: dict[int, int] = field(default_factory=dict)
     bound_km: float | None = None  # the solver's proven lower bound on the new visits' km, when it has one
     optimal: bool = False
+    displaced: dict[int, Displaced] = field(default_factory=dict)  # existing visit id -> why it must move
+    stage_km: float | None = None  # km of the trips stage 1 chose (the final plan keeps them unless it must not)
+    note: str = ""  # what the engine did beyond the plain two stages (e.g. the full model for a small round)
 
     @property
     def complete(self) -> bool:
@@ -64,15 +80,16 @@ class Plan:
         return [v for v in self.visits if v.id is None]
 
 
-def _solver(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver:
+def _solver(time_limit: float, workers: int, seed: int, wall: float | None = None) -> cp_model.CpSolver:
     """A CP-SAT solver that gives the same answer for the same model: fixed seed, fixed workers (interleaved
-    deterministically when more than one), and a deterministic-time limit; the wall-clock limit is a backstop."""
+    deterministically when more than one), and a deterministic-time limit; the wall-clock limit (`wall`, by
+    default three times the deterministic one) is a backstop that keeps the caller's time limit."""
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = workers
     solver.parameters.interleave_search = workers > 1
     solver.parameters.random_seed = seed
     solver.parameters.max_deterministic_time = time_limit
-    solver.parameters.max_time_in_seconds = 3 * time_limit
+    solver.parameters.max_time_in_seconds = 3 * time_limit if wall is None else wall
     return solver
 
 
@@ -90,6 +107,11 @@ def is_kept(v: rules.Visit) -> bool:
     return v.locked or v.status == "done"
 
 
+def is_pinned(v: rules.Visit) -> bool:
+    """Visits a re-plan keeps unless they break a rule: kept ones and a coordinator's move (with its reason)."""
+    return is_kept(v) or v.status == "moved"
+
+
 def shared_people(data: rules.RoundData, committees: list[int]) -> list[tuple[int, int]]:
     """Pairs of the round's committees that share at least one person."""
     people = {c: {m.person_id for m in data.committees[c].members} for c in committees}
@@ -100,6 +122,159 @@ def allowed_committees(data: rules.RoundData, committees: list[int], school_id: 
     return [c for c in committees if not rules.conflicts_of_interest(data.committees[c], school_id)]
 
 
+def busy_elsewhere(data: rules.RoundData) -> set[tuple[int, datetime.date, int]]:
+    """(committee, day, session) the round's committees may not work: a member is booked in another round then."""
+    out = set()
+    by_person: dict[int, list[rules.Booking]] = defaultdict(list)
+    for b in data.elsewhere:
+        by_person[b.person_id].append(b)
+    if not by_person:
+        return out
+    for c in data.round_committees:
+        for m in data.committees[c].members:
+            for b in by_person.get(m.person_id, ()):
+                for s in data.round.sessions:
+                    if b.overlaps(s):
+                        out.add((c, b.date, s.id))
+    return out
+
+
+def settle(data: rules.RoundData, *, fresh: bool = False) -> tuple[list[rules.Visit], dict[int, Displaced]]:
+    """Which existing visits stay where they are, and why each other one must move.
+
+    Kept visits (locked, done) always stay. Then, in order — a coordinator's moves, confirmed, planned — each
+    visit stays if it breaks no rule together with those already staying: a counted day of the window, one of
+    the round's committees, a target school still short of visits, no tie between a member and the school,
+    room in the committee's day, no person in two places (in this round or another), the school not visited
+    twice that day and no leg over the limit. `fresh` re-plans everything but the pinned visits (the old
+    behaviour: lowest km, many changes)."""
+    sessions = {s.id: s for s in data.round.sessions}
+    targets = set(data.targets)
+    K = data.round.visits_per_committee_day
+    limit = data.round.max_leg_km
+    elsewhere = busy_elsewhere(data)
+    exam = data.round.is_exam
+    rank = {"moved": 1, "confirmed": 2, "planned": 3}
+    order = sorted(
+        data.visits, key=lambda v: (0 if is_kept(v) else rank.get(v.status, 4), v.date, v.id is None, v.id or 0)
+    )
+    stay: list[rules.Visit] = []
+    displaced: dict[int, Displaced] = {}
+    coverage: dict[tuple, int] = defaultdict(int)
+    per_day: dict[tuple[int, datetime.date], list[rules.Visit]] = defaultdict(list)
+    school_day: dict[tuple, int] = defaultdict(int)
+    person_at: dict[tuple, int] = {}  # (person, day[, session]) -> committee
+
+    def person_keys(v):
+        for m in data.committees[v.committee_id].members if v.committee_id in data.committees else ():
+            yield (m.person_id, v.date, v.session_id) if exam else (m.person_id, v.date)
+
+    def accept(v):
+        stay.append(v)
+        coverage[(v.school_id, v.session_id) if exam else v.school_id] += 1
+        per_day[(v.committee_id, v.date)].append(v)
+        school_day[(v.school_id, v.date, v.session_id) if exam else (v.school_id, v.date)] += 1
+        for key in person_keys(v):
+            person_at.setdefault(key, v.committee_id)
+
+    def why(v) -> Displaced | None:
+        school = data.schools[v.school_id].name if v.school_id in data.schools else str(v.school_id)
+        day = data.round.days.get(v.date)
+        when_th, when_en = be_date(v.date), be_numeric(v.date)
+        if v.school_id not in targets:
+            return Displaced(
+                "school_not_in_target",
+                f"{school} ไม่อยู่ในกลุ่มเป้าหมายแล้ว",
+                f"{school} is no longer a target school",
+                cancel=True,
+            )
+        if coverage[(v.school_id, v.session_id) if exam else v.school_id] >= data.round.visits_per_school:
+            return Displaced(
+                "coverage_excess",
+                f"{school} ได้รับการนิเทศครบแล้ว",
+                f"{school} already has the visits it needs",
+                cancel=True,
+            )
+        if day is None or not day[0]:
+            th = "อยู่นอกช่วงวันของรอบ" if day is None else f"ไม่ใช่วันทำการ ({day[1]})"
+            en = "is outside the round's dates" if day is None else f"is not a counted day ({day[2]})"
+            return Displaced("not_counted_day", f"วันที่ {when_th} {th}", f"{when_en} {en}")
+        if v.committee_id not in data.round_committees:
+            return Displaced(
+                "committee_not_in_round",
+                "คณะนี้ไม่อยู่ในรายชื่อคณะของรอบแล้ว",
+                "the committee is no longer one of the round's",
+            )
+        committee = data.committees[v.committee_id]
+        tied = rules.conflicts_of_interest(committee, v.school_id)
+        if tied:
+            return Displaced(
+                "conflict_of_interest",
+                f"{tied[0].name} เกี่ยวข้องกับ{school}",
+                f"{tied[0].name} is tied to {school}",
+            )
+        route = per_day[(v.committee_id, v.date)]
+        if len(route) >= K:
+            return Displaced(
+                "over_capacity",
+                f"{committee.label} มีโรงเรียนครบ {K} แห่งในวันที่ {when_th} แล้ว",
+                f"{committee.label} already has {K} visits on {when_en}",
+            )
+        if exam and any(o.session_id == v.session_id for o in route):
+            return Displaced(
+                "committee_two_centres",
+                f"{committee.label} มีสนามสอบอื่นในช่วงนี้แล้ว",
+                f"{committee.label} is at another centre in that session",
+            )
+        if (v.committee_id, v.date, v.session_id) in elsewhere or (
+            not exam and any((v.committee_id, v.date, s) in elsewhere for s in sessions)
+        ):
+            return Displaced(
+                "person_booked_elsewhere",
+                f"กรรมการของ{committee.label} มีนัดในรอบอื่นวันที่ {when_th}",
+                f"a member of {committee.label} is booked in another round on {when_en}",
+            )
+        for key in person_keys(v):
+            other = person_at.get(key)
+            if other is not None and other != v.committee_id:
+                return Displaced(
+                    "person_double_booked",
+                    f"กรรมการของ{committee.label} ออกนิเทศกับคณะอื่นวันที่ {when_th}",
+                    f"a member of {committee.label} is out with another committee on {when_en}",
+                )
+        if school_day[(v.school_id, v.date, v.session_id) if exam else (v.school_id, v.date)]:
+            return Displaced(
+                "school_twice_a_day",
+                f"{school} มีการนิเทศอื่นในวันที่ {when_th} แล้ว",
+                f"{school} already has a visit on {when_en}",
+            )
+        if not exam:
+            here = rules.school_point(data, v.school_id)
+            for o in route:
+                km = rules.road_km(data, here, rules.school_point(data, o.school_id))
+                if km > limit:
+                    return Displaced(
+                        "leg_too_far",
+                        f"{school} อยู่ห่างจากโรงเรียนอื่นในวันเดียวกัน {km:.0f} กม. เกิน {limit:.0f} กม.",
+                        f"{school} is {km:.0f} km from another school that day, more than {limit:.0f} km",
+                    )
+        return None
+
+    for v in order:
+        if is_kept(v):
+            accept(v)
+            continue
+        if fresh and not is_pinned(v):
+            displaced[v.id] = Displaced("fresh", "วางแผนใหม่ทั้งหมด", "planned afresh")
+            continue
+        reason = why(v)
+        if reason is None:
+            accept(v)
+        else:
+            displaced[v.id] = reason
+    return stay, displaced
+
+
 def plan(
     data: rules.RoundData,
     *,
@@ -108,20 +283,30 @@ def plan(
     engine: str = "auto",
     workers: int | None = None,
     seed: int | None = None,
+    fresh: bool = False,
+    progress=None,
 ) -> Plan:
-    """Plan the round. `engine`: auto (two-stage, full model as fallback) or full (the joint model only)."""
+    """Plan the round with as few changes as possible: every existing visit that breaks no rule stays (see
+    `settle`), and only the schools still short of visits are planned. `fresh` re-plans all but pinned visits.
+    `engine`: auto (two stages) or full (the joint model only, for comparison). `progress(fraction, text)` is
+    called between steps (the worker task shows it)."""
     workers, seed = _defaults(workers, seed)
     started = time.perf_counter()
+    report = progress or (lambda fraction, text: None)
+    stay, displaced = settle(data, fresh=fresh)
+    report(0.1, "settled")
     if data.round.is_exam:
-        result = _plan_exam(data, time_limit, workers, seed)
+        result = _plan_exam(data, stay, time_limit, workers, seed)
     else:
-        result = _plan_supervision(data, time_limit, neighbours, engine, workers, seed)
+        result = _plan_supervision(data, stay, time_limit, neighbours, engine, workers, seed, report)
+    result.displaced = displaced
     result.seconds = time.perf_counter() - started
     result.total_km = round(rules.total_km(data, result.visits), 3)
     loads: dict[int, int] = {c: 0 for c in data.round_committees}
     for v in result.visits:
         loads[v.committee_id] = loads.get(v.committee_id, 0) + 1
     result.loads = loads
+    report(1.0, "done")
     return result
 
 
@@ -131,12 +316,12 @@ def plan(
 class _Instance:
     """Pre-computed distances and the slots of one supervision round."""
 
-    def __init__(self, data: rules.RoundData):
+    def __init__(self, data: rules.RoundData, stay: list[rules.Visit] | None = None):
         self.data = data
         self.K = data.round.visits_per_committee_day
         self.committees = list(data.round_committees)
         self.days = data.counted_days
-        self.kept = [v for v in data.visits if is_kept(v)]
+        self.kept = [v for v in data.visits if is_kept(v)] if stay is None else list(stay)
         kept_count: dict[int, int] = defaultdict(int)
         for v in self.kept:
             kept_count[v.school_id] += 1
@@ -149,6 +334,17 @@ class _Instance:
         self.allowed = {s: allowed_committees(data, self.committees, s) for s in set(self.units)}
         self.kept_routes = rules.day_routes(data, self.kept)
         self.shared = shared_people(data, self.committees)
+        self.limit = data.round.max_leg_km
+        # committee-days a member is booked in another round: the committee does not go out then
+        self.blocked = {(c, d) for c, d, _ in busy_elsewhere(data)}
+        self.kept_school_days = {(v.school_id, v.date) for v in self.kept}
+
+    def legs_ok(self, schools) -> bool:
+        """No two schools of one day further apart than the leg limit."""
+        return all(self.km(a, b) <= self.limit for a, b in itertools.combinations(schools, 2))
+
+    def free(self, c, d) -> bool:
+        return (c, d) not in self.kept_routes and (c, d) not in self.blocked
 
     def km(self, a, b) -> float:
         pa = self.base if a is None else self.point[a]
@@ -177,6 +373,26 @@ class _Instance:
         return best
 
 
+def _nearest(inst: _Instance, schools: list[int], neighbours: int | None) -> dict[int, list[int]]:
+    """Each school's nearest other schools (all of them when `neighbours` is None), nearest first; vectorised
+    great-circle distances, so a 1,000-school office takes milliseconds rather than seconds."""
+    if len(schools) < 2:
+        return {s: [] for s in schools}
+    pts = np.radians(np.array([inst.point[s] for s in schools]))
+    lat, lon = pts[:, 0][:, None], pts[:, 1][:, None]
+    h = np.sin((lat.T - lat) / 2) ** 2 + np.cos(lat) * np.cos(lat.T) * np.sin((lon.T - lon) / 2) ** 2
+    dist = 2 * 6371.0088 * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+    np.fill_diagonal(dist, np.inf)
+    ids = np.array(schools)
+    out = {}
+    take = len(schools) - 1 if neighbours is None else min(neighbours, len(schools) - 1)
+    for row, s in enumerate(schools):
+        # stable sort on (distance, id): the same input always gives the same neighbours
+        idx = np.lexsort((ids, np.round(dist[row], 9)))[:take]
+        out[s] = [int(ids[i]) for i in idx]
+    return out
+
+
 def _trips(inst: _Instance, neighbours: int | None) -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
     """Candidate trips: (unit indexes, school order, km). Units of one school never share a trip."""
     units = inst.units
@@ -184,10 +400,7 @@ def _trips(inst: _Instance, neighbours: int | None) -> list[tuple[tuple[int, ...
     by_school: dict[int, list[int]] = defaultdict(list)
     for i, s in enumerate(units):
         by_school[s].append(i)
-    near: dict[int, list[int]] = {}
-    for s in schools:
-        others = sorted((o for o in schools if o != s), key=lambda o: (inst.km(s, o), o))
-        near[s] = others if neighbours is None else others[:neighbours]
+    near = _nearest(inst, schools, neighbours)
     trips = []
     for i, s in enumerate(units):
         order, km = inst.best_order((s,))
@@ -205,7 +418,7 @@ def _trips(inst: _Instance, neighbours: int | None) -> list[tuple[tuple[int, ...
         allowed = set(inst.committees)
         for s in group:
             allowed &= set(inst.allowed[s])
-        if not allowed:
+        if not allowed or not inst.legs_ok(group):
             continue
         order, km = inst.best_order(group)
         for combo in itertools.product(*(by_school[s] for s in group)):
@@ -217,16 +430,22 @@ def _max_working_slots(inst: _Instance, workers: int, seed: int) -> int:
     """How many free committee-days can run at once, people on two committees counted once a day."""
     model = cp_model.CpModel()
     z = {}
-    busy = {(c, d) for (c, d) in inst.kept_routes}
     for c in inst.committees:
         for d in inst.days:
-            z[c, d] = model.new_bool_var("") if (c, d) not in busy else 1
+            if (c, d) in inst.kept_routes:
+                z[c, d] = 1
+            elif (c, d) in inst.blocked:
+                z[c, d] = 0
+            else:
+                z[c, d] = model.new_bool_var("")
     for a, b in inst.shared:
         for d in inst.days:
             if isinstance(z[a, d], int) and isinstance(z[b, d], int):
                 continue
             model.add(z[a, d] + z[b, d] <= 1)
     free = [v for v in z.values() if not isinstance(v, int)]
+    if not free:
+        return 0
     model.maximize(sum(free))
     solver = _solver(5.0, workers, seed)
     solver.solve(model)
@@ -253,36 +472,85 @@ def _unplaced(inst: _Instance, unit_ids, reason: str) -> list[Unplaced]:
     return out
 
 
-def _plan_supervision(data, time_limit, neighbours, engine, workers, seed) -> Plan:
-    inst = _Instance(data)
+SMALL_ROUND = 150  # units: below this the joint model is cheap, so it may re-pair trips stage 2 cannot place
+
+
+def _plan_supervision(data, stay, time_limit, neighbours, engine, workers, seed, report) -> Plan:
+    inst = _Instance(data, stay)
     kept = list(inst.kept)
     unplaced: list[Unplaced] = []
     if not inst.units:
-        return Plan(kept, [], 0.0, "none", 0.0, optimal=True)
+        return Plan(kept, [], 0.0, "none", 0.0, optimal=True, stage_km=0.0)
     no_one = [i for i, s in enumerate(inst.units) if not inst.allowed[s]]
     unplaced += _unplaced(inst, no_one, "conflict_of_interest" if inst.committees else "no_committee")
     skip = set(no_one)
     trips = [t for t in _trips(inst, neighbours) if not skip & set(t[0])]
-    partial = {key: route for key, route in inst.kept_routes.items() if len(route) < inst.K and key[1] in inst.days}
+    report(0.2, "trips")
+    partial = {
+        key: route
+        for key, route in inst.kept_routes.items()
+        if len(route) < inst.K and key[1] in inst.days and key[0] in inst.committees
+    }
     max_slots = _max_working_slots(inst, workers, seed)
     capacity = max_slots * inst.K + sum(inst.K - len(r) for r in partial.values())
     shortfall = capacity < len(inst.units) - len(skip)
-    matched = _stage_trips_by_matching(inst, trips, max_slots, skip) if inst.K == 2 and not partial else None
+    if engine == "full":
+        hint = {}
+        placed, dropped, bound, optimal = _full_model(inst, trips, partial, skip, time_limit, workers, seed, hint)
+        unplaced += _unplaced(inst, dropped, "capacity" if shortfall else "no_feasible_slot")
+        return Plan(kept + placed, unplaced, 0.0, "full", 0.0, bound_km=bound, optimal=optimal)
+    # Stage 1 gets most of the budget: a deterministic budget (same input, same plan) that on this hardware
+    # takes about three times as long in wall-clock time, with the wall clock as the backstop; stage 2 is small.
+    stage1_limit = min(STAGE1_SHARE * time_limit, STAGE1_PER_UNIT * len(inst.units))
+    matched = None
+    if inst.K == 2 and not partial and len(inst.units) <= SMALL_ROUND:
+        matched = _stage_trips_by_matching(inst, trips, max_slots, skip)
     if matched is not None:
         chosen, extensions, dropped, bound, optimal = matched, [], [], sum(t[2] for t in matched), True
     else:
         chosen, extensions, dropped, bound, optimal = _stage_trips(
-            inst, trips, partial, max_slots, skip, time_limit, workers, seed
+            inst, trips, partial, max_slots, skip, stage1_limit, workers, seed
         )
-    if engine == "auto":
-        placed = _stage_days(inst, chosen, extensions, time_limit, workers, seed)
-        if placed is not None:
-            unplaced += _unplaced(inst, dropped, "capacity" if shortfall else "no_feasible_slot")
-            return Plan(kept + placed, unplaced, 0.0, "two-stage", 0.0, bound_km=bound, optimal=optimal)
-    hint = _greedy_days(inst, chosen)
-    placed, dropped, bound, optimal = _full_model(inst, trips, partial, skip, time_limit, workers, seed, hint)
+    stage_km = sum(t[2] for t in chosen) + sum(
+        inst.insertion([v.school_id for v in inst.kept_routes[slot]], inst.units[i])[1] for slot, i in extensions
+    )
+    report(0.6, "days")
+    placed, left = _stage_days(inst, chosen, extensions, min(time_limit * 0.1, 2.0), workers, seed)
+    note = ""
+    if left and len(inst.units) <= SMALL_ROUND:
+        # Stage 2 could not give every trip a committee and a day (ties to schools split the pairs): the joint
+        # model re-pairs them. Said in the plan's engine and note, never silent; large rounds report instead.
+        placed_full, dropped_full, bound_full, optimal_full = _full_model(
+            inst, trips, partial, skip, time_limit, workers, seed, _greedy_days(inst, chosen)
+        )
+        if len(dropped_full) < len(dropped) + sum(len(t[0]) for t in left):
+            unplaced += _unplaced(inst, dropped_full, "capacity" if shortfall else "no_feasible_slot")
+            return Plan(
+                kept + placed_full,
+                unplaced,
+                0.0,
+                "full",
+                0.0,
+                bound_km=bound_full,
+                optimal=optimal_full,
+                stage_km=stage_km,
+                note=f"stage 2 could not place {len(left)} trip(s); the joint model re-paired them",
+            )
+    dropped = sorted({*dropped, *(i for t in left for i in t[0])})
+    if left:
+        note = f"{len(left)} trip(s) found no committee and day"
     unplaced += _unplaced(inst, dropped, "capacity" if shortfall else "no_feasible_slot")
-    return Plan(kept + placed, unplaced, 0.0, "full", 0.0, bound_km=bound, optimal=optimal)
+    return Plan(
+        kept + placed,
+        unplaced,
+        0.0,
+        "two-stage",
+        0.0,
+        bound_km=bound,
+        optimal=optimal,
+        stage_km=stage_km,
+        note=note,
+    )
 
 
 def _extension_vars(inst, model, partial, skip):
@@ -293,6 +561,8 @@ def _extension_vars(inst, model, partial, skip):
         here = []
         for i, s in enumerate(inst.units):
             if i in skip or c not in inst.allowed[s] or s in {v.school_id for v in route}:
+                continue
+            if (s, d) in inst.kept_school_days or not inst.legs_ok([s, *(v.school_id for v in route)]):
                 continue
             _, extra = inst.insertion([v.school_id for v in route], s)
             here.append((i, model.new_bool_var(""), extra))
@@ -340,18 +610,51 @@ def _stage_trips_by_matching(inst, trips, max_slots, skip):
     return chosen if len(chosen) <= max_slots else None
 
 
+def _greedy_trips(inst, trips, max_slots, skip) -> set[int]:
+    """A quick start for stage 1: take trips by km saved per school over going out and back to each alone,
+    best first, each school's units once; at most `max_slots` trips (indexes into `trips`)."""
+    single = {t[0][0]: t[2] for t in trips if len(t[0]) == 1}
+    ranked = sorted(
+        (k for k, t in enumerate(trips) if len(t[0]) > 1),
+        key=lambda k: (-(sum(single.get(i, 0.0) for i in trips[k][0]) - trips[k][2]) / len(trips[k][0]), k),
+    )
+    taken: set[int] = set()
+    covered: set[int] = set(skip)
+    for k in ranked:
+        units = trips[k][0]
+        if covered.isdisjoint(units):
+            taken.add(k)
+            covered.update(units)
+    singles = {t[0][0]: k for k, t in enumerate(trips) if len(t[0]) == 1}
+    taken |= {singles[i] for i in singles if i not in covered}
+    return taken
+
+
 def _stage_trips(inst, trips, partial, max_slots, skip, time_limit, workers, seed):
     model = cp_model.CpModel()
     trip_vars = [(t, model.new_bool_var("")) for t in trips]
+    hint = _greedy_trips(inst, trips, max_slots, skip)
+    for k, (_, var) in enumerate(trip_vars):
+        model.add_hint(var, k in hint)
     ext = _extension_vars(inst, model, partial, skip)
     drops = _cover(model, inst, trip_vars, ext, skip)
+    for _, _, var, _ in ext:
+        model.add_hint(var, False)
+    hinted = {i for k in hint for i in trips[k][0]}
+    for i, var in drops.items():
+        model.add_hint(var, i not in hinted)
     model.add(sum(v for _, v in trip_vars) <= max_slots)
     cost = sum(round(km * SCALE) * v for (_, _, km), v in trip_vars) + sum(round(e * SCALE) * v for *_, v, e in ext)
     model.minimize(cost + DROP_PENALTY * sum(drops.values()))
-    solver = _solver(time_limit, workers, seed)
+    solver = _solver(time_limit, workers, seed, wall=time_limit * 0.6 / STAGE1_SHARE)
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise RuntimeError(f"trip model: {solver.status_name(status)}")
+        from schedules.errors import PlanFailed
+
+        raise PlanFailed(
+            f"ตัวแก้ปัญหาไม่พบเส้นทางภายในเวลาที่กำหนด ({solver.status_name(status)}) ลองเพิ่มเวลา",
+            f"the solver found no trips within the time limit ({solver.status_name(status)}); allow more time",
+        )
     chosen = [t for t, v in trip_vars if solver.value(v)]
     extensions = [(slot, i) for slot, i, var, _ in ext if solver.value(var)]
     dropped = sorted(i for i, v in drops.items() if solver.value(v))
@@ -364,18 +667,18 @@ def _slot_model(inst, model):
     z = {}
     for c in inst.committees:
         for d in inst.days:
-            if (c, d) not in inst.kept_routes:
+            if inst.free(c, d):
                 z[c, d] = model.new_bool_var("")
     for a, b in inst.shared:
         for d in inst.days:
             busy_a, busy_b = (a, d) in inst.kept_routes, (b, d) in inst.kept_routes
             if busy_a and busy_b:
                 continue  # the coordinator pinned both; check_round reports it
-            if busy_a:
+            if busy_a and (b, d) in z:
                 model.add(z[b, d] == 0)
-            elif busy_b:
+            elif busy_b and (a, d) in z:
                 model.add(z[a, d] == 0)
-            else:
+            elif (a, d) in z and (b, d) in z:
                 model.add(z[a, d] + z[b, d] <= 1)
     return z
 
@@ -404,54 +707,158 @@ def _fixed_load(inst, extensions):
 
 
 def _stage_days(inst, chosen, extensions, time_limit, workers, seed):
-    """Trips onto committees and days; None when no assignment exists (the caller falls back)."""
-    model = cp_model.CpModel()
-    z = _slot_model(inst, model)
-    x = {}
-    x_by_c = defaultdict(list)
+    """Stage 2: the chosen trips onto committees and days. Returns (visits, trips left without a slot).
+
+    Trips with the same allowed committees and size are interchangeable, so the model counts how many of each
+    kind a committee takes (n[kind, c]) and which days it works (z[c, d]; people shared by two committees out
+    with one of them a day; no committee out on a day a member is booked in another round). It balances loads
+    and, only when it must, leaves trips over (reported, never silent). Small whatever the office's size: a
+    1,000-school office has a few dozen kinds, not a thousand trips × sixty committees."""
+    kinds: dict[tuple[tuple[int, ...], int], list[int]] = defaultdict(list)
     for k, (units, _, _) in enumerate(chosen):
         allowed = set(inst.committees)
         for i in units:
             allowed &= set(inst.allowed[inst.units[i]])
-        vars_ = []
-        for c in inst.committees:
-            if c in allowed:
-                x[k, c] = model.new_bool_var("")
-                vars_.append(x[k, c])
-                x_by_c[c].append((len(units), x[k, c]))
-        if not vars_:
-            return None
-        model.add(sum(vars_) == 1)
+        kinds[(tuple(sorted(allowed)), len(units))].append(k)
+    model = cp_model.CpModel()
+    z = _slot_model(inst, model)
+    n: dict[tuple[int, int], cp_model.IntVar] = {}
+    left_vars = {}
+    per_c = defaultdict(list)
+    for g, ((allowed, size), ks) in enumerate(sorted(kinds.items())):
+        vs = []
+        for c in allowed:
+            n[g, c] = model.new_int_var(0, len(ks), "")
+            vs.append(n[g, c])
+            per_c[c].append((size, n[g, c]))
+        left_vars[g] = (size, model.new_int_var(0, len(ks), ""))
+        model.add(sum(vs) + left_vars[g][1] == len(ks))
+    fixed = _fixed_load(inst, extensions)
+    loads = []
+    top = len(inst.units) + len(inst.kept)
     for c in inst.committees:
-        model.add(sum(v for _, v in x_by_c[c]) == sum(z[c, d] for d in inst.days if (c, d) in z))
-    model.minimize(_loads(inst, model, x_by_c, _fixed_load(inst, extensions)))
-    # Balancing is found at once but proving it best can take long: a short deterministic budget is enough.
-    solver = _solver(min(time_limit, STAGE_DAYS_LIMIT), workers, seed)
+        model.add(sum(v for _, v in per_c[c]) == sum(z[c, d] for d in inst.days if (c, d) in z))
+        load = model.new_int_var(0, top, "")
+        model.add(load == fixed[c] + sum(size * v for size, v in per_c[c]))
+        loads.append(load)
+    hi, lo = model.new_int_var(0, top, ""), model.new_int_var(0, top, "")
+    if loads:
+        model.add_max_equality(hi, loads)
+        model.add_min_equality(lo, loads)
+    model.minimize((top + 1) * sum(size * v for size, v in left_vars.values()) + hi - lo)
+    solver = _solver(time_limit, workers, seed)
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
+        from schedules.errors import PlanFailed
+
+        raise PlanFailed(
+            "ตัวแก้ปัญหาจัดคณะและวันไม่ทันเวลาที่กำหนด ลองเพิ่มเวลา",
+            "the solver could not give trips committees and days within the time limit; allow more time",
+        )
     per_committee = defaultdict(list)
-    for (k, c), v in sorted(x.items()):
-        if solver.value(v):
-            per_committee[c].append(chosen[k])
+    left = []
+    for g, ((allowed, _size), ks) in enumerate(sorted(kinds.items())):
+        pool = sorted(ks, key=lambda k: chosen[k][1])
+        for c in allowed:
+            for _ in range(solver.value(n[g, c])):
+                per_committee[c].append(chosen[pool.pop(0)])
+        left += [chosen[k] for k in pool]
     days = {c: [d for d in inst.days if (c, d) in z and solver.value(z[c, d])] for c in inst.committees}
-    return _materialise(inst, per_committee, days, extensions)
+    placed, unplaceable = _materialise(inst, per_committee, days, extensions)
+    return placed, left + unplaceable
 
 
-def _materialise(inst, per_committee, days, extensions) -> list[rules.Visit]:
-    """Turn trips per committee and working days into visits; extensions go after a kept day's visits."""
-    sessions = [s.id for s in inst.data.round.sessions]
+def _separate_school_days(inst, rows: dict[int, list[list]], fixed: set[tuple[int, datetime.date]]) -> list:
+    """A school due several visits never gets two on one day: swap trips between a committee's own days until
+    no school is out twice on a day (kept visits and extensions stay put). `rows[c]` is [[day, trip], ...];
+    returns the trips that could not be separated (taken off their day, reported as not placed)."""
+
+    def schools_of(trip):
+        return {inst.units[i] for i in trip[0]}
+
+    count: dict[tuple[int, datetime.date], int] = defaultdict(int)
+    for key in fixed:
+        count[key] += 1
+    for cells in rows.values():
+        for day, trip in cells:
+            for s in schools_of(trip):
+                count[(s, day)] += 1
+    if all(n < 2 for n in count.values()):
+        return []
+
+    def move(trip, day, by):
+        for s in schools_of(trip):
+            count[(s, day)] += by
+
+    for c in sorted(rows):
+        cells = rows[c]
+        for a in range(len(cells)):
+            day_a, trip_a = cells[a]
+            if all(count[(s, day_a)] < 2 for s in schools_of(trip_a)):
+                continue
+            move(trip_a, day_a, -1)
+            for b in range(len(cells)):
+                day_b, trip_b = cells[b]
+                if b == a or day_b == day_a:
+                    continue
+                move(trip_b, day_b, -1)
+                free_a = all(count[(s, day_b)] == 0 for s in schools_of(trip_a))
+                free_b = all(count[(s, day_a)] == 0 for s in schools_of(trip_b))
+                if free_a and free_b:
+                    cells[a][1], cells[b][1] = trip_b, trip_a
+                    move(trip_b, day_a, +1)
+                    move(trip_a, day_b, +1)
+                    break
+                move(trip_b, day_b, +1)
+            else:
+                move(trip_a, day_a, +1)
     out = []
+    for c in sorted(rows):
+        keep = []
+        for day, trip in rows[c]:
+            if clashes_left(inst, trip, day, rows, fixed):
+                out.append(trip)
+            else:
+                keep.append([day, trip])
+        rows[c] = keep
+    return out
+
+
+def clashes_left(inst, trip, day, rows, fixed) -> bool:
+    """True when another visit (kept, an extension, or an earlier trip that day) already has one of the
+    trip's schools on `day`. Trips are judged in committee order, so exactly the later duplicates are left."""
+    schools = {inst.units[i] for i in trip[0]}
+    if any((s, day) in fixed for s in schools):
+        return True
+    for c in sorted(rows):
+        for d, other in rows[c]:
+            if other is trip:
+                return False
+            if d == day and schools & {inst.units[i] for i in other[0]}:
+                return True
+    return False
+
+
+def _materialise(inst, per_committee, days, extensions) -> tuple[list[rules.Visit], list]:
+    """Turn trips per committee and working days into visits; extensions go after a kept day's visits.
+    Returns (visits, trips that could not be given a day without a school visited twice that day)."""
+    sessions = [s.id for s in inst.data.round.sessions]
+    rows = {}
     for c in inst.committees:
         trips = sorted(per_committee.get(c, []), key=lambda t: t[1])
-        for day, (_, order, _) in zip(days[c], trips, strict=True):
+        rows[c] = [[day, trip] for day, trip in zip(days[c], trips, strict=True)]
+    fixed = set(inst.kept_school_days) | {(inst.units[i], d) for (_, d), i in extensions}
+    unplaceable = _separate_school_days(inst, rows, fixed)
+    out = []
+    for c in inst.committees:
+        for day, (_, order, _) in sorted(rows[c], key=lambda r: r[0]):
             for n, s in enumerate(order):
                 out.append(rules.Visit(None, c, s, day, sessions[min(n, len(sessions) - 1)], n + 1))
     for (c, d), i in sorted(extensions):
         route = inst.kept_routes[(c, d)]
         n = len(route) + sum(1 for v in out if v.committee_id == c and v.date == d)
         out.append(rules.Visit(None, c, inst.units[i], d, sessions[min(n, len(sessions) - 1)], n + 1))
-    return out
+    return out, unplaceable
 
 
 def _greedy_days(inst, chosen) -> dict[tuple[int, ...], tuple[int, datetime.date]]:
@@ -473,7 +880,7 @@ def _greedy_days(inst, chosen) -> dict[tuple[int, ...], tuple[int, datetime.date
     for d in inst.days:
         working = {c for c in inst.committees if (c, d) in inst.kept_routes}
         for c in sorted(inst.committees, key=lambda c: (load[c], c)):
-            if c in working or partners[c] & working:
+            if c in working or partners[c] & working or (c, d) in inst.blocked:
                 continue
             trip = next((t for t in todo if c in allowed(t[0])), None)
             if trip is None:
@@ -546,23 +953,27 @@ def _full_model(inst, trips, partial, skip, time_limit, workers, seed, hint=None
     extensions = [(slot, i) for slot, i, var, _ in ext if solver.value(var)]
     dropped = sorted(i for i, v in drops.items() if solver.value(v))
     bound = (solver.best_objective_bound - DROP_PENALTY * len(dropped)) / (len(inst.units) + 1) / SCALE
-    return (_materialise(inst, per_committee, days, extensions), dropped, max(0.0, bound), status == cp_model.OPTIMAL)
+    placed, unplaceable = _materialise(inst, per_committee, days, extensions)
+    dropped = sorted({*dropped, *(i for t in unplaceable for i in t[0])})
+    return placed, dropped, max(0.0, bound), status == cp_model.OPTIMAL
 
 
 # --- exam rounds ---------------------------------------------------------------------------------------------
 
 
-def _plan_exam(data: rules.RoundData, time_limit, workers, seed) -> Plan:
+def _plan_exam(data: rules.RoundData, stay, time_limit, workers, seed) -> Plan:
     """Cover every centre in every session: one centre per committee per session, the day's route priced."""
     committees = list(data.round_committees)
     days = data.counted_days
     sessions = list(data.round.sessions)
-    kept = [v for v in data.visits if is_kept(v)]
+    kept = list(stay)
+    blocked = busy_elsewhere(data)
     base = data.round.base
     km_office = {s: rules.road_km(data, base, rules.school_point(data, s)) for s in data.centres}
     covered: dict[tuple[int, int], int] = defaultdict(int)
     busy: dict[tuple[int, datetime.date, int], int] = defaultdict(int)
     per_day: dict[tuple[int, datetime.date], int] = defaultdict(int)
+    taken = {(v.school_id, v.date, v.session_id) for v in kept}
     for v in kept:
         covered[(v.school_id, v.session_id)] += 1
         busy[(v.committee_id, v.date, v.session_id)] += 1
@@ -578,7 +989,7 @@ def _plan_exam(data: rules.RoundData, time_limit, workers, seed) -> Plan:
     for u, (s, sess) in enumerate(units):
         for c in allowed[s]:
             for d in days:
-                if not busy.get((c, d, sess)):
+                if not busy.get((c, d, sess)) and (c, d, sess) not in blocked and (s, d, sess) not in taken:
                     x[u, c, d] = model.new_bool_var("")
     by_slot = defaultdict(list)
     by_day = defaultdict(list)
@@ -589,6 +1000,13 @@ def _plan_exam(data: rules.RoundData, time_limit, workers, seed) -> Plan:
         by_unit[u].append(v)
     for vs in by_slot.values():
         model.add(sum(vs) <= 1)
+    # A centre due several inspections in a session gets them on different days.
+    by_centre = defaultdict(list)
+    for (u, _c, d), v in x.items():
+        by_centre[(units[u][0], d, units[u][1])].append(v)
+    for vs in by_centre.values():
+        if len(vs) > 1:
+            model.add(sum(vs) <= 1)
     for (c, d), vs in by_day.items():
         model.add(sum(vs) <= data.round.visits_per_committee_day - per_day.get((c, d), 0))
     for a, b in shared:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from schedules import conflicts as rules
 from schedules.days import round_days
 from schedules.models import Assignment, Round
-from supervision.models import Committee, School
+from supervision.models import Committee, School, SchoolTie
 from supervision.roles import Role, user_has_role
 
 PLANNER_ROLES = (Role.COORDINATOR, Role.OFFICE_DIRECTOR)
@@ -48,12 +50,61 @@ def round_committees(round_: Round) -> QuerySet[Committee]:
     return round_.committees.prefetch_related("memberships__person").order_by("number", "name", "id")
 
 
-def _committee_info(c: Committee) -> rules.CommitteeInfo:
+def _committee_info(c: Committee, ties: dict[int, frozenset[int]] | None = None) -> rules.CommitteeInfo:
     members = []
     for m in c.memberships.all():
         p = m.person
-        members.append(rules.Member(person_id=p.id, name=p.full_name, school_id=p.school_id))
+        members.append(
+            rules.Member(
+                person_id=p.id, name=p.full_name, school_id=p.school_id, ties=(ties or {}).get(p.id, frozenset())
+            )
+        )
     return rules.CommitteeInfo(id=c.id, label=str(c), members=tuple(members))
+
+
+def school_ties(person_ids) -> dict[int, frozenset[int]]:
+    """person id -> every school the person is tied to besides the one they are staff of: schools they
+    direct (`School.director`) and every `SchoolTie` (director, acting director, deputy, teacher, board)."""
+    ties: dict[int, set[int]] = defaultdict(set)
+    person_ids = set(person_ids)
+    for person_id, school_id in School.objects.filter(director_id__in=person_ids).values_list("director_id", "id"):
+        ties[person_id].add(school_id)
+    for person_id, school_id in SchoolTie.objects.filter(person_id__in=person_ids).values_list(
+        "person_id", "school_id"
+    ):
+        ties[person_id].add(school_id)
+    return {p: frozenset(s) for p, s in ties.items()}
+
+
+def bookings_elsewhere(round_: Round, person_ids) -> tuple[rules.Booking, ...]:
+    """The active assignments, in the office's other rounds, of these people during this round's window."""
+    rows = (
+        Assignment.objects.active()
+        .filter(
+            round__office_id=round_.office_id,
+            date__gte=round_.start_date,
+            date__lte=round_.end_date,
+            committee__memberships__person_id__in=set(person_ids),
+        )
+        .exclude(round_id=round_.pk)
+        .values_list(
+            "id",
+            "date",
+            "session__start_time",
+            "session__end_time",
+            "round__title",
+            "school__name_th",
+            "committee__memberships__person_id",
+            "committee__memberships__person__first_name",
+            "committee__memberships__person__last_name",
+        )
+        .order_by("date", "id")
+    )
+    return tuple(
+        rules.Booking(pid, f"{first} {last}", day, start, end, title, school, aid)
+        for aid, day, start, end, title, school, pid, first, last in rows
+        if pid in person_ids
+    )
 
 
 def _school_info(s: School) -> rules.SchoolInfo:
@@ -80,22 +131,9 @@ def round_data(round_: Round, assignments=None) -> rules.RoundData:
     proposal instead.
     """
     committees = list(round_committees(round_))
-    # A school director belongs to the school they direct, even when not recorded as its staff.
-    directed = dict(
-        School.objects.filter(director__isnull=False, director__memberships__committee__in=committees).values_list(
-            "director_id", "id"
-        )
-    )
-    infos = {}
-    for c in committees:
-        info = _committee_info(c)
-        members = tuple(
-            m
-            if m.school_id or m.person_id not in directed
-            else rules.Member(m.person_id, m.name, directed[m.person_id])
-            for m in info.members
-        )
-        infos[c.id] = rules.CommitteeInfo(info.id, info.label, members)
+    people = {m.person_id for c in committees for m in c.memberships.all()}
+    ties = school_ties(people)
+    infos = {c.id: _committee_info(c, ties) for c in committees}
     targets = list(round_target_schools(round_).order_by("code"))
     if assignments is None:
         rows = (
@@ -115,10 +153,13 @@ def round_data(round_: Round, assignments=None) -> rules.RoundData:
     # Committees of other rounds that show up in assignments still need their members for the person rule.
     missing = {v.committee_id for v in visits} - set(infos)
     other = {
-        c.id: _committee_info(c)
+        c.id: _committee_info(c, ties)
         for c in Committee.objects.filter(pk__in=missing).prefetch_related("memberships__person")
     }
-    sessions = tuple(rules.SessionInfo(s.id, s.code, s.name, s.order) for s in round_.sessions.order_by("order"))
+    sessions = tuple(
+        rules.SessionInfo(s.id, s.code, s.name, s.order, s.start_time, s.end_time)
+        for s in round_.sessions.order_by("order")
+    )
     info = rules.RoundInfo(
         slug=round_.slug,
         is_exam=round_.is_exam,
@@ -140,6 +181,7 @@ def round_data(round_: Round, assignments=None) -> rules.RoundData:
         centres=tuple(s.id for s in targets) if round_.is_exam else (),
         visits=tuple(visits),
         round_committees=tuple(infos),
+        elsewhere=bookings_elsewhere(round_, people),
     )
 
 

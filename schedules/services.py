@@ -7,25 +7,18 @@ Every write runs in one transaction. Moves and re-plans keep an assignment's iCa
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import defaultdict
+from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 
 from schedules import conflicts as rules
-from schedules import planner
+from schedules import lifecycle, planner
+from schedules.days import be_date, be_numeric, counted_days
+from schedules.errors import DomainError, InvalidInput, MoveRefused, PlanIncomplete, RoundNotPlannable
 from schedules.models import Assignment, CalendarFeed, Round, RoundSession, _new_token
-from schedules.selectors import round_data
-
-
-class MoveRefused(ValidationError):
-    """A move or plan that would cause errors; `conflicts` explains them."""
-
-    def __init__(self, conflicts: list[rules.Conflict]):
-        self.conflicts = conflicts
-        super().__init__([f"{c.message_th} / {c.message_en}" for c in conflicts])
+from schedules.selectors import round_data, round_target_schools
 
 
 @transaction.atomic
@@ -59,16 +52,57 @@ def round_create(
     return round_
 
 
-def round_plan(*, round_: Round, time_limit: float = 20.0) -> tuple[rules.RoundData, planner.Plan]:
-    """Plan a round without saving anything."""
+def round_plannable(round_: Round) -> None:
+    """Refuse, with what is wrong, a round that cannot be planned as set up (nothing is planned empty)."""
     if not round_.sessions.exists():
-        raise ValidationError("รอบนี้ยังไม่มีช่วงเวลา (session) / the round has no session yet")
+        raise RoundNotPlannable(
+            "รอบนี้ยังไม่มีช่วงเวลา (เช่น ทั้งวัน ช่วงเช้า ช่วงบ่าย)",
+            "the round has no session yet (e.g. all day, morning, afternoon)",
+            code="no_session",
+        )
+    if round_.is_exam:
+        outside = sorted(
+            round_.exam_days.exclude(date__gte=round_.start_date, date__lte=round_.end_date).values_list(
+                "date", flat=True
+            )
+        )
+        if outside:
+            raise RoundNotPlannable(
+                "วันสอบอยู่นอกช่วงวันของรอบ: " + ", ".join(be_date(d) for d in outside),
+                "exam day(s) outside the round's dates: " + ", ".join(be_numeric(d) for d in outside),
+                code="exam_day_outside_window",
+                fields={"exam_days": [be_date(d) for d in outside]},
+            )
+    if not counted_days(round_):
+        raise RoundNotPlannable(
+            f"ช่วงวันของรอบ {be_date(round_.start_date)} – {be_date(round_.end_date)} ไม่มีวันทำการ "
+            "(เป็นวันหยุดสุดสัปดาห์ วันหยุดราชการ หรือวันงดออกนิเทศทั้งหมด)",
+            f"the round's window {be_numeric(round_.start_date)} – {be_numeric(round_.end_date)} has no working "
+            "day (only weekends, public holidays or office closures)",
+            code="no_working_days",
+            fields={"end_date": ["ไม่มีวันทำการในช่วงนี้"]},
+        )
+    if not round_target_schools(round_).exists():
+        if round_.is_exam:
+            raise RoundNotPlannable(
+                "รอบตรวจสนามสอบนี้ยังไม่มีสนามสอบ", "the exam round has no exam centres yet", code="no_centres"
+            )
+        raise RoundNotPlannable("รอบนี้ไม่มีโรงเรียนเป้าหมาย", "the round has no target schools", code="no_target_schools")
+
+
+def round_plan(
+    *, round_: Round, time_limit: float = 20.0, fresh: bool = False, progress=None
+) -> tuple[rules.RoundData, planner.Plan]:
+    """Plan a round without saving anything (refuses a round that cannot be planned)."""
+    if not time_limit or time_limit <= 0:
+        raise InvalidInput(
+            "เวลาในการคำนวณต้องมากกว่า 0 วินาที",
+            "the time limit must be more than 0 seconds",
+            fields={"time_limit": ["ต้องมากกว่า 0"]},
+        )
+    round_plannable(round_)
     data = round_data(round_)
-    return data, planner.plan(data, time_limit=time_limit)
-
-
-def _slot_key(round_: Round, v) -> tuple:
-    return (v.school_id, v.session_id) if round_.is_exam else (v.school_id,)
+    return data, planner.plan(data, time_limit=time_limit, fresh=fresh, progress=progress)
 
 
 @transaction.atomic
@@ -78,33 +112,155 @@ def round_ensure_session(*, round_: Round) -> None:
         RoundSession.objects.create(round=round_, code="day", name="ทั้งวัน", order=1)
 
 
-@transaction.atomic
-def plan_apply(*, round_: Round, plan: planner.Plan, reason: str = "วางแผนใหม่ (re-planned)") -> dict:
-    """Save a complete plan: reuse existing non-kept assignments of the same school (same uid), cancel the rest.
+@dataclass(frozen=True)
+class Place:
+    committee: str
+    date: datetime.date
+    session: str
 
-    Refuses an incomplete plan: a partial plan is never saved silently.
-    """
+    @property
+    def date_be(self) -> str:
+        return be_date(self.date)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change a re-plan would make: a new visit, a moved one (with why it had to move) or a cancelled one."""
+
+    kind: str  # new / moved / cancelled
+    school_id: int
+    school: str
+    assignment_id: int | None
+    before: Place | None
+    after: Place | None
+    reason_code: str
+    reason_th: str
+    reason_en: str
+    visit: rules.Visit | None = None
+
+    def reason_for(self, language: str | None) -> str:
+        return self.reason_en if (language or "").startswith("en") else self.reason_th
+
+
+def plan_changes(data: rules.RoundData, plan: planner.Plan) -> list[Change]:
+    """What saving `plan` would change, with a reason each (the preview the coordinator confirms).
+
+    Visits that stay are not listed. A new visit of a school whose old visit had to move reuses that
+    assignment (same calendar uid: subscribers see the event move); the displaced visits left over are
+    cancelled."""
+    sessions = {s.id: s.name for s in data.round.sessions}
+    exam = data.round.is_exam
+    by_id = {v.id: v for v in data.visits if v.id is not None}
+
+    def place(v) -> Place:
+        label = data.committees[v.committee_id].label if v.committee_id in data.committees else str(v.committee_id)
+        return Place(label, v.date, sessions.get(v.session_id, ""))
+
+    def key(v):
+        return (v.school_id, v.session_id) if exam else (v.school_id,)
+
+    pools: dict[tuple, list[int]] = defaultdict(list)
+    for vid in sorted(plan.displaced, key=lambda i: (by_id[i].date, i) if i in by_id else (datetime.date.min, i)):
+        if vid in by_id and not plan.displaced[vid].cancel:
+            pools[key(by_id[vid])].append(vid)
+    changes = []
+    used = set()
+    for v in plan.new_visits:
+        school = data.schools[v.school_id].name
+        pool = pools.get(key(v))
+        if pool:
+            vid = pool.pop(0)
+            used.add(vid)
+            old = by_id[vid]
+            why = plan.displaced[vid]
+            if (old.committee_id, old.date, old.session_id) == (v.committee_id, v.date, v.session_id):
+                continue  # planned afresh onto the very same place: nothing changes for anyone
+            changes.append(
+                Change(
+                    "moved", v.school_id, school, vid, place(old), place(v), why.code, why.message_th, why.message_en, v
+                )
+            )
+        else:
+            changes.append(
+                Change(
+                    "new",
+                    v.school_id,
+                    school,
+                    None,
+                    None,
+                    place(v),
+                    "coverage_missing",
+                    "ยังไม่มีกำหนดการนิเทศ",
+                    "not planned yet",
+                    v,
+                )
+            )
+    for vid, why in sorted(plan.displaced.items()):
+        if vid in used or vid not in by_id:
+            continue
+        old = by_id[vid]
+        changes.append(
+            Change(
+                "cancelled",
+                old.school_id,
+                data.schools[old.school_id].name if old.school_id in data.schools else str(old.school_id),
+                vid,
+                place(old),
+                None,
+                why.code,
+                why.message_th,
+                why.message_en,
+            )
+        )
+    return changes
+
+
+def changes_summary(changes: list[Change]) -> dict[str, int]:
+    return {kind: sum(1 for c in changes if c.kind == kind) for kind in ("new", "moved", "cancelled")}
+
+
+def changes_fingerprint(changes: list[Change]) -> str:
+    """A short hash of a preview: the confirmation saves only the plan the coordinator saw."""
+    text = repr(
+        [
+            (c.kind, c.school_id, c.assignment_id, c.after and (c.after.committee, c.after.date, c.after.session))
+            for c in changes
+        ]
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def round_replan_preview(
+    *, round_: Round, time_limit: float = 20.0, fresh: bool = False
+) -> tuple[rules.RoundData, planner.Plan, list[Change]]:
+    """The dry run of a re-plan: the plan and the list of changes it would make, with reasons; saves nothing.
+
+    Raises RoundNotPlannable when the round cannot be planned; an incomplete plan is returned (the page shows
+    its `unplaced`), never saved."""
+    data, plan_ = round_plan(round_=round_, time_limit=time_limit, fresh=fresh)
+    return data, plan_, plan_changes(data, plan_)
+
+
+@transaction.atomic
+def plan_apply(*, round_: Round, plan: planner.Plan, data: rules.RoundData | None = None, user=None) -> dict:
+    """Save a complete plan through the assignment lifecycle: new visits are created, displaced ones move
+    (same uid, SEQUENCE bumped, the reason recorded) or are cancelled; visits that stay are not touched.
+
+    Refuses an incomplete plan: a partial plan is never saved silently."""
     if not plan.complete:
-        raise ValidationError(
-            f"แผนไม่ครบ {len(plan.unplaced)} โรงเรียน จึงไม่บันทึก / "
-            f"plan incomplete ({len(plan.unplaced)} not placed); nothing saved"
+        raise PlanIncomplete(
+            f"แผนไม่ครบ ลงแผนไม่ได้ {len(plan.unplaced)} รายการ จึงไม่บันทึก",
+            f"the plan is incomplete ({len(plan.unplaced)} not placed); nothing was saved",
+            objects=plan.unplaced,
         )
     Round.objects.select_for_update().filter(pk=round_.pk).first()
-    existing = list(
-        Assignment.objects.filter(round=round_)
-        .active()
-        .exclude(locked=True)
-        .exclude(status=Assignment.Status.DONE)
-        .order_by("date", "id")
-    )
-    reusable: dict[tuple, list[Assignment]] = defaultdict(list)
-    for a in existing:
-        reusable[_slot_key(round_, a)].append(a)
-    created = updated = unchanged = 0
-    for v in plan.new_visits:
-        pool = reusable.get(_slot_key(round_, v))
-        a = pool.pop(0) if pool else None
-        if a is None:
+    data = data or round_data(round_)
+    changes = plan_changes(data, plan)
+    counts = {"created": 0, "moved": 0, "cancelled": 0}
+    rows = Assignment.objects.in_bulk([c.assignment_id for c in changes if c.assignment_id])
+    for change in changes:
+        v = change.visit
+        if change.kind == "new":
             Assignment.objects.create(
                 round=round_,
                 committee_id=v.committee_id,
@@ -113,26 +269,24 @@ def plan_apply(*, round_: Round, plan: planner.Plan, reason: str = "วางแ
                 session_id=v.session_id,
                 day_order=v.day_order,
             )
-            created += 1
-            continue
-        same = (a.committee_id, a.date, a.session_id) == (v.committee_id, v.date, v.session_id)
-        if same and a.day_order == v.day_order:
-            unchanged += 1
-            continue
-        a.committee_id, a.date, a.session_id, a.day_order = v.committee_id, v.date, v.session_id, v.day_order
-        if not same:
-            a.sequence += 1
-            if a.status != Assignment.Status.PLANNED:
-                a.status, a.status_reason = Assignment.Status.MOVED, reason
-        a.save()
-        updated += 1
-    cancelled = 0
-    for pool in reusable.values():
-        for a in pool:
-            a.status, a.status_reason, a.sequence = Assignment.Status.CANCELLED, reason, a.sequence + 1
-            a.save(update_fields=["status", "status_reason", "sequence", "updated_at"])
-            cancelled += 1
-    return {"created": created, "updated": updated, "unchanged": unchanged, "cancelled": cancelled}
+            counts["created"] += 1
+        elif change.kind == "moved":
+            lifecycle.transition(
+                rows[change.assignment_id],
+                "replan",
+                reason=change.reason_th,
+                user=user,
+                committee_id=v.committee_id,
+                date=v.date,
+                session_id=v.session_id,
+                day_order=v.day_order,
+            )
+            counts["moved"] += 1
+        else:
+            lifecycle.transition(rows[change.assignment_id], "cancel", reason=change.reason_th, user=user)
+            counts["cancelled"] += 1
+    counts["unchanged"] = len([v for v in plan.visits if v.id is not None])
+    return counts
 
 
 def _conflict_key(c: rules.Conflict) -> tuple:
@@ -146,7 +300,8 @@ def move_conflicts(
     date: datetime.date,
     session_id: int,
 ) -> list[rules.Conflict]:
-    """The conflicts a move would add (those already there before the move are not counted)."""
+    """The conflicts a move would add (those already there before the move are not counted), in this round
+    and against the people's bookings in the office's other rounds."""
     round_ = assignment.round
     before = round_data(round_)
     moved = [
@@ -164,44 +319,139 @@ def move_conflicts(
 
 @transaction.atomic
 def assignment_move(
-    *, assignment: Assignment, committee_id: int, date: datetime.date, session_id: int, reason: str
+    *, assignment: Assignment, committee_id: int, date: datetime.date, session_id: int, reason: str, user=None
 ) -> Assignment:
-    """Move an assignment to another committee, day or session; refuses a move that causes an error."""
-    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
-    if not reason.strip():
-        raise ValidationError({"reason": "ต้องระบุเหตุผลการย้าย / a reason for the move is required"})
+    """Move an assignment to another committee, day or session through the lifecycle (a visit that took place
+    never moves); refuses a move that causes an error (MoveRefused lists the conflicts)."""
+    assignment = Assignment.objects.select_for_update().select_related("round").get(pk=assignment.pk)
+    refusal = lifecycle.check(assignment.status, "move", reason=reason)
+    if refusal:
+        if refusal.code == "reason_required":
+            raise InvalidInput(
+                "ต้องระบุเหตุผลการย้าย", "a reason for the move is required", fields={"reason": ["ต้องระบุเหตุผล"]}
+            )
+        raise refusal.error(assignment.pk)
     if not RoundSession.objects.filter(pk=session_id, round_id=assignment.round_id).exists():
-        raise ValidationError({"session": "ไม่พบช่วงเวลานี้ในรอบ / no such session in this round"})
+        raise InvalidInput(
+            "ไม่พบช่วงเวลานี้ในรอบ", "no such session in this round", fields={"session": ["ไม่พบช่วงเวลานี้ในรอบ"]}
+        )
+    if not assignment.round.committees.filter(pk=committee_id).exists():
+        raise InvalidInput("ไม่พบคณะนี้ในรอบ", "no such committee in this round", fields={"committee": ["ไม่พบคณะนี้ในรอบ"]})
     caused = rules.errors(
         move_conflicts(assignment=assignment, committee_id=committee_id, date=date, session_id=session_id)
     )
     if caused:
-        raise MoveRefused(caused)
+        raise MoveRefused(
+            "ย้ายไม่ได้: " + "; ".join(c.message_th for c in caused),
+            "the move is refused: " + "; ".join(c.message_en for c in caused),
+            objects=caused,
+        )
     if (assignment.committee_id, assignment.date, assignment.session_id) == (committee_id, date, session_id):
         return assignment
-    assignment.committee_id, assignment.date, assignment.session_id = committee_id, date, session_id
-    assignment.status, assignment.status_reason = Assignment.Status.MOVED, reason.strip()
-    assignment.sequence += 1
-    assignment.save()
-    return assignment
+    return lifecycle.transition(
+        assignment, "move", reason=reason, user=user, committee_id=committee_id, date=date, session_id=session_id
+    )
 
 
 @transaction.atomic
 def assignment_set_locked(*, assignment: Assignment, locked: bool) -> Assignment:
+    """Pin (or unpin) an assignment: the planner never moves a locked one. Not a status change: no SEQUENCE."""
+    if assignment.status == Assignment.Status.CANCELLED:
+        raise lifecycle.check(assignment.status, "confirm").error(assignment.pk)
     Assignment.objects.filter(pk=assignment.pk).update(locked=locked)
     assignment.locked = locked
     return assignment
 
 
 def assignment_mark_done(*, assignment_id: int) -> bool:
-    """The visit of this assignment took place (its report was submitted): the plan shows it as done and the
-    planner never moves it again. Bumps the calendar SEQUENCE so subscribers see the new state. One conditional
-    UPDATE, so a repeat (a resubmission, a retried request) changes nothing."""
-    return bool(
-        Assignment.objects.filter(
-            pk=assignment_id, status__in=[Assignment.Status.PLANNED, Assignment.Status.CONFIRMED]
-        ).update(status=Assignment.Status.DONE, sequence=F("sequence") + 1, updated_at=timezone.now())
+    """The visit of this assignment took place (its report was submitted): done from planned, confirmed or
+    moved alike, through the lifecycle (one conditional UPDATE, SEQUENCE bumped). A repeat changes nothing."""
+    return lifecycle.mark_done(assignment_id)
+
+
+def change_as_dict(change: Change) -> dict:
+    def place(p):
+        return (
+            None
+            if p is None
+            else {"committee": p.committee, "date": p.date.isoformat(), "date_be": p.date_be, "session": p.session}
+        )
+
+    return {
+        "kind": change.kind,
+        "school": change.school,
+        "assignment": change.assignment_id,
+        "before": place(change.before),
+        "after": place(change.after),
+        "reason_code": change.reason_code,
+        "reason_th": change.reason_th,
+        "reason_en": change.reason_en,
+    }
+
+
+def preview_as_dict(plan_: planner.Plan, changes: list[Change]) -> dict:
+    """The preview in plain JSON (what the worker stores on a PlanRun and the page shows)."""
+    return {
+        "summary": changes_summary(changes),
+        "changes": [change_as_dict(c) for c in changes],
+        "fingerprint": changes_fingerprint(changes),
+        "complete": plan_.complete,
+        "unplaced": [
+            {"code": u.code, "reason": u.reason, "message_th": u.message_th, "message_en": u.message_en}
+            for u in plan_.unplaced
+        ],
+        "total_km": plan_.total_km,
+        "seconds": round(plan_.seconds, 2),
+        "engine": plan_.engine,
+        "note": plan_.note,
+    }
+
+
+def plan_run_start(*, round_: Round, user=None, fresh: bool = False, apply: bool = False, fingerprint: str = ""):
+    """Queue a re-plan in the worker (after this transaction commits); returns the PlanRun the page polls."""
+    from schedules.models import PlanRun
+    from schedules.tasks import replan_round
+
+    run = PlanRun.objects.create(
+        round=round_,
+        requested_by=user if user and user.is_authenticated else None,
+        fresh=fresh,
+        apply=apply,
+        fingerprint=fingerprint,
     )
+    transaction.on_commit(lambda: replan_round.delay(run.pk))
+    return run
+
+
+def plan_run_execute(*, run_id: int) -> str:
+    """The worker's side of a PlanRun: claim it (queued → running, one conditional UPDATE, so a redelivered
+    task does nothing), plan with progress, store the preview; save the plan when the run was a confirmation
+    and the plan is still the one the coordinator confirmed."""
+    from django.utils import timezone
+
+    from schedules.models import PlanRun
+
+    if not PlanRun.objects.filter(pk=run_id, status=PlanRun.Status.QUEUED).update(status=PlanRun.Status.RUNNING):
+        return "not queued"
+    run = PlanRun.objects.select_related("round__office", "requested_by").get(pk=run_id)
+
+    def progress(fraction, step):
+        PlanRun.objects.filter(pk=run_id).update(progress=round(fraction, 3), step=step[:100])
+
+    try:
+        data, plan_ = round_plan(round_=run.round, fresh=run.fresh, progress=progress)
+        changes = plan_changes(data, plan_)
+        result = preview_as_dict(plan_, changes)
+        if run.apply:
+            if result["fingerprint"] != run.fingerprint:
+                result["stale"] = True  # the plan changed since the coordinator saw it: show the new preview
+            elif plan_.complete:
+                result["applied"] = plan_apply(round_=run.round, plan=plan_, data=data, user=run.requested_by)
+        status = PlanRun.Status.DONE
+    except DomainError as exc:
+        result, status = {"error": exc.as_dict()}, PlanRun.Status.FAILED
+    PlanRun.objects.filter(pk=run_id).update(status=status, result=result, progress=1.0, finished_at=timezone.now())
+    return status
 
 
 @transaction.atomic
@@ -222,14 +472,21 @@ def calendar_feed_revoke(*, feed: CalendarFeed) -> CalendarFeed:
 
 
 __all__ = [
+    "Change",
     "MoveRefused",
+    "assignment_mark_done",
     "assignment_move",
     "assignment_set_locked",
     "calendar_feed_get",
     "calendar_feed_revoke",
+    "changes_fingerprint",
+    "changes_summary",
     "move_conflicts",
     "plan_apply",
+    "plan_changes",
     "round_create",
     "round_ensure_session",
     "round_plan",
+    "round_plannable",
+    "round_replan_preview",
 ]

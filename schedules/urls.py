@@ -10,6 +10,7 @@ urlpatterns = [
     path("ical/<str:token>.ics", views.ical_feed, name="ical"),
     path("<slug:slug>/", views.round_detail, name="round"),
     path("<slug:slug>/replan/", views.round_replan, name="replan"),
+    path("<slug:slug>/replan/<int:pk>/", views.plan_run, name="plan_run"),
     path("<slug:slug>/assignments/<int:pk>/move/", views.assignment_move, name="move"),
     path("<slug:slug>/assignments/<int:pk>/lock/", views.assignment_lock, name="lock"),
 ]

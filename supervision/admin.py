@@ -20,7 +20,17 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from supervision.access import office_ids_for_user
 from supervision.importers import PEOPLE_COLUMNS, SCHOOL_COLUMNS, ImportFileError, import_people, import_schools
-from supervision.models import AreaOffice, Committee, Consortium, District, Membership, Person, Province, School
+from supervision.models import (
+    AreaOffice,
+    Committee,
+    Consortium,
+    District,
+    Membership,
+    Person,
+    Province,
+    School,
+    SchoolTie,
+)
 
 # model -> function(user) -> queryset, for office-bound models whose manager has no `for_user()` (their office
 # is reached through another record: a round's sessions, an instrument's versions). Apps register their own.
@@ -175,6 +185,17 @@ class StaffInline(admin.TabularInline):
         return False  # staff are added from the person page, where the office and affiliation are set
 
 
+class SchoolTieInline(ScopedChoicesMixin, admin.TabularInline):
+    """Every tie a person has with a school (director, acting director, deputy, teacher, staff, board): the
+    planner never sends a person to a school they are tied to."""
+
+    model = SchoolTie
+    extra = 0
+    autocomplete_fields = ["school", "person"]
+    verbose_name = "ความเกี่ยวข้องกับโรงเรียน (school tie)"
+    verbose_name_plural = "ความเกี่ยวข้องกับโรงเรียน — ไม่ส่งไปนิเทศโรงเรียนเหล่านี้ (school ties: never sent to inspect these)"
+
+
 @admin.register(School)
 class SchoolAdmin(ImportFromFileMixin, OfficeScopedAdmin):
     importer = staticmethod(import_schools)
@@ -190,7 +211,7 @@ class SchoolAdmin(ImportFromFileMixin, OfficeScopedAdmin):
     search_fields = ["code", "name_th", "name_en", "district__name_th", "consortium__name"]
     autocomplete_fields = ["district", "director"]
     list_select_related = ["district__province", "consortium", "director"]
-    inlines = [StaffInline]
+    inlines = [StaffInline, SchoolTieInline]
     fieldsets = [
         (None, {"fields": ["office", "code", "name_th", "name_en", "is_active"]}),
         ("ที่ตั้ง (location)", {"fields": ["district", "consortium", "address", "latitude", "longitude"]}),
@@ -232,6 +253,8 @@ class PersonAdmin(ImportFromFileMixin, OfficeScopedAdmin):
         ("ติดต่อ (contact)", {"fields": ["email", "phone", "line_user_id"]}),
         ("การเข้าใช้ระบบ (access)", {"fields": ["user", "extra_offices"]}),
     ]
+
+    inlines = [SchoolTieInline]
 
     @admin.display(description="บัญชีผู้ใช้ (login)", boolean=True)
     def has_login(self, obj):

@@ -389,3 +389,43 @@ class Membership(models.Model):
             and self.person.office_id != self.committee.office_id
         ):
             raise ValidationError({"person": "บุคคลนี้อยู่ในสำนักงานเขตอื่น / this person belongs to another office"})
+
+
+class SchoolTieQuerySet(OfficeScopedQuerySet):
+    office_field = "school__office"
+
+
+class SchoolTie(models.Model):
+    """A person's tie to a school that makes them a party to it (conflict of interest when inspecting it).
+
+    One row per tie: a person may direct two schools, act as director of one while on the staff of another,
+    teach at one and sit on another's school board. The planner and the rules read every tie, together with
+    `Person.school` (the school a person is recorded as staff of) and `School.director`.
+    """
+
+    class Kind(models.TextChoices):
+        DIRECTOR = "director", "ผู้อำนวยการ (director)"
+        ACTING_DIRECTOR = "acting_director", "รักษาการในตำแหน่งผู้อำนวยการ (acting director)"
+        DEPUTY = "deputy", "รองผู้อำนวยการ (deputy director)"
+        TEACHER = "teacher", "ครู (teacher)"
+        STAFF = "staff", "บุคลากร (staff)"
+        BOARD = "board", "กรรมการสถานศึกษา (school board)"
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="school_ties", verbose_name="บุคคล (person)"
+    )
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="ties", verbose_name="โรงเรียน (school)")
+    kind = models.CharField("ความเกี่ยวข้อง (tie)", max_length=20, choices=Kind.choices)
+    note = models.CharField("หมายเหตุ (note)", max_length=200, blank=True)
+
+    objects = SchoolTieQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "ความเกี่ยวข้องกับโรงเรียน (school tie)"
+        verbose_name_plural = "ความเกี่ยวข้องกับโรงเรียน (school ties)"
+        ordering = ["person", "school", "kind"]
+        constraints = [models.UniqueConstraint(fields=["person", "school", "kind"], name="school_tie_once")]
+
+    def __str__(self):
+        return f"{self.person} — {self.get_kind_display()} {self.school}"

@@ -170,6 +170,8 @@ SCHEDULES_ROAD_FACTOR = env.float("SCHEDULES_ROAD_FACTOR", default=1.3)
 SCHEDULES_MAX_LEG_KM = env.float("SCHEDULES_MAX_LEG_KM", default=80.0)
 SCHEDULES_PLANNER_WORKERS = env.int("SCHEDULES_PLANNER_WORKERS", default=1)
 SCHEDULES_PLANNER_SEED = env.int("SCHEDULES_PLANNER_SEED", default=29)
+# Rounds with more target schools than this re-plan in the worker (the page shows progress), not in the request.
+SCHEDULES_WORKER_REPLAN_SCHOOLS = env.int("SCHEDULES_WORKER_REPLAN_SCHOOLS", default=150)
 
 # --- The office's look in reports ---------------------------------------------------------------
 REPORT_THAI_DIGITS = env.bool("REPORT_THAI_DIGITS", default=False)

@@ -121,11 +121,17 @@ def test_an_incomplete_plan_is_not_applied(demo):
     aug = demo["aug-2563"]
     aug.committees.set(aug.committees.order_by("number")[:1])
     Assignment.objects.filter(round=aug).delete()
-    plan = json.loads(run("plan_round", "aug-2563", "--json", "--time-limit", "5"))
+    out, err = StringIO(), StringIO()
+    with pytest.raises(SystemExit) as exit_:  # incomplete: non-zero even without --apply
+        call_command("plan_round", "aug-2563", "--json", "--time-limit", "5", stdout=out, stderr=err)
+    assert exit_.value.code == 1 and "plan incomplete: 63 not placed" in err.getvalue()
+    plan = json.loads(out.getvalue())
     assert len(plan["unplaced"]) == 81 - 18
     assert {u["reason"].split(":")[0] for u in plan["unplaced"]} == {"capacity", "conflict_of_interest"}
-    with pytest.raises(CommandError, match="nothing saved"):
-        run("plan_round", "aug-2563", "--apply")
+    err = StringIO()
+    with pytest.raises(SystemExit) as exit_:
+        call_command("plan_round", "aug-2563", "--apply", stdout=StringIO(), stderr=err)
+    assert exit_.value.code == 1 and "nothing saved" in err.getvalue()
     assert not Assignment.objects.filter(round=aug).exists()
 
 
@@ -161,5 +167,7 @@ def test_a_round_without_sessions_is_refused_in_one_line(db):
         run("plan_round", "no-session")
     round_ensure_session(round_=round_)
     assert [s.code for s in round_.sessions.all()] == ["day"]
-    plan = json.loads(run("plan_round", "no-session", "--json"))
-    assert plan["assignments"] == [] and plan["unplaced"] == []
+    # an office with no schools: refused, not planned empty
+    with pytest.raises(CommandError, match="no target schools") as refused:
+        run("plan_round", "no-session", "--json")
+    assert "\n" not in str(refused.value) and "ไม่มีโรงเรียนเป้าหมาย" in str(refused.value)

@@ -161,9 +161,45 @@ def test_every_code_is_covered_by_these_tests():
             centres=(1, 2),
         ),
     ]
+    scenarios.append(elsewhere_data())
+    scenarios.append(data([V(1, 10, 1, D(2020, 8, 3)), V(2, 20, 1, D(2020, 8, 3))]))
     for d in scenarios:
         seen |= codes(d)
     assert seen == set(rules.CODES)
+
+
+def elsewhere_data():
+    """นายสอง (committee 2) visits school 1 on 3 Aug, and is booked in another round's morning that day."""
+    booking = rules.Booking(2, "นายสอง", D(2020, 8, 3), datetime.time(9), datetime.time(12), "ตรวจความพร้อม", "ง", 77)
+    return dataclasses.replace(data([V(1, 20, 1, D(2020, 8, 3))]), elsewhere=(booking,))
+
+
+def test_a_person_booked_in_another_round_at_the_same_time_is_an_error():
+    found = [c for c in rules.check(elsewhere_data()) if c.code == "person_booked_elsewhere"]
+    assert len(found) == 1 and found[0].severity == rules.ERROR
+    assert found[0].objects["other_assignments"] == [77] and found[0].objects["person"] == 2
+    assert "3 สิงหาคม 2563" in found[0].message_th and "ตรวจความพร้อม" in found[0].message_th
+    assert "03/08/2563" in found[0].message_en  # Buddhist Era in English too
+    # a booking that ends before the session starts is no conflict
+    late = dataclasses.replace(elsewhere_data().elsewhere[0], start=datetime.time(6), end=datetime.time(8))
+    assert "person_booked_elsewhere" not in codes(dataclasses.replace(elsewhere_data(), elsewhere=(late,)))
+
+
+def test_a_school_never_gets_two_visits_on_one_day():
+    d = dataclasses.replace(data([V(1, 10, 1, D(2020, 8, 3)), V(2, 20, 1, D(2020, 8, 3))]), targets=(1,))
+    twice = [c for c in rules.check(d) if c.code == "school_twice_a_day"]
+    assert len(twice) == 1 and twice[0].objects["assignments"] == [1, 2]
+
+
+def test_every_tie_to_a_school_is_a_conflict_of_interest():
+    """A member who directs school 1 and sits on school 2's board, recorded as staff of school 3."""
+    d = data([V(1, 30, 1, D(2020, 8, 3)), V(2, 30, 2, D(2020, 8, 4)), V(3, 30, 3, D(2020, 8, 5))])
+    tied = rules.Member(5, "นายผูก หลายโรง", school_id=3, ties=frozenset({1, 2}))
+    d = dataclasses.replace(
+        d, committees={**d.committees, 30: rules.CommitteeInfo(30, "คณะที่ 3", (tied,))}, round_committees=(10, 20, 30)
+    )
+    found = [c for c in rules.check(d) if c.code == "conflict_of_interest"]
+    assert sorted(c.objects["school"] for c in found) == ["1034290001", "1034290002", "1034290003"]
 
 
 def test_total_km_runs_from_the_office_and_back():

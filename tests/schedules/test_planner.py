@@ -52,11 +52,14 @@ def test_locked_visits_survive_replanning():
     pinned[0] = dataclasses.replace(pinned[0], date=last)
     done = dataclasses.replace(first.visits[5], id=2000, status="done")
     loose = dataclasses.replace(first.visits[6], id=3000)
-    again = planner.plan(dataclasses.replace(d, visits=(*pinned, done, loose)), time_limit=10)
+    again = planner.plan(dataclasses.replace(d, visits=(*pinned, done, loose)), time_limit=10, fresh=True)
     assert again.complete
     for v in (*pinned, done):
         assert v in again.visits
-    assert loose not in again.visits  # not locked: planned anew
+    assert loose not in again.visits  # a fresh re-plan plans what is not locked anew
+    # the default re-plan keeps every visit that breaks no rule where it is
+    stable = planner.plan(dataclasses.replace(d, visits=(*pinned, done, loose)), time_limit=10)
+    assert stable.complete and loose in stable.visits and stable.displaced == {}
     assert sorted(v.school_id for v in again.visits) == sorted(d.targets)
     assert rules.errors(check(d, again)) == []
 

@@ -1,6 +1,7 @@
 """The coordinator's plan page: who sees it, moves refused on errors, locks, re-planning."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -78,11 +79,11 @@ def test_a_move_that_causes_an_error_is_refused(client, demo):
     before = (a.committee_id, a.date, a.sequence)
     # onto a committee that already has its two schools that day
     response = _move(client, a, committee=full["committee"], date=full["date"].isoformat())
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert 'data-code="over_capacity"' in response.content.decode()
-    # onto the Queen Mother's birthday: never a counted day
-    response = _move(client, a, date="2020-08-12")
-    assert response.status_code == 400 and "not_counted_day" in response.content.decode()
+    # onto the Queen Mother's birthday: never a counted day (typed in Buddhist Era, as people type dates)
+    response = _move(client, a, date="12/08/2563")
+    assert response.status_code == 409 and "not_counted_day" in response.content.decode()
     a.refresh_from_db()
     assert (a.committee_id, a.date, a.sequence) == before
 
@@ -90,9 +91,9 @@ def test_a_move_that_causes_an_error_is_refused(client, demo):
 def test_bad_input_is_400_with_field_messages(client, demo):
     login(client, "coordinator")
     a = Assignment.objects.filter(round=demo["aug-2563"]).first()
-    response = _move(client, a, date="12/08/2563", reason="")
+    response = _move(client, a, date="31/02/2563", reason="")
     body = response.content.decode()
-    assert response.status_code == 400 and "invalid date" in body and "ต้องระบุเหตุผล" in body
+    assert response.status_code == 400 and "วันที่ไม่ถูกต้อง" in body and "ต้องระบุเหตุผล" in body
 
 
 def test_a_valid_move_keeps_the_uid_and_bumps_the_sequence(client, demo):
@@ -126,7 +127,12 @@ def test_lock_then_replan_keeps_the_locked_one(client, demo):
     assert client.post(f"/schedules/aug-2563/assignments/{a.pk}/lock/", {"locked": "1"}).status_code == 302
     a.refresh_from_db()
     assert a.locked
+    # the re-plan first shows what it would change: locking changed nothing, so nothing
     response = client.post("/schedules/aug-2563/replan/")
+    body = response.content.decode()
+    assert response.status_code == 200 and "ใหม่ 0 · ย้าย 0 · ยกเลิก 0" in body
+    fingerprint = re.search(r'name="confirm" value="(\w+)"', body).group(1)
+    response = client.post("/schedules/aug-2563/replan/", {"confirm": fingerprint})
     assert response.status_code == 302
     after = Assignment.objects.get(pk=a.pk)
     assert (after.committee_id, after.date, after.locked) == (a.committee_id, a.date, True)
@@ -139,8 +145,8 @@ def test_replan_that_cannot_be_complete_saves_nothing(client, demo, when):
     aug = demo["aug-2563"]
     aug.committees.set(aug.committees.order_by("number")[:1])
     before = list(Assignment.objects.filter(round=aug).values_list("id", "committee", "date"))
-    response = client.post("/schedules/aug-2563/replan/")
-    assert response.status_code == 400 and "nothing saved" in response.content.decode()
+    response = client.post("/schedules/aug-2563/replan/", {"fresh": "1"})
+    assert response.status_code == 409 and "nothing saved" in response.content.decode()
     assert list(Assignment.objects.filter(round=aug).values_list("id", "committee", "date")) == before
 
 
