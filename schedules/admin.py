@@ -5,9 +5,20 @@ happens on the plan page (/schedules/<slug>/), which validates every move; the a
 """
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from schedules.models import Assignment, CalendarFeed, ExamCentre, ExamDay, OfficeClosure, Round, RoundSession
+from schedules.models import (
+    Assignment,
+    CalendarFeed,
+    ExamCentre,
+    ExamDay,
+    OfficeClosure,
+    PlanRun,
+    Round,
+    RoundSession,
+)
 from schedules.services import round_ensure_session
 from supervision.admin import OfficeScopedAdmin, ScopedChoicesMixin, register_scope
 
@@ -55,11 +66,38 @@ class OfficeClosureAdmin(ScopedChoicesMixin, admin.ModelAdmin):
 
 @admin.register(Assignment)
 class AssignmentAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
+    """Read-only: committee, date, session, status and lock change only on the plan page, which runs every
+    check (conflicts in this and other rounds, ties to schools, the lifecycle: a visit that took place never
+    moves) and bumps the calendar SEQUENCE. The admin shows the assignment, its history and a link there."""
+
     list_display = ["round", "date", "session", "committee", "school", "status", "locked", "sequence"]
     list_filter = ["round", "status", "locked"]
     search_fields = ["school__name_th", "school__code"]
-    readonly_fields = ["uid", "sequence"]
-    autocomplete_fields = ["school"]
+    readonly_fields = [
+        "plan_page",
+        "round",
+        "committee",
+        "school",
+        "date",
+        "session",
+        "day_order",
+        "status",
+        "status_reason",
+        "locked",
+        "uid",
+        "sequence",
+    ]
+    fields = readonly_fields
+
+    @admin.display(description="แก้ไขที่หน้าแผน (change on the plan page)")
+    def plan_page(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        url = reverse("schedules:round", args=[obj.round.slug]) + f"#a{obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, obj.round.title)
+
+    def has_add_permission(self, request):
+        return False  # the planner and the plan page create assignments, through the same checks
 
     def get_queryset(self, request):
         return (
@@ -77,3 +115,15 @@ class CalendarFeedAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request):
         return request.user.is_superuser
+
+
+@admin.register(PlanRun)
+class PlanRunAdmin(admin.ModelAdmin):
+    list_display = ["round", "status", "progress", "fresh", "apply", "created_at", "finished_at"]
+    readonly_fields = [f.name for f in PlanRun._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(round__in=Round.objects.for_user(request.user))

@@ -10,9 +10,11 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from supervision.access import OfficeScopedQuerySet
@@ -110,6 +112,12 @@ class Round(models.Model):
     def is_exam(self) -> bool:
         return self.kind == self.Kind.EXAM_INSPECTION
 
+    def clean(self):
+        # Said on the date field in the reader's language; the check constraint stays as the database's guard
+        # (full_clean skips it once the field has an error, so no "Constraint … is violated" reaches a form).
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("วันสิ้นสุดต้องไม่ก่อนวันเริ่ม")}, code="end_before_start")
+
 
 class RoundSession(models.Model):
     """A named part of a round's day (e.g. the morning and afternoon O-NET papers). Every round has at least one."""
@@ -185,6 +193,10 @@ class ExamDay(models.Model):
 
     def __str__(self):
         return str(self.date)
+
+    def clean(self):
+        if self.round_id and self.date and not (self.round.start_date <= self.date <= self.round.end_date):
+            raise ValidationError({"date": _("วันสอบอยู่นอกช่วงวันของรอบ")}, code="exam_day_outside_window")
 
 
 class ExamCentre(models.Model):
