@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "api.apps.ApiConfig",
     "worker.apps.WorkerConfig",
     "accounts.apps.AccountsConfig",
+    "dashboard.apps.DashboardConfig",
+    "public.apps.PublicConfig",
 ]
 
 MIDDLEWARE = [
@@ -276,6 +278,30 @@ SPECTACULAR_SETTINGS = {
         "EvidenceKindEnum": "visits.models.Evidence.Kind",
         "FollowUpStatusEnum": "visits.models.FollowUp.Status",
     },
+}
+
+# --- Dashboard, exports and public pages (dashboard/, public/) -------------------------------------
+# The dashboard's map is drawn by the server from stored coordinates and works with no internet. An online
+# tile layer under it is optional: a URL template such as "https://tile.openstreetmap.org/{z}/{x}/{y}.png".
+DASHBOARD_MAP_TILE_URL = env("DASHBOARD_MAP_TILE_URL", default="")
+DASHBOARD_MAP_TILE_ATTRIBUTION = env("DASHBOARD_MAP_TILE_ATTRIBUTION", default="© OpenStreetMap contributors")
+DASHBOARD_LEAST_VISITED = 10  # how many of the least-visited schools the fairness table lists
+# Public pages: each process keeps a rendered page this many seconds before re-reading its snapshot from the
+# database (publishing writes the snapshot; no Redis or worker is needed to serve or invalidate it).
+PUBLIC_LOCAL_CACHE_SECONDS = env.float("PUBLIC_LOCAL_CACHE_SECONDS", default=2.0)
+# OIT item numbers per ITA year (the content is fixed, the numbering changes): year (BE) -> section -> code.
+# A year takes the codes of every earlier year listed and overrides those it names (ITA 2568 moved the
+# participation item to o25).
+PUBLIC_ITA_ITEM_CODES = {
+    2563: {
+        "plan": "O10",
+        "monitoring": "O11",
+        "annual": "O12",
+        "statistics": "O15",
+        "satisfaction": "O16",
+        "participation": "O33",
+    },
+    2568: {"participation": "o25"},
 }
 
 CACHES = {

@@ -17,6 +17,8 @@ urlpatterns = [
     path("schedules/", include("schedules.urls")),
     path("visits/", include("visits.urls")),
     path("notifications/", include("worker.urls")),
+    path("dashboard/", include("dashboard.urls")),
+    path("public/", include("public.urls")),
     path("", RedirectView.as_view(url="/schedules/", permanent=False)),
 ]
 # Media (evidence photos of pupils, signatures, school documents) is never served as plain files, not even in

@@ -16,6 +16,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from supervision.models import LAT, LON, AreaOffice, Committee, Person, School
+from visits.quality import default_quality_levels, validate_quality_levels
 
 
 class PublishedVersionError(ValidationError):
@@ -52,6 +53,13 @@ class Instrument(models.Model):
     name = models.CharField("ชื่อแบบ (name)", max_length=300)
     kind = models.CharField("ประเภท (kind)", max_length=20, choices=Kind.choices, default=Kind.SUPERVISION)
     description = models.TextField("คำอธิบาย (description)", blank=True)
+    quality_levels = models.JSONField(
+        "ระดับคุณภาพ (quality levels)",
+        default=default_quality_levels,
+        validators=[validate_quality_levels],
+        help_text='เกณฑ์ขั้นต่ำของแต่ละระดับ เรียงจากสูงไปต่ำ เช่น [{"min": 90, "label": "ดีเยี่ยม"}, …, {"min": 0, '
+        '"label": "ปรับปรุง"}] / the lower bound of each level, best first',
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

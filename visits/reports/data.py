@@ -167,6 +167,19 @@ class RoundSummaryData:
     followup_status: tuple[tuple[str, int], ...]
     not_visited: tuple[tuple[str, str, date | None], ...]  # school, consortium, planned date
     protected: tuple[str, ...] = ()
+    # Approved and pending apart (visits.results): (mean or None, count) each, never pooled.
+    approved_mean: tuple[float | None, int] = (None, 0)
+    pending_mean: tuple[float | None, int] = (None, 0)
+    # (section title, approved mean, n, pending mean, n)
+    sections: tuple[tuple[str, float | None, int, float | None, int], ...] = ()
+    levels: tuple[tuple[str, float], ...] = ()  # (label, lower bound), best first
+    # School × section, weakest first: (school, consortium, overall, level label, ((percent, level index), ...))
+    matrix: tuple[tuple[str, str, float | None, str, tuple[tuple[float | None, int | None], ...]], ...] = ()
+    matrix_pending: tuple[tuple[str, str, float | None, str, tuple[tuple[float | None, int | None], ...]], ...] = ()
+    consortium_means: tuple[tuple[str, float | None, int, float | None, int], ...] = ()
+    overdue: tuple[tuple[str, str, str, date, int], ...] = ()  # school, owner, recommendation, due, days late
+    recommendation_schools: tuple[tuple[str, int, tuple[str, ...]], ...] = ()
+    approved_only: bool = False  # the public edition: pending results left out entirely
 
 
 @dataclass(frozen=True)
@@ -559,7 +572,8 @@ def _latest_visits(rnd) -> dict:
     return best
 
 
-def round_data(rnd) -> RoundSummaryData:
+def round_data(rnd, approved_only: bool = False) -> RoundSummaryData:
+    """The round summary's data. `approved_only`: the public edition (no pending score anywhere)."""
     from collections import Counter, defaultdict
 
     from django.db.models import Max, Min
@@ -590,18 +604,20 @@ def round_data(rnd) -> RoundSummaryData:
         c[1] += 1
         c[2] += v.status in _DONE
         c[3] += v.status in _APPROVED
+        scored = v.status in (_APPROVED if approved_only else _DONE)
         rows.append(
             SchoolScore(
                 s.name_th,
                 cons,
                 _th(status_labels[v.status]),
-                v.score if v.status in _DONE else None,
+                v.score if scored else None,
                 _local_date(v.check_in_at) or planned_dates.get(s.id) or _local_date(v.created_at),
             )
         )
     coverage = tuple(ConsortiumCoverage(name, *nums) for name, nums in sorted(cover.items()))
 
-    done_ids = [v.id for v in visits.values() if v.status in _DONE]
+    # Indicator means come from approved visits only: a pending score is not a result yet.
+    done_ids = [v.id for v in visits.values() if v.status in _APPROVED]
     per_item: dict[int, list[float]] = defaultdict(list)
     items = {}
     for a in Answer.objects.filter(visit_id__in=done_ids).select_related("item__section"):
@@ -616,7 +632,7 @@ def round_data(rnd) -> RoundSummaryData:
 
     counts: Counter = Counter()
     for v in visits.values():
-        if v.status in _DONE:
+        if v.status in (_APPROVED if approved_only else _DONE):
             for r in {" ".join(str(r).split()) for r in v.recommendations or []}:
                 if r:
                     counts[r] += 1
@@ -639,7 +655,68 @@ def round_data(rnd) -> RoundSummaryData:
         followup_status=followup_status,
         not_visited=tuple(not_visited),
         protected=office_names(rnd.office),
+        **_results_fields(rnd, approved_only),
     )
+
+
+def _results_fields(rnd, approved_only: bool) -> dict:
+    """The director's reading of the round through visits.results: approved and pending apart."""
+    from django.utils import timezone
+
+    from visits import results
+    from visits.models import FollowUp, Visit
+    from visits.quality import DEFAULT_QUALITY_LEVELS
+
+    visits = Visit.objects.filter(round=rnd)
+    if approved_only:
+        visits = visits.filter(status__in=_APPROVED)
+    rows = results.load_rows(visits)
+    levels = list((rnd.instrument.instrument.quality_levels if rnd.instrument_id else None) or DEFAULT_QUALITY_LEVELS)
+    titles = results.section_titles(rows)
+    overall = results.split_mean(rows)
+
+    def m(split):
+        return split.approved.value, split.approved.count, split.pending.value, split.pending.count
+
+    def matrix_rows(group):
+        return tuple(
+            (
+                r.school,
+                r.consortium,
+                r.overall.percent,
+                r.overall.level_label,
+                tuple((c.percent, c.level) for c in r.cells),
+            )
+            for r in results.matrix(rows, titles, levels, group)
+        )
+
+    today = timezone.localdate()
+    overdue = tuple(
+        (
+            fu.school.name_th,
+            fu.owner.full_name if fu.owner_id else "ยังไม่ระบุผู้รับผิดชอบ",
+            fu.recommendation,
+            fu.due_date,
+            (today - fu.due_date).days,
+        )
+        for fu in FollowUp.objects.filter(
+            source_visit__round=rnd, status__in=FollowUp.OPEN_STATUSES, due_date__lt=today
+        )
+        .select_related("school", "owner")
+        .order_by("school__name_th", "due_date", "id")
+    )
+    return {
+        "approved_mean": (overall.approved.value, overall.approved.count),
+        "pending_mean": (overall.pending.value, overall.pending.count),
+        "sections": tuple((s.title, *m(s.means)) for s in results.section_results(rows, titles)),
+        "levels": tuple((lv["label"], lv["min"]) for lv in levels),
+        "matrix": matrix_rows(results.APPROVED),
+        "matrix_pending": () if approved_only else matrix_rows(results.PENDING),
+        "consortium_means": tuple((name, *m(split)) for name, split in results.consortium_results(rows)),
+        "overdue": overdue,
+        "recommendation_schools": tuple((r.text, r.count, r.schools) for r in results.recommendations(rows)),
+        "approved_only": approved_only,
+    }
 
 
 def exam_data(rnd) -> ExamReportData:

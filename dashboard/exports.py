@@ -1,0 +1,485 @@
+"""Exports of a round or an academic year: XLSX (one workbook) and CSV (one file per sheet), streamed.
+
+Sheets: schools and their visits; answers (one sheet per instrument version: one row per visit, one column
+per item); follow-ups; the schedule; failed notifications. Every sheet is a generator of rows read in
+chunks through `dashboard.selectors`, so memory stays flat whatever the size: the XLSX is written by
+openpyxl's write-only workbook to a temporary file and streamed from it, the CSV goes out row by row
+(StreamingHttpResponse). Dates are real dates (Excel date cells; ISO 8601 in CSV), Thai text as typed.
+The web page and the API call the same functions with the same access rule.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
+
+from dashboard import selectors
+from schedules.models import Assignment, Round
+from schedules.selectors import round_target_schools
+from supervision.models import School
+from visits.models import Answer, FollowUp, InstrumentVersion, Item, Visit
+from visits.results import group_of
+
+CHUNK = 2000
+SHEETS = (
+    ("schools", "โรงเรียนและการตรวจเยี่ยม"),
+    ("answers", "คำตอบ"),
+    ("followups", "การติดตามผล"),
+    ("schedule", "กำหนดการ"),
+    ("notifications", "การแจ้งเตือนที่ส่งไม่สำเร็จ"),
+)
+SHEET_KEYS = {key for key, _ in SHEETS}
+GROUP_LABELS = {"approved": "อนุมัติแล้ว", "pending": "รออนุมัติ", "in_progress": "ยังไม่ส่ง", "not_visited": "ยังไม่ตรวจเยี่ยม"}
+
+
+class ExportScopeError(ValueError):
+    """The query names no round or year the user may export."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    user: object
+    name: str  # for the file name
+    title: str
+    round_ids: tuple[int, ...]
+    full_access: bool
+
+    def rounds(self):
+        return Round.objects.filter(pk__in=self.round_ids)
+
+    def visits(self):
+        return selectors.dashboard_visits(self.user).filter(round_id__in=self.round_ids)
+
+
+def scope_from_query(user, query) -> Scope:
+    """`round=<slug>` or `year=<BE year>` (optionally `office=<code>`), narrowed to what the user may read."""
+    if not selectors.can_read_dashboard(user):
+        raise ExportScopeError("ไม่มีสิทธิ์ส่งออกข้อมูล / you may not export")
+    rounds = selectors.dashboard_rounds(user)
+    slug, year, office = (query.get("round") or "").strip(), (query.get("year") or "").strip(), query.get("office")
+    if office:
+        rounds = rounds.filter(office__code=office)
+    if slug:
+        rnd = rounds.filter(slug=slug).first()
+        if rnd is None:
+            raise ExportScopeError(f"ไม่พบรอบ {slug} / no round {slug}")
+        return Scope(user, slug, rnd.title, (rnd.pk,), selectors.full_access(user))
+    if year.isdigit():
+        ids = tuple(rounds.filter(academic_year=int(year)).values_list("pk", flat=True))
+        if not ids:
+            raise ExportScopeError(f"ไม่พบรอบในปีการศึกษา {year} / no rounds in academic year {year}")
+        return Scope(user, f"year-{year}", f"ปีการศึกษา {year}", ids, selectors.full_access(user))
+    raise ExportScopeError("ระบุ round หรือ year / give round=<slug> or year=<BE year>")
+
+
+def _local(dt: datetime.datetime | None):
+    return timezone.localtime(dt).replace(tzinfo=None) if dt else None
+
+
+def _local_date(dt: datetime.datetime | None):
+    return timezone.localtime(dt).date() if dt else None
+
+
+# --- sheets -----------------------------------------------------------------------------------------
+def schools_rows(scope: Scope) -> Iterator[list]:
+    yield [
+        "รอบ",
+        "รหัสโรงเรียน",
+        "โรงเรียน",
+        "สหวิทยาเขต",
+        "อำเภอ",
+        "จังหวัด",
+        "สถานะ",
+        "ผล",
+        "วันที่ตรวจเยี่ยม",
+        "คะแนนรวม (ร้อยละ)",
+        "ส่งเมื่อ",
+        "อนุมัติเมื่อ",
+        "รหัสการตรวจเยี่ยม",
+    ]
+    status_labels = {k: str(v).split(" (")[0] for k, v in Visit.Status.choices}
+    titles = dict(scope.rounds().values_list("pk", "title"))
+    visited: set[tuple[int, int]] = set()
+    visits = (
+        scope.visits()
+        .order_by("round_id", "school__code", "created_at")
+        .values_list(
+            "pk",
+            "round_id",
+            "school_id",
+            "school__code",
+            "school__name_th",
+            "school__consortium__name",
+            "school__district__name_th",
+            "school__district__province__name_th",
+            "status",
+            "check_in_at",
+            "created_at",
+            "score",
+            "submitted_at",
+            "approved_at",
+        )
+    )
+    for (
+        pk,
+        rid,
+        sid,
+        code,
+        name,
+        cons,
+        district,
+        province,
+        status,
+        check_in,
+        created,
+        score,
+        sub,
+        appr,
+    ) in visits.iterator(chunk_size=CHUNK):
+        visited.add((rid, sid))
+        group = group_of(status)
+        yield [
+            titles[rid],
+            code,
+            name,
+            cons or "",
+            district,
+            province,
+            status_labels[status],
+            GROUP_LABELS[group],
+            _local_date(check_in or created),
+            score if group in ("approved", "pending") else None,
+            _local(sub),
+            _local(appr),
+            str(pk),
+        ]
+    for rnd in scope.rounds().order_by("start_date"):
+        targets = set(round_target_schools(rnd).values_list("pk", flat=True))
+        targets.update(Assignment.objects.filter(round=rnd).active().values_list("school_id", flat=True))
+        missing = sorted(sid for sid in targets if (rnd.pk, sid) not in visited)
+        planned = dict(
+            Assignment.objects.filter(round=rnd, school_id__in=missing)
+            .active()
+            .order_by("-date")
+            .values_list("school_id", "date")
+        )
+        for start in range(0, len(missing), CHUNK):
+            for s in (
+                School.objects.filter(pk__in=missing[start : start + CHUNK])
+                .select_related("consortium", "district__province")
+                .order_by("code")
+            ):
+                yield [
+                    rnd.title,
+                    s.code,
+                    s.name_th,
+                    s.consortium.name if s.consortium_id else "",
+                    s.district.name_th,
+                    s.district.province.name_th,
+                    GROUP_LABELS["not_visited"],
+                    GROUP_LABELS["not_visited"],
+                    planned.get(s.pk),
+                    None,
+                    None,
+                    None,
+                    "",
+                ]
+
+
+def answer_versions(scope: Scope) -> list[InstrumentVersion]:
+    ids = scope.visits().order_by().values_list("instrument_version_id", flat=True).distinct()
+    return list(InstrumentVersion.objects.filter(pk__in=ids).select_related("instrument").order_by("instrument__code"))
+
+
+def _answer_text(item: Item, value):
+    if value is None:
+        return None
+    if item.type == "yes_no":
+        return "ใช่" if value is True else "ไม่ใช่" if value is False else str(value)
+    if item.type in ("single_choice", "multi_choice"):
+        labels = {o.get("value"): o.get("label", o.get("value")) for o in item.options or []}
+        if isinstance(value, list):
+            return ", ".join(str(labels.get(v, v)) for v in value)
+        return str(labels.get(value, value))
+    if item.type in ("rating", "number") and isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return value if isinstance(value, str) else str(value)
+
+
+def answers_rows(scope: Scope, version: InstrumentVersion) -> Iterator[list]:
+    """One row per visit filled with `version`, one column per item (its code and text in the header)."""
+    items = list(version.items.order_by("section__order", "order", "id"))
+    yield [
+        "รหัสการตรวจเยี่ยม",
+        "รอบ",
+        "รหัสโรงเรียน",
+        "โรงเรียน",
+        "สถานะ",
+        "วันที่ตรวจเยี่ยม",
+        "คะแนนรวม (ร้อยละ)",
+        *(f"{i.code} {i.text}" for i in items),
+    ]
+    column = {item.pk: n for n, item in enumerate(items)}
+    by_id = {item.pk: item for item in items}
+    status_labels = {k: str(v).split(" (")[0] for k, v in Visit.Status.choices}
+    titles = dict(scope.rounds().values_list("pk", "title"))
+    visits = (
+        scope.visits()
+        .filter(instrument_version=version)
+        .order_by("round_id", "school__code", "pk")
+        .values_list(
+            "pk", "round_id", "school__code", "school__name_th", "status", "check_in_at", "created_at", "score"
+        )
+    )
+    chunk: list = []
+
+    def flush(chunk):
+        answers: dict = {}
+        for vid, item_id, value in Answer.objects.filter(visit_id__in=[c[0] for c in chunk]).values_list(
+            "visit_id", "item_id", "value"
+        ):
+            answers.setdefault(vid, {})[item_id] = value
+        for pk, rid, code, name, status, check_in, created, score in chunk:
+            cells = [None] * len(items)
+            for item_id, value in answers.get(pk, {}).items():
+                if item_id in column:
+                    cells[column[item_id]] = _answer_text(by_id[item_id], value)
+            yield [
+                str(pk),
+                titles[rid],
+                code,
+                name,
+                status_labels[status],
+                _local_date(check_in or created),
+                score,
+                *cells,
+            ]
+
+    for row in visits.iterator(chunk_size=CHUNK):
+        chunk.append(row)
+        if len(chunk) >= CHUNK:
+            yield from flush(chunk)
+            chunk = []
+    if chunk:
+        yield from flush(chunk)
+
+
+def followups_rows(scope: Scope) -> Iterator[list]:
+    yield ["รอบ", "รหัสโรงเรียน", "โรงเรียน", "ข้อเสนอแนะ", "สถานะ", "กำหนดเสร็จ", "ผู้รับผิดชอบ", "เสร็จเมื่อ", "ตรวจสอบเมื่อ"]
+    labels = {k: str(v).split(" (")[0] for k, v in FollowUp.Status.choices}
+    qs = (
+        selectors.dashboard_followups(scope.user)
+        .filter(source_visit__round_id__in=scope.round_ids)
+        .order_by("school__code", "due_date", "id")
+        .values_list(
+            "source_visit__round__title",
+            "school__code",
+            "school__name_th",
+            "recommendation",
+            "status",
+            "due_date",
+            "owner__prefix",
+            "owner__first_name",
+            "owner__last_name",
+            "done_at",
+            "verified_at",
+        )
+    )
+    for title, code, name, text, status, due, prefix, first, last, done, verified in qs.iterator(chunk_size=CHUNK):
+        owner = f"{prefix or ''}{first or ''} {last or ''}".strip()
+        yield [title, code, name, text, labels[status], due, owner, _local(done), _local(verified)]
+
+
+def schedule_rows(scope: Scope) -> Iterator[list]:
+    yield ["รอบ", "วันที่", "ช่วงเวลา", "คณะกรรมการ", "ลำดับในวัน", "รหัสโรงเรียน", "โรงเรียน", "สถานะ", "เหตุผล"]
+    labels = {k: str(v).split(" (")[0] for k, v in Assignment.Status.choices}
+    qs = (
+        Assignment.objects.filter(round_id__in=scope.round_ids)
+        .order_by("round_id", "date", "session__order", "committee__number", "day_order", "id")
+        .values_list(
+            "round__title",
+            "date",
+            "session__name",
+            "committee__number",
+            "committee__name",
+            "day_order",
+            "school__code",
+            "school__name_th",
+            "status",
+            "status_reason",
+        )
+    )
+    for title, date, session, number, committee, order, code, name, status, reason in qs.iterator(chunk_size=CHUNK):
+        yield [
+            title,
+            date,
+            session,
+            f"คณะที่ {number}" if number else committee,
+            order,
+            code,
+            name,
+            labels[status],
+            reason,
+        ]
+
+
+def notifications_rows(scope: Scope) -> Iterator[list]:
+    """Failed notifications about the scope's rounds, assignments, visits and follow-ups (office-wide roles)."""
+    yield ["เหตุการณ์", "ผู้รับ", "ช่องทาง", "หัวข้อ", "กำหนดแจ้ง", "จำนวนครั้งที่ส่ง", "ข้อผิดพลาดล่าสุด"]
+    if not scope.full_access:
+        return
+    from worker.models import Notification
+
+    offices = set(scope.rounds().values_list("office_id", flat=True))
+    failed = (
+        Notification.objects.filter(status=Notification.Status.FAILED, recipient__office_id__in=offices)
+        .select_related("recipient")
+        .order_by("due_at", "id")
+    )
+    keys = {"round": {str(i) for i in scope.round_ids}}
+    lazy = {
+        "assignment": lambda: Assignment.objects.filter(round_id__in=scope.round_ids).values_list("pk", flat=True),
+        "visit": lambda: scope.visits().values_list("pk", flat=True),
+        "followup": lambda: FollowUp.objects.filter(source_visit__round_id__in=scope.round_ids).values_list(
+            "pk", flat=True
+        ),
+    }
+    events = {k: str(v).split(" (")[0] for k, v in Notification._meta.get_field("event").choices}
+    for n in failed.iterator(chunk_size=CHUNK):
+        if n.object_type not in keys:
+            if n.object_type not in lazy:
+                continue
+            keys[n.object_type] = {str(i) for i in lazy[n.object_type]()}
+        if n.object_id not in keys[n.object_type]:
+            continue
+        yield [
+            events.get(n.event, n.event),
+            n.recipient.full_name,
+            n.channel,
+            n.title,
+            _local(n.due_at),
+            n.attempts,
+            n.last_error,
+        ]
+
+
+def sheets(scope: Scope) -> Iterator[tuple[str, Iterator[list]]]:
+    """(sheet title, rows) in workbook order; answers make one sheet per instrument version."""
+    titles = dict(SHEETS)
+    yield titles["schools"], schools_rows(scope)
+    for version in answer_versions(scope):
+        yield f"คำตอบ {version.instrument.code} ฉ.{version.number}", answers_rows(scope, version)
+    yield titles["followups"], followups_rows(scope)
+    yield titles["schedule"], schedule_rows(scope)
+    yield titles["notifications"], notifications_rows(scope)
+
+
+def _sheet_title(title: str, used: set[str]) -> str:
+    base = re.sub(r"[\[\]:*?/\\]", "-", title)[:31]
+    name, n = base, 2
+    while name in used:
+        suffix = f"~{n}"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    used.add(name)
+    return name
+
+
+def write_xlsx(scope: Scope, fh) -> None:
+    """The whole workbook, row by row (openpyxl write-only: no sheet is held in memory)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    wb = Workbook(write_only=True)
+    used: set[str] = set()
+    for title, rows in sheets(scope):
+        ws = wb.create_sheet(_sheet_title(title, used))
+        header = next(rows)
+        ws.append([_bold(ws, h, WriteOnlyCell, Font) for h in header])
+        ws.freeze_panes = "A2"
+        for row in rows:
+            ws.append([_dated(ws, v, WriteOnlyCell) for v in row])
+    wb.save(fh)
+
+
+def _bold(ws, value, cell_type, font_type):
+    cell = cell_type(ws, value=value)
+    cell.font = font_type(bold=True)
+    return cell
+
+
+def _dated(ws, value, cell_type):
+    if isinstance(value, datetime.datetime):
+        cell = cell_type(ws, value=value)
+        cell.number_format = "yyyy-mm-dd hh:mm"
+        return cell
+    if isinstance(value, datetime.date):
+        cell = cell_type(ws, value=value)
+        cell.number_format = "yyyy-mm-dd"
+        return cell
+    return value
+
+
+def xlsx_response(scope: Scope) -> FileResponse:
+    fh = tempfile.TemporaryFile()
+    write_xlsx(scope, fh)
+    fh.seek(0)
+    return FileResponse(
+        fh,
+        as_attachment=True,
+        filename=f"nithet-{scope.name}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_value(value):
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return "" if value is None else value
+
+
+def csv_lines(rows: Iterator[list]) -> Iterator[str]:
+    """UTF-8 with a byte-order mark first, so Excel opens the Thai text correctly."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff"
+    for row in rows:
+        yield writer.writerow([_csv_value(v) for v in row])
+
+
+def sheet_rows(scope: Scope, sheet: str, version_id=None) -> Iterator[list]:
+    if sheet == "answers":
+        versions = answer_versions(scope)
+        if version_id:
+            versions = [v for v in versions if str(v.pk) == str(version_id)]
+        if not versions:
+            raise ExportScopeError("ไม่พบฉบับของแบบนิเทศ / no instrument version with answers in this scope")
+        # One CSV is one table: the first version unless `version` names another.
+        return answers_rows(scope, versions[0])
+    return {
+        "schools": schools_rows,
+        "followups": followups_rows,
+        "schedule": schedule_rows,
+        "notifications": notifications_rows,
+    }[sheet](scope)
+
+
+def csv_response(scope: Scope, sheet: str, version_id=None) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        csv_lines(sheet_rows(scope, sheet, version_id)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="nithet-{scope.name}-{sheet}.csv"'
+    return response

@@ -1,0 +1,29 @@
+"""Numbers as the dashboard prints them: one decimal, a dash for no data, Buddhist-Era dates."""
+
+from django import template
+
+from schedules.days import be_date as _be_date
+
+register = template.Library()
+
+
+@register.filter
+def pct(value):
+    return "—" if value is None else f"{value:.1f}"
+
+
+@register.filter
+def delta_of(before, now):
+    if before is None or now is None:
+        return "—"
+    return f"{now - before:+.1f}"
+
+
+@register.filter
+def delta(pair):
+    return delta_of(*pair)
+
+
+@register.filter
+def be_date(value):
+    return _be_date(value) if value else "—"

@@ -1,0 +1,83 @@
+"""The directors' dashboard page and its exports (XLSX and CSV), behind `dashboard.selectors`.
+
+Anyone the dashboard rule refuses gets 404, the same as a round that does not exist.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from dashboard import exports, selectors
+from dashboard.data import Filters, dashboard_data
+from visits.reports import drawings
+
+
+def _tiles(spec: drawings.MapSpec) -> list[dict]:
+    """Online map tiles under the server-drawn map, only when a tile URL is configured."""
+    url = settings.DASHBOARD_MAP_TILE_URL
+    if not url or not spec.points:
+        return []
+    return drawings.map_tiles(spec, url, width=MAP_W, height=MAP_H)
+
+
+MAP_W, MAP_H = 480.0, 420.0
+
+
+@login_required
+def dashboard(request):
+    if not selectors.can_read_dashboard(request.user):
+        raise Http404
+    f = Filters.from_query(request.GET)
+    data = dashboard_data(request.user, f)
+    map_drawing = drawings.school_map(data.map, MAP_W, MAP_H)
+    blocks = [
+        {
+            "block": b,
+            "section_svg": drawings.svg(drawings.bar_chart(b.section_chart), b.section_chart.title),
+            "item_svg": drawings.svg(drawings.bar_chart(b.item_chart), b.item_chart.title),
+        }
+        for b in data.blocks
+    ]
+    query = request.GET.copy()
+    query.pop("colour", None)
+    return render(
+        request,
+        "dashboard/dashboard.html",
+        {
+            "d": data,
+            "f": f,
+            "full_access": selectors.full_access(request.user),
+            "coverage_svg": drawings.svg(drawings.bar_chart(data.coverage_chart), data.coverage_chart.title),
+            "map_svg": drawings.svg(map_drawing, data.map.title),
+            "tiles": _tiles(data.map),
+            "tile_attribution": settings.DASHBOARD_MAP_TILE_ATTRIBUTION,
+            "blocks": blocks,
+            "query": query.urlencode(),
+            "sheets": exports.SHEETS,
+            "title": _("แดชบอร์ดผู้บริหาร"),
+        },
+    )
+
+
+def _scope(request):
+    try:
+        return exports.scope_from_query(request.user, request.GET)
+    except exports.ExportScopeError as exc:
+        raise Http404(str(exc)) from None
+
+
+@login_required
+def export_xlsx(request):
+    return exports.xlsx_response(_scope(request))
+
+
+@login_required
+def export_csv(request, sheet: str):
+    scope = _scope(request)
+    if sheet not in exports.SHEET_KEYS:
+        raise Http404
+    return exports.csv_response(scope, sheet, version_id=request.GET.get("version"))
