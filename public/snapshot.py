@@ -71,10 +71,11 @@ def round_snapshot(publication: Publication) -> dict:
 
 def store_round_pdf(publication: Publication) -> None:
     """The round summary as the public may read it (approved results only), kept with the publication."""
+    from public.documents import public_round_summary
     from visits.reports import builders
     from visits.reports.data import round_data
 
-    pdf = builders.build_round_summary(round_data(publication.round, approved_only=True))
+    pdf = builders.build_round_summary(public_round_summary(round_data(publication.round, approved_only=True)))
     if publication.document:
         publication.document.delete(save=False)
     publication.document.save(f"{publication.round.slug}.pdf", ContentFile(pdf), save=False)

@@ -67,6 +67,9 @@ class _ShapedPDFRenderer(renderPDF._PDFRenderer):
 class ChartDrawing(Drawing):
     """A Drawing that shapes its Thai text when platypus draws it into a PDF."""
 
+    # The renderer's initial state would select Helvetica (a base-14 font, never embedded).
+    initialFontName = fonts.REGULAR
+
     def draw(self, showBoundary=None):
         fonts.register_fonts()
         _ShapedPDFRenderer().draw(renderPDF.renderScaledDrawing(self), self.canv, 0, 0, showBoundary=False)
@@ -134,7 +137,9 @@ def bar_chart(spec: BarChartSpec, width: float = 480.0, font_size: float = 9.0) 
     """Horizontal bars: labels on the left (wrapped, never cut), one bar per series per row, a 0…max scale."""
     fonts.register_fonts()
     t = spec.thai_digits
-    label_room = min(width * 0.42, max((stringWidth(r.label, fonts.REGULAR, font_size) for r in spec.rows), default=40))
+    # Room for the longest label on one line (line filling keeps a small margin), at most 42 % of the width.
+    longest = max((stringWidth(r.label, fonts.REGULAR, font_size) for r in spec.rows), default=40)
+    label_room = min(width * 0.42, longest * 1.06 + 4)
     label_room = max(label_room, 40)
     wrapped = [break_lines(r.label, fonts.REGULAR, font_size, label_room) or [""] for r in spec.rows]
     n_series = len(spec.series)

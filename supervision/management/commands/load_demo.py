@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 # Order matters: data flows organisation -> schedules -> visits -> notifications.
-DEMO_STEPS = ["supervision.demo", "schedules.demo", "visits.demo", "worker.demo"]
+DEMO_STEPS = ["supervision.demo", "schedules.demo", "visits.demo", "worker.demo", "public.demo"]
 
 
 class Command(BaseCommand):
