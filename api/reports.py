@@ -5,12 +5,15 @@ are both 404). A report already built for the record's current content is served
 the worker is asked to build it and the answer is 202 with Retry-After — rendering never happens here.
 """
 
+import logging
+
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.exceptions import tr
 from api.permissions import IsPerson, get_visible
 from supervision.models import Committee
 from supervision.roles import Role, user_roles
@@ -19,6 +22,8 @@ from visits.reports.tasks import build_report
 from visits.selectors import rounds_for_user, visits_for_user
 
 RETRY_AFTER_SECONDS = 5
+UNAVAILABLE_RETRY_AFTER_SECONDS = 60
+log = logging.getLogger(__name__)
 # A round report shows every school's results: for the office's own staff, not a single school's director.
 ROUND_REPORT_ROLES = {Role.COORDINATOR, Role.OFFICE_DIRECTOR, Role.SUPERVISOR, Role.COMMITTEE_MEMBER, Role.VIEWER}
 
@@ -28,6 +33,12 @@ _RESPONSES = {
         OpenApiTypes.OBJECT, description="being built; ask again after `Retry-After` seconds"
     ),
     (404, "application/json"): OpenApiResponse(OpenApiTypes.OBJECT, description="no such record, or not yours to see"),
+    (422, "application/json"): OpenApiResponse(
+        OpenApiTypes.OBJECT, description="this report could not be built (recorded; the coordinators were told)"
+    ),
+    (503, "application/json"): OpenApiResponse(
+        OpenApiTypes.OBJECT, description="reports are not available now (the job queue is down); see `Retry-After`"
+    ),
 }
 
 
@@ -43,7 +54,25 @@ def _serve(kind: str, key: str, filename: str):
         return FileResponse(
             default_storage.open(path, "rb"), content_type="application/pdf", as_attachment=False, filename=filename
         )
-    build_report.delay_on_commit(kind, key)
+    try:
+        # Outside a transaction (every GET in production) this publishes at once, so a broker that is down
+        # is noticed here; inside one (tests) it publishes when that commits.
+        build_report.delay_on_commit(kind, key)
+    except Exception:  # the broker (Redis) is down: say so and when to ask again, never a 500
+        log.warning("report %s %s: the broker is unavailable", kind, key, exc_info=True)
+        response = Response(
+            {
+                "code": "reports_unavailable",
+                "detail": tr(
+                    "สร้างรายงานไม่ได้ในขณะนี้ (ระบบคิวงานขัดข้อง) กรุณาลองใหม่ภายหลัง",
+                    "Reports are not available now (the job queue is down); try again later.",
+                ),
+                "errors": {},
+            },
+            status=503,
+        )
+        response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER_SECONDS)
+        return response
     response = Response(
         {
             "status": "pending",

@@ -34,13 +34,41 @@ def check_broker(timeout: float = 2.0) -> tuple[bool, str]:
         return False, f"{type(exc).__name__}: {exc}"
 
 
+def check_cache() -> tuple[bool, str]:
+    """The cache (Redis when REDIS_URL is set): a write and a read of one key."""
+    from django.core.cache import cache
+
+    try:
+        cache.set("nithet:healthz", "1", timeout=10)
+        if cache.get("nithet:healthz") != "1":
+            return False, "the cache did not keep a value"
+        return True, type(cache).__name__
+    except Exception as exc:
+        return False, f"{type(exc).__name__}: {exc}"
+
+
+# What each part's failure means for people, said by /healthz (so an operator knows what to tell the office).
+DOWN_MEANS = {
+    "database": "nothing works",
+    "broker": "reports (PDF) and notifications wait; visits, sync and sign-in work",
+    "cache": "sign-in and pages work more slowly; nothing is lost",
+}
+
+
 def healthz(request):
     db_ok, db_detail = check_database()
     broker_ok, broker_detail = check_broker()
-    ok = db_ok and broker_ok
+    cache_ok, cache_detail = check_cache()
+    ok = db_ok and broker_ok and cache_ok
     body = {
         "status": "ok" if ok else "error",
         "database": {"ok": db_ok, "detail": db_detail},
         "broker": {"ok": broker_ok, "detail": broker_detail},
+        "cache": {"ok": cache_ok, "detail": cache_detail},
+        "down": [
+            {"part": part, "means": DOWN_MEANS[part]}
+            for part, part_ok in (("database", db_ok), ("broker", broker_ok), ("cache", cache_ok))
+            if not part_ok
+        ],
     }
     return JsonResponse(body, status=200 if ok else 503)

@@ -495,10 +495,10 @@ def attachments_for(row) -> list[tuple[str, bytes, str]]:
     reports app."""
     if row.event != Event.REPORT_APPROVED:
         return []
-    from visits.reports.service import ReportNotFound, report_render
+    from visits.reports.service import ReportBuildFailed, ReportNotFound, report_render
 
     try:
         _, pdf = report_render("visit", row.object_id)
-    except ReportNotFound:
-        return []
+    except (ReportNotFound, ReportBuildFailed):
+        return []  # no PDF rather than a broken one; the coordinators were told of the failure
     return [(f"nithet-visit-report-{row.object_id[:8]}.pdf", pdf, "application/pdf")]

@@ -27,6 +27,7 @@ class Event(models.TextChoices):
     FOLLOWUP_ESCALATED = "followup_escalated", "การติดตามเกินกำหนด แจ้ง ผอ.เขต (follow-up overdue, escalated)"
     ROUND_DIGEST = "round_digest", "สรุปความก้าวหน้ารายสัปดาห์ (weekly round digest)"
     ACCOUNT_INVITATION = "account_invitation", "คำเชิญเข้าใช้ระบบ (invitation to sign in)"
+    REPORT_FAILED = "report_failed", "สร้างรายงาน PDF ไม่ได้ (a PDF report could not be built)"
 
 
 class Channel(models.TextChoices):

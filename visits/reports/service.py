@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
 from collections.abc import Callable
 from datetime import date, datetime
 
 import reportlab
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+
+from supervision.errors import DomainError
+
+log = logging.getLogger(__name__)
 
 # Bump when a builder's layout changes, so cached files of the old layout are not served.
 FORMAT_VERSION = "1"
@@ -24,6 +29,17 @@ KINDS = ("visit", "round", "exam", "order")
 
 class ReportNotFound(LookupError):
     """The record a report was asked for does not exist (or is not a kind that report covers)."""
+
+
+class ReportBuildFailed(DomainError):
+    """The builder failed on this content. Recorded once (a marker beside where the PDF would be, named by the
+    same content hash), so polling does not queue the same failing build again; a changed record has a new hash
+    and is tried afresh. The office's coordinators are told through the notification ledger."""
+
+    code = "report_failed"
+    http_status = 422
+    default_th = "สร้างรายงานนี้ไม่ได้ ระบบแจ้งผู้ประสานงานของเขตแล้ว"
+    default_en = "this report could not be built; the office's coordinators have been told"
 
 
 def _feed(h, value) -> None:
@@ -117,10 +133,19 @@ def report_path(kind: str, data) -> str:
     return f"reports/{kind}/{content_hash(data)}.pdf"
 
 
+def failure_path(path: str) -> str:
+    return path.removesuffix(".pdf") + ".failed.json"
+
+
 def cached_report_path(kind: str, key) -> tuple[str, bool]:
-    """(storage path, already built?) for the record's current content."""
+    """(storage path, already built?) for the record's current content; ReportBuildFailed when this very
+    content already failed to build."""
     path = report_path(kind, report_data(kind, key))
-    return path, default_storage.exists(path)
+    if default_storage.exists(path):
+        return path, True
+    if default_storage.exists(failure_path(path)):
+        raise ReportBuildFailed(kind=kind)
+    return path, False
 
 
 def render(kind: str, data) -> bytes:
@@ -134,7 +159,61 @@ def report_render(kind: str, key) -> tuple[str, bytes]:
     if default_storage.exists(path):
         with default_storage.open(path, "rb") as fh:
             return path, fh.read()
-    pdf = render(kind, data)
+    if default_storage.exists(failure_path(path)):
+        raise ReportBuildFailed(kind=kind)
+    try:
+        pdf = render(kind, data)
+    except Exception as exc:  # a builder bug or content it cannot lay out: record it once, tell the office
+        log.exception("report %s %s could not be built", kind, key)
+        _record_failure(kind, key, path, exc)
+        raise ReportBuildFailed(kind=kind) from exc
     if not default_storage.exists(path):  # another worker may have finished the same file meanwhile
         default_storage.save(path, ContentFile(pdf))
     return path, pdf
+
+
+def _office_id(kind: str, key) -> int | None:
+    record = _loaders()[kind][0](key)
+    if kind == "visit":
+        return record.school.office_id
+    return record.office_id
+
+
+def _record_failure(kind: str, key, path: str, exc: Exception) -> None:
+    """Write the failure marker (first writer wins) and one ledger row per coordinator and channel."""
+    import json
+
+    from django.utils import timezone
+
+    marker = failure_path(path)
+    if default_storage.exists(marker):
+        return
+    now = timezone.now()
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    default_storage.save(
+        marker, ContentFile(json.dumps({"kind": kind, "key": str(key), "at": now.isoformat(), "error": error}))
+    )
+    from supervision.roles import Role
+    from worker.events import people_with_role
+    from worker.models import Event
+    from worker.notify import Due, schedule_notifications
+
+    office_id = _office_id(kind, key)
+    names = {"visit": "รายงานผลการนิเทศ", "round": "สรุปผลการนิเทศรายรอบ", "exam": "รายงานสนามสอบ", "order": "คำสั่งแต่งตั้ง"}
+    digest = path.rsplit("/", 1)[-1].removesuffix(".pdf")[:16]
+    schedule_notifications(
+        Due(
+            event=Event.REPORT_FAILED,
+            object_type=f"report_{kind}",
+            object_id=f"{key}:{digest}",
+            recipient_id=person_id,
+            due_at=now.replace(microsecond=0),
+            send_at=now,
+            title=f"สร้าง{names[kind]}ไม่ได้ ({key})",
+            body=(
+                f"ระบบสร้าง{names[kind]} {key} ไม่ได้ ผู้ขอรายงานจะเห็นข้อความแจ้งว่าสร้างไม่ได้ "
+                f"กรุณาแจ้งผู้ดูแลระบบ / the {kind} report {key} could not be built: {error[:300]}"
+            ),
+        )
+        for person_id in people_with_role([office_id], Role.COORDINATOR).get(office_id, [])
+    )

@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from visits.reports.fonts import register_fonts
-from visits.reports.service import ReportNotFound, report_render
+from visits.reports.service import ReportBuildFailed, ReportNotFound, report_render
 
 # The worker imports this module when it starts: without harfbuzz it refuses to start (ShapingUnavailable)
 # instead of printing Thai with misplaced tone marks at the first report.
@@ -17,4 +17,6 @@ def build_report(kind: str, key: str) -> str | None:
         path, _ = report_render(kind, key)
     except ReportNotFound:
         return None  # deleted since it was asked for: nothing to build
+    except ReportBuildFailed:
+        return None  # recorded once, the coordinators told; retrying the same content fails the same way
     return path

@@ -20,7 +20,10 @@ class Command(BaseCommand):
             data = report_data(kind, key)
         except ReportNotFound as exc:
             raise CommandError(str(exc)) from None
-        pdf = render(kind, data)
+        try:
+            pdf = render(kind, data)
+        except Exception as exc:  # the builder failed on this content: one line, non-zero exit
+            raise CommandError(f"สร้างรายงานไม่ได้ / the report could not be built: {type(exc).__name__}: {exc}") from None
         target = Path(output)
         try:
             target.write_bytes(pdf)
