@@ -11,6 +11,7 @@ letters they stand for. This touches one ReportLab internal (the ToUnicode strea
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -85,6 +86,32 @@ class ThaiTTFont(TTFont):
             variants[(gid, width)] = code
         return code
 
+    def text_code(self, gid: int, text: str, width: int | None = None) -> int:
+        """A private code that draws glyph `gid` at its own width and reads back as `text`.
+
+        Shaping draws ำ as two glyphs (nikhahit, then sara aa: น้ำ → น ํ้ า); each would read back as
+        its own letter ("ํา"), so no reader finds a word with ำ. The sara aa gets a code read as "ำ"
+        and the nikhahit (alone or in its ligature with a tone mark) a code read as "" (or the tone mark
+        alone): copying, search and extraction give back the original text."""
+        texts = self.__dict__.setdefault("_nithet_texts", {})
+        codes = self.__dict__.setdefault("_nithet_text_codes", {})
+        code = codes.get((gid, text, width))
+        if code is None:
+            face = self.face
+            if width is None:
+                width = next((face.charWidths[c] for c in face.glyphToChar.get(gid, ()) if c in face.charWidths), 0)
+            code = self.__dict__.get("_nithet_next", 0xF000)
+            while code in face.charToGlyph:
+                code += 1
+            assert code < 0xF900, "out of private-use code points"
+            self._nithet_next = code + 1
+            face.charToGlyph[code] = gid
+            face.glyphToChar.setdefault(gid, []).append(code)
+            face.charWidths[code] = width
+            codes[(gid, text, width)] = code
+            texts[code] = text
+        return code
+
     @property
     def _hb_names(self):
         font = getattr(self, "_nithet_hb_font", None)
@@ -112,9 +139,12 @@ class ThaiTTFont(TTFont):
 
     def _cmap(self, content: str, subset: list[int]) -> str:
         hb = self._hb_names
+        texts = self.__dict__.get("_nithet_texts", {})
         lines = {}
         for i, code in enumerate(subset):
-            if code in _PUA and code in self.face.charToGlyph:
+            if code in texts:
+                lines[f"<{i:02X}> <{code:04X}>"] = f"<{i:02X}> <{''.join(f'{ord(c):04X}' for c in texts[code])}>"
+            elif code in _PUA and code in self.face.charToGlyph:
                 text = glyph_text(hb.glyph_to_string(self.face.charToGlyph[code]))
                 if text:
                     lines[f"<{i:02X}> <{code:04X}>"] = f"<{i:02X}> <{''.join(f'{ord(c):04X}' for c in text)}>"
@@ -135,11 +165,16 @@ def _close_mark_gaps(shaped):
     if not isinstance(shaped, ShapedFragWord):
         return shaped
     for i, part in enumerate(shaped[1:], start=1):
-        if not isinstance(part, tuple) or len(part) != 2 or not isinstance(part[1], ShapedStr):
+        if not isinstance(part, tuple) or len(part) != 2:
             continue
+        if not isinstance(part[1], ShapedStr):
+            if isinstance(part[1], str) and _STACKED.search(part[1]):
+                part = _as_shaped(part)
+            else:
+                continue
         frag, text = part
         data = text.__shapeData__
-        if not any(sd.x_advance == 0 and sd.x_offset != 0 for sd in data):
+        if not any(sd.x_advance == 0 for sd in data):
             continue
         font = pdfmetrics.getFont(frag.fontName)
         if not isinstance(font, ThaiTTFont):
@@ -159,15 +194,87 @@ def _close_mark_gaps(shaped):
             if sd.x_advance == 0 and 0 < sd.x_offset <= _NUDGE:
                 # A hair to the right of the pen (ขุ่น: +0.001 em) sorts the mark after the next letter in
                 # extractors that order by position; drawn at the pen it looks the same and reads right.
-                new[k] = sd._replace(x_offset=0)
-            elif sd.x_advance == 0 and sd.x_offset < -_MARK_SHIFT:
+                sd = new[k] = sd._replace(x_offset=0)
+            if sd.x_advance == 0 and sd.x_offset < -_MARK_SHIFT:
                 gid = font.face.charToGlyph.get(ord(chars[k]))
                 if gid is None:
                     continue
                 width = round(-sd.x_offset)
                 chars[k] = chr(font.mark_code(gid, width))
                 new[k] = sd._replace(width=width)
+            elif sd.x_advance == 0 and sd.width == 0:
+                # Two zero-width marks in a row (ผู้, ที่) are split onto separate lines by pdfminer (its
+                # line grouping needs a width); 1/1000 em, compensated in the TJ array, moves nothing.
+                gid = font.face.charToGlyph.get(ord(chars[k]))
+                if gid is None:
+                    continue
+                reads = glyph_text(font._hb_names.glyph_to_string(gid)) or chars[k]
+                if not reads or unicodedata.category(reads[0]) != "Mn":
+                    continue
+                chars[k] = chr(font.mark_code(gid, 1))
+                new[k] = sd._replace(width=1)
         shaped[i] = (frag, ShapedStr("".join(chars), shapeData=new))
+    return shaped
+
+
+_STACKED = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]{2}")
+
+
+def _as_shaped(part):
+    """A fragment harfbuzz left as it was (default positions), as shaped text with those positions."""
+    from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
+
+    frag, text = part
+    widths = pdfmetrics.getFont(frag.fontName).face.charWidths
+    data = [ShapeData(k, widths.get(ord(c), 0), 0, 0, 0, widths.get(ord(c), 0)) for k, c in enumerate(text)]
+    return frag, ShapedStr(text, shapeData=data)
+
+
+_SARA_AM, _SARA_AA, _NIKHAHIT = "\u0e33", "\u0e32", "\u0e4d"
+
+
+def _restore_sara_am(shaped, source: str):
+    """Make the glyphs shaping drew for ำ read back as ำ (see `ThaiTTFont.text_code`).
+
+    Harfbuzz reports for each glyph the cluster (a span of `source`) it came from; a sara aa or
+    nikhahit glyph in a cluster whose source has ำ but no such letter of its own is half of an ำ."""
+    from reportlab.pdfbase.ttfonts import ShapedFragWord, ShapedStr
+
+    if _SARA_AM not in source or not isinstance(shaped, ShapedFragWord):
+        return shaped
+    parts = [
+        (i, part)
+        for i, part in enumerate(shaped[1:], start=1)
+        if isinstance(part, tuple) and len(part) == 2 and isinstance(part[1], ShapedStr)
+    ]
+    starts = sorted({sd.cluster for _, (_, text) in parts for sd in text.__shapeData__} | {len(source)})
+
+    def span(cluster: int) -> str:
+        end = next((s for s in starts if s > cluster), len(source))
+        return source[cluster:end]
+
+    for i, (frag, text) in parts:
+        font = pdfmetrics.getFont(frag.fontName)
+        if not isinstance(font, ThaiTTFont):
+            continue
+        chars = list(text)
+        for k, sd in enumerate(text.__shapeData__):
+            src = span(sd.cluster)
+            if _SARA_AM not in src:
+                continue
+            code = ord(chars[k])
+            gid = font.face.charToGlyph.get(code)
+            if gid is None:
+                continue
+            reads = glyph_text(font._hb_names.glyph_to_string(gid)) or chars[k]
+            width = font.face.charWidths.get(code)
+            if reads == _SARA_AA and _SARA_AA not in src:
+                chars[k] = chr(font.text_code(gid, _SARA_AM, width))
+            elif _NIKHAHIT in reads and _NIKHAHIT not in src:
+                chars[k] = chr(font.text_code(gid, reads.replace(_NIKHAHIT, ""), width))
+        new = "".join(chars)
+        if new != text:
+            shaped[i] = (frag, ShapedStr(new, shapeData=text.__shapeData__))
     return shaped
 
 
@@ -199,7 +306,10 @@ def _install_gap_fix() -> None:
                 width, shaped_text = hit
                 # The word's class carries ReportLab's "space after?" state: rebuild it from this word.
                 return w if shaped_text is None else makeShapedFragWord(w)([width, (frag, shaped_text)])
-        out = _close_mark_gaps(original(w, *args, **kwargs))
+        out = original(w, *args, **kwargs)
+        if out is not w:
+            source = "".join(s for f, s in w[1:] if not hasattr(f, "cbDefn"))
+            out = _restore_sara_am(_close_mark_gaps(out), source)
         if key is not None:
             if len(cache) > 100_000:
                 cache.clear()
