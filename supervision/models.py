@@ -57,6 +57,9 @@ class AreaOffice(models.Model):
     phone = models.CharField("โทรศัพท์ (phone)", max_length=50, blank=True)
     email = models.EmailField("อีเมล (e-mail)", blank=True)
     logo = models.ImageField("ตราสัญลักษณ์ (logo)", upload_to="office-logos/", blank=True)
+    # หนังสือราชการ (orders, letters) carry the Garuda 3 cm high at the top; Nithet ships none, each office
+    # uploads the image it is entitled to use (visits/reports/official.py).
+    emblem = models.ImageField("ตราครุฑ (Garuda emblem)", upload_to="office-emblems/", blank=True)
     thai_digits = models.BooleanField("ใช้เลขไทยในเอกสาร (Thai digits in documents)", default=False)
 
     class Meta:

@@ -1,4 +1,6 @@
-"""Read a PDF back the way users and tools do (pypdf, pdftotext) and list its fonts."""
+"""Read a PDF back the way users and tools do (pdftotext = poppler/Evince, PDFium = Chromium's viewer,
+pypdf, pdfminer) and list its fonts. The text is returned exactly as each tool gives it: nothing is
+folded or repaired, so a test sees what a reader copying or searching the PDF gets."""
 
 import io
 import re
@@ -7,8 +9,6 @@ import subprocess
 import tempfile
 
 from pypdf import PdfReader
-
-from visits.reports.thaitext import fold_extracted
 
 BASE14 = {
     "Courier",
@@ -29,7 +29,7 @@ BASE14 = {
 
 
 def pypdf_text(pdf: bytes) -> str:
-    return fold_extracted("\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages))
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
 def pdftotext(pdf: bytes, *args: str) -> str:
@@ -39,7 +39,31 @@ def pdftotext(pdf: bytes, *args: str) -> str:
         fh.write(pdf)
         fh.flush()
         out = subprocess.run([exe, *args, fh.name, "-"], capture_output=True, check=True)
-    return fold_extracted(out.stdout.decode("utf-8"))
+    return out.stdout.decode("utf-8")
+
+
+def pdfminer_text(pdf: bytes) -> str:
+    from pdfminer.high_level import extract_text
+
+    return extract_text(io.BytesIO(pdf))
+
+
+def pdfium_text(pdf: bytes) -> str:
+    """What Chromium's PDF viewer (PDFium) gives to copy and search."""
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(pdf)
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in doc)
+    finally:
+        doc.close()
+
+
+EXTRACTORS = {"pdftotext": pdftotext, "pypdf": pypdf_text, "pdfminer": pdfminer_text, "pdfium": pdfium_text}
+
+
+def all_texts(pdf: bytes) -> dict[str, str]:
+    return {name: extract(pdf) for name, extract in EXTRACTORS.items()}
 
 
 def squeeze(text: str) -> str:

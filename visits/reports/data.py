@@ -19,6 +19,7 @@ class OfficeInfo:
     phone: str = ""
     logo: bytes | None = None
     thai_digits: bool = False
+    emblem: bytes | None = None  # the Garuda of official documents (orders, letters)
 
 
 @dataclass(frozen=True)
@@ -269,6 +270,7 @@ def office_info(office) -> OfficeInfo:
         phone=office.phone,
         logo=_thumbnail(_read(office.logo), 400) if office.logo else None,
         thai_digits=bool(office.thai_digits or settings.REPORT_THAI_DIGITS),
+        emblem=_thumbnail(_read(office.emblem), 600) if office.emblem else None,
     )
 
 

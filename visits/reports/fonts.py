@@ -5,7 +5,8 @@ have no code point; ReportLab gives them private-use code points, so a reader co
 got garbage. `ThaiTTFont` rewrites the ToUnicode map of each subset so those glyphs map back to the
 letters they stand for. This touches one ReportLab internal (the ToUnicode stream is named
 ``toUnicodeCMap:<base font>``); the reportlab version is guarded below and the behaviour is tested
-(tests/reports/test_core.py reads the text back with pypdf and pdftotext).
+(tests/reports/test_extraction.py reads every Thai letter-mark combination back with pdftotext, pypdf,
+pdfminer and PDFium and compares it with the source, unfolded).
 """
 
 from __future__ import annotations
@@ -53,8 +54,7 @@ def glyph_text(name: str) -> str | None:
             chars = [chr(int(base[i : i + 4], 16)) for i in range(3, len(base), 4)]
         except ValueError:
             return None
-        # Nikhahit (ํ) is moved before a tone mark by the shaper (น้ำ → น ํ้ า); giving the tone mark
-        # first lets "ํา" be read back as "ำ" (see fold_extracted).
+        # A nikhahit + tone mark ligature (น้ำ → น ํ้ า) reads tone mark first, the typing order.
         if len(chars) == 2 and chars[0] == "\u0e4d" and "\u0e48" <= chars[1] <= "\u0e4b":
             chars.reverse()
         return "".join(chars)
@@ -151,6 +151,12 @@ class ThaiTTFont(TTFont):
         return re.sub(r"<[0-9A-F]{2}> <[0-9A-F]{4}>", lambda m: lines.get(m.group(0), m.group(0)), content)
 
 
+def _shifted_left(data, k: int) -> bool:
+    """Glyph k is a mark drawn well left of the pen (its PDF width then spans back to the pen; a width
+    on the mark before it would make PDFium read the step back as a space: "ปั ้น")."""
+    return k < len(data) and data[k].x_advance == 0 and data[k].x_offset < -_MARK_SHIFT
+
+
 def _close_mark_gaps(shaped):
     """Give each mark drawn shifted left (ปั้น: the tone mark sits 0.16 em left of the pen) a PDF width
     equal to that shift, under a private code of its own.
@@ -186,15 +192,18 @@ def _close_mark_gaps(shaped):
                 sd.x_advance == 0
                 and before is not None
                 and before.x_advance == 0
-                and 0 < before.x_offset - sd.x_offset <= _NUDGE
+                and 0 < before.x_offset - sd.x_offset <= _STACK_NUDGE
             ):
                 # Two stacked marks (ที่: ี at -0.010 em, ่ at -0.011 em) would be read in swapped order;
                 # drawn at the same x they look the same and read in order.
                 sd = new[k] = sd._replace(x_offset=before.x_offset)
-            if sd.x_advance == 0 and 0 < sd.x_offset <= _NUDGE:
-                # A hair to the right of the pen (ขุ่น: +0.001 em) sorts the mark after the next letter in
-                # extractors that order by position; drawn at the pen it looks the same and reads right.
-                sd = new[k] = sd._replace(x_offset=0)
+            if sd.x_advance == 0 and -_AT_PEN < sd.x_offset <= _RIGHT_NUDGE:
+                # Right of the pen (ขุ่น: +0.001 em; bold ที่: +0.009 em, up to 0.06 em over some bold
+                # letters) sorts the mark after the next letter in extractors that order by position
+                # (poppler: "ทีก่"); drawn at the pen it reads right and looks the same at print sizes.
+                # Poppler also joins a mark to its letter only when it starts inside the letter: one drawn
+                # exactly at the pen (ขั้น: ั at +0) lands on a line of its own. 0.002 em left of the pen.
+                sd = new[k] = sd._replace(x_offset=-_AT_PEN)
             if sd.x_advance == 0 and sd.x_offset < -_MARK_SHIFT:
                 gid = font.face.charToGlyph.get(ord(chars[k]))
                 if gid is None:
@@ -202,17 +211,18 @@ def _close_mark_gaps(shaped):
                 width = round(-sd.x_offset)
                 chars[k] = chr(font.mark_code(gid, width))
                 new[k] = sd._replace(width=width)
-            elif sd.x_advance == 0 and sd.width == 0:
-                # Two zero-width marks in a row (ผู้, ที่) are split onto separate lines by pdfminer (its
-                # line grouping needs a width); 1/1000 em, compensated in the TJ array, moves nothing.
+            elif sd.x_advance == 0 and sd.width == 0 and not _shifted_left(data, k + 1):
+                # pdfminer groups characters into lines only within twice the wider one's width: two
+                # zero-width marks (ผู้, ที่) or a mark drawn a little left of the one before it (สั่ง)
+                # fall into separate lines. A width of 0.02 em, compensated in the TJ array, moves nothing.
                 gid = font.face.charToGlyph.get(ord(chars[k]))
                 if gid is None:
                     continue
                 reads = glyph_text(font._hb_names.glyph_to_string(gid)) or chars[k]
                 if not reads or unicodedata.category(reads[0]) != "Mn":
                     continue
-                chars[k] = chr(font.mark_code(gid, 1))
-                new[k] = sd._replace(width=1)
+                chars[k] = chr(font.mark_code(gid, _MARK_WIDTH))
+                new[k] = sd._replace(width=_MARK_WIDTH)
         shaped[i] = (frag, ShapedStr("".join(chars), shapeData=new))
     return shaped
 
@@ -231,6 +241,7 @@ def _as_shaped(part):
 
 
 _SARA_AM, _SARA_AA, _NIKHAHIT = "\u0e33", "\u0e32", "\u0e4d"
+_AM_MERGE = 20  # 1/1000 em
 
 
 def _restore_sara_am(shaped, source: str):
@@ -258,6 +269,8 @@ def _restore_sara_am(shaped, source: str):
         if not isinstance(font, ThaiTTFont):
             continue
         chars = list(text)
+        data = list(text.__shapeData__)
+        am = font.face.charToGlyph.get(ord(_SARA_AM))
         for k, sd in enumerate(text.__shapeData__):
             src = span(sd.cluster)
             if _SARA_AM not in src:
@@ -268,18 +281,44 @@ def _restore_sara_am(shaped, source: str):
                 continue
             reads = glyph_text(font._hb_names.glyph_to_string(gid)) or chars[k]
             width = font.face.charWidths.get(code)
+            if chars[k] == _SARA_AM:
+                continue  # merged above
             if reads == _SARA_AA and _SARA_AA not in src:
                 chars[k] = chr(font.text_code(gid, _SARA_AM, width))
             elif _NIKHAHIT in reads and _NIKHAHIT not in src:
-                chars[k] = chr(font.text_code(gid, reads.replace(_NIKHAHIT, ""), width))
-        new = "".join(chars)
+                rest = reads.replace(_NIKHAHIT, "")
+                after = data[k + 1] if k + 1 < len(data) else None
+                if (
+                    not rest
+                    and am is not None
+                    and after is not None
+                    and after.cluster == sd.cluster
+                    and abs(sd.x_offset) <= _AM_MERGE
+                    and sd.y_offset == 0
+                    and after.x_offset == 0
+                    and after.y_offset == 0
+                ):
+                    # ำ without a tone mark: Sarabun's own ำ glyph is the same nikhahit and sara aa (the
+                    # ring at most 0.02 em from where harfbuzz puts it) and reads as ำ by itself. An
+                    # empty ToUnicode entry for the nikhahit would do for poppler, pypdf and pdfminer,
+                    # but PDFium reads it as U+001B.
+                    chars[k] = None
+                    data[k] = None
+                    chars[k + 1] = _SARA_AM
+                    data[k + 1] = after._replace(width=font.face.charWidths.get(ord(_SARA_AM), after.width))
+                    continue
+                chars[k] = chr(font.text_code(gid, rest, width))
+        new = "".join(c for c in chars if c is not None)
         if new != text:
-            shaped[i] = (frag, ShapedStr(new, shapeData=text.__shapeData__))
+            shaped[i] = (frag, ShapedStr(new, shapeData=[d for d in data if d is not None]))
     return shaped
 
 
 _MARK_SHIFT = 30  # 1/1000 em: smaller shifts never read as a space
-_NUDGE = 5  # 1/1000 em: invisible at any report size (0.06 pt at 12 pt)
+_STACK_NUDGE = 12  # 1/1000 em: invisible at any report size (0.15 pt at 12 pt)
+_AT_PEN = 2  # 1/1000 em: where a mark drawn at (or right of) the pen is put, just inside its letter
+_MARK_WIDTH = 20  # 1/1000 em: the PDF width given to a zero-width mark
+_RIGHT_NUDGE = 60  # 1/1000 em: the largest rightward mark offset in Sarabun Bold (0.7 pt at 12 pt)
 
 
 def _install_gap_fix() -> None:
@@ -307,6 +346,11 @@ def _install_gap_fix() -> None:
                 # The word's class carries ReportLab's "space after?" state: rebuild it from this word.
                 return w if shaped_text is None else makeShapedFragWord(w)([width, (frag, shaped_text)])
         out = original(w, *args, **kwargs)
+        if out is w and any(
+            isinstance(part, tuple) and isinstance(part[1], str) and _STACKED.search(part[1]) for part in w[1:]
+        ):
+            # Harfbuzz left the word as it was, but two marks in a row still need their widths (ฆุ้).
+            out = makeShapedFragWord(w)(list(w))
         if out is not w:
             source = "".join(s for f, s in w[1:] if not hasattr(f, "cbDefn"))
             out = _restore_sara_am(_close_mark_gaps(out), source)

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
+from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Spacer
 
 from visits.reports import fonts
 from visits.reports.data import OfficeInfo
-from visits.reports.thaitext import digits, draw_text, fit_text
+from visits.reports.thaitext import digits, draw_text, fit_text, note_first_word  # noqa: F401 (re-exported)
 
 PAGE_W, PAGE_H = A4
 # ระเบียบงานสารบรรณ: left 3 cm, right 2 cm; top and bottom leave room for the running head and foot.
@@ -21,41 +24,106 @@ MARGINS = {"left": 3 * cm, "right": 2 * cm, "top": 2.5 * cm, "bottom": 2 * cm}
 FRAME_W = PAGE_W - MARGINS["left"] - MARGINS["right"]
 
 
-def _numbered_canvas(draw_page: Callable[[Canvas, int, int], None]):
-    """A canvas that holds pages until the end so each can say "page X of Y"."""
+def _numbered_canvas(draw_page: Callable[..., None], created_at: datetime | None):
+    """A canvas that holds pages until the end so each can say "page X of Y" (and name the first word of
+    the next page); with `created_at`, the PDF's CreationDate/ModDate are that time."""
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self._pages = []
+            self._nithet_first_word = None
+            if created_at is not None:
+                _set_timestamp(self._doc._timeStamp, created_at)
 
         def showPage(self):
             self._pages.append(dict(self.__dict__))
             self._startPage()
+            self._nithet_first_word = None
 
         def save(self):
             total = len(self._pages)
+            firsts = [page.get("_nithet_first_word") for page in self._pages]
             for number, state in enumerate(self._pages, start=1):
                 self.__dict__.update(state)
-                draw_page(self, number, total)
+                draw_page(self, number, total, firsts[number] if number < total else None)
                 super().showPage()
             super().save()
 
     return NumberedCanvas
 
 
+def _set_timestamp(stamp, when: datetime) -> None:
+    """Point ReportLab's document time stamp (used for CreationDate and ModDate) at `when`, in Bangkok time."""
+    from zoneinfo import ZoneInfo
+
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    local = when.astimezone(ZoneInfo("Asia/Bangkok"))
+    offset = local.utcoffset() or timedelta(0)
+    stamp.t = when.timestamp()
+    stamp.lt = local.timetuple()
+    stamp.YMDhms = tuple(stamp.lt)[:6]
+    stamp.dhh = int(offset.total_seconds() // 3600)
+    stamp.dmm = int(offset.total_seconds() % 3600 // 60)
+    stamp.tzname = "+07"
+
+
+MARK_COLOUR = Color(0.78, 0.12, 0.12)
+
+
+def draw_status_mark(canvas: Canvas, mark: str, status: str) -> None:
+    """A large diagonal mark across the page ("ร่าง", "รอตรวจ", "ส่งกลับแก้ไข") and the status written out
+    at the top right: a document that is not final never looks final, on any page."""
+    canvas.saveState()
+    canvas.setFillColor(MARK_COLOUR, alpha=0.13)
+    canvas.translate(PAGE_W / 2, PAGE_H / 2)
+    canvas.rotate(35)
+    size = min(110, 1.1 * PAGE_W / max(1.0, stringWidth(mark, fonts.BOLD, 1)))
+    draw_text(canvas, 0, -size / 3, mark, fonts.BOLD, size, align="center")
+    canvas.restoreState()
+    canvas.saveState()
+    canvas.setFillColor(MARK_COLOUR)
+    label = f"{mark} · สถานะ: {status}" if status and status != mark else mark
+    draw_text(canvas, PAGE_W - MARGINS["right"], PAGE_H - 0.8 * cm, label, fonts.BOLD, 10, align="right")
+    canvas.restoreState()
+
+
 class ReportDoc:
     """Build a flowable story into PDF bytes with the office's running head and foot."""
 
-    def __init__(self, office: OfficeInfo, title: str, footer_note: str = "", head: bool = True):
+    margins = MARGINS
+
+    def __init__(
+        self,
+        office: OfficeInfo,
+        title: str,
+        footer_note: str = "",
+        head: bool = True,
+        mark: str = "",
+        status: str = "",
+        created_at: datetime | None = None,
+        subject: str = "",
+        keywords: str = "",
+    ):
+        """`mark` (ร่าง, รอตรวจ, ส่งกลับแก้ไข …) is drawn across every page with `status` beside it;
+        `created_at` is the PDF's creation date (now when not given: the content hash names the file,
+        so the time stamp is never part of any cache key)."""
         fonts.register_fonts()
         self.office = office
         self.title = title
         self.footer_note = footer_note
         self.head = head
+        self.mark = mark
+        self.status = status
+        self.created_at = created_at or datetime.now(UTC)
+        self.subject = subject or title
+        self.keywords = keywords
         self._logo = ImageReader(io.BytesIO(office.logo)) if office.logo else None
 
-    def _draw_page(self, canvas: Canvas, number: int, total: int) -> None:
+    def _draw_page(self, canvas: Canvas, number: int, total: int, next_word: str | None = None) -> None:
+        if self.mark:
+            draw_status_mark(canvas, self.mark, self.status)
         canvas.saveState()
         left, right = MARGINS["left"], PAGE_W - MARGINS["right"]
         if self.head and number > 1:  # page 1 carries the title block with the logo
@@ -106,16 +174,18 @@ class ReportDoc:
         doc = BaseDocTemplate(
             buf,
             pagesize=A4,
-            leftMargin=MARGINS["left"],
-            rightMargin=MARGINS["right"],
-            topMargin=MARGINS["top"],
-            bottomMargin=MARGINS["bottom"],
+            leftMargin=self.margins["left"],
+            rightMargin=self.margins["right"],
+            topMargin=self.margins["top"],
+            bottomMargin=self.margins["bottom"],
             title=self.title,
             author=self.office.name,
-            subject=self.title,
+            subject=self.subject,
+            keywords=self.keywords,
             creator="Nithet",
+            producer="Nithet (ReportLab)",
             lang="th-TH",
-            # Identical inputs give identical bytes (hash-keyed cache, reproducible tests).
+            # No random document ID; with the same `created_at` identical inputs give identical bytes.
             invariant=1,
             # Otherwise every page starts in Helvetica, an unembedded base-14 font.
             initialFontName=fonts.REGULAR,
@@ -132,5 +202,5 @@ class ReportDoc:
             bottomPadding=0,
         )
         doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-        doc.build(story, canvasmaker=_numbered_canvas(self._draw_page))
+        doc.build(story, canvasmaker=_numbered_canvas(self._draw_page, self.created_at))
         return buf.getvalue()

@@ -52,15 +52,6 @@ def be_datetime(value: datetime | None, thai_digits: bool = False) -> str:
     return be_date(value, thai_digits, "%-d %B %Y เวลา %H:%M น.")
 
 
-# --- text extracted back from a PDF --------------------------------------------------------------
-
-
-def fold_extracted(text: str) -> str:
-    """Undo what shaping does to Sara Am in extracted text: 'ํา' (and 'ํ' + tone + 'า') → 'ำ'."""
-    text = re.sub("\u0e4d([\u0e48-\u0e4b])\u0e32", "\\1\u0e33", text)
-    return text.replace("\u0e4d\u0e32", "\u0e33")
-
-
 # --- segmentation -------------------------------------------------------------------------------
 
 
@@ -209,6 +200,15 @@ def _fill(text, font, size, width, first_width, protected):
 # --- flowables and canvas text ------------------------------------------------------------------
 
 
+def note_first_word(canvas, text: str) -> None:
+    """Remember the first word drawn on the canvas's current page (official documents print the first
+    word of the next page at the foot of each page: คำต่อ). Flowables that draw text call this."""
+    if getattr(canvas, "_nithet_first_word", "") is None and text and text.strip():
+        words = [w for w in segment(text.strip()) if not w.isspace()]
+        if words:
+            canvas._nithet_first_word = words[0]
+
+
 class ThaiParagraph(Paragraph):
     """A Paragraph of plain text whose lines are filled by Thai words, re-filled for each width."""
 
@@ -243,6 +243,18 @@ class ThaiParagraph(Paragraph):
                     self._setup("<br/>".join(escape(line) for line in lines), style, self.bulletText, None, lambda s: s)
                 self._broken_for = width
         return super().wrap(availWidth, availHeight)
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        note_first_word(canvas, self.first_line())
+        super().drawOn(canvas, x, y, _sW)
+
+    def first_line(self) -> str:
+        lines = getattr(getattr(self, "blPara", None), "lines", None)
+        if not lines:
+            return ""
+        if self.blPara.kind == 0:
+            return " ".join(lines[0][1])
+        return "".join(getattr(f, "text", "") for f in lines[0].words)
 
 
 def shaped(text: str, font: str, size: float):
