@@ -369,7 +369,7 @@ class OfficialWriter:
         return [self.para(f"{self.num(i)}. {text}") for i, text in enumerate(items, start=start)] if items else []
 
     def numbered_lines(self, members: Sequence[MemberLine], start: int = 1, indent: float = PARAGRAPH_INDENT) -> list:
-        """"๑. ชื่อ  ตำแหน่ง  หน้าที่" lines without a grid. The number, name and role columns are as wide as
+        """ "๑. ชื่อ  ตำแหน่ง  หน้าที่" lines without a grid. The number, name and role columns are as wide as
         their longest entry, so no name or role is ever cut; the position takes what is left and wraps
         between words (a school name in it stays whole where it fits)."""
         if not members:

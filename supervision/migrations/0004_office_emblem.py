@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('supervision', '0002_coordinates_pairs_unique_person_email'),
+        ('supervision', '0003_school_ties'),
     ]
 
     operations = [
