@@ -368,14 +368,15 @@ def send_batch(ids: Sequence[int], *, now: dt.datetime | None = None) -> dict[st
                     log.exception("notification %s could not be sent", row.pk)
                     failures.append((row, PermanentError(f"{type(exc).__name__}: {exc}")))
                 else:
+                    # Recorded right after its own send (not per batch): a worker killed mid-batch leaves at
+                    # most the row in flight to be sent again, and that resend carries the same Message-ID.
+                    Notification.objects.filter(pk=row.pk, claim_token=token).update(
+                        status=S.SENT, sent_at=now, last_error="", claim_token=None
+                    )
                     sent_ids.append(row.pk)
         finally:
             transport.close()
 
-    for part in _chunks(sent_ids, 1000):
-        Notification.objects.filter(id__in=part, claim_token=token).update(
-            status=S.SENT, sent_at=now, last_error="", claim_token=None
-        )
     changed = []
     for row in held:  # quiet hours: back to pending, this was not an attempt
         row.status, row.attempts, row.claim_token, row.enqueued_at = S.PENDING, row.attempts - 1, None, None

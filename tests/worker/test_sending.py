@@ -159,3 +159,61 @@ def test_the_admin_shows_a_coordinator_only_their_offices_notifications(actors, 
     assert "ของสำนักงานเรา" in page and "ของสำนักงานอื่น" not in page
     assert client.get("/admin/worker/notificationpreference/").status_code == 200
     assert client.get("/admin/worker/roundreminderpolicy/").status_code == 200
+
+
+class WorkerKilled(BaseException):
+    """What SIGKILL does to a batch: the process stops between two sends, no except or finally runs on."""
+
+
+def test_a_worker_killed_mid_batch_resends_only_what_was_not_delivered(visit_plan, fake_line, settings, monkeypatch):
+    from urllib.parse import urlsplit
+
+    from worker.channels.email import EmailTransport
+
+    people = [f.PersonFactory(office=visit_plan.cora.office) for _ in range(9)]
+    for person in people:
+        f.NotificationPreferenceFactory(person=person, email=True, line=False, in_app=False)
+        f.NotificationFactory(
+            recipient=person, channel=Channel.EMAIL, status=S.PENDING, due_at=EVENING, next_attempt_at=EVENING
+        )
+    real_send, calls = EmailTransport.send, []
+
+    def send_then_die_at_the_fifth(self, notification, attachments=()):
+        calls.append(notification.pk)
+        if len(calls) == 5:
+            raise WorkerKilled
+        return real_send(self, notification, attachments)
+
+    monkeypatch.setattr(EmailTransport, "send", send_then_die_at_the_fifth)
+    ids = list(Notification.objects.filter(channel=Channel.EMAIL).values_list("id", flat=True))
+    try:
+        send_notifications(ids, EVENING.isoformat())
+    except WorkerKilled:
+        pass
+    assert Notification.objects.filter(status=S.SENT).count() == 4  # each marked right after its own send
+    assert Notification.objects.filter(status=S.SENDING).count() == 5
+    monkeypatch.setattr(EmailTransport, "send", real_send)
+    later = EVENING + dt.timedelta(seconds=settings.NOTIFY_STUCK_SECONDS + 60)
+    dispatch(later)  # the stuck rows go back to the queue
+    send_ready(later)
+    assert Notification.objects.filter(pk__in=ids, status=S.SENT).count() == 9
+    by_row = {}
+    for message in mail.outbox:
+        if int(message.extra_headers["X-Nithet-Notification"]) in ids:
+            by_row.setdefault(message.extra_headers["X-Nithet-Notification"], []).append(message)
+    assert sorted(by_row) == sorted(str(i) for i in ids)
+    assert all(len(messages) == 1 for messages in by_row.values())  # nobody got anything twice
+    for row_id, [message] in by_row.items():
+        host = urlsplit(settings.SITE_URL).hostname
+        assert message.message()["Message-ID"] == f"<nithet-notification-{row_id}@{host}>"
+
+
+def test_a_resend_of_one_ledger_row_has_the_same_message_id(visit_plan, fake_line):
+    from worker.channels.email import EmailTransport
+
+    row = f.NotificationFactory(recipient=visit_plan.alice, channel=Channel.EMAIL, status=S.PENDING)
+    transport = EmailTransport()
+    first, second = transport.build(row), transport.build(row)
+    assert first.message()["Message-ID"] == second.message()["Message-ID"]
+    other = f.NotificationFactory(recipient=visit_plan.alice, channel=Channel.EMAIL, status=S.PENDING)
+    assert transport.build(other).message()["Message-ID"] != first.message()["Message-ID"]

@@ -21,6 +21,14 @@ def encoded_subject(title: str) -> str:
     return Header(SUBJECT_PREFIX + title, "utf-8").encode(linesep=" ")  # Django refuses newlines in headers
 
 
+def message_id(notification) -> str:
+    """`<nithet-notification-<row id>@<site host>>`: stable per ledger row."""
+    from urllib.parse import urlsplit
+
+    host = urlsplit(settings.SITE_URL).hostname or "nithet.localhost"
+    return f"<nithet-notification-{notification.pk}@{host}>"
+
+
 class EmailTransport(Transport):
     channel = "email"
 
@@ -58,7 +66,9 @@ class EmailTransport(Transport):
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[person.email],
             connection=self.connection,
-            headers={"X-Nithet-Notification": str(notification.pk)},
+            # One Message-ID per ledger row, the same on every attempt: a message resent after a worker crash
+            # is recognisably the same message (mail clients and servers can drop the duplicate).
+            headers={"X-Nithet-Notification": str(notification.pk), "Message-ID": message_id(notification)},
         )
         message.attach_alternative(html, "text/html")
         for filename, content, mimetype in attachments:
