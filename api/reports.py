@@ -15,17 +15,15 @@ from rest_framework.views import APIView
 
 from api.exceptions import tr
 from api.permissions import IsPerson, get_visible
+from schedules.selectors import round_reports_for_user
 from supervision.models import Committee
-from supervision.roles import Role, user_roles
 from visits.reports.service import ReportNotFound, cached_report_path, report_kind_for_round
 from visits.reports.tasks import build_report
-from visits.selectors import rounds_for_user, visits_for_user
+from visits.selectors import visits_for_user
 
 RETRY_AFTER_SECONDS = 5
 UNAVAILABLE_RETRY_AFTER_SECONDS = 60
 log = logging.getLogger(__name__)
-# A round report shows every school's results: for the office's own staff, not a single school's director.
-ROUND_REPORT_ROLES = {Role.COORDINATOR, Role.OFFICE_DIRECTOR, Role.SUPERVISOR, Role.COMMITTEE_MEMBER, Role.VIEWER}
 
 _RESPONSES = {
     (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="the PDF"),
@@ -106,12 +104,7 @@ class RoundReportView(APIView):
         responses=_RESPONSES,
     )
     def get(self, request, slug):
-        from django.http import Http404
-
-        user = request.user
-        if not user.is_superuser and not user_roles(user) & ROUND_REPORT_ROLES:
-            raise Http404
-        rnd = get_visible(rounds_for_user(user), slug=slug)
+        rnd = get_visible(round_reports_for_user(request.user), slug=slug)
         return _serve(report_kind_for_round(rnd), rnd.slug, f"round-{rnd.slug}.pdf")
 
 

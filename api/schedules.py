@@ -1,4 +1,4 @@
-"""Read endpoints for rounds (office-scoped) and my assignments of a day (the tablet's brief)."""
+"""Read endpoints for rounds (`schedules.selectors.rounds_for_user`) and my assignments of a day (the brief)."""
 
 import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -8,7 +8,8 @@ from rest_framework.generics import ListAPIView
 from api.pagination import Pagination
 from api.permissions import IsPerson
 from schedules.models import Assignment, Round, RoundSession
-from supervision.models import Membership
+from schedules.selectors import rounds_for_user
+from supervision.access import committees_of
 from visits.models import Visit
 from visits.selectors import open_followups_by_school
 
@@ -70,7 +71,7 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            Round.objects.for_user(self.request.user)
+            rounds_for_user(self.request.user)
             .order_by("-start_date", "title", "id")
             .prefetch_related("sessions", "committees")
         )
@@ -131,11 +132,10 @@ class MyAssignmentsView(ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Assignment.objects.none()
-        committees = Membership.objects.filter(person__user=self.request.user).values("committee_id")
         return (
             Assignment.objects.for_user(self.request.user)
             .active()
-            .filter(committee_id__in=committees)
+            .filter(committee__in=committees_of(self.request.user))
             .select_related("round", "committee", "school", "session")
             .order_by("date", "session__order", "day_order", "id")
         )

@@ -15,12 +15,12 @@ from django.db.models import QuerySet
 
 from schedules.models import Round
 from schedules.selectors import rounds_for_user
-from supervision.access import office_ids_for_user
+from supervision.access import is_office_manager, office_ids_for_user
 from supervision.models import Committee, Membership
 from supervision.roles import Role, user_roles
 from visits.models import FollowUp, Visit
 from visits.results import APPROVED_STATUSES
-from visits.selectors import OFFICE_WIDE, followups_for_user, visits_for_user
+from visits.selectors import followups_for_user, visits_for_user
 
 
 def is_ktpn_member(user) -> bool:
@@ -29,7 +29,7 @@ def is_ktpn_member(user) -> bool:
 
 def full_access(user) -> bool:
     """Sees pending results too (the office director, coordinators, superusers)."""
-    return bool(user and user.is_authenticated and (user.is_superuser or user_roles(user) & OFFICE_WIDE))
+    return is_office_manager(user)
 
 
 def can_read_dashboard(user) -> bool:

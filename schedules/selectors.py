@@ -1,4 +1,5 @@
-"""Reads: which rounds a user may see, a round's target schools, and the plain data the rules and planner use."""
+"""Reads: which rounds a user may see (`rounds_for_user`, the one rule), a round's target schools, and the plain
+data the rules and planner use."""
 
 from __future__ import annotations
 
@@ -10,19 +11,71 @@ from django.db.models import Q, QuerySet
 from schedules import conflicts as rules
 from schedules.days import round_days
 from schedules.models import Assignment, Round
+from supervision.access import committees_of, is_office_manager, office_ids_for_user
 from supervision.models import Committee, School, SchoolTie
-from supervision.roles import Role, user_has_role
+from supervision.roles import Role, user_roles
 
-PLANNER_ROLES = (Role.COORDINATOR, Role.OFFICE_DIRECTOR)
+# A round still being drafted is the office's workbench: its staff and the ก.ต.ป.น. (who approve the office's
+# plans) see it; school directors and viewers see rounds once they are announced.
+ANNOUNCED = (Round.Status.PUBLISHED, Round.Status.CLOSED)
+OFFICE_STAFF = {Role.SUPERVISOR, Role.COMMITTEE_MEMBER}
+
+
+def _round_rule(user, *, as_school_director: bool) -> Q | None:
+    """The Q a round of the user's offices must match for this user (None: every round of their offices)."""
+    roles = user_roles(user)
+    if is_office_manager(user) or roles & OFFICE_STAFF:
+        return None
+    mine = Round.committees.through.objects.filter(committee__in=committees_of(user)).values("round_id")
+    rule = Q(pk__in=mine)
+    if Role.VIEWER in roles:
+        rule |= Q(status__in=ANNOUNCED)
+    if as_school_director and Role.SCHOOL_DIRECTOR in roles:
+        visiting = Assignment.objects.active().filter(school__director__user=user).values("round_id")
+        rule |= Q(pk__in=visiting, status__in=ANNOUNCED)
+    return rule
+
+
+def _rounds(user, *, as_school_director: bool) -> QuerySet[Round]:
+    if user is None or not user.is_authenticated:
+        return Round.objects.none()
+    qs = Round.objects.select_related("office")
+    if user.is_superuser:
+        return qs
+    offices = office_ids_for_user(user)
+    qs = qs.filter(office_id__in=offices)
+    rule = _round_rule(user, as_school_director=as_school_director)
+    return qs if rule is None else qs.filter(rule)
 
 
 def rounds_for_user(user) -> QuerySet[Round]:
-    return Round.objects.for_user(user).select_related("office")
+    """The one rule for which rounds a user sees (web pages, the API, reports, homes, dashboards).
+
+    Always within the offices the user belongs to (`supervision.access.office_ids_for_user`):
+    - coordinators and the office director (`is_office_manager`): every round of their offices, drafts too;
+    - supervisors and ก.ต.ป.น./committee members: every round of their offices, drafts too — as the API has
+      always listed them: the office's staff plan together, and the ก.ต.ป.น. approves the office's plans, so a
+      round is theirs to read before it is announced (not only the rounds their own committees work in);
+    - school directors: announced (published or closed) rounds with a (not cancelled) visit planned at the
+      school they direct, plus the rounds of any committee they sit on (`committees_of`);
+    - viewers: announced rounds of their offices (plus their committees' rounds, should they sit on one);
+    - a person with several roles sees the union; superusers everything; anonymous users and logins
+      without a person nothing.
+    Missing and not-visible are the same to callers (404). One SQL query, whatever the number of rounds.
+    """
+    return _rounds(user, as_school_director=True)
+
+
+def round_reports_for_user(user) -> QuerySet[Round]:
+    """Rounds whose summary report (every school's results) the user may download: `rounds_for_user`, except
+    that directing a school that the round visits is not enough — a school director reads their own school's
+    visit reports, not the other schools' results (unless another role of theirs gives the round)."""
+    return _rounds(user, as_school_director=False)
 
 
 def rounds_for_planner(user) -> QuerySet[Round]:
     """Rounds a coordinator or office director may plan: their own offices only."""
-    if not (user.is_superuser or user_has_role(user, *PLANNER_ROLES)):
+    if not is_office_manager(user):
         return Round.objects.none()
     return rounds_for_user(user)
 

@@ -1,8 +1,8 @@
 """The coordinator's plan page (committees × days), moves and locks, re-planning, and the iCal feeds.
 
 Thin callers: reads go through `schedules.selectors`, writes through `schedules.services`. Planners
-(coordinator, office director) of the round's office may change the plan; members of the round's committees
-see it read-only; anyone else gets 404, the same as a round that does not exist.
+(coordinator, office director) of the round's office may change the plan; everyone else who sees the round
+(`schedules.selectors.rounds_for_user`) reads it; anyone else gets 404, the same as a round that does not exist.
 """
 
 from __future__ import annotations
@@ -31,24 +31,14 @@ from supervision.access import person_for_user
 from supervision.models import Committee
 
 
-def _visible_rounds(user):
-    """Planners see their offices' rounds; others only rounds one of their committees works in."""
-    planner_rounds = rounds_for_planner(user)
-    person = person_for_user(user)
-    member_rounds = Round.objects.none()
-    if person is not None:
-        member_rounds = rounds_for_user(user).filter(committees__memberships__person=person)
-    return (planner_rounds | member_rounds).distinct()
-
-
 def _round_or_404(user, slug, *, plan=False) -> Round:
-    rounds = rounds_for_planner(user) if plan else _visible_rounds(user)
+    rounds = rounds_for_planner(user) if plan else rounds_for_user(user)
     return get_object_or_404(rounds.select_related("office"), slug=slug)
 
 
 @login_required
 def round_list(request):
-    rounds = _visible_rounds(request.user).order_by("-start_date")
+    rounds = rounds_for_user(request.user).order_by("-start_date")
     rows = [(r, be_date(r.start_date), be_date(r.end_date)) for r in rounds]
     return render(request, "schedules/round_list.html", {"rows": rows})
 

@@ -49,3 +49,31 @@ def person_for_user(user):
 
         user._nithet_person = Person.objects.filter(user=user).select_related("office", "school").first()
     return user._nithet_person
+
+
+def is_office_manager(user) -> bool:
+    """Coordinators and office directors: the people who run an office and see all of its work.
+
+    The one place this rule is written; visits, rounds, follow-ups and the homes ask it (superusers too)."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    from supervision.roles import Role, user_has_role
+
+    return user_has_role(user, Role.COORDINATOR, Role.OFFICE_DIRECTOR)
+
+
+def committees_of(who):
+    """The committees a person sits on ("my committees"), as a queryset usable as a subquery.
+
+    `who` is a Person or a user (the person is found through the user); anonymous users sit on none."""
+    from supervision.models import Committee, Person
+
+    if who is None:
+        return Committee.objects.none()
+    if isinstance(who, Person):
+        return Committee.objects.filter(memberships__person=who)
+    if not who.is_authenticated:
+        return Committee.objects.none()
+    return Committee.objects.filter(memberships__person__user=who)

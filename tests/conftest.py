@@ -6,6 +6,8 @@ charlie supervisor, member of committee B (the outsider to A)
 dana    school director of `school_a`
 cora    coordinator of the office
 oscar   office director
+vera    viewer of the office
+kit     ก.ต.ป.น. member (external), member of committee K (the office's ก.ต.ป.น. committee)
 """
 
 from types import SimpleNamespace
@@ -60,6 +62,10 @@ def actors(office):
     school_a.save(update_fields=["director"])
     cora = _actor(office, "cora", [Role.COORDINATOR])
     oscar = _actor(office, "oscar", [Role.OFFICE_DIRECTOR], position="ผู้อำนวยการสำนักงานเขตพื้นที่")
+    vera = _actor(office, "vera", [Role.VIEWER])
+    kit = _actor(office, "kit", [Role.COMMITTEE_MEMBER], affiliation="external", position="ผู้ทรงคุณวุฒิ")
+    committee_k = f.CommitteeFactory(office=office, number=None, name="ก.ต.ป.น. สพม.29", kind="ktpn")
+    f.MembershipFactory(committee=committee_k, person=kit, role=Membership.Role.MEMBER)
     f.MembershipFactory(committee=committee_a, person=alice, role=Membership.Role.CHAIR)
     f.MembershipFactory(committee=committee_a, person=bob, role=Membership.Role.MEMBER)
     f.MembershipFactory(committee=committee_b, person=charlie, role=Membership.Role.CHAIR)
@@ -75,6 +81,9 @@ def actors(office):
         dana=dana,
         cora=cora,
         oscar=oscar,
+        vera=vera,
+        kit=kit,
+        committee_k=committee_k,
     )
 
 

@@ -11,18 +11,17 @@ Each rule is a subquery, so the result is one SQL query whatever the number of r
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from schedules.models import Assignment, Round
-from supervision.access import office_ids_for_user, person_for_user
+from schedules.models import Assignment
+from supervision.access import committees_of, is_office_manager, office_ids_for_user, person_for_user
 from supervision.models import Membership, School
 from supervision.roles import Role, user_roles
 from visits.models import Evidence, FollowUp, Instrument, InstrumentVersion, Visit
 
-OFFICE_WIDE = {Role.COORDINATOR, Role.OFFICE_DIRECTOR}
 SCHOOL_VISIBLE = (Visit.Status.APPROVED, Visit.Status.ACKNOWLEDGED)
 
 
 def _committee_ids(user):
-    return Membership.objects.filter(person__user=user).values("committee_id")
+    return committees_of(user).values("id")
 
 
 def _directed_school_ids(user):
@@ -37,7 +36,7 @@ def visits_for_user(user) -> QuerySet[Visit]:
     if user.is_superuser:
         return qs
     roles = user_roles(user)
-    if roles & OFFICE_WIDE:
+    if is_office_manager(user):
         return qs.filter(school__office_id__in=office_ids_for_user(user))
     rule = Q(committee_id__in=_committee_ids(user)) | Q(created_by=user)
     if Role.SCHOOL_DIRECTOR in roles:
@@ -58,7 +57,7 @@ def followups_for_user(user) -> QuerySet[FollowUp]:
         return qs
     roles = user_roles(user)
     offices = office_ids_for_user(user)
-    if roles & (OFFICE_WIDE | {Role.VIEWER}):
+    if is_office_manager(user) or Role.VIEWER in roles:
         return qs.filter(school__office_id__in=offices)
     committees = _committee_ids(user)
     settled = Q(source_visit__isnull=True) | Q(source_visit__status__in=SCHOOL_VISIBLE)
@@ -103,10 +102,6 @@ def instruments_editable_by_user(user) -> QuerySet[Instrument]:
     if Role.COORDINATOR not in user_roles(user):
         return Instrument.objects.none()
     return Instrument.objects.filter(office_id__in=office_ids_for_user(user))
-
-
-def rounds_for_user(user) -> QuerySet[Round]:
-    return Round.objects.for_user(user) if user is not None and user.is_authenticated else Round.objects.none()
 
 
 # --- what a user may do to one visit (the workflow and the write services ask these) -----------------

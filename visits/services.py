@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from schedules.models import Assignment, Round
+from schedules.models import Assignment
+from schedules.selectors import rounds_for_user
 from supervision.models import Committee, Person, School
 from visits import selectors
 from visits.answers import ValueProblem, clean_value
@@ -235,7 +236,7 @@ def _resolve_new(data: dict, user) -> dict:
             errors["school"] = ["ต้องระบุโรงเรียน / a school is required"]
         if errors:
             raise InvalidInput(fields=errors)
-        rnd = Round.objects.for_user(user).filter(pk=round_id).first()
+        rnd = rounds_for_user(user).filter(pk=round_id).first()
         school = School.objects.for_user(user).select_related("office").filter(pk=school_id).first()
         if rnd is None:
             raise _bad("round", "ไม่พบรอบนี้", "no such round")

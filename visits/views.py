@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from schedules.selectors import rounds_for_user
 from visits import selectors, workflow
 from visits.errors import VisitError
 from visits.followups import FOLLOWUP_TRANSITIONS, followup_relations, followup_update
@@ -39,7 +40,7 @@ def visit_list(request):
     if round_slug:
         qs = qs.filter(round__slug=round_slug)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rounds = selectors.rounds_for_user(request.user).order_by("-start_date")
+    rounds = rounds_for_user(request.user).order_by("-start_date")
     return render(
         request,
         "visits/visit_list.html",
