@@ -9,13 +9,14 @@ import tempfile
 from pathlib import Path
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext, gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from supervision.access import office_ids_for_user
@@ -259,6 +260,24 @@ class PersonAdmin(ImportFromFileMixin, OfficeScopedAdmin):
     @admin.display(description="บัญชีผู้ใช้ (login)", boolean=True)
     def has_login(self, obj):
         return obj.user_id is not None
+
+    actions = ["invite_selected"]
+
+    @admin.action(description=gettext_lazy("ส่งคำเชิญเข้าใช้ระบบ (ลิงก์ตั้งรหัสผ่าน)"), permissions=["change"])
+    def invite_selected(self, request, queryset):
+        """Invite the chosen people (the queryset is already inside the user's offices): accounts.invitations."""
+        from accounts import invitations
+
+        people = list(queryset.select_related("office", "user"))
+        reachable = [p for p in people if invitations.reachable(p)]
+        skipped = len(people) - len(reachable)
+        sent = invitations.invite(reachable, invited_by=request.user) if reachable else []
+        self.message_user(
+            request,
+            gettext("ส่งคำเชิญ %(sent)d คน ข้าม %(skipped)d คน (ไม่มีอีเมลหรือ LINE)")
+            % {"sent": len(sent), "skipped": skipped},
+            messages.SUCCESS if sent else messages.WARNING,
+        )
 
     def get_readonly_fields(self, request, obj=None):
         # Linking logins and widening what a person may see would let a coordinator widen their own reach.

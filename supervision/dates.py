@@ -79,11 +79,18 @@ class BuddhistDateField(forms.DateField):
 
 
 def use_in_admin() -> None:
-    """Make BuddhistDateField the admin's form field for every DateField (not DateTimeField: a subclass)."""
+    """Make BuddhistDateField the admin's form field for every DateField (DateTimeFields keep theirs).
+
+    The admin's defaults are copied into each ModelAdmin when it is registered (admin autodiscovery runs
+    before this app is ready), so both the defaults (for inlines, made per request) and the registered
+    ModelAdmins are updated; an admin that chose its own DateField widget keeps it."""
+    from django.contrib import admin
     from django.contrib.admin import options
     from django.db import models
 
-    options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.DateField] = {
-        "form_class": BuddhistDateField,
-        "widget": BuddhistDateInput,
-    }
+    default = options.FORMFIELD_FOR_DBFIELD_DEFAULTS.get(models.DateField)
+    buddhist = {"form_class": BuddhistDateField, "widget": BuddhistDateInput}
+    options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.DateField] = buddhist
+    for model_admin in admin.site._registry.values():
+        if model_admin.formfield_overrides.get(models.DateField) == default:
+            model_admin.formfield_overrides[models.DateField] = dict(buddhist)

@@ -75,6 +75,10 @@ def test_date_outside_round_and_not_counted_day():
     assert len(by_code["not_counted_day"]) == 2
     assert any("วันแม่" in c.message_th for c in by_code["not_counted_day"])
     assert any(c.objects["date"] == "2020-08-08" and "weekend" in c.message_en for c in by_code["not_counted_day"])
+    # dates in messages are Buddhist Era, as people read them; the objects keep the ISO date for programs
+    weekend = next(c for c in by_code["not_counted_day"] if c.objects["date"] == "2020-08-08")
+    assert "8 สิงหาคม 2563" in weekend.message_th and "08/08/2563" in weekend.message_en
+    assert "2020-08-08" not in weekend.message_th + weekend.message_en
 
 
 def test_over_capacity():

@@ -77,7 +77,7 @@ def test_coordinator_builds_a_committee_with_members_inline(world):
         "name": "คณะ ก.ต.ป.น. ทดสอบ",
         "is_active": "on",
         "order_no": "12/2563",
-        "order_date": "2020-06-01",
+        "order_date": "01/06/2563",  # the admin reads Buddhist-Era dates
         "order_subject": "",
         "signed_by": "",
         "memberships-TOTAL_FORMS": "2",
@@ -95,6 +95,7 @@ def test_coordinator_builds_a_committee_with_members_inline(world):
     assert response.status_code == 302, response.content.decode()[:3000]
     committee = Committee.objects.get(name="คณะ ก.ต.ป.น. ทดสอบ")
     assert committee.chair == actors.alice and committee.memberships.count() == 2
+    assert committee.order_date.isoformat() == "2020-06-01"
     assert committee.history.count() == 1
 
     # A person of another office is not a valid choice, and the other office cannot be chosen either.

@@ -1,0 +1,81 @@
+"""Buddhist-Era dates where people type them: the admin reads and shows 24/07/2563 and stores 2020-07-24."""
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from supervision.dates import BuddhistDateField
+from tests.accounts.formdata import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def change_committee(client, committee, **changes):
+    url = f"/admin/supervision/committee/{committee.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    data = {**form_data(page.content.decode(), "committee_form"), **changes}
+    return client.post(url, data), page
+
+
+@pytest.fixture
+def coordinator(actors):
+    client = Client()
+    client.force_login(actors.cora.user)
+    return client
+
+
+def test_an_order_date_typed_in_the_admin_as_be_prints_right_in_the_appointment_order(actors, coordinator, tmp_path):
+    committee = actors.committee_a
+    committee.order_no, committee.signed_by = "245/2563", actors.oscar
+    committee.save()
+    response, _ = change_committee(coordinator, committee, order_date="24/07/2563")
+    assert response.status_code == 302, response.content.decode()[:3000]
+    committee.refresh_from_db()
+    assert committee.order_date == dt.date(2020, 7, 24)
+    # the change page shows it back in the Buddhist Era
+    page = coordinator.get(f"/admin/supervision/committee/{committee.pk}/change/").content.decode()
+    assert 'value="24/07/2563"' in page
+
+    out = tmp_path / "order.pdf"
+    call_command("render_report", "order", str(committee.pk), "-o", str(out), stdout=io.StringIO())
+    assert shutil.which("pdftotext"), "pdftotext (poppler-utils) is needed"
+    raw = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, check=True).stdout.decode("utf-8")
+    assert "24 กรกฎาคม พ.ศ. 2563" in raw  # raw extracted text, nothing folded
+    assert "3106" not in raw
+
+
+def test_a_christian_era_year_is_refused_clearly(actors, coordinator):
+    response, _ = change_committee(coordinator, actors.committee_a, order_date="24/07/2020")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "ปี 2020 เป็นปีคริสต์ศักราช" in text and "2563" in text
+    english = Client()
+    english.force_login(actors.cora.user)
+    url = f"/admin/supervision/committee/{actors.committee_a.pk}/change/"
+    data = {**form_data(english.get(url).content.decode(), "committee_form"), "order_date": "24/07/2020"}
+    answer = english.post(url, data, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The year 2020 is a Christian-Era year" in answer
+    actors.committee_a.refresh_from_db()
+    assert actors.committee_a.order_date is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("24/07/2563", dt.date(2020, 7, 24)), ("1/2/2563", dt.date(2020, 2, 1)), (" 29/02/2563 ", dt.date(2020, 2, 29))],
+)
+def test_the_field_reads_be_dates(typed, stored):
+    assert BuddhistDateField().clean(typed) == stored
+
+
+@pytest.mark.parametrize("typed", ["2020-07-24", "31/02/2563", "24/07/63", "หนึ่ง"])
+def test_the_field_refuses_what_is_not_a_be_date(typed):
+    from django import forms
+
+    with pytest.raises(forms.ValidationError):
+        BuddhistDateField().clean(typed)
