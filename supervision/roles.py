@@ -1,15 +1,16 @@
 """Roles are Django groups; this module is the one place that says which permissions each carries."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    SUPERVISOR = "supervisor", "ศึกษานิเทศก์ (Supervisor)"
-    COORDINATOR = "coordinator", "ผู้ประสานงาน (Coordinator)"
-    OFFICE_DIRECTOR = "office_director", "ผู้อำนวยการสำนักงานเขต (Office director)"
-    SCHOOL_DIRECTOR = "school_director", "ผู้อำนวยการโรงเรียน (School director)"
-    COMMITTEE_MEMBER = "committee_member", "กรรมการ (Committee member)"
-    VIEWER = "viewer", "ผู้ดูข้อมูล (Viewer)"
+    SUPERVISOR = "supervisor", _("ศึกษานิเทศก์")
+    COORDINATOR = "coordinator", _("ผู้ประสานงาน")
+    OFFICE_DIRECTOR = "office_director", _("ผู้อำนวยการสำนักงานเขต")
+    SCHOOL_DIRECTOR = "school_director", _("ผู้อำนวยการโรงเรียน")
+    COMMITTEE_MEMBER = "committee_member", _("กรรมการ")
+    VIEWER = "viewer", _("ผู้ดูข้อมูล")
 
 
 # app_label -> permission codename prefixes ("view", "add", "change", "delete") per role.
