@@ -34,6 +34,7 @@ SCALE = 100  # CP-SAT works in integers: 1 unit = 10 m
 DROP_PENALTY = 10**9
 NEIGHBOURS = 15
 STAGE1_SHARE = 0.15  # of the time limit, in deterministic seconds (about 3x that in wall-clock seconds)
+STAGE2_RESERVE = 0.15  # of the time limit, kept for stage 2 and the checks after stage 1
 STAGE1_PER_UNIT = 0.003  # deterministic seconds per visit to plan: past this the trips improve by < 1 %
 
 
@@ -298,7 +299,8 @@ def plan(
     if data.round.is_exam:
         result = _plan_exam(data, stay, time_limit, workers, seed)
     else:
-        result = _plan_supervision(data, stay, time_limit, neighbours, engine, workers, seed, report)
+        deadline = started + time_limit
+        result = _plan_supervision(data, stay, time_limit, neighbours, engine, workers, seed, report, deadline)
     result.displaced = displaced
     result.seconds = time.perf_counter() - started
     result.total_km = round(rules.total_km(data, result.visits), 3)
@@ -475,7 +477,7 @@ def _unplaced(inst: _Instance, unit_ids, reason: str) -> list[Unplaced]:
 SMALL_ROUND = 150  # units: below this the joint model is cheap, so it may re-pair trips stage 2 cannot place
 
 
-def _plan_supervision(data, stay, time_limit, neighbours, engine, workers, seed, report) -> Plan:
+def _plan_supervision(data, stay, time_limit, neighbours, engine, workers, seed, report, deadline=None) -> Plan:
     inst = _Instance(data, stay)
     kept = list(inst.kept)
     unplaced: list[Unplaced] = []
@@ -502,6 +504,10 @@ def _plan_supervision(data, stay, time_limit, neighbours, engine, workers, seed,
     # Stage 1 gets most of the budget: a deterministic budget (same input, same plan) that on this hardware
     # takes about three times as long in wall-clock time, with the wall clock as the backstop; stage 2 is small.
     stage1_limit = min(STAGE1_SHARE * time_limit, STAGE1_PER_UNIT * len(inst.units))
+    # Wall-clock backstops from the caller's deadline: building trips took part of it already, and stage 2
+    # and the checks after it keep a reserve, so the whole plan stays within the time limit.
+    deadline = deadline or time.perf_counter() + time_limit
+    stage1_wall = max(0.5, deadline - time.perf_counter() - STAGE2_RESERVE * time_limit)
     matched = None
     if inst.K == 2 and not partial and len(inst.units) <= SMALL_ROUND:
         matched = _stage_trips_by_matching(inst, trips, max_slots, skip)
@@ -509,13 +515,14 @@ def _plan_supervision(data, stay, time_limit, neighbours, engine, workers, seed,
         chosen, extensions, dropped, bound, optimal = matched, [], [], sum(t[2] for t in matched), True
     else:
         chosen, extensions, dropped, bound, optimal = _stage_trips(
-            inst, trips, partial, max_slots, skip, stage1_limit, workers, seed
+            inst, trips, partial, max_slots, skip, stage1_limit, workers, seed, wall=stage1_wall
         )
     stage_km = sum(t[2] for t in chosen) + sum(
         inst.insertion([v.school_id for v in inst.kept_routes[slot]], inst.units[i])[1] for slot, i in extensions
     )
     report(0.6, "days")
-    placed, left = _stage_days(inst, chosen, extensions, min(time_limit * 0.1, 2.0), workers, seed)
+    stage2_wall = max(0.5, deadline - time.perf_counter() - 0.05 * time_limit)
+    placed, left = _stage_days(inst, chosen, extensions, min(time_limit * 0.1, 2.0), workers, seed, stage2_wall)
     note = ""
     if left and len(inst.units) <= SMALL_ROUND:
         # Stage 2 could not give every trip a committee and a day (ties to schools split the pairs): the joint
@@ -630,7 +637,7 @@ def _greedy_trips(inst, trips, max_slots, skip) -> set[int]:
     return taken
 
 
-def _stage_trips(inst, trips, partial, max_slots, skip, time_limit, workers, seed):
+def _stage_trips(inst, trips, partial, max_slots, skip, time_limit, workers, seed, wall=None):
     model = cp_model.CpModel()
     trip_vars = [(t, model.new_bool_var("")) for t in trips]
     hint = _greedy_trips(inst, trips, max_slots, skip)
@@ -646,7 +653,7 @@ def _stage_trips(inst, trips, partial, max_slots, skip, time_limit, workers, see
     model.add(sum(v for _, v in trip_vars) <= max_slots)
     cost = sum(round(km * SCALE) * v for (_, _, km), v in trip_vars) + sum(round(e * SCALE) * v for *_, v, e in ext)
     model.minimize(cost + DROP_PENALTY * sum(drops.values()))
-    solver = _solver(time_limit, workers, seed, wall=time_limit * 0.6 / STAGE1_SHARE)
+    solver = _solver(time_limit, workers, seed, wall=wall)
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         from schedules.errors import PlanFailed
@@ -706,7 +713,7 @@ def _fixed_load(inst, extensions):
     return load
 
 
-def _stage_days(inst, chosen, extensions, time_limit, workers, seed):
+def _stage_days(inst, chosen, extensions, time_limit, workers, seed, wall=None):
     """Stage 2: the chosen trips onto committees and days. Returns (visits, trips left without a slot).
 
     Trips with the same allowed committees and size are interchangeable, so the model counts how many of each
@@ -746,7 +753,7 @@ def _stage_days(inst, chosen, extensions, time_limit, workers, seed):
         model.add_max_equality(hi, loads)
         model.add_min_equality(lo, loads)
     model.minimize((top + 1) * sum(size * v for size, v in left_vars.values()) + hi - lo)
-    solver = _solver(time_limit, workers, seed)
+    solver = _solver(time_limit, workers, seed, wall=wall)
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         from schedules.errors import PlanFailed

@@ -195,7 +195,10 @@ def test_a_person_is_never_booked_twice_across_rounds(demo):
     )
     found = [c for c in round_conflicts(aug) if c.code == "person_booked_elsewhere"]
     assert found and found[0].severity == "error" and found[0].objects["assignments"] == [a.pk]
-    # a move onto that day is refused for the same reason; the planner moves the visit off it
+    # a move onto that day reports it (and is refused: it is an error); the planner moves the visit off it
+    b = Assignment.objects.filter(round=aug, committee=a.committee).active().exclude(date=a.date).first()
+    caused = services.move_conflicts(assignment=b, committee_id=b.committee_id, date=a.date, session_id=b.session_id)
+    assert "person_booked_elsewhere" in {c.code for c in caused}
     _, plan_ = services.round_plan(round_=aug)
     assert plan_.displaced[a.pk].code == "person_booked_elsewhere" and plan_.complete
     out = StringIO()
