@@ -521,7 +521,7 @@ def _plan_supervision(data, stay, time_limit, neighbours, engine, workers, seed,
         inst.insertion([v.school_id for v in inst.kept_routes[slot]], inst.units[i])[1] for slot, i in extensions
     )
     report(0.6, "days")
-    stage2_wall = max(0.5, deadline - time.perf_counter() - 0.05 * time_limit)
+    stage2_wall = max(2.0, deadline - time.perf_counter() - 0.05 * time_limit)
     placed, left = _stage_days(inst, chosen, extensions, min(time_limit * 0.1, 2.0), workers, seed, stage2_wall)
     note = ""
     if left and len(inst.units) <= SMALL_ROUND:
@@ -756,12 +756,17 @@ def _stage_days(inst, chosen, extensions, time_limit, workers, seed, wall=None):
     solver = _solver(time_limit, workers, seed, wall=wall)
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        from schedules.errors import PlanFailed
-
-        raise PlanFailed(
-            "ตัวแก้ปัญหาจัดคณะและวันไม่ทันเวลาที่กำหนด ลองเพิ่มเวลา",
-            "the solver could not give trips committees and days within the time limit; allow more time",
-        )
+        # No answer in the time left (a loaded machine): place the trips greedily, most constrained first,
+        # rather than fail — the loads are less even, the km the same, and nothing is placed against a rule.
+        per_committee = defaultdict(list)
+        days = defaultdict(list)
+        placed_units = set()
+        for units, (c, d) in sorted(_greedy_days(inst, chosen).items(), key=lambda kv: (kv[1][1], kv[1][0])):
+            per_committee[c].append(next(t for t in chosen if t[0] == units))
+            days[c].append(d)
+            placed_units.add(units)
+        placed, unplaceable = _materialise(inst, per_committee, days, extensions)
+        return placed, [t for t in chosen if t[0] not in placed_units] + unplaceable
     per_committee = defaultdict(list)
     left = []
     for g, ((allowed, _size), ks) in enumerate(sorted(kinds.items())):
