@@ -655,6 +655,10 @@ def _stage_trips(inst, trips, partial, max_slots, skip, time_limit, workers, see
     model.minimize(cost + DROP_PENALTY * sum(drops.values()))
     solver = _solver(time_limit, workers, seed, wall=wall)
     status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and len(hint) <= max_slots:
+        # No answer in the time left (a loaded machine): keep the greedy trips the solver started from.
+        chosen = [trips[k] for k in sorted(hint)]
+        return chosen, [], [], None, False
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         from schedules.errors import PlanFailed
 
