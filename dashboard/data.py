@@ -81,7 +81,6 @@ class InstrumentBlock:
     level_counts: tuple[tuple[str, int], ...]
     change: Change | None
     section_chart: drawings.BarChartSpec
-    item_chart: drawings.BarChartSpec
 
 
 @dataclass(frozen=True)
@@ -252,8 +251,6 @@ def _blocks(user, rounds, rows, f: Filters, thai_digits: bool) -> tuple[Instrume
         titles = results.section_titles(rows_i)
         sections = results.section_results(rows_i, titles)
         items = _item_results(rows_i, instrument_items(instrument))
-        thresholds = tuple(level["min"] for level in levels if level["min"] > 0)
-        series = (drawings.APPROVED_SERIES, drawings.PENDING_SERIES)
         out.append(
             InstrumentBlock(
                 instrument=instrument.name,
@@ -266,20 +263,6 @@ def _blocks(user, rounds, rows, f: Filters, thai_digits: bool) -> tuple[Instrume
                 level_counts=results.level_counts(rows_i, list(levels)),
                 change=_change(user, [r for r in rounds if r.instrument_id], instrument.pk, rows_i, titles, f),
                 section_chart=section_chart(sections, levels, thai_digits),
-                item_chart=drawings.BarChartSpec(
-                    "ร้อยละเฉลี่ยรายข้อ",
-                    tuple(
-                        drawings.BarRow(
-                            f"{i.code} {i.text}",
-                            (i.means.approved.value, i.means.pending.value),
-                            (f"n={i.means.approved.count}", f"n={i.means.pending.count}"),
-                        )
-                        for i in items
-                    ),
-                    series,
-                    thresholds=thresholds,
-                    thai_digits=thai_digits,
-                ),
             )
         )
     return tuple(out)
@@ -373,7 +356,7 @@ def school_map_spec(rows, schools: dict[int, School], colour: str, levels) -> dr
 
 def _followups(user, rounds, f: Filters):
     qs = _narrow(selectors.dashboard_followups(user).filter(source_visit__round__in=rounds), f)
-    labels = dict(FollowUp.Status.choices)
+    labels = {k: str(v).split(" (")[0] for k, v in FollowUp.Status.choices}
     counts = Counter(qs.values_list("status", flat=True))
     status = tuple((labels[k], counts[k]) for k in FollowUp.Status.values)
     today = timezone.localdate()

@@ -38,7 +38,6 @@ def dashboard(request):
         {
             "block": b,
             "section_svg": drawings.svg(drawings.bar_chart(b.section_chart), b.section_chart.title),
-            "item_svg": drawings.svg(drawings.bar_chart(b.item_chart), b.item_chart.title),
         }
         for b in data.blocks
     ]

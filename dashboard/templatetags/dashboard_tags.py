@@ -27,3 +27,12 @@ def delta(pair):
 @register.filter
 def be_date(value):
     return _be_date(value) if value else "—"
+
+
+@register.filter
+def level(value, levels):
+    """The index of the quality level a percent falls in (for the cell's colour), or an empty string."""
+    from visits.quality import quality_level
+
+    found = quality_level(value, list(levels))
+    return "" if found is None else found[0]

@@ -12,6 +12,7 @@ Approved and pending results are separate series with their own colours and lege
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -75,6 +76,9 @@ class ChartDrawing(Drawing):
         _ShapedPDFRenderer().draw(renderPDF.renderScaledDrawing(self), self.canv, 0, 0, showBoundary=False)
 
 
+_svg_ids = itertools.count(1)
+
+
 def svg(drawing: Drawing, title: str = "") -> str:
     """The drawing as an inline <svg> element (no XML prolog), scaled to its container's width."""
     fonts.register_fonts()
@@ -87,6 +91,9 @@ def svg(drawing: Drawing, title: str = "") -> str:
     if "viewBox" not in head:
         head += f' viewBox="0 0 {_fmt(drawing.width)} {_fmt(drawing.height)}"'
     body = out[head_end:].replace("<title>...</title>", f"<title>{escape(title)}</title>", 1)
+    # renderSVG names its clip path "clip" in every drawing; on a page of several charts each needs its own.
+    unique = f"clip{next(_svg_ids)}"
+    body = body.replace('id="clip"', f'id="{unique}"').replace("url(#clip)", f"url(#{unique})")
     return head + ' width="100%" role="img"' + body
 
 
@@ -141,7 +148,13 @@ def bar_chart(spec: BarChartSpec, width: float = 480.0, font_size: float = 9.0) 
     longest = max((stringWidth(r.label, fonts.REGULAR, font_size) for r in spec.rows), default=40)
     label_room = min(width * 0.42, longest * 1.06 + 4)
     label_room = max(label_room, 40)
-    wrapped = [break_lines(r.label, fonts.REGULAR, font_size, label_room) or [""] for r in spec.rows]
+    # Word-wrap (Thai segmentation) only the labels that need it: the segmenter's dictionary is slow to load.
+    wrapped = [
+        [r.label]
+        if stringWidth(r.label, fonts.REGULAR, font_size) <= label_room * 0.99
+        else break_lines(r.label, fonts.REGULAR, font_size, label_room) or [""]
+        for r in spec.rows
+    ]
     n_series = len(spec.series)
     bar_h = 9.0
     line_h = font_size + 2
