@@ -157,6 +157,9 @@ STORAGES = {
 }
 # Uploaded evidence: photos and PDFs larger than this are refused with 413.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=15 * 1024 * 1024)
+# Photos with more pixels than this are refused (413) from their header, before any decoding: a phone camera
+# makes at most ~50 Mpx, while a 700 kB PNG can declare 13,300 × 13,300 and take GBs to decode.
+EVIDENCE_MAX_PIXELS = env.int("EVIDENCE_MAX_PIXELS", default=50_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=25 * 1024 * 1024)
 # Largest spreadsheet an import reads (schools, people; the national scale is ~30,000 schools): a bigger
 # one is refused before its rows are read, so an upload never runs past the web worker's timeout.

@@ -35,6 +35,10 @@ class EvidenceTooLarge(EvidenceError):
     http_status = 413
 
 
+class EvidenceTooManyPixels(EvidenceTooLarge):
+    code = "evidence_too_many_pixels"
+
+
 class EvidenceTypeRejected(EvidenceError):
     code = "evidence_type"
     http_status = 415

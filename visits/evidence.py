@@ -1,5 +1,11 @@
 """Evidence files: checked by their content (never the name or the client's content type), hashed,
-turned upright, described (EXIF time and GPS kept) and given a thumbnail.
+described (EXIF time and GPS kept) and given an upright thumbnail.
+
+The stored file is exactly the bytes the tablet sent, so its SHA-256 and size are the manifest's; what is
+turned upright from EXIF is a derivative (the thumbnail; browsers turn the original by its EXIF themselves).
+An image is measured from its header before anything is decoded: more than EVIDENCE_MAX_PIXELS is refused
+(413), and the thumbnail is decoded at a reduced scale (JPEG draft mode, `reduce` for the others), never as
+the full bitmap first.
 
 The API calls `evidence_store()` for `PUT /visits/{id}/evidence/{evidence_id}/`; errors are typed so it
 can answer 413 (EvidenceTooLarge), 415 (EvidenceTypeRejected) or 400 (EvidenceHashMismatch).
@@ -17,12 +23,13 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, UnidentifiedImageError
 
 from visits import selectors
 from visits.errors import (
     EvidenceHashMismatch,
     EvidenceTooLarge,
+    EvidenceTooManyPixels,
     EvidenceTypeRejected,
     Forbidden,
     NotFound,
@@ -60,18 +67,31 @@ def sniff(data: bytes) -> Sniffed:
 
 
 def sniff_image(data: bytes) -> str:
-    """'JPEG' | 'PNG' | 'WEBP' if the bytes decode as such an image, else EvidenceTypeRejected."""
+    """'JPEG' | 'PNG' | 'WEBP' if the bytes are such an image of an acceptable size, else EvidenceTypeRejected
+    (or EvidenceTooManyPixels). Reads the header and checks the structure; decodes no pixels."""
     try:
         with Image.open(io.BytesIO(data)) as im:
             fmt = im.format
+            check_pixels(im.size)
             im.verify()
         if fmt not in IMAGE_TYPES:
             raise EvidenceTypeRejected()
-        with Image.open(io.BytesIO(data)) as im:  # verify() leaves the image unusable; decode for real
-            im.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise EvidenceTypeRejected() from None
     return fmt
+
+
+def check_pixels(size: tuple[int, int]) -> None:
+    width, height = size
+    limit = settings.EVIDENCE_MAX_PIXELS
+    if width * height > limit:
+        raise EvidenceTooManyPixels(
+            f"ภาพมีขนาด {width:,} × {height:,} พิกเซล เกิน {limit:,} พิกเซล",
+            f"the image is {width:,} × {height:,} pixels, more than {limit:,}",
+            max_pixels=limit,
+            width=width,
+            height=height,
+        )
 
 
 def _ratio(value) -> float:
@@ -114,40 +134,48 @@ def read_exif(im: Image.Image) -> tuple[datetime.datetime | None, float | None, 
 
 @dataclass
 class ProcessedImage:
-    data: bytes  # upright (EXIF orientation applied); the original bytes if already upright
-    thumbnail: bytes
-    width: int
+    thumbnail: bytes  # upright (EXIF orientation applied), at most THUMB_SIZE
+    width: int  # as seen upright
     height: int
     taken_at: datetime.datetime | None
     lat: float | None
     lon: float | None
 
 
-def process_image(data: bytes, fmt: str) -> ProcessedImage:
-    with Image.open(io.BytesIO(data)) as im:
-        im.load()
-        taken, lat, lon = read_exif(im)
-        orientation = im.getexif().get(ExifTags.Base.Orientation, 1)
-        upright = ImageOps.exif_transpose(im) if orientation not in (None, 1) else im
-        out = data
-        if upright is not im:
-            # Re-encode turned upright; keep the EXIF (time, GPS) but with orientation reset.
-            exif = im.getexif()
-            exif[ExifTags.Base.Orientation] = 1
-            buf = io.BytesIO()
-            params = {"exif": exif.tobytes()}
-            if fmt == "JPEG":
-                params.update(quality=90)
-                upright = upright.convert("RGB") if upright.mode not in ("RGB", "L") else upright
-            upright.save(buf, format=fmt, **params)
-            out = buf.getvalue()
-        thumb = upright.copy()
-        thumb.thumbnail(THUMB_SIZE)
-        if thumb.mode not in ("RGB", "L"):
-            thumb = thumb.convert("RGB")
-        tbuf = io.BytesIO()
-        thumb.save(tbuf, format="JPEG", quality=80)
-        return ProcessedImage(out, tbuf.getvalue(), upright.width, upright.height, taken, lat, lon)
+TURNED_SIDEWAYS = {5, 6, 7, 8}  # EXIF orientations that swap width and height
+T = Image.Transpose
+UPRIGHT = {  # EXIF orientation → the turn that shows the picture upright (as ImageOps.exif_transpose does)
+    2: T.FLIP_LEFT_RIGHT,
+    3: T.ROTATE_180,
+    4: T.FLIP_TOP_BOTTOM,
+    5: T.TRANSPOSE,
+    6: T.ROTATE_270,
+    7: T.TRANSVERSE,
+    8: T.ROTATE_90,
+}
+
+
+def process_image(data: bytes) -> ProcessedImage:
+    """EXIF facts and an upright thumbnail, decoding only a reduced image (the size was checked by sniff)."""
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            check_pixels(im.size)
+            taken, lat, lon = read_exif(im)
+            orientation = im.getexif().get(ExifTags.Base.Orientation, 1)
+            width, height = im.size
+            if orientation in TURNED_SIDEWAYS:
+                width, height = height, width
+            im.thumbnail(THUMB_SIZE)  # JPEG: draft mode decodes at 1/2…1/8 scale; others: reduce() while decoding
+            thumb = im.copy()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise EvidenceTypeRejected() from None  # a truncated or damaged image: its pixels do not decode
+    if orientation in UPRIGHT:
+        thumb = thumb.transpose(UPRIGHT[orientation])
+    if thumb.mode not in ("RGB", "L"):
+        thumb = thumb.convert("RGB")
+    tbuf = io.BytesIO()
+    thumb.save(tbuf, format="JPEG", quality=80)
+    return ProcessedImage(tbuf.getvalue(), width, height, taken, lat, lon)
 
 
 EXTENSIONS = {
@@ -224,8 +252,8 @@ def evidence_store(*, evidence_id, user, upload, sha256: str | None = None, orig
         )
     name = f"{ev.id}{kind.suffix}"
     if kind.is_image:
-        img = process_image(data, {v[0]: k for k, v in IMAGE_TYPES.items()}[kind.content_type])
-        ev.file.save(name, ContentFile(img.data), save=False)
+        img = process_image(data)
+        ev.file.save(name, ContentFile(data), save=False)  # the original bytes: hash and size as in the manifest
         ev.thumbnail.save(f"{ev.id}-thumb.jpg", ContentFile(img.thumbnail), save=False)
         ev.width, ev.height = img.width, img.height
         ev.exif_taken_at, ev.exif_lat, ev.exif_lon = img.taken_at, img.lat, img.lon

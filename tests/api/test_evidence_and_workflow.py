@@ -241,3 +241,19 @@ def test_followup_evidence_is_downloaded_by_its_school_not_by_others(actors, cli
     assert got.status_code == 200 and got["Content-Type"] == "application/pdf"
     assert b"".join(got.streaming_content).startswith(b"%PDF-1.4")
     assert client_for(actors.charlie).get(listed["evidence_url"]).status_code == 404
+
+
+def test_a_photo_above_the_pixel_limit_is_413_through_the_api(actors, field, client_for, settings):
+    """EVIDENCE_MAX_PIXELS is read from the header: a 3,000 × 2,000 photo with the limit at 5 Mpx."""
+    from PIL import Image
+
+    settings.EVIDENCE_MAX_PIXELS = 5_000_000
+    out = io.BytesIO()
+    Image.new("RGB", (3000, 2000), (10, 20, 30)).save(out, "PNG")
+    data = out.getvalue()
+    client = client_for(actors.bob)
+    vid, ev = _visit_with_manifest(client, field, data)
+    response = upload(client, vid, ev, data, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 413 and response.json()["code"] == "evidence_too_many_pixels"
+    assert "3,000 × 2,000 pixels" in response.json()["detail"]
+    assert not Evidence.objects.get(pk=ev).is_uploaded

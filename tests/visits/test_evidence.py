@@ -133,9 +133,13 @@ def test_exif_orientation_applied_and_time_gps_kept(actors, visit):
     data = image_bytes("JPEG", (40, 20), exif)
     ev = declare(actors, visit, data)
     stored = evidence_store(evidence_id=ev.pk, user=actors.bob.user, upload=data)
-    assert (stored.width, stored.height) == (20, 40)
-    with Image.open(stored.file.path) as im:
-        assert im.size == (20, 40) and im.getexif().get(ExifTags.Base.Orientation) == 1
+    assert (stored.width, stored.height) == (20, 40)  # as seen upright
+    # The original is kept byte for byte (its hash and size are the manifest's); the thumbnail is upright.
+    with stored.file.open("rb") as fh:
+        kept = fh.read()
+    assert kept == data and stored.size == len(data) and sha(kept) == stored.sha256
+    with Image.open(stored.thumbnail.path) as im:
+        assert im.size == (20, 40)
     assert stored.exif_taken_at.isoformat() == "2020-08-03T10:15:00+07:00"
     assert stored.exif_lat == pytest.approx(15.225) and stored.exif_lon == pytest.approx(104.85)
     assert stored.sha256 == sha(data)  # the declared hash of what the tablet sent is kept
@@ -158,3 +162,53 @@ def test_photos_may_arrive_after_submission(actors, make_visit):
     ev = declare(actors, visit, data, item="Y1")
     visit_transition(visit_id=visit.pk, to="submitted", user=actors.bob.user)
     assert evidence_store(evidence_id=ev.pk, user=actors.bob.user, upload=data).is_uploaded
+
+
+def test_a_decompression_bomb_is_refused_from_its_header(actors, visit, settings, monkeypatch):
+    """A small PNG that declares 13,300 × 13,300 pixels: refused with 413 before a pixel is decoded."""
+    import struct
+    import zlib
+
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    side = 13_300
+    row = b"\x00" + b"\x00" * side  # filter byte + one greyscale row
+    bomb = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(row * side, 9))
+        + chunk(b"IEND", b"")
+    )
+    assert len(bomb) < 1_000_000
+    decoded = []
+    real_load = Image.Image.load
+    monkeypatch.setattr(Image.Image, "load", lambda im: decoded.append(im.size) or real_load(im))
+    ev = declare(actors, visit, bomb)
+    with pytest.raises(EvidenceTooLarge) as info:
+        evidence_store(evidence_id=ev.pk, user=actors.bob.user, upload=bomb)
+    assert info.value.code == "evidence_too_many_pixels" and info.value.http_status == 413
+    assert "13,300 × 13,300" in info.value.message_th and decoded == []
+    ev.refresh_from_db()
+    assert not ev.is_uploaded
+
+
+def test_a_large_jpeg_thumbnail_is_decoded_at_reduced_scale(actors, visit, settings, monkeypatch):
+    data = image_bytes("JPEG", (4000, 3000))
+    from PIL.JpegImagePlugin import JpegImageFile
+
+    scales = []
+    real_draft = JpegImageFile.draft
+
+    def spy(im, mode, size):
+        result = real_draft(im, mode, size)
+        scales.append(im.size)
+        return result
+
+    monkeypatch.setattr(JpegImageFile, "draft", spy)
+    ev = declare(actors, visit, data)
+    stored = evidence_store(evidence_id=ev.pk, user=actors.bob.user, upload=data)
+    assert scales and max(scales[-1]) <= 1000  # JPEG draft: decoded at 1/4 or 1/8 scale, not 4000 × 3000
+    assert (stored.width, stored.height) == (4000, 3000)
+    with Image.open(stored.thumbnail.path) as im:
+        assert max(im.size) == 320
