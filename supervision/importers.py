@@ -181,12 +181,18 @@ def _raw_rows(path: Path) -> list[tuple[int, list[str]]]:
             text = raw.decode("cp874")
         reader = csv.reader(io.StringIO(text, newline=""))
         rows, start = [], 1
-        for record in reader:
-            if len(rows) > settings.IMPORT_MAX_ROWS:
-                exc = too_many_rows(settings.IMPORT_MAX_ROWS)
-                raise ImportFileError(exc.message_th, exc.message_en)
-            rows.append((start, [c.strip() for c in record]))
-            start = reader.line_num + 1
+        try:
+            for record in reader:
+                if len(rows) > settings.IMPORT_MAX_ROWS:
+                    exc = too_many_rows(settings.IMPORT_MAX_ROWS)
+                    raise ImportFileError(exc.message_th, exc.message_en)
+                rows.append((start, [c.strip() for c in record]))
+                start = reader.line_num + 1
+        except csv.Error as exc:  # a cell longer than the csv module takes (128 kB), a stray NUL, …
+            raise ImportFileError(
+                f"อ่านบรรทัด {reader.line_num} ไม่ได้ (เซลล์ยาวเกินไปหรือมีอักขระเสีย)",
+                f"cannot read line {reader.line_num} ({exc})",
+            ) from None
         return rows
     if suffix in (".xlsx", ".xlsm"):
         try:

@@ -72,6 +72,12 @@ TYPE_ALIASES = {
 YES = {"yes", "y", "true", "1", "ใช่", "ต้อง", "x", "✓"}
 NO = {"no", "n", "false", "0", "ไม่", "ไม่ต้อง", ""}
 MAX_ROWS = 500
+# Longest cell accepted per column (the model's max_length where it has one); a longer one is a row problem.
+CELL_LIMITS = {
+    "text": Item._meta.get_field("text").max_length,
+    "help": Item._meta.get_field("help_text").max_length,
+    "levels": 4000,
+}
 # Rows read from a file at most (blank and formatted rows count): a larger sheet is refused before it is read.
 MAX_SHEET_ROWS = 10 * MAX_ROWS
 
@@ -117,11 +123,17 @@ def read_table(data: bytes, filename: str = "") -> list[list[str]]:
             [_problem(None, None, "อ่านไฟล์ไม่ได้ (ต้องเป็น XLSX หรือ CSV)", "cannot read the file (XLSX or CSV expected)")]
         )
     rows = []
-    for record in csv.reader(io.StringIO(text)):
-        if len(rows) > MAX_SHEET_ROWS:
-            exc = too_many_rows(MAX_SHEET_ROWS)
-            raise InstrumentError([_problem(None, None, exc.message_th, exc.message_en)])
-        rows.append(record)
+    reader = csv.reader(io.StringIO(text))
+    try:
+        for record in reader:
+            if len(rows) > MAX_SHEET_ROWS:
+                exc = too_many_rows(MAX_SHEET_ROWS)
+                raise InstrumentError([_problem(None, None, exc.message_th, exc.message_en)])
+            rows.append(record)
+    except csv.Error as exc:  # a cell longer than the csv module takes (128 kB), a stray NUL, …
+        raise InstrumentError(
+            [_problem(reader.line_num, None, "อ่านแถวนี้ไม่ได้ (เซลล์ยาวเกินไปหรือมีอักขระเสีย)", f"cannot read this row ({exc})")]
+        ) from None
     return rows
 
 
@@ -243,6 +255,16 @@ def parse_rows(rows: list[list[str]]) -> list[SectionRows]:
         text = cell(row, "text")
         if not text:
             problems.append(_problem(n, "text", "ต้องระบุข้อคำถาม", "the question text is required"))
+        for key, limit in CELL_LIMITS.items():
+            if len(cell(row, key) or "") > limit:
+                problems.append(
+                    _problem(
+                        n,
+                        key,
+                        f"ยาวเกิน {limit:,} ตัวอักษร ({len(cell(row, key)):,})",
+                        f"longer than {limit:,} characters ({len(cell(row, key)):,})",
+                    )
+                )
         required = _bool(cell(row, "required"), True)
         if required is None:
             problems.append(_problem(n, "required", "ต้องเป็น ใช่ หรือ ไม่", "must be yes or no"))

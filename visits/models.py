@@ -189,8 +189,9 @@ class Item(_FrozenWithVersion):
     order = models.PositiveSmallIntegerField("ลำดับ (order)", default=1)
     code = models.CharField("รหัสข้อ (code)", max_length=30)
     type = models.CharField("ชนิดคำตอบ (type)", max_length=15, choices=Type.choices)
-    text = models.TextField("ข้อคำถาม (text)")
-    help_text = models.TextField("คำอธิบาย (help)", blank=True)
+    # Limits (README "Text limits"): enforced by the sheet import, the admin form and the API alike.
+    text = models.TextField("ข้อคำถาม (text)", max_length=2000)
+    help_text = models.TextField("คำอธิบาย (help)", blank=True, max_length=4000)
     # rating: [{"value": 1, "label": "ต้องปรับปรุง"}, ...] (4 or 5 levels, values 1..n);
     # choices: [{"value": "a", "label": "...", "score": 100}, ...] (score optional, 0..100).
     levels = models.JSONField("ระดับและคำอธิบาย (levels)", default=list, blank=True)

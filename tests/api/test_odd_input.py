@@ -182,3 +182,34 @@ def test_an_instrument_sheet_is_still_imported(cora_admin):
         {"file": SimpleUploadedFile("form.xlsx", out.getvalue()), "name": "แบบ", "code": "ok", "kind": "supervision"},
     )
     assert response.status_code == 302 and InstrumentVersion.objects.get(instrument__code="ok").items.count() == 4
+
+
+def test_an_instrument_question_beyond_its_limit_is_refused_on_import(cora_admin):
+    from tests.visits.test_instruments import HEADER, as_csv
+
+    book = Workbook()
+    book.active.append(HEADER)
+    book.active.append(["ด้านที่ 1", "", "1.1", "yes_no", "ข" * 30_000, "", "", "", ""])
+    out = io.BytesIO()
+    book.save(out)
+    response = cora_admin.post(
+        "/admin/visits/instrument/import/",
+        {"file": SimpleUploadedFile("form.xlsx", out.getvalue()), "name": "แบบ", "code": "big", "kind": "supervision"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "longer than 2,000 characters (30,000)" in page
+    assert "ยาวเกิน 2,000 ตัวอักษร" in page and not InstrumentVersion.objects.exists()
+    # The 5,000,000-character question of the attack, as CSV: refused whole, not a 500.
+    huge = as_csv([HEADER, ["ด้านที่ 1", "", "1.1", "yes_no", "ข" * 5_000_000, "", "", "", ""]])
+    response = cora_admin.post(
+        "/admin/visits/instrument/import/",
+        {"file": SimpleUploadedFile("form.csv", huge), "name": "แบบ", "code": "huge", "kind": "supervision"},
+    )
+    assert response.status_code == 200 and "cannot read this row" in response.content.decode()
+    assert not InstrumentVersion.objects.exists()
+    at_limit = as_csv([HEADER, ["ด้านที่ 1", "", "1.1", "yes_no", "ข" * 2000, "", "", "", ""]])
+    response = cora_admin.post(
+        "/admin/visits/instrument/import/",
+        {"file": SimpleUploadedFile("form.csv", at_limit), "name": "แบบ", "code": "edge", "kind": "supervision"},
+    )
+    assert response.status_code == 302

@@ -22,3 +22,24 @@ def test_every_import_column_is_documented():
     section = README.split("## Importing real data", 1)[1].split("\n## ", 1)[0]
     for column in SCHOOL_COLUMNS + PEOPLE_COLUMNS:
         assert f"| `{column.name}` | {column.thai} |" in section, column.name
+
+
+def test_the_dispatch_reminders_example_prints_what_the_readme_says(db, settings, tmp_path):
+    """The README's `dispatch_reminders --now … --json` line, run on fresh demo data, prints its numbers."""
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    section = README.split("## Reminders and notifications", 1)[1].split("\n## ", 1)[0]
+    command = re.search(r"dispatch_reminders (--now \S+) --json", section)
+    printed = re.search(r"^# (\{.*\})", section, re.MULTILINE)
+    assert command and printed, "the README's dispatch_reminders example is missing"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("load_demo", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("dispatch_reminders", *command.group(1).split(), "--json", stdout=out)
+    assert json.loads(out.getvalue()) == json.loads(printed.group(1))
+    again = io.StringIO()
+    call_command("dispatch_reminders", *command.group(1).split(), "--json", stdout=again)
+    assert json.loads(again.getvalue())["created"] == 0  # "run it again: 0"
