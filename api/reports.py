@@ -8,6 +8,7 @@ the worker is asked to build it and the answer is 202 with Retry-After — rende
 import logging
 
 from django.http import FileResponse
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
@@ -40,7 +41,7 @@ _RESPONSES = {
 }
 
 
-def _serve(kind: str, key: str, filename: str):
+def _serve(kind: str, key: str, filename: str, request=None, page: str = ""):
     from django.core.files.storage import default_storage
     from django.http import Http404
 
@@ -52,6 +53,12 @@ def _serve(kind: str, key: str, filename: str):
         return FileResponse(
             default_storage.open(path, "rb"), content_type="application/pdf", as_attachment=False, filename=filename
         )
+    if page and request is not None and getattr(request.accepted_renderer, "format", "") == "api":
+        # A person following a report link in a browser gets the "being prepared" page, which turns into the
+        # PDF by itself — not the browsable API's "202 Accepted".
+        from django.shortcuts import redirect
+
+        return redirect(page)
     try:
         # Outside a transaction (every GET in production) this publishes at once, so a broker that is down
         # is noticed here; inside one (tests) it publishes when that commits.
@@ -92,7 +99,8 @@ class VisitReportView(APIView):
     )
     def get(self, request, visit_id):
         visit = get_visible(visits_for_user(request.user), pk=visit_id)
-        return _serve("visit", str(visit.pk), f"visit-{visit.pk}.pdf")
+        page = reverse("visits:report_page", args=["visit", visit.pk])
+        return _serve("visit", str(visit.pk), f"visit-{visit.pk}.pdf", request, page)
 
 
 class RoundReportView(APIView):
@@ -105,7 +113,8 @@ class RoundReportView(APIView):
     )
     def get(self, request, slug):
         rnd = get_visible(round_reports_for_user(request.user), slug=slug)
-        return _serve(report_kind_for_round(rnd), rnd.slug, f"round-{rnd.slug}.pdf")
+        page = reverse("visits:report_page", args=["round", rnd.slug])
+        return _serve(report_kind_for_round(rnd), rnd.slug, f"round-{rnd.slug}.pdf", request, page)
 
 
 class CommitteeOrderView(APIView):
@@ -118,4 +127,5 @@ class CommitteeOrderView(APIView):
     )
     def get(self, request, pk):
         committee = get_visible(Committee.objects.for_user(request.user), pk=pk)
-        return _serve("order", str(committee.pk), f"order-{committee.pk}.pdf")
+        page = reverse("visits:report_page", args=["order", committee.pk])
+        return _serve("order", str(committee.pk), f"order-{committee.pk}.pdf", request, page)

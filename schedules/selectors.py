@@ -205,10 +205,14 @@ def round_data(round_: Round, assignments=None) -> rules.RoundData:
         schools.setdefault(sid, _school_info(s))
     # Committees of other rounds that show up in assignments still need their members for the person rule.
     missing = {v.committee_id for v in visits} - set(infos)
-    other = {
-        c.id: _committee_info(c, ties)
-        for c in Committee.objects.filter(pk__in=missing).prefetch_related("memberships__person")
-    }
+    other = (
+        {
+            c.id: _committee_info(c, ties)
+            for c in Committee.objects.filter(pk__in=missing).prefetch_related("memberships__person")
+        }
+        if missing
+        else {}
+    )
     sessions = tuple(
         rules.SessionInfo(s.id, s.code, s.name, s.order, s.start_time, s.end_time)
         for s in round_.sessions.order_by("order")

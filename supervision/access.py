@@ -17,9 +17,7 @@ def office_ids_for_user(user) -> set[int] | None:
     cached = getattr(user, "_nithet_office_ids", None)
     if cached is not None:
         return cached
-    from supervision.models import Person
-
-    person = Person.objects.filter(user=user).first()
+    person = person_for_user(user)  # one read of the person per request, shared with the pages
     ids: set[int] = set()
     if person is not None:
         ids.add(person.office_id)
@@ -47,7 +45,11 @@ def person_for_user(user):
     if not hasattr(user, "_nithet_person"):
         from supervision.models import Person
 
-        user._nithet_person = Person.objects.filter(user=user).select_related("office", "school").first()
+        person = Person.objects.filter(user=user).select_related("office", "school").first()
+        user._nithet_person = person
+        if person is not None:
+            # `user.person` (templates, admin) reads this same row instead of querying again.
+            user._state.fields_cache.setdefault("person", person)
     return user._nithet_person
 
 

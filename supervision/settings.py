@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "accounts.apps.AccountsConfig",
     "dashboard.apps.DashboardConfig",
     "public.apps.PublicConfig",
+    "homes.apps.HomesConfig",
 ]
 
 MIDDLEWARE = [

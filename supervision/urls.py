@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from supervision.health import healthz
 
@@ -19,7 +18,7 @@ urlpatterns = [
     path("notifications/", include("worker.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("public/", include("public.urls")),
-    path("", RedirectView.as_view(url="/schedules/", permanent=False)),
+    path("", include("homes.urls")),
 ]
 # Media (evidence photos of pupils, signatures, school documents) is never served as plain files, not even in
 # development: every download goes through the visit/follow-up access rule (visits.selectors).

@@ -616,3 +616,62 @@ class FollowUp(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+
+def followup_answer_file_path(instance, filename):
+    return f"followups/{instance.followup_id}/{uuid.uuid4().hex}{_suffix(filename)}"
+
+
+class FollowUpEvidence(models.Model):
+    """One file (a photo or a PDF) a school sends as proof of what it did about a follow-up."""
+
+    followup = models.ForeignKey(
+        FollowUp, on_delete=models.CASCADE, related_name="files", verbose_name="การติดตามผล (follow-up)"
+    )
+    file = models.FileField("ไฟล์ (file)", upload_to=followup_answer_file_path)
+    content_type = models.CharField("ชนิดไฟล์ (content type)", max_length=100)
+    original_name = models.CharField("ชื่อไฟล์เดิม (original name)", max_length=255, blank=True)
+    size = models.PositiveIntegerField("ขนาด ไบต์ (size, bytes)", default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="ผู้ส่ง (uploaded by)",
+    )
+    uploaded_at = models.DateTimeField("ส่งเมื่อ (uploaded at)", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "หลักฐานการติดตามผล (follow-up evidence)"
+        verbose_name_plural = "หลักฐานการติดตามผล (follow-up evidence)"
+        ordering = ["followup", "uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name or self.file.name
+
+
+class FollowUpTransition(models.Model):
+    """The follow-up's log: appended once per accepted transition (an answer, a return, an acceptance)."""
+
+    followup = models.ForeignKey(
+        FollowUp, on_delete=models.CASCADE, related_name="transitions", verbose_name="การติดตามผล (follow-up)"
+    )
+    from_status = models.CharField("จาก (from)", max_length=12, choices=FollowUp.Status.choices)
+    to_status = models.CharField("เป็น (to)", max_length=12, choices=FollowUp.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="โดย (by)"
+    )
+    at = models.DateTimeField("เมื่อ (at)", auto_now_add=True)
+    comment = models.TextField("ความเห็น (comment)", blank=True)
+
+    class Meta:
+        verbose_name = "ประวัติการติดตามผล (follow-up transition)"
+        verbose_name_plural = "ประวัติการติดตามผล (follow-up transitions)"
+        ordering = ["followup", "at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(from_status=models.F("to_status")), name="followup_transition_changes")
+        ]
+
+    def __str__(self):
+        return f"{self.from_status} → {self.to_status}"

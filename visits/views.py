@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from schedules.selectors import rounds_for_user
@@ -91,7 +92,10 @@ def visit_detail(request, visit_id):
             "missing": [e for e in evidence if not e.is_uploaded],
             "signatures": list(visit.signatures.all()),
             "log": list(visit.transitions.select_related("by")),
-            "moves": [(to, Visit.Status(to).label) for to in workflow.allowed_transitions(visit, request.user)],
+            "moves": [
+                (to, Visit.Status(to).label, to in CONFIRM_FIRST)
+                for to in workflow.allowed_transitions(visit, request.user)
+            ],
             "followups": list(visit.followups.order_by("recommendation_index")),
         },
     )
@@ -106,7 +110,7 @@ def _shown(item, answer) -> str:
         label = next((lv["label"] for lv in item.levels if lv["value"] == value), "")
         return f"{value} / {len(item.levels)} — {label}" if label else str(value)
     if item.type == "yes_no":
-        return "มี / ใช่ (yes)" if value else "ไม่มี / ไม่ใช่ (no)"
+        return gettext("ใช่") if value else gettext("ไม่ใช่")
     if item.type in ("single_choice", "multi_choice"):
         labels = {o["value"]: o["label"] for o in item.options}
         values = value if isinstance(value, list) else [value]
@@ -114,22 +118,56 @@ def _shown(item, answer) -> str:
     return str(value)
 
 
+# Moves that cannot be undone by the one who makes them, or that reach other people: asked first, on a page that
+# says what will happen (works without JavaScript: the button is a link to it, the page holds the real form).
+CONFIRM_FIRST = {Visit.Status.APPROVED, Visit.Status.RETURNED}
+
+
+def _confirm_context(visit, to) -> dict:
+    recommendations = [r for r in visit.recommendations or [] if str(r).strip()]
+    return {
+        "visit": visit,
+        "to": to,
+        "to_label": Visit.Status(to).label,
+        "recommendations": recommendations,
+        "committee": visit.committee,
+        "director": visit.school.director,
+    }
+
+
+def _confirm_page(request, visit, to, *, status=200, error=""):
+    context = _confirm_context(visit, to) | {"error": error, "comment": request.POST.get("comment", "")}
+    return render(request, "visits/transition_confirm.html", context, status=status)
+
+
 @login_required
-@require_POST
 def visit_transition(request, visit_id):
+    """GET ?to=…: the confirmation page of an approve or a return. POST: the move (approve and return only with
+    `confirm=1`, i.e. from the confirmation page)."""
     visit = _visit_or_404(request, visit_id)
+    allowed = workflow.allowed_transitions(visit, request.user)
+    if request.method != "POST":
+        to = request.GET.get("to", "")
+        if to not in CONFIRM_FIRST or to not in allowed:
+            raise Http404
+        return _confirm_page(request, visit, to)
+    to = request.POST.get("to", "")
+    if to in CONFIRM_FIRST and to in allowed and request.POST.get("confirm") != "1":
+        return _confirm_page(request, visit, to)  # asked first, even when a form posts here directly
     try:
         workflow.visit_transition(
             visit_id=visit.pk,
-            to=request.POST.get("to", ""),
+            to=to,
             user=request.user,
             comment=request.POST.get("comment", ""),
             expected_version=_int(request.POST.get("version")),
         )
     except VisitError as exc:
+        if to in CONFIRM_FIRST and exc.code == "comment_required":
+            return _confirm_page(request, visit, to, status=400, error=exc.message)
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"บันทึกแล้ว: {Visit.Status(request.POST['to']).label}")
+        messages.success(request, gettext("บันทึกแล้ว: %(status)s") % {"status": Visit.Status(to).label})
     return redirect("visits:detail", visit_id=visit.pk)
 
 
@@ -197,5 +235,5 @@ def followup_change(request, pk):
             raise Http404 from None
         messages.error(request, exc.message)
     else:
-        messages.success(request, "บันทึกแล้ว (saved)")
+        messages.success(request, gettext("บันทึกแล้ว"))
     return redirect("visits:followups")

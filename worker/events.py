@@ -17,7 +17,7 @@ from schedules.days import be_date, working_days
 from schedules.models import Assignment, Round
 from supervision.models import Membership, Person
 from supervision.roles import Role
-from visits.models import FollowUp, Visit
+from visits.models import FollowUp, Visit, VisitTransition
 from worker.models import AssignmentWatch, Event, RoundReminderPolicy
 from worker.notify import Due
 from worker.rules import BANGKOK, bangkok_at
@@ -381,6 +381,60 @@ class Approvals:
         return out
 
 
+class Returns:
+    """Report returned by the chair (or a coordinator) → every member of the visit's committee and its recorder,
+    with the returner's comment. Keyed by the time of the return, so each return is told exactly once (the
+    ledger's unique key), and a visit returned again after a resubmission is news again. A visit resubmitted
+    before the message went out no longer needs it (reconciled away)."""
+
+    events = (Event.VISIT_RETURNED,)
+    reconcile = True
+
+    def due(self, now: dt.datetime) -> list[Due]:
+        latest = {}
+        for t in (
+            VisitTransition.objects.filter(
+                to_status=Visit.Status.RETURNED,
+                visit__status=Visit.Status.RETURNED,
+                at__gte=now - RECENT,
+                at__lte=now,
+            )
+            .select_related("visit__school", "visit__round", "visit__assignment", "by__person")
+            .order_by("at", "id")
+        ):
+            latest[t.visit_id] = t  # only the return the visit is in now
+        committee_of = {
+            t.visit_id: t.visit.committee_id or (t.visit.assignment.committee_id if t.visit.assignment else None)
+            for t in latest.values()
+        }
+        members = members_by_committee(c for c in committee_of.values() if c)
+        recorders = dict(
+            Person.objects.filter(user_id__in={t.visit.created_by_id for t in latest.values()}).values_list(
+                "user_id", "id"
+            )
+        )
+        out = []
+        for visit_id, t in latest.items():
+            v = t.visit
+            returner = getattr(getattr(t.by, "person", None), "id", None)
+            name = getattr(getattr(t.by, "person", None), "full_name", "") or t.by.get_username()
+            recipients = list(members.get(committee_of[visit_id], []))
+            if recorders.get(v.created_by_id):
+                recipients.append(recorders[v.created_by_id])
+            school = v.school.name_th.removeprefix("โรงเรียน")
+            title = f"รายงานถูกส่งกลับให้แก้ไข: โรงเรียน{school}"
+            body = (
+                f"รายงานการนิเทศโรงเรียน{school} รอบ {v.round.title} ถูกส่งกลับให้แก้ไขโดย {name} "
+                f"เมื่อ {be_date(t.at.astimezone(BANGKOK).date())}\nความเห็น: {t.comment}"
+            )
+            for person_id in dict.fromkeys(recipients):
+                if person_id and person_id != returner:
+                    out.append(
+                        Due(Event.VISIT_RETURNED, "visit", str(v.pk), person_id, t.at, title, body, f"/visits/{v.pk}/")
+                    )
+        return out
+
+
 class FollowUps:
     """Follow-up due (N days before) and overdue (the day after) → school director; still open M days after
     that → escalated to the office director."""
@@ -484,7 +538,15 @@ def digest_text(r: Round, today: dt.date) -> str:
     )
 
 
-SOURCES = [AssignmentChanges(), UpcomingVisits(), ReportOverdue(), Approvals(), FollowUps(), WeeklyDigest()]
+SOURCES = [
+    AssignmentChanges(),
+    UpcomingVisits(),
+    ReportOverdue(),
+    Approvals(),
+    Returns(),
+    FollowUps(),
+    WeeklyDigest(),
+]
 
 
 # --- Attachments ---------------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ class Event(models.TextChoices):
     ROUND_DIGEST = "round_digest", "สรุปความก้าวหน้ารายสัปดาห์ (weekly round digest)"
     ACCOUNT_INVITATION = "account_invitation", "คำเชิญเข้าใช้ระบบ (invitation to sign in)"
     REPORT_FAILED = "report_failed", "สร้างรายงาน PDF ไม่ได้ (a PDF report could not be built)"
+    VISIT_RETURNED = "visit_returned", "รายงานถูกส่งกลับให้แก้ไข (report returned)"
 
 
 class Channel(models.TextChoices):

@@ -26,7 +26,7 @@ def test_round_list_and_plan_page_for_the_coordinator(client, demo):
     assert "วางแผนใหม่ทั้งหมดที่ไม่ได้ล็อก" in body and 'id="grid"' in body
     assert "พ 12 ส.ค. 63" in body  # the holiday column is shown, greyed
     assert body.count('class="item') == 81
-    assert 'href="/api/v1/rounds/aug-2563/report.pdf"' in body  # the round summary PDF is one click away
+    assert 'href="/visits/reports/round/aug-2563/"' in body  # the round summary PDF is one click away
 
 
 def test_office_director_may_plan_and_a_committee_member_only_reads(client, demo):

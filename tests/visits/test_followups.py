@@ -60,11 +60,18 @@ def test_illegal_followup_moves(actors, approved):
         followup_update(followup_id=fu.pk, user=actors.charlie.user, status="in_progress")
 
 
-def test_office_can_send_done_back(actors, approved):
+def test_office_can_send_done_back_with_a_comment(actors, approved):
     fu = FollowUp.objects.filter(source_visit=approved).first()
-    followup_update(followup_id=fu.pk, user=actors.dana.user, status="done")
-    fu = followup_update(followup_id=fu.pk, user=actors.oscar.user, status="in_progress", notes="หลักฐานไม่ครบ")
+    with pytest.raises(InvalidTransition) as info:  # an answer says or shows what was done
+        followup_update(followup_id=fu.pk, user=actors.dana.user, status="done")
+    assert info.value.code == "answer_required"
+    followup_update(followup_id=fu.pk, user=actors.dana.user, status="done", notes="จัดทำแผนแล้ว")
+    with pytest.raises(InvalidTransition) as info:
+        followup_update(followup_id=fu.pk, user=actors.oscar.user, status="in_progress")
+    assert info.value.code == "comment_required"
+    fu = followup_update(followup_id=fu.pk, user=actors.oscar.user, status="in_progress", comment="หลักฐานไม่ครบ")
     assert fu.status == "in_progress" and fu.done_at is None
+    assert list(fu.transitions.values_list("to_status", "comment")) == [("done", ""), ("in_progress", "หลักฐานไม่ครบ")]
 
 
 def test_followup_evidence_checked_by_content(actors, approved, settings):

@@ -48,10 +48,36 @@ def test_chair_approves_from_the_page_and_outsider_gets_404(actors, make_visit):
     assert client_for(actors.charlie).get(f"/visits/{visit.pk}/").status_code == 404
     assert client_for(actors.charlie).post(f"/visits/{visit.pk}/transition/", {"to": "approved"}).status_code == 404
     page = client_for(actors.bob).get(f"/visits/{visit.pk}/").content.decode()
-    assert 'value="approved"' not in page  # a member, not the chair
-    assert f'href="/api/v1/visits/{visit.pk}/report.pdf"' in page
-    client_for(actors.alice).post(f"/visits/{visit.pk}/transition/", {"to": "approved", "version": visit.version})
+    assert "?to=approved" not in page  # a member, not the chair
+    assert f'href="/visits/reports/visit/{visit.pk}/"' in page
+    alice = client_for(actors.alice)
+    assert "?to=approved" in alice.get(f"/visits/{visit.pk}/").content.decode()
+    # Approve asks first: the bare POST (or the GET behind the button) only shows what will happen.
+    asked = alice.post(f"/visits/{visit.pk}/transition/", {"to": "approved", "version": visit.version})
+    assert asked.status_code == 200 and 'name="confirm" value="1"' in asked.content.decode()
+    assert Visit.objects.get(pk=visit.pk).status == "submitted"
+    alice.post(f"/visits/{visit.pk}/transition/", {"to": "approved", "version": visit.version, "confirm": "1"})
     assert Visit.objects.get(pk=visit.pk).status == "approved"
+
+
+def test_a_return_asks_first_and_needs_its_comment(actors, make_visit):
+    visit = make_visit(status="submitted")
+    alice = client_for(actors.alice)
+    page = alice.get(f"/visits/{visit.pk}/transition/?to=returned")
+    body = page.content.decode()
+    assert page.status_code == 200 and 'name="comment"' in body and "required" in body
+    refused = alice.post(
+        f"/visits/{visit.pk}/transition/", {"to": "returned", "version": visit.version, "confirm": "1", "comment": " "}
+    )
+    assert refused.status_code == 400
+    assert "ต้องระบุเหตุผลที่ส่งกลับ / a comment is required to return a visit" in refused.content.decode()
+    assert Visit.objects.get(pk=visit.pk).status == "submitted"
+    alice.post(
+        f"/visits/{visit.pk}/transition/",
+        {"to": "returned", "version": visit.version, "confirm": "1", "comment": "ภาพถ่ายไม่ชัด ถ่ายใหม่"},
+    )
+    assert Visit.objects.get(pk=visit.pk).status == "returned"
+    assert client_for(actors.charlie).get(f"/visits/{visit.pk}/transition/?to=returned").status_code == 404
 
 
 def test_evidence_files_only_for_those_who_see_the_visit(actors, make_visit):
