@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('visits', '0003_instrument_quality_levels'),
+        ('visits', '0004_item_text_limits'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
