@@ -156,3 +156,21 @@ def test_the_admin_stays_for_staff(actors, client):
 
 def test_roles_are_known():
     assert {"supervisor", "coordinator", "school_director"} <= set(Role.values)
+
+
+@pytest.mark.django_db
+def test_the_sign_in_page_shows_the_offices_logo(actors, client, settings, tmp_path):
+    import io as _io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    png = _io.BytesIO()
+    Image.new("RGB", (8, 8), (30, 58, 138)).save(png, "PNG")
+    actors.office.logo.save("logo.png", ContentFile(png.getvalue()))
+    page = client.get(LOGIN).content.decode()
+    assert 'src="/accounts/office-logo/"' in page
+    logo = client.get("/accounts/office-logo/")
+    assert logo.status_code == 200 and logo["Content-Type"] == "image/png"
+    assert b"".join(logo.streaming_content) == png.getvalue()
