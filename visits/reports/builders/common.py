@@ -29,6 +29,32 @@ PLAIN = [
 ]
 
 
+# A table row taller than this (points; the body frame is ~714 pt) is cut into several rows.
+MAX_ROW_HEIGHT = 520
+MIN_SPLIT_CHARS = 600  # shorter text always fits on a page in any column we draw
+
+
+def _cut_text(text: str, size: int) -> list[str]:
+    """`text` in pieces of at most ~`size` characters, cut at a space or else between Thai words."""
+    size = max(size, 50)
+    pieces = []
+    while len(text) > size:
+        cut = text.rfind(" ", size // 2, size)
+        if cut <= 0:
+            from pythainlp.tokenize import word_tokenize
+
+            words, cut = word_tokenize(text[: size + 40], engine="newmm"), 0
+            for word in words:
+                if cut + len(word) > size:
+                    break
+                cut += len(word)
+            cut = cut or size
+        pieces.append(text[:cut].strip())
+        text = text[cut:].lstrip()
+    pieces.append(text)
+    return [p for p in pieces if p]
+
+
 class Writer:
     """Makes flowables for one report; knows its protected names (schools, places) and digit style."""
 
@@ -82,7 +108,8 @@ class Writer:
         cell_style = {"left": "cell", "center": "cell_center", "right": "cell_right", "bold": "cell_bold"}
         data = [[self.p(h, "cell_head") for h in head]]
         for row in rows:
-            data.append([self._cell(c, a, cell_style[a]) for c, a in zip(row, aligns, strict=True)])
+            for part in self._split_tall_row(row, widths, aligns, cell_style):
+                data.append([self._cell(c, a, cell_style[a]) for c, a in zip(part, aligns, strict=True)])
         commands = [
             ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
             ("FONTSIZE", (0, 0), (-1, -1), self.st["cell"].fontSize),
@@ -102,6 +129,28 @@ class Writer:
         t = Table(data, colWidths=list(widths), repeatRows=1, style=TableStyle(commands), hAlign="LEFT")
         return t
 
+    def _split_tall_row(self, row, widths, aligns, cell_style) -> list[Sequence]:
+        """A row whose text would be taller than a page cannot be drawn (ReportLab splits tables only between
+        rows): its long text cells are cut at word boundaries into pieces that fit, one row per piece, the other
+        cells left blank on the continuation rows. Any text the API accepts then renders, page after page."""
+        tall = []
+        for i, (value, align) in enumerate(zip(row, aligns, strict=True)):
+            if isinstance(value, str) and len(value) > MIN_SPLIT_CHARS:
+                height = self.p(value, cell_style[align]).wrap(widths[i] - 8, 1e9)[1]
+                if height > MAX_ROW_HEIGHT:
+                    tall.append((i, value, height))
+        if not tall:
+            return [row]
+        pieces = {i: _cut_text(text, int(len(text) * MAX_ROW_HEIGHT / height * 0.85)) for i, text, height in tall}
+        count = max(len(p) for p in pieces.values())
+        out = []
+        for n in range(count):
+            part = [("" if n else value) for value in row]
+            for i, chunks in pieces.items():
+                part[i] = chunks[n] if n < len(chunks) else ""
+            out.append(part)
+        return out
+
     def _cell(self, value, align: str, style: str):
         """Short numbers and codes are drawn as plain strings (no shaping or wrapping needed: faster)."""
         if value is None:
@@ -115,7 +164,12 @@ class Writer:
 
     def pairs(self, rows: Sequence[tuple[str, str]], widths: tuple[float, float]) -> Table:
         """Label / value lines without a grid (school, date, round …)."""
-        data = [[self.p(k, "bold"), self.p(v)] for k, v in rows]
+        styles_of = {"left": "body", "bold": "bold"}
+        data = [
+            [self.p(k, "bold"), self.p(v)]
+            for row in rows
+            for k, v in self._split_tall_row(row, widths, ("bold", "left"), styles_of)
+        ]
         return Table(
             data,
             colWidths=list(widths),
