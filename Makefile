@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install install-dev messages migrate demo lint format bench bench-planner bench-api bench-reports bench-reminders bench-importers render-pages clean
+.PHONY: run test install install-dev messages migrate demo lint format bench bench-planner bench-api bench-reports bench-reminders bench-importers bench-pages render-pages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,7 +51,7 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: bench-planner bench-api bench-reports bench-reminders bench-importers
+bench: bench-planner bench-api bench-reports bench-reminders bench-importers bench-pages
 
 bench-planner: demo
 	$(BIN)/python bench/planner.py
@@ -64,6 +64,9 @@ bench-reports: install
 
 bench-reminders: install
 	$(BIN)/python bench/reminders.py
+
+bench-pages: demo
+	$(BIN)/python bench/pages.py
 
 bench-importers: install
 	$(BIN)/python bench/importers.py
