@@ -4,7 +4,19 @@ from django.urls import include, path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from api import accounts, exports, followups, instruments, notifications, organisation, reports, schedules, sync, visits
+from api import (
+    accounts,
+    exports,
+    field,
+    followups,
+    instruments,
+    notifications,
+    organisation,
+    reports,
+    schedules,
+    sync,
+    visits,
+)
 from api.exceptions import not_found
 
 
@@ -54,7 +66,13 @@ urlpatterns = [
         visits.EvidenceUploadView.as_view(),
         name="visit-evidence",
     ),
+    path(
+        "v1/visits/<uuid:visit_id>/signatures/<uuid:signature_id>/",
+        visits.SignatureView.as_view(),
+        name="visit-signature",
+    ),
     path("v1/sync/", sync.SyncView.as_view(), name="sync"),
+    path("v1/field/prepare/", field.FieldPrepareView.as_view(), name="field-prepare"),
     path("v1/exports/", exports.ExportView.as_view(), name="exports"),
     path("v1/visits/<uuid:visit_id>/report.pdf", reports.VisitReportView.as_view(), name="visit-report"),
     path("v1/rounds/<slug:slug>/report.pdf", reports.RoundReportView.as_view(), name="round-report"),

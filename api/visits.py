@@ -10,6 +10,7 @@ import json
 import uuid as uuidlib
 
 import django_filters
+from django.conf import settings
 from django.db import connection
 from django.http import FileResponse, HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -25,9 +26,9 @@ from api.exceptions import ApiError, error_body
 from api.filters import UtcIsoDateTimeFilter
 from api.pagination import Pagination
 from api.permissions import IsPerson
-from visits import selectors, workflow
+from visits import selectors, services, workflow
 from visits.errors import NotFound, StaleVersion, VisitError, VisitLocked
-from visits.models import Answer, Evidence, Visit
+from visits.models import Answer, Evidence, Signature, Visit
 from visits.sync import etag, evidence_put, parse_if_match, visit_upsert
 
 # --- input -------------------------------------------------------------------------------------------------
@@ -48,6 +49,9 @@ class AnswerIn(serializers.Serializer):
     item = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     value = serializers.JSONField(
         required=False, allow_null=True, help_text="rating: 1..n; yes_no: true/false; number; text; choice value(s)"
+    )
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=5000, help_text="the item's note; left out = keep the stored one"
     )
 
 
@@ -84,6 +88,13 @@ class VisitIn(serializers.Serializer):
     committee = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=ID_MAX, help_text="ad hoc visits only"
     )
+    instrument_version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=ID_MAX,
+        help_text="the version the tablet filled in (a new visit keeps it even if the round moved on)",
+    )
     answers = AnswerIn(many=True, required=False)
     findings = FindingsIn(required=False)
     check_in = PlaceIn(required=False, allow_null=True)
@@ -117,6 +128,7 @@ class PlaceOut(serializers.Serializer):
     accuracy = serializers.FloatField(allow_null=True)
     distance_m = serializers.FloatField(allow_null=True, help_text="to the school")
     far = serializers.BooleanField(help_text="beyond VISIT_CHECKIN_RADIUS_M")
+    inaccurate = serializers.BooleanField(help_text="accuracy worse than VISIT_GPS_ACCURACY_WARN_M")
 
 
 class FindingsOut(serializers.Serializer):
@@ -147,6 +159,15 @@ class EvidenceOut(serializers.Serializer):
     thumbnail_url = serializers.CharField(allow_null=True)
 
 
+class SignatureOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    role = serializers.ChoiceField(choices=Signature.Role.choices)
+    signer_name = serializers.CharField()
+    sha256 = serializers.CharField()
+    signed_at = serializers.DateTimeField()
+    url = serializers.CharField()
+
+
 class SectionScoreOut(serializers.Serializer):
     section_id = serializers.IntegerField()
     title = serializers.CharField()
@@ -173,6 +194,7 @@ class VisitOut(serializers.Serializer):
     evidence_missing = serializers.ListField(
         child=serializers.UUIDField(), help_text="listed evidence whose bytes have not arrived"
     )
+    signatures = SignatureOut(many=True)
     score = serializers.FloatField(allow_null=True)
     section_scores = SectionScoreOut(many=True)
     submitted_at = serializers.DateTimeField(allow_null=True)
@@ -236,6 +258,7 @@ def _dt(value):
 def _place(row, prefix):
     if row[f"{prefix}_at"] is None and row[f"{prefix}_lat"] is None:
         return None
+    accuracy = row[f"{prefix}_accuracy_m"]
     return {
         "at": _dt(row[f"{prefix}_at"]),
         "lat": row[f"{prefix}_lat"],
@@ -243,6 +266,7 @@ def _place(row, prefix):
         "accuracy": row[f"{prefix}_accuracy_m"],
         "distance_m": row[f"{prefix}_distance_m"],
         "far": row[f"{prefix}_far"],
+        "inaccurate": accuracy is not None and accuracy > settings.VISIT_GPS_ACCURACY_WARN_M,
     }
 
 
@@ -304,6 +328,7 @@ def _visit_dicts(rows: list[dict]) -> list[dict]:
     evidence: dict = {i: [] for i in ids}
     missing: dict = {i: [] for i in ids}
     members: dict = {i: [] for i in ids}
+    signatures: dict = {i: [] for i in ids}
     if ids:
         keys = _visit_keys(ids)
         evidence_columns = [
@@ -346,6 +371,21 @@ def _visit_dicts(rows: list[dict]) -> list[dict]:
             Visit.members_present.through, ["visit_id", "person_id"], ids, "person_id"
         ):
             members[keys[visit_id]].append(person_id)
+        for sig_id, visit_id, role, signer_name, sha256, signed_at in _page_rows(
+            Signature, ["id", "visit_id", "role", "signer_name", "sha256", "signed_at"], ids, "signed_at, id"
+        ):
+            vid = keys[visit_id]
+            sig_id = str(uuidlib.UUID(str(sig_id)))
+            signatures[vid].append(
+                {
+                    "id": sig_id,
+                    "role": role,
+                    "signer_name": signer_name,
+                    "sha256": sha256,
+                    "signed_at": _dt(signed_at) if not isinstance(signed_at, str) else signed_at,
+                    "url": f"/api/v1/visits/{vid}/signatures/{sig_id}/",
+                }
+            )
     out = []
     for r in rows:
         vid = r["id"]
@@ -371,6 +411,7 @@ def _visit_dicts(rows: list[dict]) -> list[dict]:
                 },
                 "evidence": evidence[vid],
                 "evidence_missing": missing[vid],
+                "signatures": signatures[vid],
                 "score": r["score"],
                 "section_scores": r["section_scores"] or [],
                 "submitted_at": _dt(r["submitted_at"]),
@@ -629,5 +670,59 @@ class EvidenceUploadView(APIView):
             kind=v.get("kind"),
             item=v.get("item"),
             caption=v.get("caption", ""),
+        )
+        return visit_response(visit_id, status_code=201 if stored else 200)
+
+
+class SignatureView(APIView):
+    """A signature drawn on the tablet: PUT by the device's UUID (idempotent), GET the PNG."""
+
+    permission_classes = [IsPerson]
+    parser_classes = [MultiPartParser, FormParser]
+
+    class SignatureIn(serializers.Serializer):
+        file = serializers.FileField(use_url=False, help_text="the PNG")
+        sha256 = serializers.RegexField(r"^[0-9a-fA-F]{64}$", help_text="SHA-256 of the PNG, hex")
+        role = serializers.ChoiceField(choices=Signature.Role.choices)
+        signer_name = serializers.CharField(max_length=200)
+        signed_at = serializers.DateTimeField(required=False, allow_null=True)
+
+    @extend_schema(
+        operation_id="visits_signature_get",
+        summary="A signature's image",
+        responses={(200, "image/png"): OpenApiTypes.BINARY, 404: ErrorOut},
+    )
+    def get(self, request, visit_id, signature_id):
+        handle = selectors.signature_file_for_user(request.user, visit_id, signature_id)
+        if handle is None:
+            raise NotFound()
+        return FileResponse(handle, content_type="image/png")
+
+    @extend_schema(
+        operation_id="visits_signature_put",
+        summary="Store a signature (idempotent by its UUID)",
+        request={"multipart/form-data": SignatureIn},
+        responses={200: VisitOut, 201: VisitOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+        description="201 when stored now, 200 when this UUID was stored before with the same image. The visit "
+        "answers with its `signatures` (each with its sha256) so the tablet can confirm what arrived.",
+    )
+    def put(self, request, visit_id, signature_id):
+        data = self.SignatureIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        upload = v["file"]
+        if upload.size > settings.EVIDENCE_MAX_BYTES:
+            from visits.evidence import too_large
+
+            raise too_large(upload.size)
+        _, stored = services.signature_add(
+            visit_id=visit_id,
+            user=request.user,
+            signature_id=signature_id,
+            role=v["role"],
+            signer_name=v["signer_name"],
+            image=upload.read(),
+            signed_at=v.get("signed_at"),
+            sha256=v["sha256"],
         )
         return visit_response(visit_id, status_code=201 if stored else 200)

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "supervision.apps.SupervisionConfig",
     "schedules.apps.SchedulesConfig",
     "visits.apps.VisitsConfig",
+    "field.apps.FieldConfig",
     "api.apps.ApiConfig",
     "worker.apps.WorkerConfig",
     "accounts.apps.AccountsConfig",
@@ -167,6 +168,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=25 
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
 # A check-in farther than this from the school's coordinates is flagged.
 VISIT_CHECKIN_RADIUS_M = env.int("VISIT_CHECKIN_RADIUS_M", default=500)
+# A GPS fix less accurate than this is recorded but flagged to the supervisor and the reviewer (collect#4679).
+VISIT_GPS_ACCURACY_WARN_M = env.int("VISIT_GPS_ACCURACY_WARN_M", default=50)
+# The field app (/field/): how many assignments "prepare for offline" downloads, and the long edge photos
+# are resized to on the tablet before they are stored or sent (kobotoolbox/kpi#4244).
+FIELD_PREPARE_MAX = env.int("FIELD_PREPARE_MAX", default=40)
+FIELD_PHOTO_MAX_PX = env.int("FIELD_PHOTO_MAX_PX", default=2000)
 
 # --- Schedules: travel and planning -------------------------------------------------------------
 # Road distance ≈ great-circle distance × this factor; a day's consecutive schools farther apart than

@@ -459,8 +459,12 @@ class Evidence(models.Model):
 
 
 class Signature(models.Model):
+    """A signature drawn on the tablet: the PNG, who signed and as what. `id` is made on the device, so a
+    retried upload finds the row it made; `sha256` is the image's hash the tablet checks the server's copy by."""
+
     class Role(models.TextChoices):
         SUPERVISOR = "supervisor", "ผู้นิเทศ (supervisor)"
+        CHAIR = "chair", "ประธานคณะกรรมการ (committee chair)"
         SCHOOL_DIRECTOR = "school_director", "ผู้อำนวยการโรงเรียน (school director)"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -478,6 +482,7 @@ class Signature(models.Model):
         verbose_name="ผู้ลงนาม (signer)",
     )
     image = models.ImageField("ภาพลายมือชื่อ (image)", upload_to=signature_path)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
     signed_at = models.DateTimeField("ลงนามเมื่อ (signed at)")
 
     class Meta:
@@ -486,7 +491,7 @@ class Signature(models.Model):
         ordering = ["visit", "signed_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(role__in=["supervisor", "school_director"]), name="signature_role_valid"
+                condition=Q(role__in=["supervisor", "chair", "school_director"]), name="signature_role_valid"
             ),
         ]
 
@@ -511,6 +516,9 @@ class VisitTransition(models.Model):
     )
     at = models.DateTimeField("เมื่อ (at)", auto_now_add=True)
     comment = models.TextField("ความเห็น (comment)", blank=True)
+    # The visit's version once moved: a returned visit resubmitted at this same version (and with no new
+    # evidence or signature) was not changed, and is refused.
+    version = models.PositiveIntegerField("รุ่นข้อมูลหลังเปลี่ยน (version after)", null=True, blank=True)
 
     class Meta:
         verbose_name = "ประวัติสถานะ (visit transition)"

@@ -207,6 +207,20 @@ def evidence_file_for_user(user, visit_id, evidence_id, *, thumbnail: bool = Fal
     return evidence.file.open("rb"), evidence.content_type or "application/octet-stream"
 
 
+def signature_file_for_user(user, visit_id, signature_id):
+    """The open PNG of one signature of a visit the user may see, or None (the same rule as evidence)."""
+    from visits.models import Signature
+
+    signature = (
+        Signature.objects.filter(pk=signature_id, visit__in=visits_for_user(user).filter(pk=visit_id))
+        .only("image")
+        .first()
+    )
+    if signature is None or not signature.image:
+        return None
+    return signature.image.open("rb")
+
+
 def visit_detail(visit_id, user) -> Visit | None:
     """One visit the user may see, with what a detail page or the API needs prefetched; None if not visible."""
     return (

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -32,7 +33,7 @@ from visits.errors import (
     VisitLocked,
 )
 from visits.models import Answer, Evidence, InstrumentVersion, Item, Section, Signature, Visit
-from visits.scoring import score
+from visits.plan import AnswerInput, Stored, plan_visit_write
 
 FINDING_FIELDS = ("strengths", "to_improve", "observation_notes", "interview_notes")
 RECOMMENDATION_MAX = 50
@@ -171,8 +172,9 @@ def version_structure(version_id: int) -> tuple[list[Section], list[Item]]:
     return sections, items
 
 
-def clean_answers(raw_answers, items: list[Item]) -> dict[int, object]:
-    """[{item: id|code, value}] → {item_id: cleaned value}; every problem reported by position."""
+def clean_answers(raw_answers, items: list[Item]) -> dict[int, AnswerInput]:
+    """[{item: id|code, value, note}] → {item_id: AnswerInput}; every problem reported by position. A note
+    left out keeps the stored note; a note given (even empty) replaces it."""
     if raw_answers is None:
         return {}
     if not isinstance(raw_answers, list):
@@ -180,7 +182,7 @@ def clean_answers(raw_answers, items: list[Item]) -> dict[int, object]:
     by_id = {i.id: i for i in items}
     by_code = {i.code: i for i in items}
     errors: dict[str, list[str]] = {}
-    out: dict[int, object] = {}
+    out: dict[int, AnswerInput] = {}
     for n, entry in enumerate(raw_answers):
         if not isinstance(entry, dict) or "item" not in entry:
             errors[f"answers[{n}]"] = ["ต้องมี item และ value / needs item and value"]
@@ -190,10 +192,16 @@ def clean_answers(raw_answers, items: list[Item]) -> dict[int, object]:
         if item is None:
             errors[f"answers[{n}].item"] = [f"ไม่มีข้อ {ref} ในแบบนิเทศนี้ / no item {ref} in this instrument"]
             continue
+        note = entry.get("note")
+        if note is not None and not isinstance(note, str):
+            errors[f"answers[{n}].note"] = ["ต้องเป็นข้อความ / must be text"]
+            continue
         try:
-            out[item.id] = clean_value(item, entry.get("value"))
+            value = clean_value(item, entry.get("value"))
         except ValueProblem as p:
             errors[f"answers[{n}].value"] = [f"ข้อ {item.code}: {p.message_th} / item {item.code}: {p.message_en}"]
+            continue
+        out[item.id] = AnswerInput(value, note.strip() if note is not None else None)
     if errors:
         raise InvalidInput(fields=errors)
     return out
@@ -219,8 +227,6 @@ def _resolve_new(data: dict, user) -> dict:
         )
         if assignment is None:
             raise _bad("assignment", "ไม่พบการมอบหมายนี้", "no such assignment")
-        if assignment.status == Assignment.Status.CANCELLED:
-            raise _bad("assignment", "การมอบหมายนี้ถูกยกเลิกแล้ว", "this assignment was cancelled")
         place = {
             "assignment": assignment,
             "round": assignment.round,
@@ -253,10 +259,6 @@ def _resolve_new(data: dict, user) -> dict:
     version = (
         InstrumentVersion.objects.filter(pk=version_id).first() if version_id is not None else place["round"].instrument
     )
-    if version is None:
-        raise _bad("instrument_version", "รอบนี้ยังไม่ได้กำหนดแบบนิเทศ", "the round has no instrument; give one")
-    if not version.is_published:
-        raise _bad("instrument_version", "แบบนิเทศฉบับนี้ยังไม่เผยแพร่", "this instrument version is not published")
     place["instrument_version"] = version
     return place
 
@@ -267,9 +269,10 @@ def visit_save(*, visit_id, user, data: dict, expected_version: int | None = Non
     """Create or update the visit `visit_id` (a UUID made on the device) from a tablet payload.
 
     data: {"assignment"} or {"round", "school", "committee"} (only when creating), "instrument_version",
-    "answers": [{"item": id or code, "value"}], "findings": {"strengths", "to_improve", "recommendations",
-    "observation_notes", "interview_notes"}, "check_in"/"check_out": {"at", "lat", "lon", "accuracy"},
-    "members_present": [person ids]. Keys left out stay as they are; answers not listed stay.
+    "answers": [{"item": id or code, "value", "note"}], "findings": {"strengths", "to_improve",
+    "recommendations", "observation_notes", "interview_notes"}, "check_in"/"check_out": {"at", "lat", "lon",
+    "accuracy"}, "members_present": [person ids]. Keys left out stay as they are; answers not listed stay.
+    The decision is `visits.plan.plan_visit_write` (shared with the batch); this reads, locks and applies.
     Raises InvalidInput (400), NotFound (404), Forbidden (403), VisitLocked/Conflict (409), StaleVersion (412).
     """
     if not isinstance(data, dict):
@@ -279,60 +282,44 @@ def visit_save(*, visit_id, user, data: dict, expected_version: int | None = Non
     except ValueError:
         raise _bad("id", "ต้องเป็น UUID", "must be a UUID") from None
     visit = Visit.objects.select_for_update(of=("self",)).select_related("school__office").filter(pk=visit_id).first()
-    created = False
     if visit is None:
         place = _resolve_new(data, user)
-        if not selectors.can_record_visit(user, school=place["school"], committee=place["committee"]):
-            raise Forbidden("ท่านไม่ได้อยู่ในคณะกรรมการของการมอบหมายนี้", "you are not on the committee of this assignment")
-        if place["assignment"] is not None:
-            other = Visit.objects.filter(assignment=place["assignment"]).values_list("pk", flat=True).first()
-            if other:
-                raise Conflict(
-                    "การมอบหมายนี้มีบันทึกการตรวจเยี่ยมแล้ว",
-                    "this assignment already has a visit",
-                    code="assignment_has_visit",
-                    existing_visit=str(other),
-                )
         visit = Visit(id=visit_id, created_by=user, **place)
-        created = True
+        taken = None
+        if place["assignment"] is not None:
+            taken = Visit.objects.filter(assignment=place["assignment"]).values_list("pk", flat=True).first()
+        stored_answers, stored_members, created = {}, set(), True
+        may_write = selectors.can_record_visit(user, school=place["school"], committee=place["committee"])
     else:
         if not selectors.visits_for_user(user).filter(pk=visit.pk).exists():
             raise NotFound()
-        if not selectors.can_edit_visit(user, visit):
-            raise Forbidden()
-        refuse_identity_change(visit, data)
+        taken, created = None, False
+        may_write = selectors.can_edit_visit(user, visit)
+        stored_answers = {a.item_id: a for a in Answer.objects.filter(visit=visit)} if may_write else {}
+        stored_members = set(visit.members_present.values_list("pk", flat=True)) if may_write else set()
 
-    sections, items = version_structure(visit.instrument_version_id)
-    new_values = clean_answers(data.get("answers"), items)
-    fields = content_fields(visit, data)
-    members = _members(data.get("members_present"), visit) if "members_present" in data else None
-
-    existing = {} if created else {a.item_id: a for a in Answer.objects.filter(visit=visit)}
-    to_create, to_update = answer_changes(visit.pk, new_values, existing)
-    changed_fields = {k: v for k, v in fields.items() if getattr(visit, k) != v}
-    members_changed = members is not None and (
-        created or set(visit.members_present.values_list("pk", flat=True)) != {p.pk for p in members}
+    version_id = visit.instrument_version_id
+    sections, items = version_structure(version_id) if version_id is not None and may_write else ([], [])
+    named = data.get("members_present") if isinstance(data.get("members_present"), list) else []
+    people = {_safe_int(p) for p in named} - {None}
+    stored = Stored(
+        visit=visit,
+        created=created,
+        sections=sections,
+        items=items,
+        may_write=may_write,
+        answers=stored_answers,
+        members=stored_members,
+        taken_by=taken,
+        people_office=dict(Person.objects.filter(pk__in=people).values_list("pk", "office_id")) if people else {},
     )
-
-    if not created and not (to_create or to_update or changed_fields or members_changed):
+    plan = plan_visit_write(
+        stored,
+        data,
+        expected_version=expected_version,
+    )
+    if not plan.changed:
         return SaveResult(visit, created=False, changed=False)
-    if not created:
-        if not visit.is_editable:
-            raise VisitLocked()
-        if expected_version is not None and int(expected_version) != visit.version:
-            raise StaleVersion(current_version=visit.version)
-
-    for k, v in changed_fields.items():
-        setattr(visit, k, v)
-    if to_create or to_update or created:
-        merged = {i: a.value for i, a in existing.items()}
-        merged.update(new_values)
-        scores = score(sections, items, merged)
-        visit.score, visit.section_scores, visit.failed_items = (
-            scores.overall,
-            scores.sections_json(),
-            scores.failed_json(),
-        )
     visit._history_user = user
     if created:
         try:
@@ -343,43 +330,36 @@ def visit_save(*, visit_id, user, data: dict, expected_version: int | None = Non
                 "บันทึกซ้ำกับการตรวจเยี่ยมที่มีอยู่", "clashes with an existing visit", code="duplicate_visit"
             ) from None
     else:
-        claimed = Visit.objects.filter(pk=visit.pk, version=visit.version).update(version=visit.version + 1)
-        if claimed != 1:
-            raise StaleVersion(
-                current_version=Visit.objects.filter(pk=visit.pk).values_list("version", flat=True).first()
-            )
-        visit.version += 1
+        claim_versions([(visit.pk, plan.base_version)])
+        visit.version = plan.base_version + 1
         visit.save()
-    if to_create:
-        bulk_create_with_history(to_create, Answer, default_user=user)
-    if to_update:
-        bulk_update_with_history(to_update, Answer, ["value"], default_user=user)
-    if members is not None and members_changed:
-        visit.members_present.set(members)
+    if plan.create:
+        bulk_create_with_history(plan.create, Answer, default_user=user)
+    if plan.update:
+        bulk_update_with_history(plan.update, Answer, ["value", "note"], default_user=user)
+    if plan.members is not None:
+        visit.members_present.set(sorted(plan.members))
     return SaveResult(visit, created=created, changed=True)
 
 
-def answer_changes(visit_id, new_values: dict[int, object], existing: dict[int, Answer]) -> tuple[list, list]:
-    """(answers to insert, existing answers whose value changed — updated in place) for one visit's write.
-    Shared by `visit_save` and the batch path so both decide "changed" the same way."""
-    create = [Answer(visit_id=visit_id, item_id=i, value=v) for i, v in new_values.items() if i not in existing]
-    update = []
-    for item_id, value in new_values.items():
-        answer = existing.get(item_id)
-        if answer is not None and answer.value != value:
-            answer.value = value
-            update.append(answer)
-    return create, update
-
-
-def refuse_identity_change(visit: Visit, data: dict) -> None:
-    """Where a visit belongs is fixed at creation; a different value is an error, the same one is fine."""
-    checks = {"assignment": visit.assignment_id, "instrument_version": visit.instrument_version_id}
-    if visit.assignment_id is None:
-        checks.update(round=visit.round_id, school=visit.school_id, committee=visit.committee_id)
-    for key, current in checks.items():
-        if key in data and data[key] not in (None, "") and _safe_int(data[key]) != current:
-            raise _bad(key, "เปลี่ยนหลังสร้างการตรวจเยี่ยมแล้วไม่ได้", "cannot change once the visit exists")
+def claim_versions(seen: list[tuple]) -> None:
+    """The concurrency guard of every visit write (one visit or a batch): with the rows already locked,
+    bump each visit's version only where it still has the version the plan was made from, in one UPDATE.
+    If any row moved on meanwhile nothing is bumped and StaleVersion is raised (the caller's transaction
+    or savepoint rolls back)."""
+    if not seen:
+        return
+    where = Q()
+    for pk, version in seen:
+        where |= Q(pk=pk, version=version)
+    with transaction.atomic():
+        claimed = Visit.objects.filter(where).update(version=F("version") + 1)
+        if claimed != len(seen):
+            raise StaleVersion(
+                current_version=Visit.objects.filter(pk=seen[0][0]).values_list("version", flat=True).first()
+                if len(seen) == 1
+                else None
+            )
 
 
 def content_fields(visit: Visit, data: dict) -> dict:
@@ -413,23 +393,6 @@ def content_fields(visit: Visit, data: dict) -> dict:
     if check_in and check_out and check_out < check_in:
         raise _bad("check_out.at", "เวลาออกต้องไม่ก่อนเวลาเข้า", "check-out cannot be before check-in")
     return out
-
-
-def _members(value, visit: Visit) -> list[Person]:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise _bad("members_present", "ต้องเป็นรายการรหัสบุคคล", "must be a list of person ids")
-    ids = {_int_id(v, "members_present") for v in value}
-    people = list(Person.objects.filter(pk__in=ids, office_id=visit.school.office_id))
-    missing = ids - {p.pk for p in people}
-    if missing:
-        raise _bad(
-            "members_present",
-            "ไม่พบบุคคล: " + ", ".join(map(str, sorted(missing))),
-            "unknown people: " + ", ".join(map(str, sorted(missing))),
-        )
-    return people
 
 
 # --- evidence manifest and signatures ---------------------------------------------------------------------
@@ -532,11 +495,16 @@ def signature_add(
     image: bytes,
     signed_at=None,
     signer: Person | None = None,
+    sha256: str | None = None,
 ) -> tuple[Signature, bool]:
-    """Store a signature image (PNG/JPEG/WebP checked by content). Idempotent by the device's UUID; refused
-    once the school has acknowledged the visit."""
+    """Store a signature image (PNG/JPEG/WebP checked by content) with its SHA-256. Idempotent by the
+    device's UUID: the same signature again answers with the stored one; other bytes under the same id are a
+    conflict. A declared `sha256` must match the bytes. Refused once the school has acknowledged the visit."""
+    import hashlib
+
     from django.core.files.base import ContentFile
 
+    from visits.errors import EvidenceHashMismatch
     from visits.evidence import sniff_image
 
     visit = _visible_editable_visit(visit_id, user)
@@ -544,15 +512,28 @@ def signature_add(
         signature_id = uuid.UUID(str(signature_id))
     except ValueError:
         raise _bad("id", "ต้องเป็น UUID", "must be a UUID") from None
+    actual = hashlib.sha256(image).hexdigest()
+    if sha256 is not None and sha256.strip().lower() != actual:
+        raise EvidenceHashMismatch()
     existing = Signature.objects.filter(pk=signature_id).first()
     if existing is not None:
         if existing.visit_id != visit.pk:
             raise Conflict("รหัสลายมือชื่อนี้ใช้แล้ว", "this signature id belongs to another visit")
+        if existing.sha256 and existing.sha256 != actual:
+            raise Conflict(
+                "ลายมือชื่อนี้บันทึกแล้วด้วยภาพอื่น",
+                "this signature was already stored with another image",
+                code="signature_changed",
+            )
         return existing, False
     if visit.status == Visit.Status.ACKNOWLEDGED:
         raise VisitLocked()
     if role not in Signature.Role.values:
-        raise _bad("role", "ต้องเป็น supervisor หรือ school_director", "must be supervisor or school_director")
+        raise _bad(
+            "role",
+            "ต้องเป็น supervisor, chair หรือ school_director",
+            "must be supervisor, chair or school_director",
+        )
     if not (signer_name or "").strip():
         raise _bad("signer_name", "ต้องระบุชื่อผู้ลงนาม", "the signer's name is required")
     sniff_image(image)
@@ -562,6 +543,7 @@ def signature_add(
         role=role,
         signer_name=signer_name.strip()[:200],
         signer=signer,
+        sha256=actual,
         signed_at=_parse_when(signed_at, "signed_at") or timezone.now(),
     )
     sig.image.save(f"{signature_id}.png", ContentFile(image), save=False)

@@ -33,9 +33,9 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from schedules.models import Assignment
 from supervision.models import Person
 from visits import selectors, services
-from visits.errors import Conflict, InvalidInput, NotFound, StaleVersion, VisitError, VisitLocked
+from visits.errors import Conflict, InvalidInput, NotFound, StaleVersion, VisitError
 from visits.models import Answer, Evidence, Visit
-from visits.scoring import score
+from visits.plan import Stored, WritePlan, plan_visit_write
 
 # Keys a bulk item may carry; anything else (round/school/committee of an ad hoc visit, an explicit
 # instrument version, evidence) sends the item down the canonical path.
@@ -166,9 +166,9 @@ class _Batch:
             else {}
         )
         self.taken = (
-            set(Visit.objects.filter(assignment_id__in=assignment_ids).values_list("assignment_id", flat=True))
+            dict(Visit.objects.filter(assignment_id__in=assignment_ids).values_list("assignment_id", "pk"))
             if assignment_ids
-            else set()
+            else {}
         )
         person_ids = {p for pl in payloads for p in (pl.get("members_present") or []) if isinstance(p, int)}
         self.people = (
@@ -196,20 +196,10 @@ class _Batch:
         return self._may[key]
 
 
-@dataclass
-class _Plan:
-    entry: dict
-    visit: Visit
-    created: bool
-    fields: list
-    create: list
-    update: list
-    members: set | None
-
-
-def _plan(batch: _Batch, entry: dict) -> tuple[_Plan | None, Outcome]:
-    """Check a plain item in memory exactly as `visit_save` would; raise _Fallback when it is not plain."""
-    payload, visit_id, key = entry["payload"], entry["id"], entry["key"]
+def _plan(batch: _Batch, entry: dict) -> WritePlan | None:
+    """Read one item's stored state from the batch's rows and let `plan_visit_write` decide it (the same
+    decision `visit_save` makes). Items that need rows the batch did not read go the canonical path."""
+    payload, visit_id = entry["payload"], entry["id"]
     if set(payload) - BULK_KEYS:
         raise _Fallback
     user = batch.user
@@ -217,16 +207,8 @@ def _plan(batch: _Batch, entry: dict) -> tuple[_Plan | None, Outcome]:
     created = visit is None
     if created:
         a = batch.assignments.get(payload.get("assignment"))
-        if (
-            a is None
-            or a.status == Assignment.Status.CANCELLED
-            or a.pk in batch.taken
-            or a.round.instrument is None
-            or not a.round.instrument.is_published
-            or not batch.may_record(a.school, a.committee)
-        ):
-            raise _Fallback
-        batch.taken.add(a.pk)
+        if a is None:
+            raise _Fallback  # no such assignment, or an ad hoc visit: the canonical path says which
         visit = Visit(
             id=visit_id,
             created_by=user,
@@ -236,52 +218,38 @@ def _plan(batch: _Batch, entry: dict) -> tuple[_Plan | None, Outcome]:
             committee=a.committee,
             instrument_version=a.round.instrument,
         )
+        may_write = batch.may_record(a.school, a.committee)
+        taken = batch.taken.get(a.pk)
     else:
         if visit.pk not in batch.visible:
             raise NotFound()
-        if not batch.may_edit(visit):
-            raise _Fallback
-        services.refuse_identity_change(visit, payload)
-
-    sections, items = batch.structure(visit.instrument_version_id)
-    new_values = services.clean_answers(payload.get("answers"), items)
-    fields = services.content_fields(visit, payload)
-    members = None
-    if "members_present" in payload:
-        raw = payload["members_present"] or []
-        if not all(isinstance(p, int) and batch.people.get(p) == visit.school.office_id for p in raw):
-            raise _Fallback
-        members = set(raw)
-
-    existing = batch.answers.get(visit.pk, {})
-    create, update = services.answer_changes(visit.pk, new_values, existing)
-    changed = {k: v for k, v in fields.items() if getattr(visit, k) != v}
-    members_changed = members is not None and (created or members != batch.members.get(visit.pk, set()))
-    if not created and not (create or update or changed or members_changed):
-        return None, Outcome(key, visit.pk, 200)
+        may_write, taken = batch.may_edit(visit), None
+    version_id = visit.instrument_version_id
+    sections, items = batch.structure(version_id) if version_id is not None and may_write else ([], [])
+    stored = Stored(
+        visit=visit,
+        created=created,
+        sections=sections,
+        items=items,
+        may_write=may_write,
+        answers=batch.answers.get(visit.pk, {}),
+        members=batch.members.get(visit.pk, set()),
+        taken_by=taken,
+        people_office=batch.people,
+    )
+    plan = plan_visit_write(
+        stored,
+        payload,
+        expected_version=entry.get("expected"),
+    )
+    if created:
+        batch.taken[visit.assignment_id] = visit.pk
+    if not plan.changed:
+        return None
     if not created:
-        if not visit.is_editable:
-            raise VisitLocked()
-        expected = entry.get("expected")
-        if expected is not None and int(expected) != visit.version:
-            raise StaleVersion(current_version=visit.version)
-        visit.version += 1
-    for k, v in changed.items():
-        setattr(visit, k, v)
-    written = list(changed)
-    if create or update or created:
-        merged = {i: a.value for i, a in existing.items()}
-        merged.update(new_values)
-        scores = score(sections, items, merged)
-        visit.score, visit.section_scores, visit.failed_items = (
-            scores.overall,
-            scores.sections_json(),
-            scores.failed_json(),
-        )
-        written += ["score", "section_scores", "failed_items"]
+        visit.version = plan.base_version + 1
     visit.updated_at = timezone.now()
-    plan = _Plan(entry, visit, created, written, create, update, members if members_changed else None)
-    return plan, Outcome(key, visit.pk, 201 if created else 200, created=created, changed=True)
+    return plan
 
 
 def _history_copy(model, where: str, params: list, *, user, history_type: str = "+") -> None:
@@ -335,8 +303,9 @@ def _insert(model, objs: list) -> None:
             copy.write_row(row)
 
 
-def _write(batch: _Batch, plans: list[_Plan]) -> None:
+def _write(batch: _Batch, plans: list[WritePlan]) -> None:
     user = batch.user
+    services.claim_versions([(p.visit.pk, p.base_version) for p in plans if not p.created])
     new = [p.visit for p in plans if p.created]
     if new:
         _insert(Visit, new)
@@ -355,7 +324,7 @@ def _write(batch: _Batch, plans: list[_Plan]) -> None:
         bulk_create_with_history(older, Answer, default_user=user, default_change_reason=None)
     update = [a for p in plans for a in p.update]
     if update:
-        bulk_update_with_history(update, Answer, ["value"], default_user=user)
+        bulk_update_with_history(update, Answer, ["value", "note"], default_user=user)
     with_members = [p for p in plans if p.members is not None]
     if with_members:
         through = Visit.members_present.through
@@ -402,22 +371,27 @@ def sync_apply(*, user, items: list[dict]) -> list[Outcome]:
                 continue
             seen.add(entry["id"])
             try:
-                plan, outcome = _plan(batch, entry)
+                plan = _plan(batch, entry)
             except _Fallback:
                 slow.append(entry)
                 continue
             except VisitError as error:
                 outcomes[entry["key"]] = Outcome(entry["key"], entry["id"], error.http_status, error=error)
                 continue
-            outcomes[entry["key"]] = outcome
-            if plan is not None:
-                plans.append(plan)
+            if plan is None:
+                outcomes[entry["key"]] = Outcome(entry["key"], entry["id"], 200)
+                continue
+            outcomes[entry["key"]] = Outcome(
+                entry["key"], entry["id"], 201 if plan.created else 200, created=plan.created, changed=True
+            )
+            plans.append((entry, plan))
         if plans:
             try:
                 with transaction.atomic():
-                    _write(batch, plans)
-            except IntegrityError:
-                slow.extend(p.entry for p in plans)
+                    _write(batch, [p for _, p in plans])
+            except (IntegrityError, StaleVersion):
+                # A constraint or a version raced with another request: each item decides alone.
+                slow.extend(e for e, _ in plans)
                 slow.sort(key=lambda e: entries.index(e))
         for entry in slow:
             outcomes[entry["key"]] = _one(user, entry)

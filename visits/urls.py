@@ -15,6 +15,7 @@ urlpatterns = [
     path("<uuid:visit_id>/", views.visit_detail, name="detail"),
     path("<uuid:visit_id>/transition/", views.visit_transition, name="transition"),
     path("<uuid:visit_id>/evidence/<uuid:evidence_id>/", views.evidence_file, name="evidence"),
+    path("<uuid:visit_id>/signatures/<uuid:signature_id>/", views.signature_file, name="signature"),
     path(
         "<uuid:visit_id>/evidence/<uuid:evidence_id>/thumb/",
         views.evidence_file,

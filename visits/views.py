@@ -8,6 +8,7 @@ Thin callers: reads through `visits.selectors` (missing and not-yours are both 4
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -97,6 +98,7 @@ def visit_detail(request, visit_id):
                 for to in workflow.allowed_transitions(visit, request.user)
             ],
             "followups": list(visit.followups.order_by("recommendation_index")),
+            "gps_warn_m": settings.VISIT_GPS_ACCURACY_WARN_M,
         },
     )
 
@@ -186,6 +188,15 @@ def evidence_file(request, visit_id, evidence_id, thumb=False):
         raise Http404
     handle, content_type = found
     return FileResponse(handle, content_type=content_type)
+
+
+@login_required
+def signature_file(request, visit_id, signature_id):
+    """A signature's image, only for people who may see the visit."""
+    handle = selectors.signature_file_for_user(request.user, visit_id, signature_id)
+    if handle is None:
+        raise Http404
+    return FileResponse(handle, content_type="image/png")
 
 
 @login_required

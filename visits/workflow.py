@@ -82,7 +82,9 @@ def actor_relations(visit: Visit, user) -> frozenset[str]:
 
 
 def submission_problems(visit: Visit) -> list[str]:
-    """Codes of items that stop a submission: required but unanswered, or photo-required without evidence."""
+    """Codes of items that stop a submission: required but unanswered, or photo-required without evidence.
+    (Listed evidence counts: its bytes may follow the submission; the field app itself submits only once the
+    server has confirmed every file by its hash.)"""
     items = visit.instrument_version.items.order_by("section__order", "order", "id").only(
         "id", "code", "required", "photo_required"
     )
@@ -97,12 +99,31 @@ def submission_problems(visit: Visit) -> list[str]:
     return problems
 
 
+def unchanged_since_return(visit: Visit) -> bool:
+    """A returned visit nobody changed since it was returned: same version, no evidence or signature added."""
+    last = visit.transitions.filter(to_status=S.RETURNED).order_by("-at", "-id").first()
+    if last is None or last.version is None or last.version != visit.version:
+        return False
+    return not (
+        Evidence.objects.filter(visit=visit, created_at__gt=last.at).exists()
+        or Evidence.objects.filter(visit=visit, uploaded_at__gt=last.at).exists()
+        or visit.signatures.filter(signed_at__gt=last.at).exists()
+    )
+
+
 def check_transition(
-    visit: Visit, to: str, relations: frozenset[str], *, comment: str = "", problems: list[str] | None = None
+    visit: Visit,
+    to: str,
+    relations: frozenset[str],
+    *,
+    comment: str = "",
+    problems: list[str] | None = None,
+    unchanged: bool = False,
 ) -> Refusal | None:
     """Why `to` is refused for an actor standing in `relations` to `visit`; None when it is allowed.
 
-    Pure: the caller supplies the actor's relations and (for submit) the submission problems."""
+    Pure: the caller supplies the actor's relations, (for submit) the submission problems, and (for a
+    resubmit) whether the visit is unchanged since it was returned."""
     if to not in S.values:
         return Refusal("unknown_status", f"ไม่รู้จักสถานะ {to!r}", f"unknown status {to!r}")
     rule = TRANSITIONS.get((visit.status, to))
@@ -127,6 +148,12 @@ def check_transition(
         if to == S.RETURNED:
             return Refusal("comment_required", "ต้องระบุเหตุผลที่ส่งกลับ", "a comment is required to return a visit")
         return Refusal("response_required", "ต้องระบุความเห็นของโรงเรียน", "the school's response is required")
+    if (visit.status, to) == (S.RETURNED, S.SUBMITTED) and unchanged:
+        return Refusal(
+            "unchanged_since_return",
+            "ยังไม่ได้แก้ไขตามที่ส่งกลับ ส่งใหม่โดยไม่เปลี่ยนแปลงไม่ได้",
+            "nothing changed since the visit was returned; it cannot be resubmitted unchanged",
+        )
     if to == S.SUBMITTED and problems:
         return Refusal(
             "incomplete",
@@ -164,7 +191,10 @@ def visit_transition(*, visit_id, to: str, user, comment: str = "", expected_ver
         raise StaleVersion(current_version=visit.version)
     comment = (comment or "").strip()
     problems = submission_problems(visit) if to == S.SUBMITTED and visit.status in (S.DRAFT, S.RETURNED) else None
-    refusal = check_transition(visit, to, actor_relations(visit, user), comment=comment, problems=problems)
+    unchanged = visit.status == S.RETURNED and to == S.SUBMITTED and unchanged_since_return(visit)
+    refusal = check_transition(
+        visit, to, actor_relations(visit, user), comment=comment, problems=problems, unchanged=unchanged
+    )
     if refusal:
         raise refusal.error()
 
@@ -180,7 +210,9 @@ def visit_transition(*, visit_id, to: str, user, comment: str = "", expected_ver
     if claimed != 1:
         current = Visit.objects.filter(pk=visit.pk).values_list("version", flat=True).first()
         raise StaleVersion(current_version=current)
-    VisitTransition.objects.create(visit=visit, from_status=visit.status, to_status=to, by=user, comment=comment)
+    VisitTransition.objects.create(
+        visit=visit, from_status=visit.status, to_status=to, by=user, comment=comment, version=visit.version + 1
+    )
     visit.refresh_from_db()
     # simple-history does not see queryset updates; record the new state explicitly.
     _record_history(visit, user)

@@ -1,5 +1,6 @@
 """Recording a visit through `visit_save`: idempotent, versioned, validated, located."""
 
+import hashlib
 import uuid
 
 import pytest
@@ -163,10 +164,37 @@ def test_members_present_and_signature(actors, assignment):
         signer=actors.dana,
     )
     again, created_again = services.signature_add(
-        visit_id=vid, user=actors.bob.user, signature_id=sid, role="school_director", signer_name="x", image=b""
+        visit_id=vid,
+        user=actors.bob.user,
+        signature_id=sid,
+        role="school_director",
+        signer_name="x",
+        image=image_bytes("PNG"),
+        sha256=sig.sha256,
     )
     assert created and not created_again and again.pk == sig.pk and sig.image.name.endswith(".png")
-    from visits.errors import EvidenceTypeRejected
+    assert sig.sha256 == hashlib.sha256(image_bytes("PNG")).hexdigest()
+    from visits.errors import Conflict, EvidenceHashMismatch, EvidenceTypeRejected
+
+    with pytest.raises(Conflict):  # other bytes under the same device id: never a silent replacement
+        services.signature_add(
+            visit_id=vid,
+            user=actors.bob.user,
+            signature_id=sid,
+            role="chair",
+            signer_name="x",
+            image=image_bytes("JPEG"),
+        )
+    with pytest.raises(EvidenceHashMismatch):
+        services.signature_add(
+            visit_id=vid,
+            user=actors.bob.user,
+            signature_id=uuid.uuid4(),
+            role="chair",
+            signer_name="ประธาน",
+            image=image_bytes("PNG"),
+            sha256="0" * 64,
+        )
 
     with pytest.raises(EvidenceTypeRejected):
         services.signature_add(

@@ -4,6 +4,7 @@ import pytest
 
 from visits.errors import InvalidTransition, NotFound, StaleVersion
 from visits.models import Visit, VisitTransition
+from visits.services import visit_save
 from visits.workflow import TRANSITIONS, allowed_transitions, check_transition, visit_transition
 
 S = Visit.Status
@@ -82,6 +83,10 @@ def test_full_round_trip_is_logged_in_order(actors, make_visit):
     visit = make_visit()
     visit_transition(visit_id=visit.pk, to=S.SUBMITTED, user=actors.bob.user)
     visit_transition(visit_id=visit.pk, to=S.RETURNED, user=actors.alice.user, comment="ขอภาพเพิ่ม")
+    with pytest.raises(InvalidTransition) as unchanged:
+        visit_transition(visit_id=visit.pk, to=S.SUBMITTED, user=actors.bob.user)
+    assert unchanged.value.code == "unchanged_since_return"
+    visit_save(visit_id=visit.pk, user=actors.bob.user, data={"findings": {"to_improve": "เพิ่มภาพกิจกรรม"}})
     visit_transition(visit_id=visit.pk, to=S.SUBMITTED, user=actors.bob.user)
     visit_transition(visit_id=visit.pk, to=S.APPROVED, user=actors.cora.user)
     final = visit_transition(visit_id=visit.pk, to=S.ACKNOWLEDGED, user=actors.dana.user, comment="รับทราบ")
@@ -93,12 +98,13 @@ def test_full_round_trip_is_logged_in_order(actors, make_visit):
         ("submitted", "approved", "cora"),
         ("approved", "acknowledged", "dana"),
     ]
-    assert final.version == 6 and final.approved_by == actors.cora.user and final.submitted_at
+    assert final.version == 7 and final.approved_by == actors.cora.user and final.submitted_at
     # field history: the creation plus one record per move, newest first
     assert list(final.history.values_list("status", flat=True)) == [
         "acknowledged",
         "approved",
         "submitted",
+        "returned",
         "returned",
         "submitted",
         "draft",
@@ -177,6 +183,7 @@ def test_submitting_marks_the_assignment_done_once(actors, make_visit):
     assert assignment.status == "done" and assignment.sequence == before + 1
     # returned and submitted again: still done, the calendar sequence does not move again
     visit_transition(visit_id=visit.pk, to=S.RETURNED, user=actors.alice.user, comment="แนบรูปเพิ่ม")
+    visit_save(visit_id=visit.pk, user=actors.bob.user, data={"findings": {"strengths": "แก้ไขแล้ว"}})
     visit_transition(visit_id=visit.pk, to=S.SUBMITTED, user=actors.bob.user)
     assignment.refresh_from_db()
     assert assignment.status == "done" and assignment.sequence == before + 1
