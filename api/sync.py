@@ -156,6 +156,9 @@ class SyncView(APIView):
                     item=m.get("item"),
                     caption=m.get("caption", ""),
                     original_name=m.get("name", ""),
+                    taken_at=m.get("taken_at"),
+                    lat=m.get("lat"),
+                    lon=m.get("lon"),
                 )
         except VisitError as error:
             status, err = error_body(error)

@@ -73,6 +73,9 @@ class EvidenceManifestIn(serializers.Serializer):
     item = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=ID_MAX)
     caption = serializers.CharField(required=False, allow_blank=True, max_length=500)
     name = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    taken_at = serializers.DateTimeField(required=False, allow_null=True, help_text="capture time (the tablet's)")
+    lat = serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True)
+    lon = serializers.FloatField(min_value=-180, max_value=180, required=False, allow_null=True)
 
 
 class VisitIn(serializers.Serializer):

@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("schedules/", include("schedules.urls")),
     path("visits/", include("visits.urls")),
+    path("field/", include("field.urls")),
     path("notifications/", include("worker.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("public/", include("public.urls")),

@@ -256,7 +256,11 @@ def evidence_store(*, evidence_id, user, upload, sha256: str | None = None, orig
         ev.file.save(name, ContentFile(data), save=False)  # the original bytes: hash and size as in the manifest
         ev.thumbnail.save(f"{ev.id}-thumb.jpg", ContentFile(img.thumbnail), save=False)
         ev.width, ev.height = img.width, img.height
-        ev.exif_taken_at, ev.exif_lat, ev.exif_lon = img.taken_at, img.lat, img.lon
+        # The tablet re-encodes photos (resized, EXIF dropped) and declares capture time and place itself; the
+        # file's own EXIF wins when it has one.
+        ev.exif_taken_at = img.taken_at or ev.exif_taken_at
+        if img.lat is not None:
+            ev.exif_lat, ev.exif_lon = img.lat, img.lon
     else:
         ev.file.save(name, ContentFile(data), save=False)
     ev.content_type = kind.content_type

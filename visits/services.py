@@ -420,6 +420,9 @@ def evidence_declare(
     item=None,
     caption: str = "",
     original_name: str = "",
+    taken_at=None,
+    lat=None,
+    lon=None,
 ) -> tuple[Evidence, bool]:
     """List a photo or document by its device UUID, declared SHA-256 and size (the manifest). The bytes come
     later (`visits.evidence.evidence_store`). Idempotent; new evidence only while the visit is editable.
@@ -448,6 +451,11 @@ def evidence_declare(
         if item_obj is None:
             raise _bad("item", f"ไม่มีข้อ {item} ในแบบนิเทศนี้", f"no item {item} in this instrument")
     caption = (caption or "").strip()[:500]
+    taken_at = _parse_when(taken_at, "taken_at")
+    lat, lon = _parse_float(lat, "lat", -90, 90), _parse_float(lon, "lon", -180, 180)
+    if (lat is None) != (lon is None):
+        raise _bad("lat", "ต้องมีทั้งละติจูดและลองจิจูด", "latitude and longitude go together")
+    place = {k: v for k, v in {"exif_taken_at": taken_at, "exif_lat": lat, "exif_lon": lon}.items() if v is not None}
 
     ev = Evidence.objects.select_for_update().filter(pk=evidence_id).first()
     if ev is not None:
@@ -467,6 +475,9 @@ def evidence_declare(
             ev.sha256, ev.size = sha256, size
         ev.caption, ev.kind = caption or ev.caption, kind
         ev.item = item_obj or ev.item
+        for k, v in place.items():
+            if getattr(ev, k) is None:
+                setattr(ev, k, v)
         ev.save()
         return ev, False
     if not visit.is_editable:
@@ -480,6 +491,7 @@ def evidence_declare(
         item=item_obj,
         caption=caption,
         original_name=(original_name or "")[:255],
+        **place,
     )
     return ev, True
 

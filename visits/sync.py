@@ -114,6 +114,9 @@ def visit_upsert(*, uuid, user, payload: dict, if_match: str | None = None) -> s
                         item=m.get("item"),
                         caption=m.get("caption") or "",
                         original_name=m.get("name") or "",
+                        taken_at=m.get("taken_at"),
+                        lat=m.get("lat"),
+                        lon=m.get("lon"),
                     )
             return result
         except Conflict as error:

@@ -1,0 +1,290 @@
+// The outbox: an explicit, visible queue that sends each visit through the same idempotent API any tablet
+// uses — `POST /api/v1/sync/` for the visit and its photo manifest, `PUT …/evidence/{uuid}/` for each photo,
+// `PUT …/signatures/{uuid}/` for each signature, then the submit transition. Every id is a UUID made on
+// this tablet and never changes, so a retry can never make a second visit, photo or signature
+// (formhub#678, Survey123#326). Retries back off (5 s, 10 s, 20 s … up to 10 min); "send now" skips the wait.
+// A visit counts as submitted only when the server has confirmed every file by its SHA-256.
+// A 412 (someone changed the visit on the server) stops that visit and keeps both copies for the
+// supervisor to choose: never a silent overwrite (Tangerine#2722).
+import * as db from "./db.js";
+
+const BACKOFF_MS = 5000;
+const BACKOFF_MAX_MS = 10 * 60 * 1000;
+const listeners = new Set();
+let running = null;
+
+export const onChange = (fn) => listeners.add(fn);
+const changed = (visitId) => listeners.forEach((fn) => fn(visitId));
+
+class NetworkError extends Error {}
+
+function csrfToken() {
+  const m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+  return m ? decodeURIComponent(m[1]) : "";
+}
+
+async function api(method, url, { json, form } = {}) {
+  const headers = { "X-CSRFToken": csrfToken(), Accept: "application/json" };
+  let body;
+  if (json !== undefined) {
+    headers["Content-Type"] = "application/json";
+    body = JSON.stringify(json);
+  } else if (form) {
+    body = form;
+  }
+  let response;
+  try {
+    response = await fetch(url, { method, headers, body, credentials: "same-origin", cache: "no-store" });
+  } catch (error) {
+    throw new NetworkError(String(error));
+  }
+  if (response.status >= 500 || response.status === 429) throw new NetworkError(`HTTP ${response.status}`);
+  let data = null;
+  try {
+    data = await response.json();
+  } catch {
+    data = null;
+  }
+  return { status: response.status, data };
+}
+
+export function payloadOf(visit) {
+  const answers = Object.entries(visit.answers || {}).map(([item, a]) => ({
+    item: Number(item),
+    value: a.value === undefined ? null : a.value,
+    note: a.note || "",
+  }));
+  const body = {
+    id: visit.id,
+    assignment: visit.assignment,
+    instrument_version: visit.instrument_version,
+    answers,
+    findings: {
+      strengths: visit.findings.strengths || "",
+      to_improve: visit.findings.to_improve || "",
+      recommendations: (visit.findings.recommendations || []).filter((r) => r.trim()),
+    },
+    members_present: visit.members_present || [],
+  };
+  if (visit.check_in) body.check_in = visit.check_in;
+  if (visit.check_out) body.check_out = visit.check_out;
+  if (visit.server_version) body.version = visit.server_version;
+  return body;
+}
+
+function manifestOf(file) {
+  return {
+    visit: file.visit,
+    id: file.id,
+    sha256: file.sha256,
+    size: file.size,
+    kind: "photo",
+    item: file.item || null,
+    caption: file.caption || "",
+    name: file.name || `${file.id}.jpg`,
+    taken_at: file.taken_at || null,
+    lat: file.lat ?? null,
+    lon: file.lon ?? null,
+  };
+}
+
+// Which of this visit's files the server holds with the same hash (its copy lists evidence and signatures).
+export function confirmedIds(serverCopy) {
+  const ok = new Map();
+  if (!serverCopy) return ok;
+  for (const e of serverCopy.evidence || []) if (e.uploaded) ok.set(e.id, e.sha256);
+  for (const s of serverCopy.signatures || []) ok.set(s.id, s.sha256);
+  return ok;
+}
+
+export async function visitProgress(visit) {
+  const files = await db.byVisit(visit.id);
+  const photos = files.filter((f) => f.kind === "photo");
+  const signatures = files.filter((f) => f.kind === "signature");
+  return {
+    photos: photos.length,
+    photosConfirmed: photos.filter((f) => f.confirmed).length,
+    signatures: signatures.length,
+    signaturesConfirmed: signatures.filter((f) => f.confirmed).length,
+  };
+}
+
+// Where the visit is, as the list shows it.
+export async function placeOf(visit) {
+  const sync = visit.sync || {};
+  if (sync.state === "conflict") return "conflict";
+  if (sync.state === "error") return "error";
+  const p = await visitProgress(visit);
+  const allFiles = p.photosConfirmed === p.photos && p.signaturesConfirmed === p.signatures;
+  const submittedOk = !visit.want_submit || (visit.server && visit.server.status !== "draft" && visit.server.status !== "returned");
+  if (visit.server && !visit.dirty && allFiles && submittedOk) return "server";
+  if (visit.queued) return "sending";
+  return "local";
+}
+
+export async function unsentCount() {
+  let n = 0;
+  for (const v of await db.all("visits")) if ((await placeOf(v)) !== "server" && (v.dirty || v.queued)) n += 1;
+  return n;
+}
+
+async function save(visit) {
+  visit.updated_at = new Date().toISOString();
+  await db.put("visits", visit);
+  changed(visit.id);
+}
+
+async function fail(visit, error, { retry }) {
+  const sync = visit.sync || {};
+  sync.attempts = (sync.attempts || 0) + 1;
+  if (retry) {
+    const wait = Math.min(BACKOFF_MS * 2 ** (sync.attempts - 1), BACKOFF_MAX_MS);
+    sync.next_at = Date.now() + wait * (0.8 + Math.random() * 0.4);
+    sync.state = "waiting";
+  } else {
+    sync.state = "error";
+  }
+  sync.error = error;
+  visit.sync = sync;
+  await save(visit);
+}
+
+function errorText(data) {
+  if (!data) return "";
+  const fields = Object.entries(data.errors || {}).map(([k, v]) => `${k}: ${[].concat(v).join(" ")}`);
+  return [data.detail, ...fields].filter(Boolean).join(" · ");
+}
+
+async function applyServerCopy(visit, copy, sentRev) {
+  const fresh = (await db.get("visits", visit.id)) || visit;
+  fresh.server = copy;
+  fresh.server_version = copy.version;
+  if (fresh.rev === sentRev) fresh.dirty = false; // edits made while sending go next time
+  const ok = confirmedIds(copy);
+  for (const f of await db.byVisit(visit.id)) {
+    const confirmed = ok.get(f.id) === f.sha256;
+    if (confirmed !== !!f.confirmed) {
+      f.confirmed = confirmed;
+      await db.put("files", f);
+    }
+  }
+  return fresh;
+}
+
+async function sendOne(visit) {
+  visit.sync = { ...(visit.sync || {}), state: "sending", error: null };
+  await save(visit);
+  const files = await db.byVisit(visit.id);
+  const photos = files.filter((f) => f.kind === "photo");
+  const signatures = files.filter((f) => f.kind === "signature");
+
+  // 1. the visit's content and its photo manifest
+  if (visit.dirty || !visit.server) {
+    const sentRev = visit.rev;
+    const { status, data } = await api("POST", "/api/v1/sync/", {
+      json: { visits: [payloadOf(visit)], evidence: photos.map(manifestOf) },
+    });
+    if (status !== 200) return fail(visit, errorText(data) || `HTTP ${status}`, { retry: false });
+    const result = data.visits[0];
+    if (result.status === 412 || (result.status === 409 && result.visit)) {
+      const locked = result.visit && !["draft", "returned"].includes(result.visit.status);
+      if (locked && visit.want_submit && result.visit.status === "submitted" && !visit.dirty) {
+        visit = await applyServerCopy(visit, result.visit, sentRev);
+      } else {
+        visit.sync = { state: "conflict", conflict: result.visit, error: errorText(result.error) };
+        await save(visit);
+        return;
+      }
+    } else if (result.status >= 400) {
+      return fail(visit, errorText(result.error), { retry: false });
+    } else {
+      visit = await applyServerCopy(visit, result.visit, sentRev);
+    }
+    await save(visit);
+  }
+
+  // 2. the photos' bytes, each by its own UUID (a repeat is answered 200, never stored twice)
+  for (const photo of photos) {
+    const current = await db.get("files", photo.id);
+    if (current.confirmed) continue;
+    const form = new FormData();
+    form.append("file", current.blob, current.name || `${current.id}.jpg`);
+    form.append("sha256", current.sha256);
+    const { status, data } = await api("PUT", `/api/v1/visits/${visit.id}/evidence/${current.id}/`, { form });
+    if (status >= 400) return fail(visit, errorText(data) || `HTTP ${status}`, { retry: false });
+    visit = await applyServerCopy(visit, data, visit.rev);
+    await save(visit);
+  }
+
+  // 3. the signatures
+  for (const sig of signatures) {
+    const current = await db.get("files", sig.id);
+    if (current.confirmed) continue;
+    const form = new FormData();
+    form.append("file", current.blob, `${current.id}.png`);
+    form.append("sha256", current.sha256);
+    form.append("role", current.role);
+    form.append("signer_name", current.signer_name);
+    form.append("signed_at", current.signed_at);
+    const { status, data } = await api("PUT", `/api/v1/visits/${visit.id}/signatures/${current.id}/`, { form });
+    if (status >= 400) return fail(visit, errorText(data) || `HTTP ${status}`, { retry: false });
+    visit = await applyServerCopy(visit, data, visit.rev);
+    await save(visit);
+  }
+
+  // 4. submit — only once every file is confirmed by its hash
+  const all = await db.byVisit(visit.id);
+  if (all.some((f) => !f.confirmed)) {
+    return fail(visit, "files not confirmed", { retry: true });
+  }
+  if (visit.want_submit && ["draft", "returned"].includes(visit.server.status) && !visit.dirty) {
+    const { status, data } = await api("POST", `/api/v1/visits/${visit.id}/transitions/`, {
+      json: { to: "submitted", version: visit.server_version },
+    });
+    if (status === 412) {
+      visit.sync = { state: "conflict", conflict: data.current, error: errorText(data) };
+      await save(visit);
+      return;
+    }
+    if (status >= 400) return fail(visit, errorText(data) || `HTTP ${status}`, { retry: false });
+    visit = await applyServerCopy(visit, data, visit.rev);
+  }
+  if (visit.dirty) return; // edited while sending: the next round sends the rest
+  visit.queued = false;
+  visit.sync = { state: "done", attempts: 0 };
+  await save(visit);
+}
+
+async function flushOnce(force) {
+  const now = Date.now();
+  for (const visit of await db.all("visits")) {
+    if (!visit.queued && !visit.dirty) continue;
+    if (!visit.queued) continue;
+    const sync = visit.sync || {};
+    if (sync.state === "conflict" || (sync.state === "error" && !force)) continue;
+    if (!force && sync.next_at && sync.next_at > now) continue;
+    try {
+      await sendOne(visit);
+    } catch (error) {
+      const fresh = (await db.get("visits", visit.id)) || visit;
+      await fail(fresh, String(error.message || error), { retry: true });
+      if (error instanceof NetworkError) break; // offline: the others would fail the same way
+    }
+  }
+}
+
+// One sender at a time, across this tablet's tabs too (Web Locks), so two tabs never send one visit twice.
+export function flush({ force = false } = {}) {
+  if (running) return running;
+  const work = () => flushOnce(force);
+  running = (navigator.locks ? navigator.locks.request("nithet-outbox", work) : work()).finally(() => {
+    running = null;
+  });
+  return running;
+}
+
+export function start() {
+  window.addEventListener("online", () => flush({ force: true }));
+  setInterval(() => { if (navigator.onLine) flush(); }, 5000);
+  flush();
+}
