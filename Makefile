@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install install-dev messages migrate demo lint format bench bench-planner bench-api bench-reports bench-reminders bench-importers bench-pages render-pages clean
+.PHONY: run test install install-dev messages migrate demo lint format bench bench-planner bench-api bench-reports bench-reminders bench-importers bench-pages bench-field field-strings render-pages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,7 +51,7 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: bench-planner bench-api bench-reports bench-reminders bench-importers bench-pages
+bench: bench-planner bench-api bench-reports bench-reminders bench-importers bench-pages bench-field
 
 bench-planner: demo
 	$(BIN)/python bench/planner.py
@@ -70,6 +70,13 @@ bench-pages: demo
 
 bench-importers: install
 	$(BIN)/python bench/importers.py
+
+bench-field: install
+	$(BIN)/python bench/field.py
+
+# The field app's Thai msgids, listed from its JavaScript for Django's catalogue (then `make messages`).
+field-strings: install
+	$(BIN)/python -m field.strings
 
 render-pages: demo
 	$(BIN)/python bench/render_pages.py

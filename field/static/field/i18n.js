@@ -1,4 +1,4 @@
-// Thai is the source language: every string in the app is written once, in Thai, as t("…"). The shell
+// Thai is the source language: every string in the app is written once, in Thai, as t(msgid). The shell
 // carries the Django catalogue's translations of those msgids for the active language (field/strings.py
 // lists them; `make messages` puts them in field/locale/). A missing translation shows the Thai.
 const catalogue = JSON.parse(document.getElementById("field-catalogue").textContent);

@@ -7,7 +7,7 @@ const CACHE = `nithet-field-${CONFIG.release}`;
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches.open(CACHE)
-      .then((cache) => cache.addAll([CONFIG.shell, ...CONFIG.assets].map((u) => new Request(u, { cache: "reload" }))))
+      .then((cache) => cache.addAll([CONFIG.shell, ...CONFIG.assets].map((u) => new Request(u, { cache: "no-cache" }))))
       .then(() => self.skipWaiting()),
   );
 });
