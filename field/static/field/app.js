@@ -561,7 +561,9 @@ async function renderForm(assignmentId, { keepLock = false } = {}) {
     await db.put("visits", visit);
   }
   const instrument = await db.get("instruments", visit.instrument_version);
-  const held = keepLock && current && current.visit.id === visit.id ? !current.lockedOut : await lockVisit(visit.id);
+  // Re-drawing the visit this tab already edits keeps its lock (asking again could find it still held).
+  const again = current && current.visit.id === visit.id;
+  const held = again && (keepLock || !current.lockedOut) ? !current.lockedOut : await lockVisit(visit.id);
   const serverStatus = visit.server ? visit.server.status : "draft";
   const locked = !["draft", "returned"].includes(serverStatus);
   current = { assignment, visit, instrument, readOnly: !held || locked, lockedOut: !held };
@@ -661,6 +663,9 @@ async function renderForm(assignmentId, { keepLock = false } = {}) {
     document.querySelector(`[data-photos-for="${item.id}"]`).append(await photoList(item));
   }
   updateProgress();
+  const conflict = document.getElementById("conflict");
+  if (conflict) conflict.scrollIntoView();
+  else if (!keepLock) window.scrollTo(0, 0);
 }
 
 // --- routing -----------------------------------------------------------------------------------------------
@@ -673,8 +678,16 @@ async function render() {
 }
 
 window.addEventListener("hashchange", render);
-window.addEventListener("online", () => render());
-window.addEventListener("offline", () => { const n = document.getElementById("network"); if (n) { n.textContent = t("ออฟไลน์"); n.className = "net off"; } });
+function showNetwork() {
+  const n = document.getElementById("network");
+  if (n) {
+    n.textContent = navigator.onLine ? t("ออนไลน์") : t("ออฟไลน์");
+    n.className = `net ${navigator.onLine ? "on" : "off"}`;
+  }
+}
+// Only the badge changes: an open form is never re-drawn under the supervisor's fingers.
+window.addEventListener("online", showNetwork);
+window.addEventListener("offline", showNetwork);
 outbox.onChange((visitId) => {
   // The list redraws when a visit moves; an open form only updates its badge (typing is never interrupted).
   if (!current) { renderList(); return; }
