@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "dashboard.apps.DashboardConfig",
     "public.apps.PublicConfig",
     "homes.apps.HomesConfig",
+    "meetings.apps.MeetingsConfig",
 ]
 
 MIDDLEWARE = [

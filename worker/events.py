@@ -548,13 +548,23 @@ SOURCES = [
     WeeklyDigest(),
 ]
 
+# The participation app's sources (invitations, the day-before reminder, actions from resolutions, surveys):
+# imported last because they reuse the helpers above.
+from meetings.events import MEETING_SOURCES  # noqa: E402
+
+SOURCES += MEETING_SOURCES
+
 
 # --- Attachments ---------------------------------------------------------------------------------------------
 
 
 def attachments_for(row) -> list[tuple[str, bytes, str]]:
-    """Files an e-mail carries: the approved visit's PDF report, built (once, cached by content) by the
-    reports app."""
+    """Files an e-mail carries: the approved visit's PDF report, or the meeting's invitation letter, built
+    (once, cached by content) by the reports app."""
+    if row.event == Event.MEETING_INVITATION:
+        from meetings.events import invitation_attachments
+
+        return invitation_attachments(row)
     if row.event != Event.REPORT_APPROVED:
         return []
     from visits.reports.service import ReportBuildFailed, ReportNotFound, report_render

@@ -29,6 +29,12 @@ class Event(models.TextChoices):
     ACCOUNT_INVITATION = "account_invitation", "คำเชิญเข้าใช้ระบบ (invitation to sign in)"
     REPORT_FAILED = "report_failed", "สร้างรายงาน PDF ไม่ได้ (a PDF report could not be built)"
     VISIT_RETURNED = "visit_returned", "รายงานถูกส่งกลับให้แก้ไข (report returned)"
+    MEETING_INVITATION = "meeting_invitation", "หนังสือเชิญประชุม (meeting invitation)"
+    MEETING_REMINDER = "meeting_reminder", "เตือนการประชุมพรุ่งนี้ (meeting tomorrow)"
+    MEETING_ACTION_DUE = "meeting_action_due", "ครบกำหนดงานตามมติ (action due)"
+    MEETING_ACTION_OVERDUE = "meeting_action_overdue", "งานตามมติเกินกำหนด (action overdue)"
+    MEETING_ACTION_ESCALATED = "meeting_action_escalated", "งานตามมติเกินกำหนด แจ้ง ผอ.เขต (action overdue, escalated)"
+    SURVEY_INVITATION = "survey_invitation", "แบบสอบถามความพึงพอใจ (satisfaction survey)"
 
 
 class Channel(models.TextChoices):

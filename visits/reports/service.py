@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 # Bump when a builder's layout changes, so cached files of the old layout are not served.
 FORMAT_VERSION = "1"
-KINDS = ("visit", "round", "exam", "order")
+KINDS = ("visit", "round", "exam", "order", "invitation", "minutes", "survey")
 
 
 class ReportNotFound(LookupError):
@@ -71,6 +71,7 @@ def content_hash(data) -> str:
 
 def _loaders() -> dict[str, tuple[Callable, Callable, Callable]]:
     """kind → (find the record by key, record → data, data → PDF bytes)."""
+    from meetings import reports as meetings_reports
     from visits.reports import builders, data
 
     return {
@@ -78,6 +79,9 @@ def _loaders() -> dict[str, tuple[Callable, Callable, Callable]]:
         "round": (_find_round, data.round_data, builders.build_round_summary),
         "exam": (_find_exam_round, data.exam_data, builders.build_exam_report),
         "order": (_find_committee, data.order_data, builders.build_order),
+        "invitation": (_find_meeting, meetings_reports.meeting_data, meetings_reports.build_invitation),
+        "minutes": (_find_meeting, meetings_reports.meeting_data, meetings_reports.build_minutes),
+        "survey": (_find_survey, _survey_data, meetings_reports.build_survey_report),
     }
 
 
@@ -115,6 +119,42 @@ def _find_committee(key):
         return Committee.objects.get(pk=int(key))
     except (ValueError, Committee.DoesNotExist):
         raise ReportNotFound(f"ไม่พบคณะกรรมการ {key} / no committee {key}") from None
+
+
+def _find_meeting(key):
+    from meetings.models import Meeting
+
+    try:
+        return Meeting.objects.select_related("committee", "office", "signer").get(pk=int(key))
+    except (ValueError, Meeting.DoesNotExist):
+        raise ReportNotFound(f"ไม่พบการประชุม {key} / no meeting {key}") from None
+
+
+def _find_survey(key):
+    """`<form id>`, `<form id>:<round slug>` or `<form id>:<academic year BE>`."""
+    from meetings.models import SurveyForm
+    from schedules.models import Round
+
+    form_key, _, scope = str(key).partition(":")
+    try:
+        form = SurveyForm.objects.select_related("office").get(pk=int(form_key))
+    except (ValueError, SurveyForm.DoesNotExist):
+        raise ReportNotFound(f"ไม่พบแบบสอบถาม {key} / no survey {key}") from None
+    if not scope:
+        return form, {}
+    if scope.isdigit() and len(scope) == 4:
+        return form, {"academic_year": int(scope)}
+    rnd = Round.objects.filter(slug=scope, office_id=form.office_id).first()
+    if rnd is None:
+        raise ReportNotFound(f"ไม่พบรอบ {scope} / no round {scope}")
+    return form, {"round_id": rnd.pk}
+
+
+def _survey_data(found):
+    from meetings.reports import survey_report_data
+
+    form, scope = found
+    return survey_report_data(form, **scope)
 
 
 def report_kind_for_round(rnd) -> str:

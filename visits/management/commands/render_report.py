@@ -1,4 +1,5 @@
-"""Render one report synchronously: `render_report {visit UUID | round SLUG | exam ROUND | order COMMITTEE} -o FILE`."""
+"""Render one report synchronously: `render_report {visit UUID | round SLUG | exam ROUND | order COMMITTEE |
+invitation MEETING | minutes MEETING | survey FORM[:ROUND SLUG | :ACADEMIC YEAR]} -o FILE`."""
 
 from pathlib import Path
 
@@ -8,11 +9,14 @@ from visits.reports.service import KINDS, ReportNotFound, render, report_data
 
 
 class Command(BaseCommand):
-    help = "สร้างรายงาน PDF / render a report: visit <uuid>, round <slug>, exam <round slug>, order <committee id>"
+    help = (
+        "สร้างรายงาน PDF / render a report: visit <uuid>, round <slug>, exam <round slug>, order <committee id>, "
+        "invitation <meeting id>, minutes <meeting id>, survey <form id>[:<round slug>|:<academic year>]"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=KINDS)
-        parser.add_argument("key", help="visit UUID, round slug or committee id")
+        parser.add_argument("key", help="visit UUID, round slug, committee id, meeting id or survey form id")
         parser.add_argument("-o", "--output", required=True, help="the PDF file to write")
 
     def handle(self, *args, kind, key, output, **options):
