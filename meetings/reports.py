@@ -10,6 +10,7 @@ module's Thai paragraphs and official page (`visits.reports`), and are served, c
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -133,7 +134,8 @@ def meeting_data(meeting) -> MeetingData:
     def person_line(p):
         return AttendeeLine(p.full_name, p.position) if p else None
 
-    names = [meeting.committee.name, meeting.place, *(line.name for line in present + absent + guests)]
+    # People's names are never split across lines (places and committee names are long: they may wrap).
+    names = [line.name for line in present + absent + guests]
     return MeetingData(
         office=office_info(meeting.office),
         body_name=meeting.committee.name,
@@ -180,7 +182,7 @@ def _right_block(w: Writer, lines: list[str]) -> Table:
 def _label_row(w: Writer, label: str, text: str) -> Table:
     return Table(
         [[w.p(label, "bold"), w.p(text)]],
-        colWidths=[2.6 * cm, FRAME_W - 2.6 * cm],
+        colWidths=[3.0 * cm, FRAME_W - 3.0 * cm],
         style=TableStyle(PLAIN),
         hAlign="LEFT",
     )
@@ -193,7 +195,7 @@ def build_invitation(data: MeetingData) -> bytes:
     story: list = []
     logo = doc.logo_flowable(3 * cm)
     head_left = w.p(f"ที่ {data.letter_no}" if data.letter_no else "ที่ ........../..........")
-    head_right = w.p(f"{data.office.name}<br/>{data.office.address}" if data.office.address else data.office.name)
+    head_right = [w.p(data.office.name), *([w.p(data.office.address, keep_digits=True)] if data.office.address else [])]
     story.append(
         Table(
             [[head_left, logo or "", head_right]],
@@ -209,16 +211,9 @@ def build_invitation(data: MeetingData) -> bytes:
     story.append(Spacer(1, 6))
     story.append(_label_row(w, "เรื่อง", data.subject))
     story.append(_label_row(w, "เรียน", data.salutation or f"กรรมการ{data.body_name}"))
-    if data.enclosures:
-        story.append(
-            _label_row(
-                w,
-                "สิ่งที่ส่งมาด้วย",
-                "<br/>".join(f"{w.num(n)}. {e}" for n, e in enumerate(data.enclosures, start=1))
-                if len(data.enclosures) > 1
-                else data.enclosures[0],
-            )
-        )
+    for n, enclosure in enumerate(data.enclosures, start=1):
+        text = f"{w.num(n)}. {enclosure}" if len(data.enclosures) > 1 else enclosure
+        story.append(_label_row(w, "สิ่งที่ส่งมาด้วย" if n == 1 else "", text))
     story.append(Spacer(1, 6))
     where = data.place or ""
     if data.online_link:
@@ -326,12 +321,13 @@ def build_minutes(data: MeetingData) -> bytes:
         story.append(
             KeepTogether(
                 [
-                    _right_block(w, [f"ลงชื่อ ...................................... {role}"]),
                     _right_block(
                         w,
                         [
+                            "ลงชื่อ ......................................",
                             f"({person.name})" if person else "(....................................)",
                             person.position if person else "",
+                            role,
                         ],
                     ),
                     Spacer(1, 12),
@@ -386,7 +382,7 @@ def build_survey_report(data: SurveyReportData) -> bytes:
     def fmt(x: float) -> str:
         return w.num(f"{x:.2f}")
 
-    widths = [FRAME_W - 10.2 * cm, 1.4 * cm, 1.8 * cm, 1.8 * cm, 2.0 * cm, 3.2 * cm]
+    widths = [FRAME_W - 8.3 * cm, 1.2 * cm, 1.5 * cm, 1.5 * cm, 1.8 * cm, 2.3 * cm]
     aligns = ["left", "center", "center", "center", "center", "center"]
     head = ["รายการ", "n", "X̄", "S.D.", "ร้อยละ", "ระดับ"]
     rows, extra = [], []
@@ -417,5 +413,6 @@ def build_survey_report(data: SurveyReportData) -> bytes:
         )
     if r.suggestions:
         story += w.h1("ข้อเสนอแนะ")
-        story += w.bullets(list(r.suggestions))
+        counted = Counter(r.suggestions)
+        story += w.bullets([f"{text} ({w.num(n)} คน)" if n > 1 else text for text, n in counted.most_common()])
     return doc.build(story)

@@ -54,7 +54,8 @@ def is_office_coordinator(user, office_id) -> bool:
 def meetings_for_user(user) -> QuerySet[Meeting]:
     """Meetings:
     - coordinators and the office director: every meeting of their offices, drafts included;
-    - the committee's secretary: every meeting of that committee, drafts included;
+    - the committee's secretary: every meeting of that committee, drafts included; the note-taker and
+      the checker: the meetings whose minutes they sign;
     - other members of the committee, and anyone invited: the meeting once the invitations went out;
     - superusers everything; anyone else (the public included) nothing (the public reads participation
       records, published by the office)."""
@@ -68,8 +69,11 @@ def meetings_for_user(user) -> QuerySet[Meeting]:
     secretary_of = Membership.objects.filter(person__user=user, role=Membership.Role.SECRETARY).values("committee_id")
     member_of = Membership.objects.filter(person__user=user).values("committee_id")
     invited = Invitation.objects.filter(meeting=OuterRef("pk"), person__user=user)
-    rule = Q(committee_id__in=secretary_of) | (
-        ~Q(status=Meeting.Status.DRAFT) & (Q(committee_id__in=member_of) | Q(Exists(invited)))
+    rule = (
+        Q(committee_id__in=secretary_of)
+        | Q(note_taker__user=user)
+        | Q(checker__user=user)
+        | (~Q(status=Meeting.Status.DRAFT) & (Q(committee_id__in=member_of) | Q(Exists(invited))))
     )
     return qs.filter(rule)
 

@@ -102,13 +102,15 @@ def meeting_create(
     online_link: str = "",
     end_time: dt.time | None = None,
     invite_members: bool = True,
+    number: int | None = None,
     **letter,
 ) -> Meeting:
     """A new meeting numbered ครั้งที่ n/พ.ศ. of its committee and calendar year, with the five standard
     agenda items and (by default) every member of the committee invited.
 
     The number is the next free one; two secretaries creating meetings at once race for it, and the unique
-    constraint (committee, year, number) decides: the loser takes the next number (savepoint and retry)."""
+    constraint (committee, year, number) decides: the loser takes the next number (savepoint and retry).
+    `number` records a meeting of the year held before the office used Nithet (it must be free)."""
     from meetings.workflow import actor_relations
 
     if not (place.strip() or online_link.strip()):
@@ -128,7 +130,7 @@ def meeting_create(
                     committee=committee,
                     title=title or f"การประชุม{committee.name}",
                     year=year,
-                    number=next_number(committee.pk, year),
+                    number=number or next_number(committee.pk, year),
                     date=date,
                     start_time=start_time,
                     end_time=end_time,
@@ -139,6 +141,8 @@ def meeting_create(
                 )
                 break
         except IntegrityError:
+            if number:
+                raise Conflict(f"ครั้งที่ {number}/{year} มีอยู่แล้ว", f"meeting {number}/{year} exists") from None
             continue
     else:
         raise Conflict("มีผู้สร้างการประชุมพร้อมกันหลายรายการ กรุณาลองใหม่", "too many meetings created at once; try again")

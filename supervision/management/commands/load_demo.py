@@ -8,8 +8,8 @@ import importlib
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-# Order matters: data flows organisation -> schedules -> visits -> notifications.
-DEMO_STEPS = ["supervision.demo", "schedules.demo", "visits.demo", "worker.demo", "public.demo"]
+# Order matters: data flows organisation -> schedules -> visits -> meetings -> notifications -> public.
+DEMO_STEPS = ["supervision.demo", "schedules.demo", "visits.demo", "meetings.demo", "worker.demo", "public.demo"]
 
 
 class Command(BaseCommand):
