@@ -10,6 +10,7 @@ from api import (
     field,
     followups,
     instruments,
+    meetings,
     notifications,
     organisation,
     reports,
@@ -53,6 +54,11 @@ router.register("instruments", instruments.InstrumentViewSet, basename="instrume
 router.register("instrument-versions", instruments.InstrumentVersionViewSet, basename="instrument-version")
 router.register("followups", followups.FollowUpViewSet, basename="followup")
 router.register("notifications", notifications.NotificationViewSet, basename="notification")
+router.register("meetings", meetings.MeetingViewSet, basename="meeting")
+router.register("invitations", meetings.InvitationViewSet, basename="invitation")
+router.register("survey-invitations", meetings.SurveyInvitationViewSet, basename="survey-invitation")
+router.register("surveys", meetings.SurveyFormViewSet, basename="survey")
+router.register("opinions", meetings.OpinionViewSet, basename="opinion")
 
 urlpatterns = [
     path("v1/auth/token/", accounts.TokenView.as_view(), name="auth-token"),

@@ -19,6 +19,7 @@ urlpatterns = [
     path("notifications/", include("worker.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("public/", include("public.urls")),
+    path("meetings/", include("meetings.urls")),
     path("", include("homes.urls")),
 ]
 # Media (evidence photos of pupils, signatures, school documents) is never served as plain files, not even in

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 BKK = dt.timezone(dt.timedelta(hours=7))
 
 
-def hold(board, meeting, *, substitute=True):
+def hold(board, meeting, *, substitute=True, sub_item=("แผนปฏิบัติการนิเทศ ปีการศึกษา 2563", "เห็นชอบ")):
     """Invite, answer, take attendance, write and sign the minutes of `meeting`."""
     user = board.sami.user
     services.meeting_update(meeting_id=meeting.pk, user=user, note_taker=board.sami, checker=board.cora)
@@ -33,6 +33,12 @@ def hold(board, meeting, *, substitute=True):
         )
     services.invitation_answer(invitation=inv[board.member.pk], answer="absent", reason="ติดราชการต่างจังหวัด")
     services.invitation_answer(invitation=inv[board.chair.pk], answer="attend")
+    # on the day the secretary marks those who never answered but came
+    services.attendance_record(
+        meeting_id=meeting.pk,
+        user=user,
+        rows=[{"invitation": i.pk, "attendance": "present"} for i in meeting.invitations.filter(attendance="unknown")],
+    )
     start = dt.datetime.combine(meeting.date, dt.time(9, 5), tzinfo=BKK)
     services.meeting_times(meeting_id=meeting.pk, user=user, started_at=start, ended_at=start + dt.timedelta(hours=3))
     item4 = services.agenda_item_add(
@@ -42,7 +48,11 @@ def hold(board, meeting, *, substitute=True):
         meeting_id=meeting.pk,
         user=user,
         items=[
-            {"item": item4.pk, "minutes_text": "ศึกษานิเทศก์นำเสนอแผนการนิเทศ ติดตาม ประจำปี", "resolution_text": "เห็นชอบ"},
+            {
+                "item": item4.pk,
+                "minutes_text": "ศึกษานิเทศก์นำเสนอแผนการนิเทศ ติดตาม ประจำปี",
+                "resolution_text": sub_item[1],
+            },
         ],
     )
     workflow.meeting_transition(meeting_id=meeting.pk, to="held", user=user)
@@ -213,3 +223,19 @@ def test_answers_are_validated(board):
         services.invitation_answer(invitation=inv, answer="absent")
     assert "reason" in bad.value.fields
     assert Invitation.objects.get(pk=inv.pk).answer == "pending"
+
+
+def test_render_report_writes_the_invitation_and_the_minutes(board, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    meeting = hold(board, make_meeting(board))
+    for kind in ("invitation", "minutes"):
+        target = tmp_path / f"{kind}.pdf"
+        out = StringIO()
+        call_command("render_report", kind, str(meeting.pk), "-o", str(target), stdout=out)
+        assert target.read_bytes().startswith(b"%PDF") and "bytes" in out.getvalue()
+    with pytest.raises(CommandError, match="no meeting 999"):
+        call_command("render_report", "minutes", "999", "-o", str(tmp_path / "x.pdf"))

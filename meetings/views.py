@@ -1,0 +1,468 @@
+"""Office pages for meetings and participation: secretaries create meetings, send the letters, take
+attendance, write and sign the minutes and certify the last ones; invitees answer; documents show their
+history; surveys are answered and their results read; opinions asked and answered.
+
+Thin callers: reads through `meetings.selectors` (missing and not-yours are both 404), writes through
+`meetings.services` / `meetings.workflow`; refusals come back as messages in the reader's language.
+"""
+
+import datetime as dt
+import uuid
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from meetings import selectors, services, workflow
+from meetings.forms import AgendaItemForm, AnswerForm, MeetingForm, OpinionForm
+from meetings.models import Invitation, Meeting, SurveyInvitation
+from meetings.surveystats import LIKERT, survey_results
+from supervision.errors import DomainError
+from supervision.models import Committee, Membership, Person
+from supervision.roles import Role, user_roles
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+
+
+def _refused(request, exc: DomainError) -> None:
+    messages.error(request, exc.message_for(translation.get_language()))
+    for field, errors in (exc.fields or {}).items():
+        for e in errors:
+            messages.error(request, f"{field}: {e}")
+
+
+def _meeting_or_404(request, pk) -> Meeting:
+    meeting = selectors.meetings_for_user(request.user).select_related("committee", "office").filter(pk=pk).first()
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def _creatable_committees(user):
+    qs = Committee.objects.for_user(user).filter(is_active=True)
+    if user.is_superuser or Role.COORDINATOR in user_roles(user):
+        return qs
+    return qs.filter(memberships__person__user=user, memberships__role=Membership.Role.SECRETARY)
+
+
+@login_required
+def meeting_list(request):
+    meetings = (
+        selectors.meetings_for_user(request.user)
+        .select_related("committee")
+        .annotate(
+            invited=Count("invitations"),
+            answered=Count("invitations", filter=~Q(invitations__answer=Invitation.Answer.PENDING)),
+        )
+    )
+    mine = (
+        selectors.invitations_for_user(request.user)
+        .filter(person__user=request.user, meeting__status=Meeting.Status.INVITED)
+        .select_related("meeting")
+    )
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {"meetings": meetings, "mine": mine, "can_create": _creatable_committees(request.user).exists()},
+    )
+
+
+@login_required
+def meeting_new(request):
+    committees = _creatable_committees(request.user)
+    if not committees.exists():
+        raise Http404
+    form = MeetingForm(request.POST or None, committees=committees)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        committee = data.pop("committee")
+        try:
+            meeting = services.meeting_create(committee=committee, user=request.user, **data)
+        except DomainError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("สร้างการประชุมครั้งที่ %(n)s แล้ว") % {"n": meeting.number_label})
+            return redirect("meetings:detail", pk=meeting.pk)
+    return render(request, "meetings/meeting_form.html", {"form": form})
+
+
+@login_required
+def meeting_detail(request, pk):
+    meeting = _meeting_or_404(request, pk)
+    agenda = list(meeting.agenda.select_related("presenter", "parent").prefetch_related("resolutions"))
+    tops = [i for i in agenda if i.parent_id is None]
+    for top in tops:
+        top.subs = [i for i in agenda if i.parent_id == top.pk]
+    invitations = list(meeting.invitations.select_related("person"))
+    relations = workflow.actor_relations(meeting, request.user)
+    editor = bool(relations & {"secretary", "coordinator", "note_taker"})
+    answered = sum(1 for i in invitations if i.answer != Invitation.Answer.PENDING)
+    previous = (
+        Meeting.objects.filter(committee=meeting.committee, status=Meeting.Status.MINUTED)
+        .filter(Q(date__lt=meeting.date) | Q(date=meeting.date, number__lt=meeting.number))
+        .order_by("-date", "-number")
+        .first()
+    )
+    people = Person.objects.filter(office=meeting.office, is_active=True).order_by("first_name")
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "tops": tops,
+            "invitations": invitations,
+            "answered": answered,
+            "editor": editor,
+            "transitions": workflow.allowed_transitions(meeting, request.user),
+            "previous": previous
+            if editor and meeting.status in (Meeting.Status.INVITED, Meeting.Status.HELD)
+            else None,
+            "agenda_form": AgendaItemForm(people=people),
+            "people": people if editor else [],
+            "opinions": selectors.opinions_for_user(request.user).filter(meeting=meeting),
+            "opinion_form": OpinionForm(),
+            "can_sign": meeting.status == Meeting.Status.HELD and bool(relations & {"note_taker", "checker"}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def meeting_transition(request, pk):
+    meeting = _meeting_or_404(request, pk)
+    try:
+        workflow.meeting_transition(meeting_id=meeting.pk, to=request.POST.get("to", ""), user=request.user)
+    except DomainError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("บันทึกแล้ว"))
+    return redirect("meetings:detail", pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def agenda_add(request, pk):
+    meeting = _meeting_or_404(request, pk)
+    form = AgendaItemForm(request.POST, people=Person.objects.filter(office=meeting.office))
+    if form.is_valid():
+        try:
+            services.agenda_item_add(meeting_id=meeting.pk, user=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            _refused(request, exc)
+    else:
+        messages.error(request, _("กรุณาระบุเรื่อง"))
+    return redirect("meetings:detail", pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def invite_add(request, pk):
+    meeting = _meeting_or_404(request, pk)
+    person = Person.objects.filter(office=meeting.office, pk=request.POST.get("person") or 0).first()
+    if person is None:
+        messages.error(request, _("กรุณาเลือกบุคคล"))
+    else:
+        try:
+            services.invitation_add(meeting_id=meeting.pk, user=request.user, person=person)
+        except DomainError as exc:
+            _refused(request, exc)
+    return redirect("meetings:detail", pk=meeting.pk)
+
+
+def _parse_time(day: dt.date, value: str) -> dt.datetime | None:
+    if not value:
+        return None
+    h, m = (int(x) for x in value.split(":")[:2])
+    return dt.datetime.combine(day, dt.time(h, m), tzinfo=BANGKOK)
+
+
+@login_required
+def attendance(request, pk):
+    meeting = _meeting_or_404(request, pk)
+    invitations = list(meeting.invitations.select_related("person"))
+    if request.method == "POST":
+        rows = [
+            {
+                "invitation": inv.pk,
+                "attendance": request.POST.get(f"att-{inv.pk}", inv.attendance),
+                "substitute_name": request.POST.get(f"sub-{inv.pk}", ""),
+                "substitute_position": request.POST.get(f"subpos-{inv.pk}", ""),
+                "reason": request.POST.get(f"reason-{inv.pk}", ""),
+            }
+            for inv in invitations
+        ]
+        try:
+            services.attendance_record(meeting_id=meeting.pk, user=request.user, rows=rows)
+            services.meeting_times(
+                meeting_id=meeting.pk,
+                user=request.user,
+                started_at=_parse_time(meeting.date, request.POST.get("started", "")),
+                ended_at=_parse_time(meeting.date, request.POST.get("ended", "")),
+            )
+        except (DomainError, ValueError) as exc:
+            if isinstance(exc, DomainError):
+                _refused(request, exc)
+            else:
+                messages.error(request, _("เวลาไม่ถูกต้อง"))
+        else:
+            messages.success(request, _("บันทึกการมาประชุมแล้ว"))
+            return redirect("meetings:detail", pk=meeting.pk)
+    return render(
+        request,
+        "meetings/attendance.html",
+        {
+            "meeting": meeting,
+            "invitations": invitations,
+            "choices": Invitation.Attendance.choices,
+            "started": meeting.started_at.astimezone(BANGKOK).strftime("%H:%M") if meeting.started_at else "",
+            "ended": meeting.ended_at.astimezone(BANGKOK).strftime("%H:%M") if meeting.ended_at else "",
+        },
+    )
+
+
+@login_required
+def minutes(request, pk):
+    meeting = _meeting_or_404(request, pk)
+    items = list(meeting.agenda.select_related("parent"))
+    items.sort(key=lambda i: (i.parent.number if i.parent_id else i.number, 0 if i.parent_id is None else i.number))
+    if request.method == "POST":
+        rows = [
+            {
+                "item": i.pk,
+                "minutes_text": request.POST.get(f"text-{i.pk}", ""),
+                "resolution_text": request.POST.get(f"res-{i.pk}", ""),
+            }
+            for i in items
+        ]
+        try:
+            services.minutes_write(meeting_id=meeting.pk, user=request.user, items=rows)
+        except DomainError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("บันทึกรายงานการประชุมแล้ว"))
+            return redirect("meetings:detail", pk=meeting.pk)
+    return render(request, "meetings/minutes.html", {"meeting": meeting, "items": items})
+
+
+@login_required
+@require_POST
+def minutes_sign(request, pk):
+    meeting = _meeting_or_404(request, pk)
+    try:
+        services.minutes_sign(meeting_id=meeting.pk, user=request.user)
+    except DomainError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("ลงนามแล้ว"))
+    return redirect("meetings:detail", pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def minutes_certify(request, pk):
+    meeting = _meeting_or_404(request, pk)
+    previous = _meeting_or_404(request, request.POST.get("previous") or 0)
+    try:
+        services.minutes_certify(
+            meeting_id=previous.pk, at_meeting_id=meeting.pk, user=request.user, note=request.POST.get("note", "")
+        )
+    except DomainError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("รับรองรายงานการประชุมครั้งที่ %(n)s แล้ว") % {"n": previous.number_label})
+    return redirect("meetings:detail", pk=meeting.pk)
+
+
+@login_required
+def meeting_pdf(request, pk, kind):
+    from visits.reports.service import report_render
+
+    meeting = _meeting_or_404(request, pk)
+    _, pdf = report_render(kind, meeting.pk)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{kind}-{meeting.number}-{meeting.year}.pdf"'
+    return response
+
+
+def answer(request, token):
+    """The invitee's answer page, opened from the letter's link (the link itself is the key: no sign-in)."""
+    try:
+        token = uuid.UUID(str(token))
+    except ValueError:
+        raise Http404 from None
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("meeting__committee", "person").exclude(meeting__status="draft"), token=token
+    )
+    initial = {
+        "answer": invitation.answer if invitation.answer != Invitation.Answer.PENDING else None,
+        "substitute_name": invitation.substitute_name,
+        "substitute_position": invitation.substitute_position,
+        "reason": invitation.reason,
+    }
+    form = AnswerForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_answer(invitation=invitation, **form.cleaned_data)
+        except DomainError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("บันทึกคำตอบของท่านแล้ว ขอบคุณครับ/ค่ะ"))
+            return redirect("meetings:answer", token=invitation.token)
+    return render(
+        request, "meetings/answer.html", {"invitation": invitation, "meeting": invitation.meeting, "form": form}
+    )
+
+
+# --- Documents ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def document_list(request):
+    docs = selectors.documents_for_user(request.user).prefetch_related("versions")
+    return render(request, "meetings/document_list.html", {"documents": docs})
+
+
+@login_required
+def document_detail(request, pk):
+    doc = get_object_or_404(selectors.documents_for_user(request.user), pk=pk)
+    versions = doc.versions.select_related("approved_by_resolution__item__meeting").prefetch_related(
+        "resolutions__item__meeting"
+    )
+    return render(request, "meetings/document_detail.html", {"document": doc, "versions": versions})
+
+
+# --- Surveys ------------------------------------------------------------------------------------------------
+
+
+def survey_answer(request, token):
+    """The questionnaire, opened from the survey link: only the invitation's holder answers, once."""
+    try:
+        token = uuid.UUID(str(token))
+    except ValueError:
+        raise Http404 from None
+    invitation = get_object_or_404(SurveyInvitation.objects.select_related("form", "visit__school"), token=token)
+    form = invitation.form
+    dims = list(form.dimensions.prefetch_related("items"))
+    errors = {}
+    if request.method == "POST" and invitation.answered_at is None:
+        answers = {item.pk: request.POST.get(f"item-{item.pk}") for d in dims for item in d.items.all()}
+        try:
+            services.survey_submit(
+                token=invitation.token,
+                user=request.user,
+                answers=answers,
+                suggestion=request.POST.get("suggestion", ""),
+            )
+        except DomainError as exc:
+            _refused(request, exc)
+            errors = exc.fields or {}
+        else:
+            messages.success(request, _("ขอบคุณที่ตอบแบบสอบถาม"))
+            return redirect("meetings:survey-answer", token=invitation.token)
+    return render(
+        request,
+        "meetings/survey_answer.html",
+        {
+            "invitation": invitation,
+            "form": form,
+            "dims": dims,
+            "levels": sorted(LIKERT.items(), reverse=True),
+            "errors": errors,
+            "posted": request.POST,
+        },
+    )
+
+
+@login_required
+def survey_results_page(request, pk):
+    from schedules.models import Round
+
+    form = get_object_or_404(selectors.survey_forms_for_user(request.user), pk=pk)
+    rounds = (
+        Round.objects.for_user(request.user).filter(pk__in=form.responses.values("round_id")).order_by("-start_date")
+    )
+    years = sorted(set(form.responses.values_list("academic_year", flat=True)), reverse=True)
+    scope = request.GET.get("scope", "")
+    kwargs, key = {}, str(form.pk)
+    if scope.startswith("round:"):
+        rnd = rounds.filter(slug=scope[6:]).first()
+        if rnd is not None:
+            kwargs, key = {"round_id": rnd.pk}, f"{form.pk}:{rnd.slug}"
+    elif scope.startswith("year:") and scope[5:].isdigit():
+        kwargs, key = {"academic_year": int(scope[5:])}, f"{form.pk}:{scope[5:]}"
+    return render(
+        request,
+        "meetings/survey_results.html",
+        {
+            "form": form,
+            "results": survey_results(form, **kwargs),
+            "rounds": rounds,
+            "years": years,
+            "scope": scope,
+            "pdf_key": key,
+        },
+    )
+
+
+@login_required
+def survey_pdf(request, key):
+    from visits.reports.service import report_render
+
+    form_id = str(key).partition(":")[0]
+    if not form_id.isdigit() or not selectors.survey_forms_for_user(request.user).filter(pk=int(form_id)).exists():
+        raise Http404
+    _, pdf = report_render("survey", key)
+    return HttpResponse(pdf, content_type="application/pdf")
+
+
+# --- Opinions and participation ------------------------------------------------------------------------------
+
+
+@login_required
+def opinion_list(request):
+    from schedules.models import Round
+
+    opinions = selectors.opinions_for_user(request.user).select_related("round", "meeting", "author")
+    rounds = Round.objects.for_user(request.user).order_by("-start_date")
+    coordinator = Role.COORDINATOR in user_roles(request.user) or request.user.is_superuser
+    if request.method == "POST":
+        try:
+            if "answer" in request.POST:
+                services.opinion_answer(
+                    opinion_id=int(request.POST.get("opinion") or 0),
+                    user=request.user,
+                    answer=request.POST.get("answer", ""),
+                    publish=bool(request.POST.get("publish")),
+                )
+            else:
+                rnd = rounds.filter(slug=request.POST.get("round", "")).first()
+                meeting = selectors.meetings_for_user(request.user).filter(pk=request.POST.get("meeting") or 0).first()
+                form = OpinionForm(request.POST)
+                if not form.is_valid():
+                    messages.error(request, _("กรุณาระบุความคิดเห็น"))
+                    return redirect(request.POST.get("next") or "meetings:opinions")
+                services.opinion_submit(user=request.user, round=rnd, meeting=meeting, **form.cleaned_data)
+        except DomainError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("บันทึกแล้ว"))
+        return redirect(request.POST.get("next") or "meetings:opinions")
+    return render(
+        request,
+        "meetings/opinion_list.html",
+        {"opinions": opinions, "rounds": rounds, "form": OpinionForm(), "coordinator": coordinator},
+    )
+
+
+@login_required
+def participation(request):
+    records = selectors.participation_for_user(request.user)
+    exchanges = selectors.exchanges_for_user(request.user).select_related("consortium")
+    forms = selectors.survey_forms_for_user(request.user)
+    return render(request, "meetings/participation.html", {"records": records, "exchanges": exchanges, "forms": forms})
