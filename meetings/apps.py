@@ -5,3 +5,10 @@ class MeetingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "meetings"
     verbose_name = "การประชุมและการมีส่วนร่วม"
+
+    def ready(self):
+        from meetings import ita
+        from public.ita import register_section
+
+        register_section("participation", ita.participation_records)
+        register_section("satisfaction", ita.satisfaction_records)

@@ -16,12 +16,14 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from reportlab.lib.units import cm
-from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, PageBreak, Spacer, Table, TableStyle
 
 from meetings.surveystats import SurveyResults
 from visits.reports.builders.common import PLAIN, Writer
 from visits.reports.data import OfficeInfo
 from visits.reports.layout import FRAME_W, ReportDoc
+from visits.reports.official import FRAME_W as OFFICIAL_FRAME_W
+from visits.reports.official import MemberLine, OfficialDoc, OfficialWriter
 from visits.reports.thaitext import be_date
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -169,171 +171,132 @@ def meeting_data(meeting) -> MeetingData:
     )
 
 
-def _hm(t: dt.time | None, w: Writer) -> str:
+def _hm(t: dt.time | None, w) -> str:
     return w.num(f"{t:%H.%M} น.") if t else "........ น."
 
 
-def _right_block(w: Writer, lines: list[str]) -> Table:
-    """Lines centred in the right part of the page, where an official letter's signature block sits."""
-    rows = [["", w.p(text, "center")] for text in lines]
-    return Table(rows, colWidths=[FRAME_W * 0.42, FRAME_W * 0.58], style=TableStyle(PLAIN))
-
-
-def _label_row(w: Writer, label: str, text: str) -> Table:
+def _labelled(w: OfficialWriter, label: str, text: str, first: bool = True) -> Table:
+    """เรื่อง / เรียน / สิ่งที่ส่งมาด้วย: the label, then the text hanging after it."""
     return Table(
-        [[w.p(label, "bold"), w.p(text)]],
-        colWidths=[3.0 * cm, FRAME_W - 3.0 * cm],
+        [[w.line(label, bold=True) if first else "", w.line(text)]],
+        colWidths=[3.0 * cm, OFFICIAL_FRAME_W - 3.0 * cm],
         style=TableStyle(PLAIN),
         hAlign="LEFT",
     )
 
 
 def build_invitation(data: MeetingData) -> bytes:
-    """หนังสือเชิญประชุม in the layout of an official external letter (หนังสือภายนอก), agenda attached."""
-    w = Writer(data.protected, data.office.thai_digits)
-    doc = ReportDoc(data.office, f"หนังสือเชิญประชุม ครั้งที่ {data.number_label}")
-    story: list = []
-    logo = doc.logo_flowable(3 * cm)
-    head_left = w.p(f"ที่ {data.letter_no}" if data.letter_no else "ที่ ........../..........")
-    head_right = [w.p(data.office.name), *([w.p(data.office.address, keep_digits=True)] if data.office.address else [])]
+    """หนังสือเชิญประชุม in the layout of an official external letter (หนังสือภายนอก): ที่ on the left, the
+    Garuda at the top centre, the office and its address on the right, the date, เรื่อง, เรียน,
+    สิ่งที่ส่งมาด้วย, the body, the signature block; the agenda follows as its enclosure."""
+    office = data.office
+    w = OfficialWriter(data.protected, office.thai_digits)
+    doc = OfficialDoc(office, f"หนังสือเชิญประชุม ครั้งที่ {data.number_label}")
+    story: list = [*doc.emblem()]
+    head_right = [w.line(office.name), *([w.line(office.address)] if office.address else [])]
     story.append(
         Table(
-            [[head_left, logo or "", head_right]],
-            colWidths=[FRAME_W * 0.36, FRAME_W * 0.24, FRAME_W * 0.40],
-            style=TableStyle([*PLAIN, ("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("ALIGN", (1, 0), (1, 0), "CENTER")]),
+            [[w.line(f"ที่ {data.letter_no}" if data.letter_no else "ที่ ........../.........."), "", head_right]],
+            colWidths=[OFFICIAL_FRAME_W * 0.40, OFFICIAL_FRAME_W * 0.18, OFFICIAL_FRAME_W * 0.42],
+            style=TableStyle([*PLAIN, ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]),
         )
     )
-    story.append(Spacer(1, 6))
-    when = (
-        be_date(data.letter_date, data.office.thai_digits) if data.letter_date else "........ เดือน ........ พ.ศ. ......"
-    )
-    story.append(_right_block(w, [when]))
-    story.append(Spacer(1, 6))
-    story.append(_label_row(w, "เรื่อง", data.subject))
-    story.append(_label_row(w, "เรียน", data.salutation or f"กรรมการ{data.body_name}"))
+    story.append(w.space(6))
+    when = be_date(data.letter_date, office.thai_digits) if data.letter_date else "........ เดือน ........ พ.ศ. ......"
+    story.append(Table([["", w.line(when)]], colWidths=[OFFICIAL_FRAME_W * 0.50, OFFICIAL_FRAME_W * 0.50],
+                       style=TableStyle(PLAIN)))  # fmt: skip
+    story.append(w.space(6))
+    story.append(_labelled(w, "เรื่อง", data.subject))
+    story.append(w.space(4))
+    story.append(_labelled(w, "เรียน", data.salutation or f"กรรมการ{data.body_name}"))
+    story.append(w.space(4))
     for n, enclosure in enumerate(data.enclosures, start=1):
         text = f"{w.num(n)}. {enclosure}" if len(data.enclosures) > 1 else enclosure
-        story.append(_label_row(w, "สิ่งที่ส่งมาด้วย" if n == 1 else "", text))
-    story.append(Spacer(1, 6))
+        story.append(_labelled(w, "สิ่งที่ส่งมาด้วย", text, first=n == 1))
+    story.append(w.space(6))
     where = data.place or ""
     if data.online_link:
         where = f"{where} และผ่านระบบประชุมออนไลน์ {data.online_link}".strip()
     body = list(data.body) or [
-        f"ด้วย{data.office.name} กำหนดจัดการประชุม{data.body_name} ครั้งที่ {data.number_label} "
-        f"ในวันที่ {be_date(data.date, data.office.thai_digits)} เวลา {_hm(data.start_time, w)} ณ {where}"
+        f"ด้วย{office.name} กำหนดจัดการประชุม{data.body_name} ครั้งที่ {data.number_label} "
+        f"ในวันที่ {be_date(data.date, office.thai_digits)} เวลา {_hm(data.start_time, w)} ณ {where}"
     ]
     for para in body:
-        story.append(w.p(para, "indent"))
-        story.append(Spacer(1, 3))
-    story.append(
-        w.p(
-            "จึงเรียนมาเพื่อโปรดเข้าร่วมประชุมตามวัน เวลา และสถานที่ดังกล่าว และแจ้งการเข้าร่วมประชุม "
-            "(เข้าร่วม ส่งผู้แทน หรือไม่เข้าร่วม) ทางลิงก์ที่ได้รับทางอีเมล LINE หรือในระบบนิเทศ",
-            "indent",
-        )
+        story.append(w.para(para))
+        story.append(w.space(3))
+    closing = w.para(
+        "จึงเรียนมาเพื่อโปรดเข้าร่วมประชุมตามวัน เวลา และสถานที่ดังกล่าว และแจ้งการเข้าร่วมประชุม "
+        "(เข้าร่วม ส่งผู้แทน หรือไม่เข้าร่วม) ทางลิงก์ที่ได้รับทางอีเมล LINE หรือในระบบนิเทศ"
     )
-    story.append(Spacer(1, 10))
-    signature = [
-        _right_block(w, ["ขอแสดงความนับถือ"]),
-        Spacer(1, 1.6 * cm),
-        _right_block(
-            w,
-            [
-                f"({data.signer_name})" if data.signer_name else "(....................................)",
-                data.signer_position or "",
-            ],
-        ),
-    ]
-    story.append(KeepTogether(signature))
-    story.append(Spacer(1, 16))
-    story.append(w.p("กลุ่มนิเทศ ติดตามและประเมินผลการจัดการศึกษา", "small"))
+    story.append(closing)
+    story.append(w.space(10))
+    story.append(Table([["", w.centre("ขอแสดงความนับถือ")]], colWidths=[OFFICIAL_FRAME_W * 0.42, OFFICIAL_FRAME_W * 0.58],
+                       style=TableStyle(PLAIN)))  # fmt: skip
+    story += w.signature(data.signer_name, data.signer_position or "")
+    story.append(w.space(16))
+    story.append(w.line("กลุ่มนิเทศ ติดตามและประเมินผลการจัดการศึกษา"))
     if data.contact:
-        story.append(w.p(data.contact, "small", keep_digits=True))
+        story.append(w.line(data.contact))
     # The agenda, as the enclosure it is.
     story.append(PageBreak())
-    story.append(w.p(f"ระเบียบวาระการประชุม{data.body_name}", "title"))
-    story.append(w.p(f"ครั้งที่ {data.number_label}", "subtitle"))
-    story.append(
-        w.p(f"วันที่ {be_date(data.date, data.office.thai_digits)} เวลา {_hm(data.start_time, w)} ณ {where}", "subtitle")
-    )
-    story.append(Spacer(1, 8))
+    story.append(w.centre(f"ระเบียบวาระการประชุม{data.body_name}", title=True))
+    story.append(w.centre(f"ครั้งที่ {data.number_label}"))
+    story.append(w.centre(f"วันที่ {be_date(data.date, office.thai_digits)} เวลา {_hm(data.start_time, w)} ณ {where}"))
+    story.append(w.rule())
     for line in data.agenda:
         if line.top:
-            story += w.h2(f"ระเบียบวาระที่ {w.num(line.label)} {line.title}")
+            story.append(w.space(4))
+            story.append(w.line(f"ระเบียบวาระที่ {line.label} {line.title}", bold=True))
         else:
-            story.append(
-                w.p(
-                    f"{w.num(line.label)} {line.title}" + (f" (ผู้นำเสนอ: {line.presenter})" if line.presenter else ""),
-                    "indent",
-                )
-            )
+            presenter = f" (ผู้นำเสนอ: {line.presenter})" if line.presenter else ""
+            story.append(w.para(f"{line.label} {line.title}{presenter}"))
     return doc.build(story)
 
 
-def _people_table(w: Writer, rows: tuple[AttendeeLine, ...], note_head: str) -> Table:
-    widths = [1.0 * cm, 5.6 * cm, 6.4 * cm, FRAME_W - 13.0 * cm]
-    return w.table(
-        ["ที่", "ชื่อ - สกุล", "ตำแหน่ง", note_head],
-        [(w.num(n), r.name, r.position or "-", r.note or "") for n, r in enumerate(rows, start=1)],
-        widths,
-        ["center", "left", "left", "left"],
-        zebra=False,
-    )
+def _people(w: OfficialWriter, rows: tuple[AttendeeLine, ...]) -> list:
+    if not rows:
+        return [w.para("- ไม่มี -")]
+    # แบบที่ 11: "๑. name  position แทน whom" / "… position (reason)": the note follows the position.
+    return w.numbered_lines([MemberLine(r.name, f"{r.position or ''} {r.note or ''}".strip(), "") for r in rows])
 
 
 def build_minutes(data: MeetingData) -> bytes:
-    """รายงานการประชุม (แบบที่ 11 ระเบียบงานสารบรรณ)."""
-    w = Writer(data.protected, data.office.thai_digits)
-    doc = ReportDoc(data.office, f"รายงานการประชุม ครั้งที่ {data.number_label}", footer_note=data.certified_note)
+    """รายงานการประชุม (แบบที่ 11 ระเบียบงานสารบรรณ): the body, number, date and place; who came (a
+    substitute "แทน" whom), who did not (and why), who attended; the start; each agenda item with its
+    text and มติ; the end; the note-taker and the checker."""
+    office = data.office
+    w = OfficialWriter(data.protected, office.thai_digits)
+    doc = OfficialDoc(office, f"รายงานการประชุม ครั้งที่ {data.number_label}")
     where = data.place + (f" และผ่านระบบประชุมออนไลน์ {data.online_link}" if data.online_link else "")
     story: list = [
-        w.p(f"รายงานการประชุม{data.body_name}", "title"),
-        w.p(f"ครั้งที่ {data.number_label}", "subtitle"),
-        w.p(f"เมื่อวันที่ {be_date(data.date, data.office.thai_digits)}", "subtitle"),
-        w.p(f"ณ {where}", "subtitle"),
-        Spacer(1, 8),
+        w.centre(f"รายงานการประชุม{data.body_name}", title=True),
+        w.centre(f"ครั้งที่ {data.number_label}"),
+        w.centre(f"เมื่อวันที่ {be_date(data.date, office.thai_digits)}"),
+        w.centre(f"ณ {where}"),
+        w.rule(),
     ]
-    story += w.h1("ผู้มาประชุม")
-    story.append(_people_table(w, data.present, "หมายเหตุ") if data.present else w.p("-"))
-    story += w.h1("ผู้ไม่มาประชุม")
-    story.append(_people_table(w, data.absent, "เหตุผล") if data.absent else w.p("-"))
-    story += w.h1("ผู้เข้าร่วมประชุม")
-    story.append(_people_table(w, data.guests, "หมายเหตุ") if data.guests else w.p("-"))
-    story.append(Spacer(1, 6))
-    story.append(w.p(f"เริ่มประชุมเวลา {_hm(data.started, w)}", "bold"))
+    for heading, rows in (("ผู้มาประชุม", data.present), ("ผู้ไม่มาประชุม", data.absent), ("ผู้เข้าร่วมประชุม", data.guests)):
+        story += [CondPageBreak(2.5 * cm), w.line(heading, bold=True), *_people(w, rows), w.space(4)]
+    story.append(w.line(f"เริ่มประชุมเวลา {_hm(data.started, w)}", bold=True))
     for line in data.agenda:
         if line.top:
-            story += w.h2(f"ระเบียบวาระที่ {w.num(line.label)} {line.title}")
+            story += [CondPageBreak(2.5 * cm), w.space(4), w.line(f"ระเบียบวาระที่ {line.label} {line.title}", bold=True)]
         else:
-            story.append(w.p(f"{w.num(line.label)} {line.title}", "bold"))
+            story.append(w.line(f"{line.label} {line.title}", bold=True))
         if line.presenter:
-            story.append(w.p(f"ผู้นำเสนอ: {line.presenter}", "indent"))
+            story.append(w.para(f"ผู้นำเสนอ: {line.presenter}"))
         for para in (p for p in line.minutes_text.split("\n") if p.strip()):
-            story.append(w.p(para, "indent"))
+            story.append(w.para(para))
         if line.resolution_text:
-            story.append(w.p(f"มติที่ประชุม {line.resolution_text}", "indent"))
+            story.append(w.para(f"มติที่ประชุม {line.resolution_text}"))
         elif line.top and not any(x for x in data.agenda if x.label.startswith(f"{line.label}.")):
-            story.append(w.p("- ไม่มี -", "indent"))
-    story.append(Spacer(1, 6))
-    story.append(w.p(f"เลิกประชุมเวลา {_hm(data.ended, w)}", "bold"))
-    story.append(Spacer(1, 14))
+            story.append(w.para("- ไม่มี -"))
+    story.append(w.space(6))
+    story.append(w.line(f"เลิกประชุมเวลา {_hm(data.ended, w)}", bold=True))
     for role, person in (("ผู้จดรายงานการประชุม", data.note_taker), ("ผู้ตรวจรายงานการประชุม", data.checker)):
-        story.append(
-            KeepTogether(
-                [
-                    _right_block(
-                        w,
-                        [
-                            "ลงชื่อ ......................................",
-                            f"({person.name})" if person else "(....................................)",
-                            person.position if person else "",
-                            role,
-                        ],
-                    ),
-                    Spacer(1, 12),
-                ]
-            )
-        )
+        story += w.signature(person.name if person else "", [person.position if person else "", role])
+    if data.certified_note:
+        story += [w.space(12), w.line(data.certified_note)]
     return doc.build(story)
 
 

@@ -639,6 +639,12 @@ def opinion_answer(*, opinion_id, user, answer: str, publish: bool = False) -> O
 # --- Participation records ----------------------------------------------------------------------------------
 
 
+def _publish(record: ParticipationRecord) -> None:
+    from meetings.ita import rebuild_public_pages
+
+    rebuild_public_pages(record.office)
+
+
 def _group_of(person: Person, ktpn_ids: set[int]) -> str:
     if person.pk in ktpn_ids:
         return "ktpn"
@@ -690,6 +696,8 @@ def participation_from_meeting(*, meeting: Meeting, usage: str = "", publish: bo
             **({"published_at": timezone.now()} if publish else {}),
         },
     )
+    if publish:
+        _publish(record)
     return record
 
 
@@ -711,6 +719,8 @@ def participation_from_exchange(*, exchange: LearningExchange, publish: bool = F
             **({"published_at": timezone.now()} if publish else {}),
         },
     )
+    if publish:
+        _publish(record)
     return record
 
 
@@ -742,4 +752,6 @@ def participation_from_survey(
             **({"published_at": timezone.now()} if publish else {}),
         },
     )
+    if publish:
+        _publish(record)
     return record

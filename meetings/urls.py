@@ -24,4 +24,6 @@ urlpatterns = [
     path("surveys/report/<str:key>.pdf", views.survey_pdf, name="survey-pdf"),
     path("opinions/", views.opinion_list, name="opinions"),
     path("participation/", views.participation, name="participation"),
+    path("public/survey/<int:pk>.pdf", views.public_survey_pdf, name="public-survey-pdf"),
+    path("public/<str:office_code>/opinions/", views.public_opinions, name="public-opinions"),
 ]

@@ -421,6 +421,30 @@ def survey_pdf(request, key):
     return HttpResponse(pdf, content_type="application/pdf")
 
 
+def public_survey_pdf(request, pk):
+    """The O16 report of a published survey record, for the public ITA page (aggregates only)."""
+    from meetings.models import ParticipationRecord
+    from visits.reports.service import report_render
+
+    record = get_object_or_404(
+        ParticipationRecord.objects.select_related("survey_round"),
+        pk=pk,
+        source=ParticipationRecord.Source.SURVEY,
+        published_at__isnull=False,
+    )
+    _, pdf = report_render("survey", f"{record.survey_form_id}:{record.survey_round.slug}")
+    return HttpResponse(pdf, content_type="application/pdf")
+
+
+def public_opinions(request, office_code):
+    """The opinion channel's published questions and the office's answers (O32), for anyone."""
+    from supervision.models import AreaOffice
+
+    office = get_object_or_404(AreaOffice, code=office_code)
+    opinions = selectors.published_opinions(office.pk).select_related("round", "meeting")
+    return render(request, "meetings/public_opinions.html", {"office": office, "opinions": opinions})
+
+
 # --- Opinions and participation ------------------------------------------------------------------------------
 
 

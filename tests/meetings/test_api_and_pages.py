@@ -85,6 +85,10 @@ def test_opinions_are_answered_by_the_office_and_public_when_published(board, cl
     from meetings.selectors import published_opinions
 
     assert list(published_opinions(board.office.pk)) == [Opinion.objects.get(pk=oid)]
+    from django.test import Client
+
+    page = Client().get(f"/meetings/public/{board.office.code}/opinions/").content.decode()
+    assert "ขอเอกสารล่วงหน้า" in page and "ส่งทางระบบก่อนประชุม 3 วัน" in page
 
 
 def test_a_resolution_approves_a_document_version_and_freezes_it(board, client):
@@ -190,3 +194,9 @@ def test_participation_record_of_a_meeting_counts_by_group(board):
     from meetings.selectors import published_participation
 
     assert list(published_participation(board.office.pk)) == [record]
+    # …and on the public ITA page's participation section (O33 / o25), with its four parts
+    from public.ita import records
+
+    [ita] = records(board.office)[2563]["participation"]
+    assert dict(ita.details)["ผู้เข้าร่วม"].startswith("บุคลากรสำนักงานเขต 2 คน ผู้บริหารสถานศึกษาและครู 1 คน ก.ต.ป.น. 1 คน")
+    assert [label for label, _ in ita.details] == ["ประเด็น", "ผู้เข้าร่วม", "ผลการมีส่วนร่วม", "การนำผลไปใช้ปรับปรุง"]
