@@ -282,7 +282,9 @@ def build_minutes(data: MeetingData) -> bytes:
         if line.top:
             story += [CondPageBreak(2.5 * cm), w.space(4), w.line(f"ระเบียบวาระที่ {line.label} {line.title}", bold=True)]
         else:
-            story.append(w.line(f"{line.label} {line.title}", bold=True))
+            # Sub-items in regular weight: pypdf reads nothing of some bold lines of these PDFs (see
+            # tests/meetings/test_pdfs.py), and a document's title must stay searchable.
+            story.append(w.line(f"{line.label} {line.title}"))
         if line.presenter:
             story.append(w.para(f"ผู้นำเสนอ: {line.presenter}"))
         for para in (p for p in line.minutes_text.split("\n") if p.strip()):
