@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from supervision.health import healthz
+from visits.views import verify_document
 
 admin.site.site_header = "นิเทศ Nithet — ระบบนิเทศ ติดตาม"
 admin.site.site_title = "Nithet"
@@ -20,6 +21,7 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     path("public/", include("public.urls")),
     path("meetings/", include("meetings.urls")),
+    path("verify/<str:code>/", verify_document, name="verify-document"),
     path("", include("homes.urls")),
 ]
 # Media (evidence photos of pupils, signatures, school documents) is never served as plain files, not even in

@@ -683,3 +683,31 @@ class FollowUpTransition(models.Model):
 
     def __str__(self):
         return f"{self.from_status} → {self.to_status}"
+
+
+class IssuedDocument(models.Model):
+    """A PDF the office issued with a verification code (printed and in its QR code): what it said, so the
+    public page /verify/<code>/ can confirm a printout without sign-in and tell when the record has
+    changed since (visits/reports/verification.py)."""
+
+    code = models.CharField("รหัสตรวจสอบ (verification code)", max_length=20, unique=True)
+    kind = models.CharField("ประเภทเอกสาร (document kind)", max_length=20)
+    object_key = models.CharField("รหัสเรื่อง (object)", max_length=64)
+    content_hash = models.CharField("ค่าแฮชของเนื้อหา (content hash)", max_length=64)
+    title = models.CharField("ชื่อเอกสาร (title)", max_length=300)
+    school_name = models.CharField("โรงเรียน (school)", max_length=200, blank=True)
+    document_date = models.DateField("วันที่ของเอกสาร (document date)", null=True, blank=True)
+    status = models.CharField("สถานะ (status)", max_length=100, blank=True)
+    office = models.ForeignKey(
+        "supervision.AreaOffice", on_delete=models.PROTECT, related_name="issued_documents", null=True, blank=True
+    )
+    created_at = models.DateTimeField("ออกเมื่อ (issued at)", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "เอกสารที่ออก (issued document)"
+        verbose_name_plural = "เอกสารที่ออก (issued documents)"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["kind", "object_key"])]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"

@@ -248,3 +248,25 @@ def followup_change(request, pk):
     else:
         messages.success(request, gettext("บันทึกแล้ว"))
     return redirect("visits:followups")
+
+
+def verify_document(request, code: str):
+    """Public: does a printed report's code belong to a document the office issued, and does the record
+    still say the same? Shows kind, school, date, status and content hash without sign-in; the PDF itself
+    is linked only for a signed-in reader the access rule lets see the visit."""
+    from django.urls import reverse
+
+    from visits.reports.verification import KIND_LABELS, check
+
+    result = check(code)
+    pdf_url = None
+    if result.known and result.document.kind == "visit" and request.user.is_authenticated:
+        if selectors.visits_for_user(request.user).filter(pk=result.document.object_key).exists():
+            pdf_url = reverse("visit-report", args=[result.document.object_key])
+    kind_label = KIND_LABELS.get(result.document.kind, result.document.kind) if result.known else ""
+    return render(
+        request,
+        "visits/verify.html",
+        {"result": result, "kind_label": kind_label, "pdf_url": pdf_url},
+        status=200 if result.known else 404,
+    )

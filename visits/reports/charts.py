@@ -1,7 +1,6 @@
 """Horizontal bar charts drawn on the canvas with shaped Thai labels.
 
-One bar per row, so the chart grows downwards and `split` hands the rest to the next page: a chart
-of 1,000 schools stays readable, it just takes pages (the round summary draws a histogram instead).
+One bar per row; the chart is drawn whole on one page and its labels wrap rather than being cut.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from reportlab.lib import colors
 from reportlab.platypus import Flowable
 
 from visits.reports import fonts
-from visits.reports.thaitext import digits, draw_text, fit_text
+from visits.reports.thaitext import break_lines, digits, draw_text
 
 BAR = colors.Color(0.22, 0.42, 0.70)
 TRACK = colors.Color(0.92, 0.93, 0.95)
@@ -29,7 +28,10 @@ class Bar:
 
 
 class BarChart(Flowable):
-    """Labelled horizontal bars on a 0 … `maximum` scale; splits between bars across pages."""
+    """Labelled horizontal bars on a 0 … `maximum` scale. Drawn whole: platypus moves it to the next page
+    rather than leave a lone bar behind (a visit has a handful of sections; the round summary draws its
+    long charts as several whole drawings, visits/reports/drawings.py). Labels are never cut: a long one
+    wraps between words onto more lines and its row grows."""
 
     def __init__(
         self,
@@ -49,28 +51,20 @@ class BarChart(Flowable):
         self.font_size = font_size
         self.thai_digits = thai_digits
         self.ticks = ticks
+        self._leading = font_size * 1.3
+        self._labels = [break_lines(b.label, fonts.REGULAR, font_size, label_width) for b in self.bars]
+        self._rows = [max(row_height, len(lines) * self._leading + 4) for lines in self._labels]
 
     def _axis(self) -> float:
         return self.row_height + 2
 
     def wrap(self, availWidth, availHeight):
         self.width = availWidth
-        self.height = len(self.bars) * self.row_height + self._axis()
+        self.height = sum(self._rows) + self._axis()
         return self.width, self.height
 
     def split(self, availWidth, availHeight):
-        fit = int((availHeight - self._axis()) // self.row_height)
-        if fit < 3 or fit >= len(self.bars):
-            return [] if fit < 3 else [self]
-        kw = dict(
-            maximum=self.maximum,
-            label_width=self.label_width,
-            row_height=self.row_height,
-            font_size=self.font_size,
-            thai_digits=self.thai_digits,
-            ticks=self.ticks,
-        )
-        return [BarChart(self.bars[:fit], **kw), BarChart(self.bars[fit:], **kw)]
+        return []  # never split: the chart goes to the next page whole
 
     def draw(self):
         c = self.canv
@@ -79,18 +73,23 @@ class BarChart(Flowable):
         plot_w = self.width - plot_x - 34
         top = self.height - self._axis()
         c.saveState()
-        for i, bar in enumerate(self.bars):
-            y = top - (i + 1) * self.row_height
-            label = fit_text(bar.label, fonts.REGULAR, size, self.label_width)
-            draw_text(c, self.label_width, y + 4, label, fonts.REGULAR, size, align="right")
+        y_top = top
+        for bar, lines, row in zip(self.bars, self._labels, self._rows, strict=True):
+            y = y_top - row  # bottom of this row
+            mid = y + row / 2
+            first = mid + (len(lines) - 1) * self._leading / 2 - size * 0.35
+            for k, line in enumerate(lines):
+                draw_text(c, self.label_width, first - k * self._leading, line, fonts.REGULAR, size, align="right")
+            bar_h = self.row_height - 5
             c.setFillColor(TRACK)
-            c.rect(plot_x, y + 2.5, plot_w, self.row_height - 5, stroke=0, fill=1)
+            c.rect(plot_x, mid - bar_h / 2, plot_w, bar_h, stroke=0, fill=1)
             share = max(0.0, min(1.0, bar.value / self.maximum))
             c.setFillColor(bar.color or BAR)
-            c.rect(plot_x, y + 2.5, plot_w * share, self.row_height - 5, stroke=0, fill=1)
+            c.rect(plot_x, mid - bar_h / 2, plot_w * share, bar_h, stroke=0, fill=1)
             c.setFillColor(colors.black)
             text = bar.text or digits(f"{bar.value:.1f}", self.thai_digits)
-            draw_text(c, plot_x + plot_w + 3, y + 4, text, fonts.REGULAR, size)
+            draw_text(c, plot_x + plot_w + 3, mid - size * 0.35, text, fonts.REGULAR, size)
+            y_top = y
         # Scale along the top: 0, 20, … maximum.
         c.setStrokeColor(colors.Color(0.6, 0.6, 0.6))
         c.setLineWidth(0.3)

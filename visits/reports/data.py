@@ -124,6 +124,7 @@ class VisitReportData:
     signatures: tuple[SignatureRow, ...] = ()
     transitions: tuple[TransitionRow, ...] = ()
     protected: tuple[str, ...] = ()
+    status_code: str = ""  # Visit.Status value: draft, submitted and returned reports carry a mark
 
 
 @dataclass(frozen=True)
@@ -405,7 +406,6 @@ def _checkin_text(visit) -> str:
 
 def visit_data(visit) -> VisitReportData:
     """Everything the visit report shows. `visit` must already be one the reader may see."""
-    from django.conf import settings
 
     from visits.models import Visit
     from visits.workflow import TRANSITIONS, action_th
@@ -459,8 +459,7 @@ def visit_data(visit) -> VisitReportData:
         image = _thumbnail(_read(ev.thumbnail) or _read(ev.file))
         if image is None:
             continue
-        place = f"{ev.exif_lat:.5f}, {ev.exif_lon:.5f}" if ev.exif_lat is not None and ev.exif_lon is not None else ""
-        photos.append(Photo(image, ev.caption, ev.exif_taken_at, place))
+        photos.append(Photo(image, ev.caption, ev.exif_taken_at, _photo_place(ev, school)))
     signatures = tuple(
         SignatureRow(s.signer_name, _th(s.get_role_display()), s.signed_at, _thumbnail(_read(s.image), 600))
         for s in visit.signatures.order_by("signed_at")
@@ -503,6 +502,7 @@ def visit_data(visit) -> VisitReportData:
         committee=str(committee) if committee else "",
         members=committee_members(committee),
         status=_th(visit.get_status_display()),
+        status_code=visit.status,
         instrument=str(visit.instrument_version),
         checkin=_checkin_text(visit),
         sections=sections,
@@ -518,12 +518,26 @@ def visit_data(visit) -> VisitReportData:
     )
     from dataclasses import replace
 
-    from visits.reports.service import content_hash
+    from visits.reports import verification
+    from visits.reports.service import verification_hash
 
-    digest = content_hash(data)
-    code = f"{digest[:4]}-{digest[4:8]}".upper()
-    url = f"{settings.SITE_URL}/api/v1/visits/{visit.pk}/report.pdf"
-    return replace(data, verify_code=code, verify_url=url)
+    code = verification.code_for(verification_hash(data))
+    return replace(data, verify_code=code, verify_url=verification.verify_url(code))
+
+
+def _photo_place(evidence, school) -> str:
+    """Where a photo was taken, in words: the school (and how far from it, when the photo's position is
+    outside the school's check-in radius), never raw coordinates."""
+    from django.conf import settings
+
+    from visits.services import distance_m
+
+    if evidence.exif_lat is None or evidence.exif_lon is None or school.latitude is None:
+        return school.name_th
+    distance = distance_m(evidence.exif_lat, evidence.exif_lon, school.latitude, school.longitude)
+    if distance <= settings.VISIT_CHECKIN_RADIUS_M:
+        return school.name_th
+    return f"ห่างจาก{school.name_th} {distance / 1000:,.1f} กม."
 
 
 def _local_date(dt):

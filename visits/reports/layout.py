@@ -16,7 +16,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Spacer
 
 from visits.reports import fonts
 from visits.reports.data import OfficeInfo
-from visits.reports.thaitext import digits, draw_text, fit_text, note_first_word  # noqa: F401 (re-exported)
+from visits.reports.thaitext import digits, draw_text, fit_size, note_first_word  # noqa: F401 (re-exported)
 
 PAGE_W, PAGE_H = A4
 # ระเบียบงานสารบรรณ: left 3 cm, right 2 cm; top and bottom leave room for the running head and foot.
@@ -140,9 +140,17 @@ class ReportDoc:
                     mask="auto",
                 )
                 x = left + 1 * cm
-            draw_text(canvas, x, y, fit_text(self.office.name, fonts.REGULAR, 9, right - x - 6 * cm), fonts.REGULAR, 9)
             title = digits(self.title, True) if self.office.thai_digits else self.title
-            draw_text(canvas, right, y, fit_text(title, fonts.REGULAR, 9, 6 * cm), fonts.REGULAR, 9, align="right")
+            # Office name left, title (with the school's name) right, each whole: a long one is drawn
+            # smaller, never cut.
+            room = right - x - 0.5 * cm
+            name_w = stringWidth(self.office.name, fonts.REGULAR, 9)
+            title_w = stringWidth(title, fonts.REGULAR, 9)
+            share = room * name_w / (name_w + title_w) if name_w + title_w > room else name_w
+            name_size = fit_size(self.office.name, fonts.REGULAR, 9, share)
+            title_size = fit_size(title, fonts.REGULAR, 9, room - min(share, name_w))
+            draw_text(canvas, x, y, self.office.name, fonts.REGULAR, name_size)
+            draw_text(canvas, right, y, title, fonts.REGULAR, title_size, align="right")
             canvas.setLineWidth(0.4)
             canvas.setStrokeGray(0.6)
             canvas.line(left, y - 0.25 * cm, right, y - 0.25 * cm)
@@ -150,7 +158,8 @@ class ReportDoc:
         t = self.office.thai_digits
         draw_text(canvas, right, y, f"หน้า {digits(number, t)} / {digits(total, t)}", fonts.REGULAR, 9, align="right")
         if self.footer_note:
-            draw_text(canvas, left, y, fit_text(self.footer_note, fonts.REGULAR, 8, FRAME_W - 3 * cm), fonts.REGULAR, 8)
+            note_size = fit_size(self.footer_note, fonts.REGULAR, 8, FRAME_W - 3 * cm)
+            draw_text(canvas, left, y, self.footer_note, fonts.REGULAR, note_size)
         canvas.restoreState()
 
     def logo_flowable(self, size: float = 2.2 * cm):

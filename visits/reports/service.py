@@ -188,8 +188,21 @@ def cached_report_path(kind: str, key) -> tuple[str, bool]:
     return path, False
 
 
+def verification_hash(data) -> str:
+    """The content hash a verification code is made from: everything the report shows except the code
+    and the address that are printed because of it."""
+    if dataclasses.is_dataclass(data) and {f.name for f in dataclasses.fields(data)} >= {"verify_code", "verify_url"}:
+        data = dataclasses.replace(data, verify_code="", verify_url="")
+    return content_hash(data)
+
+
 def render(kind: str, data) -> bytes:
-    return _loaders()[kind][2](data)
+    """Build the PDF; a report with a verification code is recorded as issued (the public page checks it)."""
+    from visits.reports import verification
+
+    pdf = _loaders()[kind][2](data)
+    verification.issue(kind, data)
+    return pdf
 
 
 def report_render(kind: str, key) -> tuple[str, bytes]:

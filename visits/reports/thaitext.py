@@ -273,6 +273,14 @@ def draw_text(canvas, x: float, y: float, text: str, font: str, size: float, ali
         canvas.drawCentredString(x, y, s)
 
 
+def fit_size(text: str, font: str, size: float, width: float, smallest: float = 5.0) -> float:
+    """The largest size ≤ `size` at which `text` fits `width` whole (names are never cut with "…")."""
+    natural = _width(text, font, size)
+    if natural <= width:
+        return size
+    return max(smallest, size * width / natural * 0.995)
+
+
 def fit_text(text: str, font: str, size: float, width: float) -> str:
     """Shorten to `width` with an ellipsis: at a word boundary, or between clusters for a long first word
     (never a mark cut from its letter)."""

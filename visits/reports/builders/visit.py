@@ -11,12 +11,22 @@ from visits.reports.data import VisitReportData
 from visits.reports.layout import FRAME_W, ReportDoc
 from visits.reports.thaitext import be_date, be_datetime
 
+# A report that is not final says so across every page, with its status written out at the top.
+STATUS_MARKS = {"draft": "ร่าง", "submitted": "รอตรวจ", "returned": "ส่งกลับแก้ไข"}
+
 
 def build_visit_report(data: VisitReportData) -> bytes:
     office = data.office
     t = office.thai_digits
     w = Writer((*data.protected, data.school), t)
-    doc = ReportDoc(office, f"รายงานการนิเทศ {data.school}", footer_note=f"รหัสตรวจสอบ {data.verify_code}")
+    doc = ReportDoc(
+        office,
+        f"รายงานการนิเทศ {data.school}",
+        footer_note=f"รหัสตรวจสอบ {data.verify_code}",
+        mark=STATUS_MARKS.get(data.status_code, ""),
+        status=data.status,
+        subject=f"รายงานผลการนิเทศ {data.school} {data.round_title}".strip(),
+    )
     story: list = _title(doc, w, data)
     story += [
         w.pairs(
@@ -175,12 +185,13 @@ def _photos(w: Writer, data: VisitReportData):
     per_row = 3
     cell_w = FRAME_W / per_row
     cells = []
-    for ph in data.photos:
+    for n, ph in enumerate(data.photos, start=1):
         img = Picture(ph.image, cell_w - 10, (cell_w - 10) * 0.75)
         meta = " · ".join(
-            x for x in (be_datetime(ph.taken_at, data.office.thai_digits) if ph.taken_at else "", ph.place) if x
+            x for x in (ph.place, be_datetime(ph.taken_at, data.office.thai_digits) if ph.taken_at else "") if x
         )
-        cells.append([img, w.p(ph.caption or "-", "small_center"), w.p(meta, "small_center")])
+        caption = f"ภาพที่ {w.num(n)}" + (f" {ph.caption}" if ph.caption else "")
+        cells.append([img, w.p(caption, "small_center"), w.p(meta, "small_center")])
     rows = [cells[i : i + per_row] for i in range(0, len(cells), per_row)]
     rows[-1] += [""] * (per_row - len(rows[-1]))
     return Table(
