@@ -127,7 +127,7 @@ def test_command_renders_the_visit_report(world, tmp_path):
         "3 ดี",
         "พอใช้",
         "ห้องเรียนสะอาด",
-        f"/api/v1/visits/{world.visit.pk}/report.pdf",
+        "/verify/",  # the printed address is the public verification page (tests/reports/test_verification.py)
     ):
         assert squeeze(expected) in text, expected
 

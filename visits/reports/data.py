@@ -30,18 +30,36 @@ class Member:
 
 
 @dataclass(frozen=True)
+class OrderCommittee:
+    """One committee appointed by an order: คณะที่ n, its members, and for exam rounds its centres and days."""
+
+    name: str
+    members: tuple[Member, ...]
+    number: int | None = None
+    centres: tuple[str, ...] = ()
+    dates: tuple[date, ...] = ()
+    duties: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class OrderData:
+    """An appointment order (คำสั่ง): one document for a round's whole set of committees."""
+
     office: OfficeInfo
-    committee_name: str
     order_no: str
     order_date: date | None
     subject: str
-    body: tuple[str, ...]
-    members: tuple[Member, ...]
+    reason: str  # the "ด้วย …" paragraph: why the committees are appointed
+    authority: str  # "อาศัยอำนาจตาม … จึงแต่งตั้ง … ดังนี้"
+    committees: tuple[OrderCommittee, ...]
     signer_name: str
     signer_position: str
-    duties: tuple[str, ...] = ()
+    duties: tuple[str, ...] = ()  # shared by every committee of the order
     protected: tuple[str, ...] = ()
+
+    @property
+    def members(self) -> tuple[Member, ...]:
+        return tuple(m for c in self.committees for m in c.members)
 
 
 @dataclass(frozen=True)
@@ -307,39 +325,112 @@ def committee_members(committee) -> tuple[Member, ...]:
     return tuple(_member(m) for m in sorted(rows, key=lambda m: (order.get(m.role, 1), m.sort_order, m.id)))
 
 
-def order_data(committee) -> OrderData:
-    office = committee.office
-    rounds = list(committee.rounds.order_by("start_date"))
-    title = (
-        committee.name
-        if not committee.number or str(committee.number) in committee.name
-        else f"{committee.name} คณะที่ {committee.number}"
-    )
-    subject = committee.order_subject or f"แต่งตั้ง{committee.name}"
-    body = []
-    if rounds:
-        r = rounds[0]
-        from visits.reports.thaitext import be_date
+KTPN_REASON = (
+    "ด้วยพระราชบัญญัติระเบียบบริหารราชการกระทรวงศึกษาธิการ พ.ศ. 2546 มาตรา 20 และระเบียบกระทรวงศึกษาธิการ"
+    "ว่าด้วยการตรวจราชการ การติดตาม ตรวจสอบ ประเมินผล และนิเทศการศึกษา พ.ศ. 2560 กำหนดให้มีคณะกรรมการติดตาม "
+    "ตรวจสอบ ประเมินผล และนิเทศการศึกษา (ก.ต.ป.น.) ประจำเขตพื้นที่การศึกษา เพื่อให้การติดตาม ตรวจสอบ ประเมินผล "
+    "และนิเทศการจัดการศึกษาของ{office} เป็นไปอย่างต่อเนื่อง มีประสิทธิภาพ และเกิดประโยชน์ต่อผู้เรียน"
+)
+KTPN_DUTIES = (
+    "พิจารณาให้ความเห็นชอบแผนการติดตาม ตรวจสอบ ประเมินผล และนิเทศการศึกษาของ{office}",
+    "ติดตาม ตรวจสอบ และประเมินผลการจัดการศึกษาของสถานศึกษาในสังกัดตามแผนที่กำหนด",
+    "รับทราบผลการนิเทศ ติดตาม และให้ข้อเสนอแนะเพื่อการพัฒนาคุณภาพการศึกษา",
+    "รายงานผลการดำเนินงานต่อผู้อำนวยการ{office} โดยมีกลุ่มนิเทศ ติดตาม และประเมินผลการจัดการศึกษาเป็นฝ่ายเลขานุการ",
+)
+EXAM_DUTIES = (
+    "ตรวจเยี่ยมสนามสอบที่ได้รับมอบหมายตามวันและช่วงเวลาสอบ ตามคู่มือการจัดสอบของสถาบันทดสอบทางการศึกษาแห่งชาติ (สทศ.)",
+    "ตรวจสอบการรายงานตัวของกรรมการคุมสอบก่อนเวลาสอบ 30 นาที สภาพซองแบบทดสอบที่ปิดผนึก แบบ สทศ.2 สทศ.3 และ สทศ.5 "
+    "การรับ-ส่งแบบทดสอบ (O-NET 1 และ O-NET 2) และการปฏิบัติหน้าที่ของตัวแทนศูนย์สอบ",
+    "บันทึกผลการตรวจเยี่ยมและเหตุการณ์ที่พบ และรายงานต่อผู้อำนวยการ{office}",
+)
 
-        body.append(
-            f"ด้วย{office.name} กำหนด{r.title} ระหว่างวันที่ {be_date(r.start_date)} ถึงวันที่ "
-            f"{be_date(r.end_date)} เพื่อให้การดำเนินงานเป็นไปด้วยความเรียบร้อยและบรรลุวัตถุประสงค์"
+
+def _order_committees(first) -> list:
+    """The committees one order appoints: every committee of the office sharing `first`'s order number
+    (the O-NET round's คณะที่ 1–7 under one order), or `first` alone when it has no number to share."""
+    from supervision.models import Committee
+
+    if not first.order_no:
+        return [first]
+    same = Committee.objects.filter(office=first.office, order_no=first.order_no).order_by("number", "name", "id")
+    return list(same)
+
+
+def order_data(target) -> OrderData:
+    """The appointment order of a round's set of committees (`target` a Round) or of the order a committee
+    belongs to (`target` a Committee): one document, every committee with its members (and for exam
+    rounds its centres and days), the reason, the authority and the duties."""
+    from schedules.models import Round
+    from visits.reports.thaitext import be_date
+
+    if isinstance(target, Round):
+        committees = list(target.committees.order_by("number", "name", "id"))
+        if not committees:
+            from visits.reports.service import ReportNotFound
+
+            raise ReportNotFound(f"รอบ {target.slug} ยังไม่มีคณะกรรมการ / round {target.slug} has no committees")
+        rnd = target
+        head = next((c for c in committees if c.order_no), committees[0])
+    else:
+        committees = _order_committees(target)
+        head = target
+        rnd = head.rounds.order_by("start_date").first()
+    office = head.office
+    office_name = office.name
+    kinds = {c.kind for c in committees}
+    many = len(committees) > 1
+    base_name = head.name
+    if "ktpn" in kinds and not many:
+        reason = KTPN_REASON.format(office=office_name)
+        duties = tuple(d.format(office=office_name) for d in KTPN_DUTIES)
+    elif rnd is not None:
+        reason = (
+            f"ด้วย{office_name} กำหนด{rnd.title} ระหว่างวันที่ {be_date(rnd.start_date)} ถึงวันที่ "
+            f"{be_date(rnd.end_date)} เพื่อให้การดำเนินงานเป็นไปด้วยความเรียบร้อย โปร่งใส และบรรลุวัตถุประสงค์"
         )
-    body.append(
-        f"อาศัยอำนาจตามความในมาตรา 37 แห่งพระราชบัญญัติระเบียบบริหารราชการกระทรวงศึกษาธิการ พ.ศ. 2546 จึงแต่งตั้ง{title} ประกอบด้วย"
-    )
-    duties = ()
-    if rounds:
-        duties = (f"ดำเนินการ{rounds[0].title} ตามกำหนดการที่ได้รับมอบหมาย", f"สรุปผลและรายงานต่อผู้อำนวยการ{office.name}")
-    signer = committee.signed_by
+        duties = (
+            tuple(d.format(office=office_name) for d in EXAM_DUTIES)
+            if rnd.is_exam
+            else (f"ดำเนินการ{rnd.title} ตามกำหนดการที่ได้รับมอบหมาย", f"สรุปผลและรายงานต่อผู้อำนวยการ{office_name}")
+        )
+    else:
+        reason = f"ด้วย{office_name} เห็นสมควรแต่งตั้ง{base_name} เพื่อให้การดำเนินงานเป็นไปด้วยความเรียบร้อย"
+        duties = ()
+    appointed = "คณะกรรมการ ดังนี้" if many else f"{base_name} ประกอบด้วย"
+    if "ktpn" in kinds and not many:
+        authority = (
+            "อาศัยอำนาจตามความในมาตรา 20 และมาตรา 37 แห่งพระราชบัญญัติระเบียบบริหารราชการกระทรวงศึกษาธิการ "
+            f"พ.ศ. 2546 จึงแต่งตั้ง{appointed}"
+        )
+    else:
+        authority = (
+            f"อาศัยอำนาจตามความในมาตรา 37 แห่งพระราชบัญญัติระเบียบบริหารราชการกระทรวงศึกษาธิการ พ.ศ. 2546 จึงแต่งตั้ง{appointed}"
+        )
+    parts = []
+    for c in committees:
+        centres, dates = (), ()
+        if rnd is not None:
+            assignments = rnd.assignments.exclude(status="cancelled").filter(committee=c).select_related("school")
+            dates = tuple(sorted({a.date for a in assignments}))
+            if rnd.is_exam:
+                codes = {e.school_id: e.centre_code for e in rnd.centres.all()}
+                seen = {}
+                for a in assignments.order_by("date", "school__name_th"):
+                    code = codes.get(a.school_id, "")
+                    seen.setdefault(a.school_id, f"{a.school.name_th} (รหัส {code})" if code else a.school.name_th)
+                centres = tuple(seen.values())
+        label = f"คณะที่ {c.number}" if c.number and many else c.name
+        parts.append(OrderCommittee(label, committee_members(c), c.number, centres, dates))
+    subject = head.order_subject or (f"แต่งตั้ง{base_name}" if not many else f"แต่งตั้งคณะกรรมการ{rnd.title if rnd else ''}")
+    signer = head.signed_by
     return OrderData(
         office=office_info(office),
-        committee_name=title,
-        order_no=committee.order_no,
-        order_date=committee.order_date,  # none yet: a dotted line to date by hand
+        order_no=head.order_no,
+        order_date=head.order_date,  # none yet: a dotted line to date by hand
         subject=subject,
-        body=tuple(body),
-        members=committee_members(committee),
+        reason=reason,
+        authority=authority,
+        committees=tuple(parts),
         signer_name=signer.full_name if signer else "",
         signer_position=signer.position if signer else "",
         duties=duties,

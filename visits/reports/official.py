@@ -75,6 +75,7 @@ PARAGRAPH_INDENT = 2.5 * cm
 # are read as spaces: poppler (pdftotext, Evince) starts doing so from about 0.03 em between Thai clusters.
 _MAX_CLUSTER_GAP = 0.02
 _MAX_STRETCH = 1.03
+_MAX_SPACE_EXTRA = 0.6  # em added to a space at most: wider reads as a gap in the sentence
 
 
 def th_pt(size: float) -> float:
@@ -188,7 +189,7 @@ class JustifiedThai(Flowable):
 def _draw_justified(c, x: float, y: float, line: str, font: str, size: float, width: float) -> None:
     """Draw `line` ending at x + width: the space left over goes between character clusters (never
     between a letter and its marks), each gap capped so text extractors do not read it as a space, and
-    what remains to the spaces of the line (up to 2 em each), then a slight widening of the glyphs. The
+    what remains to the spaces of the line (up to 0.6 em more each), then a slight widening of the glyphs. The
     line stays one shaped string: the gaps are added to the advance of each cluster's last glyph, as
     kerning would be."""
     from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr, shapeStr
@@ -223,7 +224,7 @@ def _draw_justified(c, x: float, y: float, line: str, font: str, size: float, wi
     ]
     per_gap = min(extra / len(gaps), _MAX_CLUSTER_GAP * size) if gaps else 0.0
     rest = extra - per_gap * len(gaps)
-    at_space = min(rest, len(spaces) * 2 * size) / len(spaces) if spaces and rest > 0 else 0.0
+    at_space = min(rest, len(spaces) * _MAX_SPACE_EXTRA * size) / len(spaces) if spaces and rest > 0 else 0.0
     unit = 1000 / size
     for k in spaces:
         data[k] = data[k]._replace(x_advance=data[k].x_advance + at_space * unit)

@@ -20,6 +20,7 @@ from visits.reports.data import (
     IndicatorScore,
     Member,
     OfficeInfo,
+    OrderCommittee,
     OrderData,
     Photo,
     RoundSummaryData,
@@ -119,21 +120,32 @@ def members() -> tuple[Member, ...]:
     return tuple(Member(n, p, r) for n, p, r in PEOPLE)
 
 
-def order(thai_digits: bool = False) -> OrderData:
+def order(thai_digits: bool = False, committees: int = 1) -> OrderData:
+    parts = tuple(
+        OrderCommittee(
+            f"คณะที่ {n}" if committees > 1 else "คณะกรรมการนิเทศ ติดตาม คณะที่ 1",
+            members(),
+            n,
+            centres=(f"{SCHOOLS[n % len(SCHOOLS)]} (สนามสอบ 34010{n})",) if committees > 1 else (),
+            dates=(date(2020, 2, 1), date(2020, 2, 2)) if committees > 1 else (),
+        )
+        for n in range(1, committees + 1)
+    )
     return OrderData(
         office=office(thai_digits),
-        committee_name="คณะที่ 1",
         order_no="245/2563",
         order_date=date(2020, 7, 24),
         subject="แต่งตั้งคณะกรรมการนิเทศ ติดตาม และประเมินผลการจัดการศึกษา ภาคเรียนที่ 1 ปีการศึกษา 2563",
-        body=(
+        reason=(
             "ด้วยสำนักงานเขตพื้นที่การศึกษามัธยมศึกษาอุบลราชธานี อำนาจเจริญ กำหนดนิเทศ ติดตาม และประเมินผล"
             "การจัดการศึกษาของสถานศึกษาในสังกัด ระหว่างวันที่ 3 - 14 สิงหาคม 2563 เพื่อให้การดำเนินงาน"
-            "เป็นไปด้วยความเรียบร้อยและบรรลุวัตถุประสงค์",
-            "อาศัยอำนาจตามความในมาตรา 37 แห่งพระราชบัญญัติระเบียบบริหารราชการกระทรวงศึกษาธิการ "
-            "พ.ศ. 2546 จึงแต่งตั้งคณะกรรมการนิเทศ ติดตาม คณะที่ 1 ประกอบด้วย",
+            "เป็นไปด้วยความเรียบร้อยและบรรลุวัตถุประสงค์"
         ),
-        members=members(),
+        authority=(
+            "อาศัยอำนาจตามความในมาตรา 37 แห่งพระราชบัญญัติระเบียบบริหารราชการกระทรวงศึกษาธิการ "
+            "พ.ศ. 2546 จึงแต่งตั้งคณะกรรมการนิเทศ ติดตาม คณะที่ 1 ประกอบด้วย"
+        ),
+        committees=parts,
         duties=(
             "นิเทศ ติดตาม การจัดการเรียนการสอนของโรงเรียนที่ได้รับมอบหมาย",
             "สรุปผลการนิเทศและรายงานต่อผู้อำนวยการสำนักงานเขตพื้นที่การศึกษาภายในวันที่ 21 สิงหาคม 2563",

@@ -23,7 +23,7 @@ from supervision.errors import DomainError
 log = logging.getLogger(__name__)
 
 # Bump when a builder's layout changes, so cached files of the old layout are not served.
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 KINDS = ("visit", "round", "exam", "order", "invitation", "minutes", "survey")
 
 
@@ -78,7 +78,7 @@ def _loaders() -> dict[str, tuple[Callable, Callable, Callable]]:
         "visit": (_find_visit, data.visit_data, builders.build_visit_report),
         "round": (_find_round, data.round_data, builders.build_round_summary),
         "exam": (_find_exam_round, data.exam_data, builders.build_exam_report),
-        "order": (_find_committee, data.order_data, builders.build_order),
+        "order": (_find_order_target, data.order_data, builders.build_order),
         "invitation": (_find_meeting, meetings_reports.meeting_data, meetings_reports.build_invitation),
         "minutes": (_find_meeting, meetings_reports.meeting_data, meetings_reports.build_minutes),
         "survey": (_find_survey, _survey_data, meetings_reports.build_survey_report),
@@ -109,6 +109,19 @@ def _find_exam_round(key):
     rnd = _find_round(key)
     if not rnd.is_exam:
         raise ReportNotFound(f"รอบ {key} ไม่ใช่รอบตรวจเยี่ยมสนามสอบ / round {key} is not an exam-site round")
+    return rnd
+
+
+def _find_order_target(key):
+    """`order` takes a committee id (its whole order: every committee sharing its order number) or a
+    round slug (the round's set of committees)."""
+    if str(key).isdigit():
+        return _find_committee(key)
+    from schedules.models import Round
+
+    rnd = Round.objects.filter(slug=str(key)).first()
+    if rnd is None:
+        raise ReportNotFound(f"ไม่พบคณะกรรมการหรือรอบ {key} / no committee or round {key}")
     return rnd
 
 

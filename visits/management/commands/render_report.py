@@ -1,4 +1,4 @@
-"""Render one report synchronously: `render_report {visit UUID | round SLUG | exam ROUND | order COMMITTEE |
+"""Render one report synchronously: `render_report {visit UUID | round SLUG | exam ROUND | order COMMITTEE or ROUND |
 invitation MEETING | minutes MEETING | survey FORM[:ROUND SLUG | :ACADEMIC YEAR]} -o FILE`."""
 
 from pathlib import Path
@@ -10,7 +10,7 @@ from visits.reports.service import KINDS, ReportNotFound, render, report_data
 
 class Command(BaseCommand):
     help = (
-        "สร้างรายงาน PDF / render a report: visit <uuid>, round <slug>, exam <round slug>, order <committee id>, "
+        "สร้างรายงาน PDF / render a report: visit <uuid>, round <slug>, exam <round slug>, order <committee id | round slug>, "
         "invitation <meeting id>, minutes <meeting id>, survey <form id>[:<round slug>|:<academic year>]"
     )
 
