@@ -1,0 +1,118 @@
+"""Copy, search and extraction give back the original Thai, ำ included, in poppler (pdftotext = Evince),
+PDFium (Chromium's viewer), pypdf and pdfminer. Raw extraction is compared with the source strings: nothing
+is folded (only whitespace is dropped, since Thai lines break between words without a space)."""
+
+import io
+import re
+
+import pytest
+from pythainlp.tokenize import word_tokenize
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import SimpleDocTemplate
+
+from tests.reports.pdftext import EXTRACTORS, all_texts, squeeze
+from visits.reports import fonts, samples
+from visits.reports.builders import build_exam_report, build_order, build_round_summary, build_visit_report
+from visits.reports.styles import styles
+from visits.reports.thaitext import ThaiParagraph
+
+CONSONANTS = [chr(c) for c in range(0x0E01, 0x0E2F)]
+UPPER_LOWER = ["", "\u0e31", "\u0e34", "\u0e35", "\u0e36", "\u0e37", "\u0e38", "\u0e39"]
+TONES = ["", "\u0e48", "\u0e49", "\u0e4a", "\u0e4b", "\u0e4c"]
+
+
+def _every_combination() -> list[str]:
+    """Each consonant with each vowel above/below and each tone mark, with ำ (and a tone before it)."""
+    words = []
+    for c in CONSONANTS:
+        for v in UPPER_LOWER:
+            for t in TONES:
+                words.append(c + v + t + ("น" if v == "\u0e31" else ""))
+        words += [c + t + "\u0e33" for t in TONES[:5]]
+        words.append(c + "\u0e47" + "น")
+    return words
+
+
+def _one_paragraph_per_word(words, font):
+    st = ParagraphStyle("probe", parent=styles()["body"], fontName=font, shaping=1)
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf).build([ThaiParagraph(" ".join(words), st)])
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("font", [fonts.REGULAR, fonts.BOLD, fonts.ITALIC, fonts.BOLD_ITALIC])
+@pytest.mark.parametrize("extractor", ["pdftotext", "pypdf", "pdfminer"])
+def test_every_letter_mark_combination_reads_back_whole(font, extractor):
+    fonts.register_fonts()
+    words = _every_combination()
+    got = EXTRACTORS[extractor](_one_paragraph_per_word(words, font)).split()
+    assert got == words, [(w, g) for w, g in zip(words, got, strict=False) if w != g][:10]
+
+
+def test_pdfium_reads_every_combination_in_the_regular_face_and_every_sara_am():
+    """PDFium (Chromium) reads the regular face's marks back whole, except vowels under ฤ/ฦ (not Thai
+    spelling); in every face it reads ำ (with or without a tone mark) back as ำ, except after ษ in the
+    bold faces (no Thai word has ษำ)."""
+    fonts.register_fonts()
+    words = _every_combination()
+    got = EXTRACTORS["pdfium"](_one_paragraph_per_word(words, fonts.REGULAR)).split()
+    wrong = {w for w in words if w not in set(got)}
+    assert {w[0] for w in wrong} <= {"ฤ", "ฦ"}, sorted(wrong)[:10]
+    for font in (fonts.BOLD, fonts.ITALIC, fonts.BOLD_ITALIC):
+        am = [w for w in words if "\u0e33" in w and not (w[0] == "ษ" and "Bold" in font)]
+        text = EXTRACTORS["pdfium"](_one_paragraph_per_word(am, font))
+        assert "\u0e4d" not in text and text.split() == am, font
+
+
+REPORTS = {
+    "visit": (samples.visit, build_visit_report),
+    "round": (lambda: samples.round_summary(81), build_round_summary),
+    "exam": (samples.exam, build_exam_report),
+    "order": (lambda: samples.order(committees=3), build_order),
+}
+
+
+def _shown_words(data) -> set[str]:
+    import dataclasses
+
+    def strings(v):
+        if dataclasses.is_dataclass(v) and not isinstance(v, type):
+            for f in dataclasses.fields(v):
+                if f.name not in ("protected", "address", "phone", "slug", "verify_url", "short_name", "status_code"):
+                    yield from strings(getattr(v, f.name))
+        elif isinstance(v, tuple | list):
+            for x in v:
+                yield from strings(x)
+        elif isinstance(v, str):
+            yield v
+
+    words = set()
+    for s in strings(data):
+        words.update(w for w in word_tokenize(s, engine="newmm", keep_whitespace=False) if re.search("[ก-๙]", w))
+    return words
+
+
+@pytest.mark.parametrize("kind", sorted(REPORTS))
+def test_every_word_a_report_shows_is_found_by_every_extractor(kind):
+    make, build = REPORTS[kind]
+    data = make()
+    words = _shown_words(data)
+    am = {w for w in words if "ำ" in w}
+    assert am, "the sample must show words with ำ"
+    for name, text in all_texts(build(data)).items():
+        flat = squeeze(text)
+        assert "\u0e4d\u0e32" not in flat, name  # never ํ + า in place of ำ
+        missing = sorted(w for w in words if w not in flat)
+        assert not [w for w in missing if w in am], (name, missing)  # every word with ำ is found
+        # Known remaining miss: poppler puts a tone mark drawn far left of its vowel (สื่อ at a line's
+        # end in an 11 pt cell) before the vowel. Reported, not hidden: at most 1 word in 100.
+        assert len(missing) <= max(1, len(words) // 100), (name, missing)
+        if name in ("pypdf", "pdfminer", "pdfium"):
+            assert not missing, (name, missing)
+
+
+def test_a_school_name_with_sara_am_is_found_as_typed():
+    data = samples.visit(school="โรงเรียนศรีสำราญวิทยา")
+    texts = all_texts(build_visit_report(data))
+    for name, text in texts.items():
+        assert "ศรีสำราญวิทยา" in text, name
