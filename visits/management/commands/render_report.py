@@ -10,7 +10,8 @@ from visits.reports.service import KINDS, ReportNotFound, render, report_data
 
 class Command(BaseCommand):
     help = (
-        "สร้างรายงาน PDF / render a report: visit <uuid>, round <slug>, exam <round slug>, order <committee id | round slug>, "
+        "สร้างรายงาน PDF / render a report: visit <uuid>, round <slug>, exam <round slug>, "
+        "order <committee id | round slug>, "
         "invitation <meeting id>, minutes <meeting id>, survey <form id>[:<round slug>|:<academic year>]"
     )
 
