@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from visits.services import visit_save
 from visits.workflow import visit_transition
 from worker.models import Event, Notification
 from worker.notify import create_due_notifications
@@ -25,7 +26,9 @@ def test_a_return_notifies_the_committee_once_with_the_comment(actors, make_visi
     assert people == {actors.bob.pk}  # committee A is alice (who returned it) and bob (its recorder too)
     assert rows.count() == len(set(rows.values_list("recipient_id", "channel")))
     assert all("ภาพถ่ายห้องเรียนไม่ชัด" in r.body for r in rows)
-    # Resubmitted and returned again: that return is news again, once.
+    # Corrected, resubmitted and returned again: that return is news again, once. (A returned visit must
+    # change before it can be resubmitted, so bob edits it first, as the field app would.)
+    visit_save(visit_id=visit.pk, user=actors.bob.user, data={"findings": {"to_improve": "ถ่ายภาพห้องเรียนใหม่แล้ว"}})
     visit_transition(visit_id=visit.pk, to="submitted", user=actors.bob.user)
     visit_transition(visit_id=visit.pk, to="returned", user=actors.alice.user, comment="ยังขาดลายมือชื่อ")
     create_due_notifications(timezone.now() + datetime.timedelta(minutes=1))
