@@ -99,10 +99,9 @@ def test_report_pdf_with_the_broker_down_is_a_503_saying_not_now(actors, visit, 
     monkeypatch.setitem(app.conf, "broker_url", f"redis://127.0.0.1:{_closed_port()}/0")
     monkeypatch.setitem(app.conf, "broker_connection_timeout", 0.5)
     monkeypatch.setitem(app.conf, "task_publish_retry", False)
-    # Earlier tests may have left the app's connection and producer pools open on the working broker; drop
-    # them so that this request really connects to the dead one (they are rebuilt from conf on next use).
-    if app._pool is not None:
-        app._pool.force_close_all()
+    # Earlier tests may have left the app's connection and producer pools open on the working broker; set
+    # them aside (restored untouched afterwards, for the tests that follow) so that this request builds new
+    # ones from conf and really meets the dead broker.
     monkeypatch.setattr(app, "_pool", None)
     monkeypatch.setattr(app.amqp, "_producer_pool", None)
     url = f"/api/v1/visits/{visit.pk}/report.pdf"
