@@ -22,7 +22,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from meetings.models import Meeting
-from supervision.errors import InvalidTransition, NotFound, StaleVersion
+from supervision.errors import NotFound, StaleVersion
+from supervision.lifecycle import Refusal, claim, not_allowed, wrong_role
 
 S = Meeting.Status
 
@@ -49,16 +50,6 @@ _ROLE_NAMES = {
     "note_taker": ("ผู้จดรายงานการประชุม", "the note-taker"),
     "checker": ("ผู้ตรวจรายงานการประชุม", "the checker"),
 }
-
-
-@dataclass(frozen=True)
-class Refusal:
-    code: str
-    message_th: str
-    message_en: str
-
-    def error(self) -> InvalidTransition:
-        return InvalidTransition(self.message_th, self.message_en, code=self.code)
 
 
 @dataclass(frozen=True)
@@ -115,16 +106,12 @@ def check_transition(meeting: Meeting, to: str, relations: frozenset[str], facts
         return Refusal("unknown_status", f"ไม่รู้จักสถานะ {to!r}", f"unknown status {to!r}")
     rule = TRANSITIONS.get((meeting.status, to))
     if rule is None:
-        return Refusal(
-            "not_allowed",
-            f"เปลี่ยนจาก {S(meeting.status).label} เป็น {S(to).label} ไม่ได้",
-            f"a meeting cannot go from {meeting.status} to {to}",
-        )
+        return not_allowed("meeting", S(meeting.status).label, S(to).label, meeting.status, to)
     action, allowed = rule
     if not relations & allowed:
-        who_th = " หรือ ".join(_ROLE_NAMES[r][0] for r in sorted(allowed))
-        who_en = " or ".join(_ROLE_NAMES[r][1] for r in sorted(allowed))
-        return Refusal("wrong_role", f"ผู้ที่{ACTION_TH[action]}ได้คือ {who_th}", f"only {who_en} may {action} this meeting")
+        return wrong_role(
+            action=action, action_th=ACTION_TH[action], allowed=allowed, role_names=_ROLE_NAMES, noun_en="meeting"
+        )
     if action == "invite":
         if not facts.agenda_items:
             return Refusal("no_agenda", "ยังไม่มีระเบียบวาระการประชุม", "the meeting has no agenda")
@@ -181,10 +168,7 @@ def meeting_transition(
         changes.update(note_taker_signed_at=None, checker_signed_at=None)
     elif to == S.CERTIFIED:
         changes.update(certified_at=now, certified_in=certifying, certification_note=(note or "").strip())
-    claimed = Meeting.objects.filter(pk=meeting.pk, status=meeting.status, version=meeting.version).update(**changes)
-    if claimed != 1:
-        current = Meeting.objects.filter(pk=meeting.pk).values_list("version", flat=True).first()
-        raise StaleVersion(current_version=current)
+    claim(Meeting, meeting.pk, seen={"status": meeting.status, "version": meeting.version}, changes=changes)
     meeting.refresh_from_db()
     Meeting.history.bulk_history_create([meeting], update=True, default_user=user)
     return meeting

@@ -11,15 +11,14 @@ public summary PDF); publishing again refreshes them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from public.models import Publication, PublicationEvent
 from supervision.access import office_ids_for_user
-from supervision.errors import InvalidTransition, NotFound, StaleVersion
+from supervision.errors import NotFound, StaleVersion
+from supervision.lifecycle import Refusal, claim
 from supervision.roles import Role, user_roles
 
 S = Publication.Status
@@ -29,16 +28,6 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (S.PUBLISHED, S.PUBLISHED): "republish",
     (S.PUBLISHED, S.WITHDRAWN): "withdraw",
 }
-
-
-@dataclass(frozen=True)
-class Refusal:
-    code: str
-    message_th: str
-    message_en: str
-
-    def error(self) -> InvalidTransition:
-        return InvalidTransition(self.message_th, self.message_en, code=self.code)
 
 
 def is_publisher(user, office_id) -> bool:
@@ -87,12 +76,8 @@ def publication_transition(*, publication_id, to: str, user, expected_version: i
         changes.update(published_at=timezone.now(), published_by=user)
         if publication.kind == Publication.Kind.ROUND:
             changes.update(snapshot.round_snapshot(publication))
-    claimed = Publication.objects.filter(
-        pk=publication.pk, status=publication.status, version=publication.version
-    ).update(**changes)
-    if claimed != 1:
-        current = Publication.objects.filter(pk=publication.pk).values_list("version", flat=True).first()
-        raise StaleVersion(current_version=current)
+    seen = {"status": publication.status, "version": publication.version}
+    claim(Publication, publication.pk, seen=seen, changes=changes)
     PublicationEvent.objects.create(
         publication=publication,
         action=TRANSITIONS[(publication.status, to)],

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from schedules.errors import AssignmentRefused, AssignmentStale
 from schedules.models import Assignment
+from supervision import lifecycle
 
 S = Assignment.Status
 
@@ -67,15 +68,11 @@ def _action_label(action: str) -> str:
 
 
 @dataclass(frozen=True)
-class Refusal:
-    code: str
-    message_th: str
-    message_en: str
+class Refusal(lifecycle.Refusal):
+    """The shared refusal, raised as `AssignmentRefused` naming the assignment."""
 
     def error(self, assignment_id: int | None = None) -> AssignmentRefused:
-        return AssignmentRefused(
-            self.message_th, self.message_en, code=self.code, objects=[assignment_id] if assignment_id else []
-        )
+        return super().error(AssignmentRefused, objects=[assignment_id] if assignment_id else [])
 
 
 def check(status: str, action: str, *, reason: str = "", locked: bool = False) -> Refusal | None:

@@ -19,10 +19,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from supervision.access import is_office_manager, office_ids_for_user
+from supervision.lifecycle import Refusal, not_allowed
 from visits import selectors
 from visits.errors import InvalidInput, InvalidTransition, NotFound, StaleVersion
 from visits.models import FollowUp, FollowUpEvidence, FollowUpTransition, Visit
-from visits.workflow import Refusal
 
 F = FollowUp.Status
 DEFAULT_DUE_DAYS = 60
@@ -117,11 +117,7 @@ def check_followup_transition(
         return Refusal("unknown_status", f"ไม่รู้จักสถานะ {to}", f"unknown status {to}")
     rule = TRANSITIONS.get((status, to))
     if rule is None:
-        return Refusal(
-            "not_allowed",
-            f"เปลี่ยนจาก {F(status).label} เป็น {F(to).label} ไม่ได้",
-            f"a follow-up cannot go from {status} to {to}",
-        )
+        return not_allowed("follow-up", F(status).label, F(to).label, status, to)
     action, who = rule
     if not relations & who:
         if who == {"office"}:

@@ -16,14 +16,13 @@ service that applies a transition by claiming it with a conditional UPDATE.
 - acknowledge: the director of the visit's school, with a response (the comment).
 """
 
-from dataclasses import dataclass
-
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from supervision.lifecycle import Refusal, claim, not_allowed, wrong_role
 from visits import selectors
-from visits.errors import InvalidTransition, NotFound, StaleVersion
+from visits.errors import NotFound, StaleVersion
 from visits.models import Evidence, Visit, VisitTransition
 
 S = Visit.Status
@@ -44,18 +43,6 @@ _ROLE_NAMES = {
     "chair": ("ประธานคณะกรรมการ", "the committee chair"),
     "school_director": ("ผู้อำนวยการโรงเรียน", "the school's director"),
 }
-
-
-@dataclass(frozen=True)
-class Refusal:
-    code: str
-    message_th: str
-    message_en: str
-    missing: tuple[str, ...] = ()
-
-    def error(self) -> InvalidTransition:
-        extra = {"missing": list(self.missing)} if self.missing else {}
-        return InvalidTransition(self.message_th, self.message_en, code=self.code, **extra)
 
 
 def actor_relations(visit: Visit, user) -> frozenset[str]:
@@ -128,16 +115,12 @@ def check_transition(
         return Refusal("unknown_status", f"ไม่รู้จักสถานะ {to!r}", f"unknown status {to!r}")
     rule = TRANSITIONS.get((visit.status, to))
     if rule is None:
-        return Refusal(
-            "not_allowed",
-            f"เปลี่ยนจาก {S(visit.status).label} เป็น {S(to).label} ไม่ได้",
-            f"a visit cannot go from {visit.status} to {to}",
-        )
+        return not_allowed("visit", S(visit.status).label, S(to).label, visit.status, to)
     action, allowed = rule
     if not relations & allowed:
-        who_th = " หรือ ".join(_ROLE_NAMES[r][0] for r in sorted(allowed))
-        who_en = " or ".join(_ROLE_NAMES[r][1] for r in sorted(allowed))
-        return Refusal("wrong_role", f"ผู้ที่{action_th(action)}ได้คือ {who_th}", f"only {who_en} may {action} this visit")
+        return wrong_role(
+            action=action, action_th=action_th(action), allowed=allowed, role_names=_ROLE_NAMES, noun_en="visit"
+        )
     if action == "approve" and "author" in relations:
         return Refusal(
             "four_eyes",
@@ -206,10 +189,7 @@ def visit_transition(*, visit_id, to: str, user, comment: str = "", expected_ver
         changes.update(approved_at=now, approved_by=user)
     elif to == S.ACKNOWLEDGED:
         changes.update(acknowledged_at=now, acknowledged_by=user, school_response=comment)
-    claimed = Visit.objects.filter(pk=visit.pk, status=visit.status, version=visit.version).update(**changes)
-    if claimed != 1:
-        current = Visit.objects.filter(pk=visit.pk).values_list("version", flat=True).first()
-        raise StaleVersion(current_version=current)
+    claim(Visit, visit.pk, seen={"status": visit.status, "version": visit.version}, changes=changes)
     VisitTransition.objects.create(
         visit=visit, from_status=visit.status, to_status=to, by=user, comment=comment, version=visit.version + 1
     )
