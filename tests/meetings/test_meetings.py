@@ -41,9 +41,7 @@ def hold(board, meeting, *, substitute=True, sub_item=("แผนปฏิบั
     )
     start = dt.datetime.combine(meeting.date, dt.time(9, 5), tzinfo=BKK)
     services.meeting_times(meeting_id=meeting.pk, user=user, started_at=start, ended_at=start + dt.timedelta(hours=3))
-    item4 = services.agenda_item_add(
-        meeting_id=meeting.pk, user=user, parent_number=4, title="แผนปฏิบัติการนิเทศ ปีการศึกษา 2563"
-    )
+    item4 = services.agenda_item_add(meeting_id=meeting.pk, user=user, parent_number=4, title=sub_item[0])
     services.minutes_write(
         meeting_id=meeting.pk,
         user=user,
