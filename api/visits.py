@@ -26,7 +26,7 @@ from api.exceptions import ApiError, error_body
 from api.filters import UtcIsoDateTimeFilter
 from api.pagination import Pagination
 from api.permissions import IsPerson
-from visits import selectors, services, workflow
+from visits import limits, selectors, services, workflow
 from visits.errors import NotFound, StaleVersion, VisitError, VisitLocked
 from visits.models import Answer, Evidence, Signature, Visit
 from visits.sync import etag, evidence_put, parse_if_match, visit_upsert
@@ -45,24 +45,33 @@ class PlaceIn(serializers.Serializer):
     )
 
 
+LIST_TOO_LONG = {"max_length": "ไม่เกิน {max_length} รายการ / at most {max_length} items"}
+
+
 class AnswerIn(serializers.Serializer):
     item = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     value = serializers.JSONField(
         required=False, allow_null=True, help_text="rating: 1..n; yes_no: true/false; number; text; choice value(s)"
     )
     note = serializers.CharField(
-        required=False, allow_blank=True, max_length=5000, help_text="the item's note; left out = keep the stored one"
+        required=False,
+        allow_blank=True,
+        max_length=limits.NOTE_MAX,
+        help_text="the item's note; left out = keep the stored one",
     )
 
 
 class FindingsIn(serializers.Serializer):
-    strengths = serializers.CharField(required=False, allow_blank=True, max_length=20000)
-    to_improve = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    strengths = serializers.CharField(required=False, allow_blank=True, max_length=limits.FINDING_MAX)
+    to_improve = serializers.CharField(required=False, allow_blank=True, max_length=limits.FINDING_MAX)
     recommendations = serializers.ListField(
-        child=serializers.CharField(allow_blank=True, max_length=5000), required=False, max_length=50
+        child=serializers.CharField(allow_blank=True, max_length=limits.RECOMMENDATION_MAX),
+        required=False,
+        max_length=limits.RECOMMENDATIONS_MAX,
+        error_messages=LIST_TOO_LONG,  # DRF's Thai catalogue lacks this one
     )
-    observation_notes = serializers.CharField(required=False, allow_blank=True, max_length=20000)
-    interview_notes = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    observation_notes = serializers.CharField(required=False, allow_blank=True, max_length=limits.FINDING_MAX)
+    interview_notes = serializers.CharField(required=False, allow_blank=True, max_length=limits.FINDING_MAX)
 
 
 class EvidenceManifestIn(serializers.Serializer):
@@ -71,7 +80,7 @@ class EvidenceManifestIn(serializers.Serializer):
     size = serializers.IntegerField(min_value=1, max_value=ID_MAX, help_text="bytes")
     kind = serializers.ChoiceField(choices=Evidence.Kind.choices, required=False)
     item = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=ID_MAX)
-    caption = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    caption = serializers.CharField(required=False, allow_blank=True, max_length=limits.CAPTION_MAX)
     name = serializers.CharField(required=False, allow_blank=True, max_length=255)
     taken_at = serializers.DateTimeField(required=False, allow_null=True, help_text="capture time (the tablet's)")
     lat = serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True)
@@ -103,7 +112,10 @@ class VisitIn(serializers.Serializer):
     check_in = PlaceIn(required=False, allow_null=True)
     check_out = PlaceIn(required=False, allow_null=True)
     members_present = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=ID_MAX), required=False, max_length=50
+        child=serializers.IntegerField(min_value=1, max_value=ID_MAX),
+        required=False,
+        max_length=50,
+        error_messages=LIST_TOO_LONG,
     )
     evidence = EvidenceManifestIn(many=True, required=False, max_length=100)
     version = serializers.IntegerField(
@@ -574,7 +586,7 @@ class TransitionView(APIView):
 
     class TransitionIn(serializers.Serializer):
         to = serializers.ChoiceField(choices=Visit.Status.choices)
-        comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+        comment = serializers.CharField(required=False, allow_blank=True, max_length=limits.COMMENT_MAX)
         version = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=VERSION_MAX)
 
     @extend_schema(
@@ -618,7 +630,7 @@ class EvidenceUploadView(APIView):
             help_text="only when the visit did not list this evidence yet",
         )
         item = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=ID_MAX)
-        caption = serializers.CharField(required=False, allow_blank=True, max_length=500)
+        caption = serializers.CharField(required=False, allow_blank=True, max_length=limits.CAPTION_MAX)
 
     @extend_schema(
         operation_id="visits_evidence_get",

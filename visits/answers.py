@@ -5,7 +5,8 @@ short/long text → str; single choice → the option's value; multi choice → 
 `None` means unanswered.
 """
 
-SHORT_TEXT_MAX = 500
+from visits.limits import LONG_TEXT_MAX, SHORT_TEXT_MAX, too_long_message
+
 _TRUE = {"yes", "y", "true", "1", "มี", "ใช่"}
 _FALSE = {"no", "n", "false", "0", "ไม่มี", "ไม่ใช่"}
 
@@ -64,8 +65,9 @@ def clean_value(item, raw):
         if not isinstance(raw, str | int | float) or isinstance(raw, bool):
             raise ValueProblem("ต้องเป็นข้อความ", "must be text")
         text = str(raw).strip()
-        if t == "short_text" and len(text) > SHORT_TEXT_MAX:
-            raise ValueProblem(f"ยาวเกิน {SHORT_TEXT_MAX} ตัวอักษร", f"longer than {SHORT_TEXT_MAX} characters")
+        limit = SHORT_TEXT_MAX if t == "short_text" else LONG_TEXT_MAX
+        if len(text) > limit:
+            raise ValueProblem(*too_long_message(limit))
         return text or None
     if t == "single_choice":
         allowed = _option_values(item)

@@ -26,6 +26,15 @@ class VisitLocked(VisitError):
     default_en = "this visit was submitted; it can only change through the review workflow"
 
 
+class EvidenceLocked(VisitLocked):
+    """Evidence of a submitted visit (caption, kind, item, hash, a new photo or signature) changes only after the
+    visit is returned. Bytes that a listed photo still lacks may arrive, if they match the listed hash."""
+
+    code = "evidence_locked"
+    default_th = "การตรวจเยี่ยมนี้ส่งแล้ว หลักฐานและลายมือชื่อเปลี่ยนได้เฉพาะเมื่อถูกส่งกลับให้แก้ไข"
+    default_en = "this visit was submitted; its evidence and signatures change only after it is returned"
+
+
 class EvidenceError(VisitError):
     code = "evidence_invalid"
 

@@ -26,17 +26,24 @@ from visits import selectors
 from visits.answers import ValueProblem, clean_value
 from visits.errors import (
     Conflict,
+    EvidenceLocked,
     Forbidden,
     InvalidInput,
     NotFound,
     StaleVersion,
-    VisitLocked,
+)
+from visits.limits import (
+    CAPTION_MAX,
+    FINDING_MAX,
+    NOTE_MAX,
+    RECOMMENDATION_MAX,
+    RECOMMENDATIONS_MAX,
+    too_long_message,
 )
 from visits.models import Answer, Evidence, InstrumentVersion, Item, Section, Signature, Visit
 from visits.plan import AnswerInput, Stored, plan_visit_write
 
 FINDING_FIELDS = ("strengths", "to_improve", "observation_notes", "interview_notes")
-RECOMMENDATION_MAX = 50
 
 
 @dataclass
@@ -125,13 +132,15 @@ def _recommendations(value) -> list[str]:
         text = rec.get("text") if isinstance(rec, dict) else rec
         if not isinstance(text, str):
             raise _bad(f"findings.recommendations[{i}]", "ต้องเป็นข้อความ", "must be text")
+        if len(text.strip()) > RECOMMENDATION_MAX:
+            raise _bad(f"findings.recommendations[{i}]", *too_long_message(RECOMMENDATION_MAX))
         if text.strip():
             out.append(text.strip())
-    if len(out) > RECOMMENDATION_MAX:
+    if len(out) > RECOMMENDATIONS_MAX:
         raise _bad(
             "findings.recommendations",
-            f"ไม่เกิน {RECOMMENDATION_MAX} ข้อ",
-            f"at most {RECOMMENDATION_MAX} recommendations",
+            f"ไม่เกิน {RECOMMENDATIONS_MAX} ข้อ",
+            f"at most {RECOMMENDATIONS_MAX} recommendations",
         )
     return out
 
@@ -195,6 +204,9 @@ def clean_answers(raw_answers, items: list[Item]) -> dict[int, AnswerInput]:
         note = entry.get("note")
         if note is not None and not isinstance(note, str):
             errors[f"answers[{n}].note"] = ["ต้องเป็นข้อความ / must be text"]
+            continue
+        if note is not None and len(note.strip()) > NOTE_MAX:
+            errors[f"answers[{n}].note"] = [" / ".join(too_long_message(NOTE_MAX))]
             continue
         try:
             value = clean_value(item, entry.get("value"))
@@ -362,6 +374,13 @@ def claim_versions(seen: list[tuple]) -> None:
             )
 
 
+def _finding(value, key: str) -> str:
+    text = (value or "").strip()
+    if len(text) > FINDING_MAX:
+        raise _bad(key, *too_long_message(FINDING_MAX))
+    return text
+
+
 def content_fields(visit: Visit, data: dict) -> dict:
     out = {}
     findings = data.get("findings")
@@ -373,7 +392,7 @@ def content_fields(visit: Visit, data: dict) -> dict:
                 value = findings[key]
                 if value is not None and not isinstance(value, str):
                     raise _bad(f"findings.{key}", "ต้องเป็นข้อความ", "must be text")
-                out[key] = (value or "").strip()
+                out[key] = _finding(value, f"findings.{key}")
         if "recommendations" in findings:
             out["recommendations"] = _recommendations(findings["recommendations"])
     for key in FINDING_FIELDS:  # also accepted at the top level
@@ -381,7 +400,7 @@ def content_fields(visit: Visit, data: dict) -> dict:
             value = data[key]
             if value is not None and not isinstance(value, str):
                 raise _bad(key, "ต้องเป็นข้อความ", "must be text")
-            out[key] = (value or "").strip()
+            out[key] = _finding(value, key)
     if "recommendations" in data and "recommendations" not in out:
         out["recommendations"] = _recommendations(data["recommendations"])
     if "check_in" in data:
@@ -425,8 +444,10 @@ def evidence_declare(
     lon=None,
 ) -> tuple[Evidence, bool]:
     """List a photo or document by its device UUID, declared SHA-256 and size (the manifest). The bytes come
-    later (`visits.evidence.evidence_store`). Idempotent; new evidence only while the visit is editable.
-    Listing evidence does not bump the visit's version (evidence is its own resource)."""
+        later (`visits.evidence.evidence_store`). Idempotent (the same manifest again changes nothing, in any state);
+    new evidence, and any change of a listed one (caption, kind, item, hash), only while the visit is editable —
+    after submission, only through a return (EvidenceLocked).
+        Listing evidence does not bump the visit's version (evidence is its own resource)."""
     visit = _visible_editable_visit(visit_id, user)
     try:
         evidence_id = uuid.UUID(str(evidence_id))
@@ -450,7 +471,9 @@ def evidence_declare(
         item_obj = next((i for i in items if i.code == item or i.id == _safe_int(item)), None)
         if item_obj is None:
             raise _bad("item", f"ไม่มีข้อ {item} ในแบบนิเทศนี้", f"no item {item} in this instrument")
-    caption = (caption or "").strip()[:500]
+    caption = (caption or "").strip()
+    if len(caption) > CAPTION_MAX:
+        raise _bad("caption", *too_long_message(CAPTION_MAX))
     taken_at = _parse_when(taken_at, "taken_at")
     lat, lon = _parse_float(lat, "lat", -90, 90), _parse_float(lon, "lon", -180, 180)
     if (lat is None) != (lon is None):
@@ -465,23 +488,31 @@ def evidence_declare(
                 "this evidence id belongs to another visit",
                 code="evidence_other_visit",
             )
-        if ev.sha256 != sha256:
-            if ev.is_uploaded:
-                raise Conflict(
-                    "ไฟล์ของหลักฐานนี้อัปโหลดแล้วด้วยค่า SHA-256 อื่น",
-                    "this evidence was already uploaded with another SHA-256",
-                    code="evidence_hash_changed",
-                )
-            ev.sha256, ev.size = sha256, size
-        ev.caption, ev.kind = caption or ev.caption, kind
-        ev.item = item_obj or ev.item
-        for k, v in place.items():
-            if getattr(ev, k) is None:
-                setattr(ev, k, v)
+        if ev.sha256 != sha256 and ev.is_uploaded:
+            raise Conflict(
+                "ไฟล์ของหลักฐานนี้อัปโหลดแล้วด้วยค่า SHA-256 อื่น",
+                "this evidence was already uploaded with another SHA-256",
+                code="evidence_hash_changed",
+            )
+        changes = {
+            "sha256": sha256,
+            "size": size if ev.sha256 != sha256 else ev.size,
+            "caption": caption or ev.caption,
+            "kind": kind,
+            "item": item_obj or ev.item,
+            **{k: v for k, v in place.items() if getattr(ev, k) is None},
+        }
+        changes = {k: v for k, v in changes.items() if getattr(ev, k) != v}
+        if not changes:
+            return ev, False  # the same manifest again (a retry): nothing to do, whatever the visit's state
+        if not visit.is_editable:
+            raise EvidenceLocked()
+        for k, v in changes.items():
+            setattr(ev, k, v)
         ev.save()
         return ev, False
     if not visit.is_editable:
-        raise VisitLocked()
+        raise EvidenceLocked()
     ev = Evidence.objects.create(
         id=evidence_id,
         visit=visit,
@@ -510,8 +541,9 @@ def signature_add(
     sha256: str | None = None,
 ) -> tuple[Signature, bool]:
     """Store a signature image (PNG/JPEG/WebP checked by content) with its SHA-256. Idempotent by the
-    device's UUID: the same signature again answers with the stored one; other bytes under the same id are a
-    conflict. A declared `sha256` must match the bytes. Refused once the school has acknowledged the visit."""
+        device's UUID: the same signature again answers with the stored one; other bytes under the same id are a
+        conflict. A declared `sha256` must match the bytes. A new signature only while the visit is editable (draft
+    or returned): once submitted, what was signed is fixed until the visit is returned."""
     import hashlib
 
     from django.core.files.base import ContentFile
@@ -538,8 +570,8 @@ def signature_add(
                 code="signature_changed",
             )
         return existing, False
-    if visit.status == Visit.Status.ACKNOWLEDGED:
-        raise VisitLocked()
+    if not visit.is_editable:  # signed at the school before submitting; after that, only through a return
+        raise EvidenceLocked()
     if role not in Signature.Role.values:
         raise _bad(
             "role",

@@ -22,7 +22,8 @@ from django.utils import timezone
 
 from supervision.lifecycle import Refusal, claim, not_allowed, wrong_role
 from visits import selectors
-from visits.errors import NotFound, StaleVersion
+from visits.errors import InvalidInput, NotFound, StaleVersion
+from visits.limits import COMMENT_MAX, too_long_message
 from visits.models import Evidence, Visit, VisitTransition
 
 S = Visit.Status
@@ -173,6 +174,8 @@ def visit_transition(*, visit_id, to: str, user, comment: str = "", expected_ver
     if expected_version is not None and expected_version != visit.version:
         raise StaleVersion(current_version=visit.version)
     comment = (comment or "").strip()
+    if len(comment) > COMMENT_MAX:  # the web form's comment as much as the API's
+        raise InvalidInput(fields={"comment": [" / ".join(too_long_message(COMMENT_MAX))]})
     problems = submission_problems(visit) if to == S.SUBMITTED and visit.status in (S.DRAFT, S.RETURNED) else None
     unchanged = visit.status == S.RETURNED and to == S.SUBMITTED and unchanged_since_return(visit)
     refusal = check_transition(
