@@ -49,19 +49,30 @@ def test_every_letter_mark_combination_reads_back_whole(font, extractor):
     assert got == words, [(w, g) for w, g in zip(words, got, strict=False) if w != g][:10]
 
 
-def test_pdfium_reads_every_combination_in_the_regular_face_and_every_sara_am():
-    """PDFium (Chromium) reads the regular face's marks back whole, except vowels under ฤ/ฦ (not Thai
-    spelling); in every face it reads ำ (with or without a tone mark) back as ำ, except after ษ in the
-    bold faces (no Thai word has ษำ)."""
+@pytest.mark.parametrize("font", [fonts.REGULAR, fonts.BOLD, fonts.ITALIC, fonts.BOLD_ITALIC])
+def test_pdfium_reads_every_combination_back_whole(font):
+    """PDFium (Chromium's viewer) reads every letter-mark combination back whole in every face, bold
+    included (a letter and its marks never change font: ``ThaiTTFont.splitString``), except vowels under
+    ฤ/ฦ and ษ + ำ in the bold faces, which are not Thai spelling."""
     fonts.register_fonts()
     words = _every_combination()
-    got = EXTRACTORS["pdfium"](_one_paragraph_per_word(words, fonts.REGULAR)).split()
-    wrong = {w for w in words if w not in set(got)}
-    assert {w[0] for w in wrong} <= {"ฤ", "ฦ"}, sorted(wrong)[:10]
-    for font in (fonts.BOLD, fonts.ITALIC, fonts.BOLD_ITALIC):
-        am = [w for w in words if "\u0e33" in w and not (w[0] == "ษ" and "Bold" in font)]
-        text = EXTRACTORS["pdfium"](_one_paragraph_per_word(am, font))
-        assert "\u0e4d" not in text and text.split() == am, font
+    got = EXTRACTORS["pdfium"](_one_paragraph_per_word(words, font))
+    assert "\u0e4d" not in got  # never a nikhahit read in place of ำ
+    found = set(got.split())
+    wrong = {w for w in words if w not in found}
+    allowed = {w for w in words if w[0] in "ฤฦ" or ("Bold" in font and w[0] == "ษ" and "\u0e33" in w)}
+    assert wrong <= allowed, sorted(wrong - allowed)[:10]
+    assert len(wrong) <= len(allowed) // 2 + 10
+
+
+def test_a_bold_heading_past_the_first_font_subset_reads_back_in_pdfium():
+    """A heading drawn after the first 256 codes of a face are used (its letters in one subset, its marks
+    in the next) reads back as typed: ผั้น, พี่, ษี่ were cut into lines by PDFium."""
+    fonts.register_fonts()
+    filler = [chr(c) for c in [*range(0x21, 0x7F), *range(0xE01, 0xE2F), *range(0x0C0, 0x17F)]]
+    heading = ["ผู้ประเมินผั้นเฟื่องฟูพี่น้องภาษี่ผึ้ง", "สำนักงานอำนาจเจริญ"]
+    text = EXTRACTORS["pdfium"](_one_paragraph_per_word([*filler, *heading], fonts.BOLD))
+    assert text.split()[-2:] == heading, text[-80:]
 
 
 REPORTS = {

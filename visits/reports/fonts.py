@@ -112,6 +112,111 @@ class ThaiTTFont(TTFont):
             texts[code] = text
         return code
 
+    def reads_as(self, code: int) -> str:
+        """The text a code of this font gives back to a reader (what its ToUnicode entry says)."""
+        texts = self.__dict__.get("_nithet_texts", {})
+        if code in texts:
+            return texts[code]
+        if code in _PUA and code in self.face.charToGlyph:
+            return glyph_text(self._hb_names.glyph_to_string(self.face.charToGlyph[code])) or ""
+        return chr(code)
+
+    def _attached(self, code: int) -> bool:
+        """Is this code drawn onto the letter before it (a mark, or the ring-and-aa of ำ)?"""
+        cached = self.__dict__.setdefault("_nithet_attached", {})
+        hit = cached.get(code)
+        if hit is None:
+            reads = self.reads_as(code)
+            hit = cached[code] = bool(reads) and (unicodedata.category(reads[0]) == "Mn" or reads[0] == _SARA_AM)
+        return hit
+
+    def splitString(self, text, doc, encoding="utf-8"):
+        """ReportLab's split into 256-code subsets, with each letter and its marks kept in one subset.
+
+        A subset is a font of its own in the PDF. When a mark's code was first used after the subset its
+        letter lives in had filled up, the letter and the mark were drawn in two fonts, and PDFium (Chromium's
+        viewer) reads a font change under a raised mark as a new line: "ผั\\n้น" in bold headings. Such a
+        cluster is drawn instead with aliases (private codes for the same glyphs, widths and text) in the
+        newest subset, so no cluster ever changes font inside."""
+        results = super().splitString(text, doc, encoding)
+        if len(results) == 1:
+            return results
+        if not isinstance(text, str):
+            text = text.decode(encoding)
+        state = self.state[doc]
+        codes = [32 if c == 0xA0 else c for c in map(ord, text)]
+        where = [state.assignments.get(c, 0) >> 8 for c in codes]
+        start = 0
+        for end in range(1, len(codes) + 1):
+            if end < len(codes) and self._attached(codes[end]):
+                continue
+            if len(set(where[start:end])) > 1:
+                codes[start:end] = self._in_newest_subset(codes[start:end], state)
+            start = end
+        out: list[tuple[int, list[int]]] = []
+        for code in codes:
+            n = state.assignments.get(code, 0)
+            if code == 32 and out and len(state.subsets[out[-1][0]]) > 32:
+                # Every subset has a space at 32: a space stays in the font of the word before it, as a
+                # font change between words also makes PDFium drop the space or start a new line.
+                n = (out[-1][0] << 8) | 32
+            if out and out[-1][0] == n >> 8:
+                out[-1][1].append(n & 0xFF)
+            else:
+                out.append((n >> 8, [n & 0xFF]))
+        return [(subset, bytes(chunk)) for subset, chunk in out]
+
+    def _in_newest_subset(self, cluster: list[int], state) -> list[int]:
+        """The cluster's codes, each replaced where needed by an alias assigned in the newest subset."""
+        newest = state.nextCode >> 8
+        missing = [c for c in cluster if state.assignments.get(c, -1) >> 8 != newest]
+        if (state.nextCode & 0xFF) + len(missing) + (state.nextCode & 0xFF <= 32) > 0xFF:
+            # Not enough room left: close this subset (its free slots draw nothing) and start the next.
+            while state.nextCode & 0xFF:
+                state.subsets[state.nextCode >> 8].append(32 if state.nextCode & 0xFF == 32 else 0)
+                state.nextCode += 1
+            state.subsets.append([0])
+            state.nextCode += 1
+            newest = state.nextCode >> 8
+        aliases = state.__dict__.setdefault("_nithet_aliases", {})
+        out = []
+        for code in cluster:
+            if state.assignments.get(code, -1) >> 8 == newest:
+                out.append(code)
+                continue
+            alias = aliases.get((code, newest))
+            if alias is None:
+                alias = aliases[(code, newest)] = self._alias(code, state)
+                if state.nextCode & 0xFF == 32:  # as ReportLab does: 32 is a space in every subset
+                    state.subsets[state.nextCode >> 8].append(32)
+                    state.nextCode += 1
+                n = state.nextCode
+                state.subsets[n >> 8].append(alias)
+                state.assignments[alias] = n
+                state.nextCode += 1
+            out.append(alias)
+        return out
+
+    def _alias(self, code: int, state) -> int:
+        """A private code, not yet used in this document, drawing the same glyph as `code` and read as it."""
+        face = self.face
+        gid = face.charToGlyph.get(code, 0)
+        pool = self.__dict__.setdefault("_nithet_alias_pool", {}).setdefault(code, [])
+        for alias in pool:
+            if alias not in state.assignments:
+                return alias
+        alias = self.__dict__.get("_nithet_next", 0xF000)
+        while alias in face.charToGlyph:
+            alias += 1
+        assert alias < 0xF900, "out of private-use code points"
+        self._nithet_next = alias + 1
+        face.charToGlyph[alias] = gid
+        face.glyphToChar.setdefault(gid, []).append(alias)
+        face.charWidths[alias] = face.charWidths.get(code, 0)
+        self.__dict__.setdefault("_nithet_texts", {})[alias] = self.reads_as(code)
+        pool.append(alias)
+        return alias
+
     @property
     def _hb_names(self):
         font = getattr(self, "_nithet_hb_font", None)
@@ -187,6 +292,10 @@ def _close_mark_gaps(shaped):
             continue
         chars, new = list(text), list(data)
         for k, sd in enumerate(data):
+            if sd.x_advance == 0 and 0 < abs(sd.y_offset) <= _RISE_NUDGE:
+                # Sarabun Bold lifts the marks over ษ by 0.001 em: ReportLab draws a rise as a text object
+                # of its own, which PDFium reads as a new line ("ษ\\nี่"). Unseen at any size: drop it.
+                sd = new[k] = sd._replace(y_offset=0)
             before = new[k - 1] if k else None
             if (
                 sd.x_advance == 0
@@ -318,6 +427,7 @@ _MARK_SHIFT = 30  # 1/1000 em: smaller shifts never read as a space
 _STACK_NUDGE = 12  # 1/1000 em: invisible at any report size (0.15 pt at 12 pt)
 _AT_PEN = 2  # 1/1000 em: where a mark drawn at (or right of) the pen is put, just inside its letter
 _MARK_WIDTH = 20  # 1/1000 em: the PDF width given to a zero-width mark
+_RISE_NUDGE = 2  # 1/1000 em: a rise this small is invisible (0.024 pt at 12 pt)
 _RIGHT_NUDGE = 60  # 1/1000 em: the largest rightward mark offset in Sarabun Bold (0.7 pt at 12 pt)
 
 
