@@ -2,27 +2,72 @@
 (what a user may not see is 404), writes through `meetings.services` / `meetings.workflow`, whose typed
 errors the exception handler turns into HTTP."""
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from api.pagination import Pagination
 from api.permissions import IsPerson
 from api.visits import ErrorOut
-from meetings import selectors, services, workflow
-from meetings.models import AgendaItem, Invitation, Meeting, Opinion, SurveyForm, SurveyInvitation
+from meetings import actions, selectors, services, workflow
+from meetings.models import (
+    AgendaAttachment,
+    AgendaItem,
+    Document,
+    DocumentVersion,
+    ExchangeAttachment,
+    Invitation,
+    LearningExchange,
+    Meeting,
+    MeetingAction,
+    MeetingPhoto,
+    Opinion,
+    SurveyForm,
+    SurveyInvitation,
+)
 from meetings.surveystats import survey_results
 from supervision.errors import NotFound
+
+FILE_FIELDS = ["content_type", "original_name", "size", "sha256", "uploaded_at"]
+
+
+class AttachmentOut(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AgendaAttachment
+        fields = ["id", "item", "title", *FILE_FIELDS, "url"]
+
+    def get_url(self, obj) -> str:
+        return reverse("meetings:attachment-file", args=[obj.pk])
+
+
+class PhotoOut(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MeetingPhoto
+        fields = ["id", "meeting", "caption", *FILE_FIELDS, "url", "thumbnail_url"]
+
+    def get_url(self, obj) -> str:
+        return reverse("meetings:photo-file", args=[obj.pk])
+
+    def get_thumbnail_url(self, obj) -> str:
+        return reverse("meetings:photo-thumb", args=[obj.pk])
 
 
 class AgendaItemOut(serializers.ModelSerializer):
     label = serializers.CharField(read_only=True)
     presenter = serializers.CharField(source="presenter.full_name", read_only=True, default=None)
+    attachments = AttachmentOut(many=True, read_only=True)
 
     class Meta:
         model = AgendaItem
-        fields = ["id", "label", "title", "presenter", "detail", "minutes_text", "resolution_text"]
+        fields = ["id", "label", "title", "presenter", "detail", "minutes_text", "resolution_text", "attachments"]
 
 
 class InvitationOut(serializers.ModelSerializer):
@@ -94,19 +139,31 @@ class MeetingOut(serializers.ModelSerializer):
 class MeetingDetailOut(MeetingOut):
     agenda = serializers.SerializerMethodField()
     invitations = serializers.SerializerMethodField()
+    photos = PhotoOut(many=True, read_only=True)
 
     class Meta(MeetingOut.Meta):
-        fields = [*MeetingOut.Meta.fields, "agenda", "invitations"]
+        fields = [*MeetingOut.Meta.fields, "agenda", "invitations", "photos"]
 
     def get_agenda(self, obj) -> list[dict]:
         items = sorted(
-            obj.agenda.select_related("parent", "presenter"),
+            obj.agenda.select_related("parent", "presenter").prefetch_related("attachments"),
             key=lambda i: (i.parent.number if i.parent_id else i.number, i.number if i.parent_id else 0),
         )
         return AgendaItemOut(items, many=True).data
 
     def get_invitations(self, obj) -> list[dict]:
         return InvitationOut(obj.invitations.select_related("person", "meeting"), many=True).data
+
+
+class PhotoIn(serializers.Serializer):
+    image = serializers.FileField()
+    caption = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+
+
+class AttachmentIn(serializers.Serializer):
+    item = serializers.IntegerField()
+    title = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+    file = serializers.FileField()
 
 
 class TransitionIn(serializers.Serializer):
@@ -129,6 +186,40 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def get_serializer_class(self):
         return MeetingDetailOut if self.action == "retrieve" else MeetingOut
+
+    @extend_schema(
+        summary="Add a photo of the meeting (multipart: image, caption); JPEG, PNG or WebP by content",
+        request={"multipart/form-data": PhotoIn},
+        responses={201: PhotoOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 415: ErrorOut},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def photos(self, request, pk=None):
+        meeting = self.get_object()
+        data = PhotoIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        photo = services.meeting_photo_add(
+            meeting_id=meeting.pk, user=request.user, upload=v["image"], caption=v["caption"]
+        )
+        return Response(PhotoOut(photo).data, status=201)
+
+    @extend_schema(
+        summary="Attach a paper to an agenda item (multipart: item, title, file); PDF, images or Office files",
+        request={"multipart/form-data": AttachmentIn},
+        responses={201: AttachmentOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut, 415: ErrorOut},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def attachments(self, request, pk=None):
+        meeting = self.get_object()
+        data = AttachmentIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        item = meeting.agenda.filter(pk=data.validated_data["item"]).first()
+        if item is None:
+            raise NotFound()
+        attachment = services.agenda_attachment_add(
+            item_id=item.pk, user=request.user, upload=data.validated_data["file"], title=data.validated_data["title"]
+        )
+        return Response(AttachmentOut(attachment).data, status=201)
 
     @extend_schema(
         summary="Move the meeting along its lifecycle (invite, hold, reopen, cancel)",
@@ -349,3 +440,220 @@ class OpinionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data.is_valid(raise_exception=True)
         opinion = services.opinion_answer(opinion_id=pk, user=request.user, **data.validated_data)
         return Response(OpinionOut(opinion).data)
+
+
+# --- Actions from resolutions ---------------------------------------------------------------------------------
+
+
+class MeetingActionOut(serializers.ModelSerializer):
+    owner_name = serializers.CharField(source="owner.full_name", read_only=True)
+    meeting = serializers.IntegerField(source="resolution.item.meeting_id", read_only=True)
+    resolution_text = serializers.CharField(source="resolution.text", read_only=True)
+
+    class Meta:
+        model = MeetingAction
+        fields = [
+            "id",
+            "title",
+            "owner",
+            "owner_name",
+            "due_date",
+            "status",
+            "notes",
+            "done_at",
+            "meeting",
+            "resolution",
+            "resolution_text",
+        ]
+
+
+class ActionTransitionIn(serializers.Serializer):
+    to = serializers.ChoiceField(choices=[*MeetingAction.Status.values, "progress"])
+    note = serializers.CharField(required=False, allow_blank=True, max_length=actions.NOTE_MAX, default="")
+
+
+@extend_schema_view(list=extend_schema(summary="Actions from resolutions I own or whose meeting I see"))
+class MeetingActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = MeetingActionOut
+    permission_classes = [IsPerson]
+    pagination_class = Pagination
+
+    def get_queryset(self):
+        qs = selectors.actions_for_user(self.request.user).select_related("owner", "resolution__item")
+        if self.request.query_params.get("mine"):
+            qs = qs.filter(owner__user=self.request.user)
+        return qs.order_by("due_date", "id")
+
+    @extend_schema(
+        summary="Report on an action: start, done (with what was done), progress (a note), reopen (with why)",
+        request=ActionTransitionIn,
+        responses={200: MeetingActionOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 412: ErrorOut},
+    )
+    @action(detail=True, methods=["post"])
+    def transitions(self, request, pk=None):
+        data = ActionTransitionIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        moved = actions.action_transition(action_id=pk, user=request.user, **data.validated_data)
+        return Response(MeetingActionOut(moved).data)
+
+
+# --- Documents ------------------------------------------------------------------------------------------------
+
+
+class VersionOut(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    approved_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DocumentVersion
+        fields = ["id", "number", "status", "note", *FILE_FIELDS, "url", "approved_at", "approved_by", "created_at"]
+
+    def get_url(self, obj) -> str | None:
+        return reverse("meetings:version-file", args=[obj.pk]) if obj.file else None
+
+    def get_approved_by(self, obj) -> dict | None:
+        r = obj.approved_by_resolution
+        if r is None:
+            return None
+        m = r.item.meeting
+        return {"meeting": m.pk, "meeting_title": str(m), "agenda_item": r.item.label, "resolution": r.text}
+
+
+class DocumentOut(serializers.ModelSerializer):
+    versions = VersionOut(many=True, read_only=True)
+
+    class Meta:
+        model = Document
+        fields = ["id", "kind", "title", "description", "created_at", "versions"]
+
+
+class DocumentIn(serializers.Serializer):
+    title = serializers.CharField(max_length=300)
+    kind = serializers.ChoiceField(choices=Document.Kind.choices, default=Document.Kind.PLAN)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class VersionIn(serializers.Serializer):
+    file = serializers.FileField()
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Office documents with their versions"),
+    retrieve=extend_schema(summary="One document: every version, the file's hash, the resolution that approved it"),
+)
+class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = DocumentOut
+    permission_classes = [IsPerson]
+    pagination_class = Pagination
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return (
+            selectors.documents_for_user(self.request.user)
+            .prefetch_related("versions__approved_by_resolution__item__meeting")
+            .order_by("title")
+        )
+
+    @extend_schema(
+        summary="Add an office document (coordinators, the office director, committee secretaries)",
+        request=DocumentIn,
+        responses={201: DocumentOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut},
+    )
+    def create(self, request):
+        from meetings.file_pages import _user_office_id
+
+        data = DocumentIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        doc = services.document_create(
+            office_id=_user_office_id(request.user), user=request.user, **data.validated_data
+        )
+        return Response(DocumentOut(doc).data, status=201)
+
+    @extend_schema(
+        summary="Add a version (multipart: file, note); checked by content, hashed; approved ones stay frozen",
+        request={"multipart/form-data": VersionIn},
+        responses={201: VersionOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut, 415: ErrorOut},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def versions(self, request, pk=None):
+        doc = self.get_object()
+        data = VersionIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        version = services.document_version_add(document=doc, user=request.user, **data.validated_data)
+        return Response(VersionOut(version).data, status=201)
+
+
+# --- Learning exchanges ---------------------------------------------------------------------------------------
+
+
+class ExchangeAttachmentOut(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExchangeAttachment
+        fields = ["id", "title", *FILE_FIELDS, "url"]
+
+    def get_url(self, obj) -> str:
+        return reverse("meetings:exchange-file", args=[obj.pk])
+
+
+class ExchangeOut(serializers.ModelSerializer):
+    attachments = ExchangeAttachmentOut(many=True, read_only=True)
+
+    class Meta:
+        model = LearningExchange
+        fields = ["id", "consortium", *services.EXCHANGE_FIELDS, "created_at", "attachments"]
+
+
+class ExchangeIn(serializers.Serializer):
+    event = serializers.CharField(max_length=300)
+    start_date = serializers.DateField()
+    end_date = serializers.DateField(required=False, allow_null=True, default=None)
+    place = serializers.CharField(max_length=300)
+    consortium = serializers.IntegerField(required=False, allow_null=True, default=None)
+    topic = serializers.CharField(max_length=500)
+    learnt = serializers.CharField()
+    usage = serializers.CharField()
+    count_office = serializers.IntegerField(min_value=0, default=0)
+    count_school = serializers.IntegerField(min_value=0, default=0)
+    count_ktpn = serializers.IntegerField(min_value=0, default=0)
+    count_other = serializers.IntegerField(min_value=0, default=0)
+    participants_note = serializers.CharField(required=False, allow_blank=True, default="")
+    files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+
+@extend_schema_view(list=extend_schema(summary="Learning-exchange records of my office"))
+class LearningExchangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = ExchangeOut
+    permission_classes = [IsPerson]
+    pagination_class = Pagination
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return selectors.exchanges_for_user(self.request.user).prefetch_related("attachments").order_by("-start_date")
+
+    @extend_schema(
+        summary="Record a learning exchange (multipart, files[] attached; office staff and school directors)",
+        request={"multipart/form-data": ExchangeIn, "application/json": ExchangeIn},
+        responses={201: ExchangeOut, 400: ErrorOut, 403: ErrorOut, 413: ErrorOut, 415: ErrorOut},
+    )
+    def create(self, request):
+        from meetings.file_pages import _user_office_id
+        from supervision.models import Consortium
+
+        data = ExchangeIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        office_id = _user_office_id(request.user)
+        consortium_id = v.pop("consortium")
+        consortium = None
+        if consortium_id is not None:
+            consortium = Consortium.objects.filter(pk=consortium_id, office_id=office_id).first()
+            if consortium is None:
+                raise NotFound()
+        uploads = v.pop("files")
+        exchange = services.exchange_create(
+            user=request.user, office_id=office_id, consortium=consortium, uploads=uploads, **v
+        )
+        return Response(ExchangeOut(exchange).data, status=201)

@@ -59,6 +59,9 @@ router.register("invitations", meetings.InvitationViewSet, basename="invitation"
 router.register("survey-invitations", meetings.SurveyInvitationViewSet, basename="survey-invitation")
 router.register("surveys", meetings.SurveyFormViewSet, basename="survey")
 router.register("opinions", meetings.OpinionViewSet, basename="opinion")
+router.register("meeting-actions", meetings.MeetingActionViewSet, basename="meeting-action")
+router.register("documents", meetings.DocumentViewSet, basename="document")
+router.register("learning-exchanges", meetings.LearningExchangeViewSet, basename="learning-exchange")
 
 urlpatterns = [
     path("v1/auth/token/", accounts.TokenView.as_view(), name="auth-token"),

@@ -58,8 +58,20 @@ def dashboard(request):
             "query": query.urlencode(),
             "sheets": exports.SHEETS,
             "title": _("แดชบอร์ดผู้บริหาร"),
+            "surveys": _surveys(request.user, data),
         },
     )
+
+
+def _surveys(user, data):
+    """Satisfaction results over the dashboard's round (or academic year): the meetings app owns them."""
+    from meetings.surveystats import dashboard_surveys
+
+    if data.scope == "none":
+        return []
+    if data.round is not None:
+        return dashboard_surveys(user, round_id=data.round.pk, round_slug=data.round.slug)
+    return dashboard_surveys(user, academic_year=data.academic_year)
 
 
 def _scope(request):

@@ -41,6 +41,23 @@ def _attachment_path(instance, filename):
     return f"meetings/{uuid.uuid4().hex}/{filename}"
 
 
+class StoredFile(models.Model):
+    """What was checked when a file was kept (`meetings.files`): its type by content, the name it came with,
+    its size and SHA-256 (shown so a reader can check a copy), who sent it and when."""
+
+    content_type = models.CharField(_("ชนิดไฟล์"), max_length=100, blank=True)
+    original_name = models.CharField(_("ชื่อไฟล์เดิม"), max_length=255, blank=True)
+    size = models.PositiveIntegerField(_("ขนาด (ไบต์)"), default=0)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class MeetingQuerySet(OfficeScopedQuerySet):
     pass
 
@@ -182,7 +199,7 @@ class AgendaItem(models.Model):
         return f"{self.parent.number}.{self.number}" if self.parent_id else str(self.number)
 
 
-class AgendaAttachment(models.Model):
+class AgendaAttachment(StoredFile):
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="attachments")
     title = models.CharField(_("ชื่อเอกสาร"), max_length=300)
     file = models.FileField(_("ไฟล์"), upload_to=_attachment_path)
@@ -262,9 +279,10 @@ class Invitation(models.Model):
         return self.attendance in (self.Attendance.PRESENT, self.Attendance.SUBSTITUTE)
 
 
-class MeetingPhoto(models.Model):
+class MeetingPhoto(StoredFile):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(_("ภาพ"), upload_to=_attachment_path)
+    thumbnail = models.ImageField(upload_to=_attachment_path, blank=True)
     caption = models.CharField(_("คำบรรยายภาพ"), max_length=300, blank=True)
     taken_at = models.DateTimeField(_("ถ่ายเมื่อ"), null=True, blank=True)
 
@@ -304,7 +322,7 @@ class Document(models.Model):
         return self.title
 
 
-class DocumentVersion(models.Model):
+class DocumentVersion(StoredFile):
     class Status(models.TextChoices):
         DRAFT = "draft", _("ร่าง")
         CHANGES_REQUESTED = "changes", _("ให้ปรับปรุง")
@@ -588,6 +606,9 @@ class LearningExchange(models.Model):
     count_ktpn = models.PositiveIntegerField(_("ก.ต.ป.น."), default=0)
     count_other = models.PositiveIntegerField(_("บุคคลภายนอกอื่น"), default=0)
     participants_note = models.TextField(_("รายละเอียดผู้เข้าร่วม"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = OfficeScopedQuerySet.as_manager()
@@ -599,7 +620,7 @@ class LearningExchange(models.Model):
         return self.event
 
 
-class ExchangeAttachment(models.Model):
+class ExchangeAttachment(StoredFile):
     exchange = models.ForeignKey(LearningExchange, on_delete=models.CASCADE, related_name="attachments")
     title = models.CharField(_("ชื่อเอกสาร"), max_length=300)
     file = models.FileField(_("ไฟล์"), upload_to=_attachment_path)

@@ -7,12 +7,15 @@ see is absent (404), never forbidden.
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from meetings.models import (
+    AgendaAttachment,
     Document,
     DocumentVersion,
+    ExchangeAttachment,
     Invitation,
     LearningExchange,
     Meeting,
     MeetingAction,
+    MeetingPhoto,
     Opinion,
     ParticipationRecord,
     SurveyForm,
@@ -168,3 +171,57 @@ def participation_for_user(user) -> QuerySet[ParticipationRecord]:
 def published_participation(office_id) -> QuerySet[ParticipationRecord]:
     """What the public ITA page shows (O33 / o25): records the office published."""
     return ParticipationRecord.objects.filter(office_id=office_id, published_at__isnull=False)
+
+
+def can_manage_documents(user, office_id) -> bool:
+    """Who adds office documents and their versions: the office's coordinators and director, and the
+    secretary of any of its committees (they bring drafts to the meeting); superusers."""
+    if _anonymous(user):
+        return False
+    if user.is_superuser:
+        return True
+    ids = office_ids_for_user(user)
+    if ids is not None and office_id not in ids:
+        return False
+    if user_roles(user) & OFFICE_WIDE:
+        return True
+    return Membership.objects.filter(
+        person__user=user, role=Membership.Role.SECRETARY, committee__office_id=office_id
+    ).exists()
+
+
+def can_record_exchange(user, office_id) -> bool:
+    """Who records a learning exchange: the office's staff (coordinators, the director, supervisors) and
+    school directors (a consortium keeps its own records, e.g. สหวิทยาเขตหอไตร); superusers."""
+    if _anonymous(user):
+        return False
+    if user.is_superuser:
+        return True
+    ids = office_ids_for_user(user)
+    if ids is not None and office_id not in ids:
+        return False
+    return bool(user_roles(user) & {Role.COORDINATOR, Role.OFFICE_DIRECTOR, Role.SUPERVISOR, Role.SCHOOL_DIRECTOR})
+
+
+def agenda_attachments_for_user(user) -> QuerySet[AgendaAttachment]:
+    """Agenda papers: whoever sees the meeting (`meetings_for_user`). Never public."""
+    return AgendaAttachment.objects.filter(item__meeting__in=meetings_for_user(user))
+
+
+def meeting_photos_for_user(user) -> QuerySet[MeetingPhoto]:
+    """Meeting photos: whoever sees the meeting; the public those of `published_meeting_photos`."""
+    return MeetingPhoto.objects.filter(meeting__in=meetings_for_user(user))
+
+
+def published_meeting_photos(office_id) -> QuerySet[MeetingPhoto]:
+    """Photos the public may see: of meetings whose participation record the office published (the photos
+    the ITA page's record shows). Agenda papers and exchange attachments are never public."""
+    published = ParticipationRecord.objects.filter(
+        office_id=office_id, published_at__isnull=False, meeting__isnull=False
+    ).values("meeting_id")
+    return MeetingPhoto.objects.filter(meeting__office_id=office_id, meeting_id__in=published)
+
+
+def exchange_attachments_for_user(user) -> QuerySet[ExchangeAttachment]:
+    """Exchange attachments: whoever sees the exchange record (`exchanges_for_user`)."""
+    return ExchangeAttachment.objects.filter(exchange__in=exchanges_for_user(user))

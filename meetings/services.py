@@ -12,13 +12,16 @@ from django.utils import timezone
 
 from meetings import selectors
 from meetings.models import (
+    AgendaAttachment,
     AgendaItem,
     Document,
     DocumentVersion,
+    ExchangeAttachment,
     Invitation,
     LearningExchange,
     Meeting,
     MeetingAction,
+    MeetingPhoto,
     MinutesLocked,
     Opinion,
     ParticipationRecord,
@@ -445,30 +448,10 @@ def resolution_add(
 
 
 @transaction.atomic
-def action_update(*, action_id, user, status: str, notes: str = "") -> MeetingAction:
-    action = selectors.actions_for_user(user).filter(pk=action_id).first()
-    if action is None:
-        raise NotFound()
-    person = person_for_user(user)
-    meeting = action.resolution.item.meeting
-    from meetings.workflow import actor_relations
-
-    if not (person is not None and action.owner_id == person.pk) and not actor_relations(meeting, user) & {
-        "secretary",
-        "coordinator",
-    }:
-        raise Forbidden("ผู้รับผิดชอบหรือเลขานุการเท่านั้น", "only the owner or the secretary may update it")
-    if status not in MeetingAction.Status.values:
-        raise InvalidInput(fields={"status": ["สถานะไม่ถูกต้อง / invalid status"]})
-    action.status = status
-    action.notes = notes or action.notes
-    action.done_at = timezone.now() if status == MeetingAction.Status.DONE else None
-    action.save()
-    return action
-
-
-@transaction.atomic
 def document_create(*, office_id, user, title: str, kind: str = Document.Kind.PLAN, description: str = "") -> Document:
+    _require_document_manager(office_id, user)
+    if kind not in Document.Kind.values:
+        raise InvalidInput(fields={"kind": ["ประเภทเอกสารไม่ถูกต้อง / invalid kind"]})
     if not title.strip():
         raise InvalidInput(fields={"title": ["ต้องระบุชื่อเอกสาร / a title is required"]})
     if Document.objects.filter(office_id=office_id, title=title.strip()).exists():
@@ -478,14 +461,130 @@ def document_create(*, office_id, user, title: str, kind: str = Document.Kind.PL
     )
 
 
+def _require_document_manager(office_id, user) -> None:
+    if not selectors.can_manage_documents(user, office_id):
+        raise Forbidden(
+            "ผู้ที่เพิ่มเอกสารได้คือผู้ประสานงาน ผู้อำนวยการเขต หรือเลขานุการของคณะในสำนักงาน",
+            "only a coordinator, the office director or a committee secretary of the office may add documents",
+        )
+
+
 @transaction.atomic
 def document_version_add(*, document: Document, user, file=None, note: str = "") -> DocumentVersion:
+    """A new version (ฉบับที่ n) of an office document, with its file checked by content and hashed. Earlier
+    versions stay as they are (an approved one is frozen); a resolution approves or returns this one."""
+    from meetings import files
+
+    _require_document_manager(document.office_id, user)
+    checked = files.check_upload(file) if file is not None else None
+    document = Document.objects.select_for_update().get(pk=document.pk)
     number = (document.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    version = DocumentVersion(document=document, number=number, note=note, created_by=user)
-    if file is not None:
-        version.file = file
+    version = DocumentVersion(document=document, number=number, note=(note or "").strip(), created_by=user)
+    if checked is not None:
+        files.keep(version, "file", checked, user, stem=f"document-{document.pk}-v{number}")
     version.save()
     return version
+
+
+# --- Files of meetings and exchanges -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def agenda_attachment_add(*, item_id, user, upload, title: str = "") -> AgendaAttachment:
+    """A paper for one agenda item (เอกสารประกอบวาระ): the meeting's editors, until its minutes are certified."""
+    from meetings import files
+
+    item = AgendaItem.objects.filter(pk=item_id).first()
+    if item is None:
+        raise NotFound()
+    meeting = _visible_meeting(item.meeting_id, user)
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise Conflict("การประชุมนี้ยกเลิกแล้ว", "this meeting was cancelled", code="meeting_cancelled")
+    checked = files.check_upload(upload)
+    attachment = AgendaAttachment(item=item, title=(title or "").strip() or checked.original_name or "เอกสาร")
+    files.keep(attachment, "file", checked, user, stem=f"agenda-{item.pk}")
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def meeting_photo_add(*, meeting_id, user, upload, caption: str = "") -> MeetingPhoto:
+    """A photo of the meeting (JPEG, PNG or WebP by content) with an upright thumbnail: its editors, once the
+    invitations went out and until the minutes are certified."""
+    from django.core.files.base import ContentFile
+
+    from meetings import files
+
+    meeting = _visible_meeting(meeting_id, user)
+    if meeting.status in (Meeting.Status.DRAFT, Meeting.Status.CANCELLED):
+        raise Conflict("เพิ่มภาพได้เมื่อส่งหนังสือเชิญแล้ว", "photos are added once the invitations went out", code="not_invited")
+    checked = files.check_upload(upload, images_only=True)
+    photo = MeetingPhoto(meeting=meeting, caption=(caption or "").strip()[:300])
+    files.keep(photo, "image", checked, user, stem=f"meeting-{meeting.pk}")
+    photo.thumbnail.save(f"meeting-{meeting.pk}-thumb.jpg", ContentFile(files.thumbnail(checked)), save=False)
+    photo.save()
+    return photo
+
+
+EXCHANGE_FIELDS = (
+    "event",
+    "start_date",
+    "end_date",
+    "place",
+    "topic",
+    "learnt",
+    "usage",
+    "count_office",
+    "count_school",
+    "count_ktpn",
+    "count_other",
+    "participants_note",
+)
+
+
+@transaction.atomic
+def exchange_create(*, user, office_id, consortium=None, uploads=(), titles=(), **fields) -> LearningExchange:
+    """A learning-exchange record (บันทึกการแลกเปลี่ยนเรียนรู้) with its attachments, every file checked before
+    any is kept; its o25 participation record is made at once (published when the office publishes it)."""
+    from meetings import files
+
+    if not selectors.can_record_exchange(user, office_id):
+        raise Forbidden(
+            "ผู้บันทึกการแลกเปลี่ยนเรียนรู้ได้คือบุคลากรของสำนักงานเขตหรือผู้บริหารสถานศึกษา",
+            "only office staff or school directors of the office may record a learning exchange",
+        )
+    unknown = set(fields) - set(EXCHANGE_FIELDS)
+    if unknown:
+        raise InvalidInput(fields={k: ["ไม่รู้จักช่องนี้ / unknown field"] for k in sorted(unknown)})
+    errors = {}
+    for name in ("event", "place", "topic", "learnt", "usage"):
+        if not str(fields.get(name) or "").strip():
+            errors[name] = ["ต้องระบุ / required"]
+    if not fields.get("start_date"):
+        errors["start_date"] = ["ต้องระบุวันที่ / the date is required"]
+    elif fields.get("end_date") and fields["end_date"] < fields["start_date"]:
+        errors["end_date"] = ["วันสุดท้ายต้องไม่ก่อนวันแรก / the end date is before the start"]
+    if consortium is not None and consortium.office_id != office_id:
+        errors["consortium"] = ["สหวิทยาเขตของสำนักงานอื่น / another office's consortium"]
+    if sum(int(fields.get(k) or 0) for k in ("count_office", "count_school", "count_ktpn", "count_other")) <= 0:
+        errors["count_school"] = ["ต้องมีผู้เข้าร่วมอย่างน้อยหนึ่งคน / count who took part"]
+    if errors:
+        raise InvalidInput(fields=errors)
+    checked = [files.check_upload(u) for u in uploads]  # all checked before anything is kept
+    exchange = LearningExchange.objects.create(
+        office_id=office_id,
+        consortium=consortium,
+        created_by=user,
+        **{k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items() if v is not None},
+    )
+    titles = list(titles)
+    for n, c in enumerate(checked):
+        title = (titles[n] if n < len(titles) else "") or c.original_name or f"เอกสาร {n + 1}"
+        attachment = ExchangeAttachment(exchange=exchange, title=title.strip()[:300])
+        files.keep(attachment, "file", c, user, stem=f"exchange-{exchange.pk}")
+        attachment.save()
+    participation_from_exchange(exchange=exchange)
+    return exchange
 
 
 # --- Surveys -----------------------------------------------------------------------------------------------

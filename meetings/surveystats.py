@@ -184,3 +184,32 @@ def survey_results(form, *, round_id=None, academic_year=None) -> SurveyResults:
         invited=invitations.count(),
         suggestions=tuple(s for s in responses.exclude(suggestion="").values_list("suggestion", flat=True)),
     )
+
+
+@dataclass(frozen=True)
+class DashboardSurvey:
+    """One survey form's results in the dashboard's scope, with where to read more."""
+
+    form_id: int
+    results: SurveyResults
+    pdf_key: str
+    scope_query: str
+
+
+def dashboard_surveys(user, *, round_id=None, round_slug: str = "", academic_year=None) -> list[DashboardSurvey]:
+    """The satisfaction results the directors' dashboard shows: every survey form `user` may read
+    (`meetings.selectors.survey_forms_for_user`), over the dashboard's round, else its academic year."""
+    from meetings.selectors import survey_forms_for_user
+
+    out = []
+    for form in survey_forms_for_user(user).filter(is_active=True).order_by("title"):
+        if round_id is not None:
+            res = survey_results(form, round_id=round_id)
+            key, query = f"{form.pk}:{round_slug}", f"scope=round:{round_slug}"
+        elif academic_year is not None:
+            res = survey_results(form, academic_year=academic_year)
+            key, query = f"{form.pk}:{academic_year}", f"scope=year:{academic_year}"
+        else:
+            res, key, query = survey_results(form), str(form.pk), ""
+        out.append(DashboardSurvey(form.pk, res, key, query))
+    return out

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import views
+from meetings import file_pages, views
 
 app_name = "meetings"
 urlpatterns = [
@@ -26,4 +26,28 @@ urlpatterns = [
     path("participation/", views.participation, name="participation"),
     path("public/survey/<int:pk>.pdf", views.public_survey_pdf, name="public-survey-pdf"),
     path("public/<str:office_code>/opinions/", views.public_opinions, name="public-opinions"),
+    path("<int:pk>/attachments/", file_pages.agenda_attachment_add, name="attachment-add"),
+    path("<int:pk>/photos/", file_pages.meeting_photo_add, name="photo-add"),
+    path("files/agenda/<int:pk>/", file_pages.agenda_attachment_file, name="attachment-file"),
+    path("files/photo/<int:pk>/", file_pages.meeting_photo_file, name="photo-file"),
+    path("files/photo/<int:pk>/thumb/", file_pages.meeting_photo_file, {"thumb": True}, name="photo-thumb"),
+    path("files/version/<int:pk>/", file_pages.document_version_file, name="version-file"),
+    path("files/exchange/<int:pk>/", file_pages.exchange_attachment_file, name="exchange-file"),
+    path("documents/new/", file_pages.document_new, name="document-new"),
+    path("documents/<int:pk>/versions/", file_pages.document_version_add, name="version-add"),
+    path("exchanges/new/", file_pages.exchange_new, name="exchange-new"),
+    path("actions/", file_pages.action_list, name="actions"),
+    path("actions/<int:pk>/", file_pages.action_move, name="action-move"),
+    path(
+        "public/<str:office_code>/meetings/<int:meeting_pk>/photos/",
+        file_pages.public_meeting_photos,
+        name="public-photos",
+    ),
+    path("public/<str:office_code>/photos/<int:pk>/", file_pages.public_meeting_photo, name="public-photo"),
+    path(
+        "public/<str:office_code>/photos/<int:pk>/thumb/",
+        file_pages.public_meeting_photo,
+        {"thumb": True},
+        name="public-photo-thumb",
+    ),
 ]

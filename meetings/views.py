@@ -19,7 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from meetings import selectors, services, workflow
+from meetings import files, selectors, services, workflow
 from meetings.forms import AgendaItemForm, AnswerForm, MeetingForm, OpinionForm
 from meetings.models import Invitation, Meeting, SurveyInvitation
 from meetings.surveystats import LIKERT, survey_results
@@ -95,7 +95,12 @@ def meeting_new(request):
 @login_required
 def meeting_detail(request, pk):
     meeting = _meeting_or_404(request, pk)
-    agenda = list(meeting.agenda.select_related("presenter", "parent").prefetch_related("resolutions"))
+    agenda = list(
+        meeting.agenda.select_related("presenter", "parent").prefetch_related(
+            "resolutions__document_version__document", "resolutions__actions__owner", "attachments"
+        )
+    )
+    agenda.sort(key=lambda i: (i.parent.number if i.parent_id else i.number, i.number if i.parent_id else 0))
     tops = [i for i in agenda if i.parent_id is None]
     for top in tops:
         top.subs = [i for i in agenda if i.parent_id == top.pk]
@@ -128,6 +133,13 @@ def meeting_detail(request, pk):
             "opinions": selectors.opinions_for_user(request.user).filter(meeting=meeting),
             "opinion_form": OpinionForm(),
             "can_sign": meeting.status == Meeting.Status.HELD and bool(relations & {"note_taker", "checker"}),
+            "agenda": agenda,
+            "can_attach": editor and meeting.status not in (Meeting.Status.CERTIFIED, Meeting.Status.CANCELLED),
+            "can_add_photos": editor
+            and meeting.status not in (Meeting.Status.DRAFT, Meeting.Status.CERTIFIED, Meeting.Status.CANCELLED),
+            "photos": meeting.photos.order_by("taken_at", "id"),
+            "accept": files.ACCEPT,
+            "accept_images": files.ACCEPT_IMAGES,
         },
     )
 
@@ -325,7 +337,11 @@ def answer(request, token):
 @login_required
 def document_list(request):
     docs = selectors.documents_for_user(request.user).prefetch_related("versions")
-    return render(request, "meetings/document_list.html", {"documents": docs})
+    from meetings.file_pages import _user_office_id
+
+    office_id = _user_office_id(request.user)
+    can_add = office_id is not None and selectors.can_manage_documents(request.user, office_id)
+    return render(request, "meetings/document_list.html", {"documents": docs, "can_add": can_add})
 
 
 @login_required
@@ -334,7 +350,18 @@ def document_detail(request, pk):
     versions = doc.versions.select_related("approved_by_resolution__item__meeting").prefetch_related(
         "resolutions__item__meeting"
     )
-    return render(request, "meetings/document_detail.html", {"document": doc, "versions": versions})
+    from meetings.file_pages import VersionForm
+
+    return render(
+        request,
+        "meetings/document_detail.html",
+        {
+            "document": doc,
+            "versions": versions,
+            "can_add": selectors.can_manage_documents(request.user, doc.office_id),
+            "version_form": VersionForm(),
+        },
+    )
 
 
 # --- Surveys ------------------------------------------------------------------------------------------------
@@ -487,6 +514,14 @@ def opinion_list(request):
 @login_required
 def participation(request):
     records = selectors.participation_for_user(request.user)
-    exchanges = selectors.exchanges_for_user(request.user).select_related("consortium")
+    from meetings.file_pages import _user_office_id
+
+    exchanges = selectors.exchanges_for_user(request.user).select_related("consortium").prefetch_related("attachments")
     forms = selectors.survey_forms_for_user(request.user)
-    return render(request, "meetings/participation.html", {"records": records, "exchanges": exchanges, "forms": forms})
+    office_id = _user_office_id(request.user)
+    can_record = office_id is not None and selectors.can_record_exchange(request.user, office_id)
+    return render(
+        request,
+        "meetings/participation.html",
+        {"records": records, "exchanges": exchanges, "forms": forms, "can_record": can_record},
+    )

@@ -149,3 +149,22 @@ def test_results_per_round_and_per_academic_year(actors, survey):
     assert by_round.overall.mean == by_year.overall.mean == 4.5
     assert survey_results(form, academic_year=2564).overall.n == 0
     assert by_round.invited == 1
+
+
+@pytest.mark.django_db
+def test_the_dashboard_shows_the_rounds_survey_results(actors, survey, client):
+    form, visit = survey
+    services.survey_invitations_ensure()
+    inv = SurveyInvitation.objects.get(form=form)
+    services.survey_submit(token=inv.token, answers=_answers(form, [5, 4, 5, 4]))
+    client.force_login(actors.oscar.user)
+    page = client.get(f"/dashboard/?round={visit.round.slug}").content.decode()
+    assert "ความพึงพอใจต่อการนิเทศ" in page and 'id="satisfaction"' in page
+    table = page[page.index('class="data satisfaction"') :]
+    table = table[: table.index("</table>")]
+    overall = table[table.index("ภาพรวม") :]
+    assert ">1<" in overall and ">4.50<" in overall and ">90.00<" in overall and "มาก" in overall
+    assert f"/meetings/surveys/report/{form.pk}:{visit.round.slug}.pdf" in page
+    # the ก.ต.ป.น. member reads the dashboard but not the survey results
+    client.force_login(actors.kit.user)
+    assert 'id="satisfaction"' not in client.get(f"/dashboard/?round={visit.round.slug}").content.decode()
