@@ -25,11 +25,12 @@ from meetings.models import (
     MeetingAction,
     MeetingPhoto,
     Opinion,
+    Resolution,
     SurveyForm,
     SurveyInvitation,
 )
 from meetings.surveystats import survey_results
-from supervision.errors import NotFound
+from supervision.errors import InvalidInput, NotFound
 
 FILE_FIELDS = ["content_type", "original_name", "size", "sha256", "uploaded_at"]
 
@@ -166,6 +167,31 @@ class AttachmentIn(serializers.Serializer):
     file = serializers.FileField()
 
 
+class ResolutionActionIn(serializers.Serializer):
+    title = serializers.CharField(max_length=500)
+    owner = serializers.IntegerField()
+    due_date = serializers.DateField()
+
+
+class ResolutionIn(serializers.Serializer):
+    item = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=Resolution.Kind.choices)
+    text = serializers.CharField(max_length=5000)
+    document_version = serializers.IntegerField(required=False, allow_null=True, default=None)
+    actions = ResolutionActionIn(many=True, required=False, default=list)
+
+
+class ResolutionOut(serializers.ModelSerializer):
+    actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Resolution
+        fields = ["id", "item", "kind", "text", "document_version", "created_at", "actions"]
+
+    def get_actions(self, obj) -> list[dict]:
+        return MeetingActionOut(obj.actions.select_related("owner", "resolution__item"), many=True).data
+
+
 class TransitionIn(serializers.Serializer):
     to = serializers.ChoiceField(choices=Meeting.Status.choices)
     expected_version = serializers.IntegerField(required=False)
@@ -220,6 +246,41 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             item_id=item.pk, user=request.user, upload=data.validated_data["file"], title=data.validated_data["title"]
         )
         return Response(AttachmentOut(attachment).data, status=201)
+
+    @extend_schema(
+        summary="Record a resolution on an agenda item: approve a document version, ask for changes, give actions",
+        request=ResolutionIn,
+        responses={201: ResolutionOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    )
+    @action(detail=True, methods=["post"])
+    def resolutions(self, request, pk=None):
+        from supervision.models import Person
+
+        meeting = self.get_object()
+        data = ResolutionIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        item = meeting.agenda.filter(pk=v["item"]).first()
+        if item is None:
+            raise NotFound()
+        version = None
+        if v["document_version"] is not None:
+            version = (
+                selectors.document_versions_for_user(request.user)
+                .filter(pk=v["document_version"], document__office_id=meeting.office_id)
+                .select_related("document")
+                .first()
+            )
+            if version is None:
+                raise NotFound()
+        people = Person.objects.filter(office_id=meeting.office_id).in_bulk([a["owner"] for a in v["actions"]])
+        if any(a["owner"] not in people for a in v["actions"]):
+            raise InvalidInput(fields={"actions": ["ไม่พบผู้รับผิดชอบในสำนักงาน / owner not found in the office"]})
+        rows = [{**a, "owner": people[a["owner"]]} for a in v["actions"]]
+        resolution = services.resolution_add(
+            item_id=item.pk, user=request.user, kind=v["kind"], text=v["text"], document_version=version, actions=rows
+        )
+        return Response(ResolutionOut(resolution).data, status=201)
 
     @extend_schema(
         summary="Move the meeting along its lifecycle (invite, hold, reopen, cancel)",
@@ -606,6 +667,9 @@ class ExchangeOut(serializers.ModelSerializer):
         fields = ["id", "consortium", *services.EXCHANGE_FIELDS, "created_at", "attachments"]
 
 
+COUNT_MAX = 100_000  # more people than any office's activity; keeps the count a valid integer on every database
+
+
 class ExchangeIn(serializers.Serializer):
     event = serializers.CharField(max_length=300)
     start_date = serializers.DateField()
@@ -615,10 +679,10 @@ class ExchangeIn(serializers.Serializer):
     topic = serializers.CharField(max_length=500)
     learnt = serializers.CharField()
     usage = serializers.CharField()
-    count_office = serializers.IntegerField(min_value=0, default=0)
-    count_school = serializers.IntegerField(min_value=0, default=0)
-    count_ktpn = serializers.IntegerField(min_value=0, default=0)
-    count_other = serializers.IntegerField(min_value=0, default=0)
+    count_office = serializers.IntegerField(min_value=0, max_value=COUNT_MAX, default=0)
+    count_school = serializers.IntegerField(min_value=0, max_value=COUNT_MAX, default=0)
+    count_ktpn = serializers.IntegerField(min_value=0, max_value=COUNT_MAX, default=0)
+    count_other = serializers.IntegerField(min_value=0, max_value=COUNT_MAX, default=0)
     participants_note = serializers.CharField(required=False, allow_blank=True, default="")
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 

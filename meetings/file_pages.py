@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from meetings import actions, files, selectors, services
 from meetings.forms import BEDateField
-from meetings.models import Document, Meeting
+from meetings.models import Document, Meeting, SurveyForm
 from meetings.views import _meeting_or_404, _refused
 from supervision.access import office_ids_for_user, person_for_user
 from supervision.errors import DomainError
@@ -198,10 +198,10 @@ class ExchangeForm(forms.Form):
         label=gettext_lazy("สหวิทยาเขตผู้บันทึก"), queryset=Consortium.objects.none(), required=False
     )
     topic = forms.CharField(label=gettext_lazy("ประเด็นการแลกเปลี่ยน"), max_length=500)
-    count_office = forms.IntegerField(label=gettext_lazy("บุคลากรสำนักงานเขต (คน)"), min_value=0, initial=0)
-    count_school = forms.IntegerField(label=gettext_lazy("ผู้บริหารและครู (คน)"), min_value=0, initial=0)
-    count_ktpn = forms.IntegerField(label=gettext_lazy("ก.ต.ป.น. (คน)"), min_value=0, initial=0)
-    count_other = forms.IntegerField(label=gettext_lazy("บุคคลภายนอกอื่น (คน)"), min_value=0, initial=0)
+    count_office = forms.IntegerField(label=gettext_lazy("บุคลากรสำนักงานเขต (คน)"), min_value=0, max_value=100_000)
+    count_school = forms.IntegerField(label=gettext_lazy("ผู้บริหารและครู (คน)"), min_value=0, max_value=100_000)
+    count_ktpn = forms.IntegerField(label=gettext_lazy("ก.ต.ป.น. (คน)"), min_value=0, max_value=100_000)
+    count_other = forms.IntegerField(label=gettext_lazy("บุคคลภายนอกอื่น (คน)"), min_value=0, max_value=100_000)
     participants_note = forms.CharField(
         label=gettext_lazy("รายละเอียดผู้เข้าร่วม"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -218,7 +218,8 @@ def exchange_new(request):
     office_id = _user_office_id(request.user)
     if office_id is None or not selectors.can_record_exchange(request.user, office_id):
         raise Http404
-    form = ExchangeForm(request.POST or None, office_id=office_id)
+    initial = {"count_office": 0, "count_school": 0, "count_ktpn": 0, "count_other": 0}
+    form = ExchangeForm(request.POST or None, office_id=office_id, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         consortium = data.pop("consortium")
@@ -281,3 +282,53 @@ def action_move(request, pk):
     else:
         messages.success(request, _("บันทึกแล้ว"))
     return redirect(reverse("meetings:actions") + f"#action-{pk}")
+
+
+# --- Survey forms ---------------------------------------------------------------------------------------------
+
+
+class SurveyFormForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("ชื่อแบบสอบถาม"), max_length=300)
+    structure = forms.CharField(
+        label=gettext_lazy("ด้านและข้อคำถาม"),
+        help_text=gettext_lazy("บรรทัดที่ไม่ขึ้นต้นด้วย - คือชื่อด้าน บรรทัดที่ขึ้นต้นด้วย - คือข้อคำถามของด้านนั้น"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+    )
+    banding = forms.ChoiceField(label=gettext_lazy("เกณฑ์แปลผล"), choices=SurveyForm.Banding.choices)
+    anonymous = forms.BooleanField(label=gettext_lazy("ไม่ระบุตัวผู้ตอบ"), required=False, initial=True)
+    include_teachers = forms.BooleanField(label=gettext_lazy("ส่งถึงครูที่ร่วมรับการนิเทศด้วย"), required=False)
+    is_active = forms.BooleanField(label=gettext_lazy("ใช้งาน"), required=False, initial=True)
+
+
+@login_required
+def survey_form_edit(request, pk=None):
+    """The office's satisfaction survey: dimensions and items typed as lines, banding, anonymity, teachers."""
+    office_id = _user_office_id(request.user)
+    if office_id is None or not selectors.is_office_coordinator(request.user, office_id):
+        raise Http404
+    existing = None
+    if pk is not None:
+        existing = get_object_or_404(selectors.survey_forms_for_user(request.user), pk=pk, office_id=office_id)
+    initial = {}
+    if existing is not None:
+        initial = {
+            "title": existing.title,
+            "structure": services.survey_structure_text(existing),
+            "banding": existing.banding,
+            "anonymous": existing.anonymous,
+            "include_teachers": existing.include_teachers,
+            "is_active": existing.is_active,
+        }
+    form = SurveyFormForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.survey_form_save(
+                user=request.user, office_id=office_id, form_id=existing.pk if existing else None, **form.cleaned_data
+            )
+        except DomainError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("บันทึกแบบสอบถามแล้ว"))
+            return redirect("meetings:survey-results", pk=saved.pk)
+    answered = existing is not None and existing.responses.exists()
+    return render(request, "meetings/survey_form.html", {"form": form, "existing": existing, "answered": answered})

@@ -8,7 +8,7 @@ No names, no individual answers: counts by group and aggregate statistics only.
 from django.urls import reverse
 
 from meetings.models import ParticipationRecord
-from meetings.selectors import published_participation
+from meetings.selectors import published_meeting_photos, published_participation
 
 
 def _counts(r: ParticipationRecord) -> str:
@@ -18,11 +18,22 @@ def _counts(r: ParticipationRecord) -> str:
     )
 
 
+def _photo_links(office, r: ParticipationRecord) -> tuple[tuple[str, str], ...]:
+    """The public photos of a published meeting (only those: agenda papers and attachments stay inside)."""
+    if r.meeting_id is None:
+        return ()
+    n = published_meeting_photos(office.pk).filter(meeting_id=r.meeting_id).count()
+    if not n:
+        return ()
+    return ((f"ภาพกิจกรรม {n} ภาพ", reverse("meetings:public-photos", args=[office.code, r.meeting_id])),)
+
+
 def participation_records(office):
     from public.ita import ItaRecord
 
     for r in published_participation(office.pk).exclude(source=ParticipationRecord.Source.SURVEY):
         yield ItaRecord(
+            links=_photo_links(office, r),
             ita_year=r.fiscal_year,
             title=r.topic,
             date=r.date,

@@ -462,7 +462,7 @@ def document_create(*, office_id, user, title: str, kind: str = Document.Kind.PL
 
 
 def _require_document_manager(office_id, user) -> None:
-    if not selectors.can_manage_documents(user, office_id):
+    if office_id is None or not selectors.can_manage_documents(user, office_id):
         raise Forbidden(
             "ผู้ที่เพิ่มเอกสารได้คือผู้ประสานงาน ผู้อำนวยการเขต หรือเลขานุการของคณะในสำนักงาน",
             "only a coordinator, the office director or a committee secretary of the office may add documents",
@@ -548,7 +548,7 @@ def exchange_create(*, user, office_id, consortium=None, uploads=(), titles=(), 
     any is kept; its o25 participation record is made at once (published when the office publishes it)."""
     from meetings import files
 
-    if not selectors.can_record_exchange(user, office_id):
+    if office_id is None or not selectors.can_record_exchange(user, office_id):
         raise Forbidden(
             "ผู้บันทึกการแลกเปลี่ยนเรียนรู้ได้คือบุคลากรของสำนักงานเขตหรือผู้บริหารสถานศึกษา",
             "only office staff or school directors of the office may record a learning exchange",
@@ -854,3 +854,166 @@ def participation_from_survey(
     if publish:
         _publish(record)
     return record
+
+
+PARTICIPATION_SOURCES = (Meeting.Status.HELD, Meeting.Status.MINUTED, Meeting.Status.CERTIFIED)
+
+
+def _require_participation_editor(office_id, user) -> None:
+    if not selectors.is_office_coordinator(user, office_id):
+        raise Forbidden(
+            "ผู้ประสานงานของเขตเป็นผู้จัดทำและเผยแพร่บันทึกการมีส่วนร่วม",
+            "an office coordinator builds and publishes participation records",
+        )
+
+
+def participation_build(*, user, meeting_id=None, survey_form_id=None, round_slug: str = "") -> ParticipationRecord:
+    """The office builds (or refreshes) the o25 record of a held meeting or of a survey's round: counts and
+    results come from the record's source; what the office wrote about how they were used is kept."""
+    from schedules.models import Round
+
+    if meeting_id is not None:
+        meeting = selectors.meetings_for_user(user).filter(pk=meeting_id).first()
+        if meeting is None:
+            raise NotFound()
+        _require_participation_editor(meeting.office_id, user)
+        if meeting.status not in PARTICIPATION_SOURCES:
+            raise Conflict(
+                "บันทึกการมีส่วนร่วมจัดทำได้เมื่อประชุมแล้ว", "a participation record is built once the meeting is held"
+            )
+        return participation_from_meeting(meeting=meeting)
+    form = selectors.survey_forms_for_user(user).filter(pk=survey_form_id or 0).first()
+    rnd = Round.objects.for_user(user).filter(slug=round_slug).first() if round_slug else None
+    if form is None or rnd is None:
+        raise NotFound()
+    _require_participation_editor(form.office_id, user)
+    return participation_from_survey(form=form, round=rnd)
+
+
+@transaction.atomic
+def participation_publish(*, record_id, user, usage: str | None = None, publish: bool | None = None):
+    """Write how the results were used, and publish the record on the public ITA page or withdraw it."""
+    record = selectors.participation_for_user(user).select_for_update().filter(pk=record_id).first()
+    if record is None:
+        raise NotFound()
+    _require_participation_editor(record.office_id, user)
+    was_public = record.published_at is not None
+    if usage is not None:
+        record.usage = usage.strip()[:5000]
+    if publish is True and not record.usage.strip():
+        raise InvalidInput(
+            fields={"usage": ["ระบุการนำผลไปใช้ปรับปรุงก่อนเผยแพร่ / say how the results were used before publishing"]}
+        )
+    if publish is not None:
+        record.published_at = (record.published_at or timezone.now()) if publish else None
+    record.save()
+    if was_public or record.published_at is not None:
+        _publish(record)  # the public pages re-rendered with it (or without it, when withdrawn)
+    return record
+
+
+# --- Survey forms set by the office ----------------------------------------------------------------------------
+
+
+def parse_survey_structure(text: str) -> list[tuple[str, list[str]]]:
+    """The form's dimensions and items as the office types them: a line is a dimension's name, a line
+    starting with "-" an item of the dimension above. Raises InvalidInput naming the line."""
+    structure: list[tuple[str, list[str]]] = []
+    for n, raw in enumerate((text or "").splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        if line.startswith("-"):
+            item = line.lstrip("-").strip()
+            if not structure:
+                raise InvalidInput(
+                    fields={"structure": [f"บรรทัด {n}: ข้อคำถามต้องอยู่ใต้ชื่อด้าน / line {n}: an item needs a dimension"]}
+                )
+            if len(item) > 500:
+                raise InvalidInput(fields={"structure": [f"บรรทัด {n}: ยาวเกิน 500 ตัวอักษร / line {n}: over 500"]})
+            if item:
+                structure[-1][1].append(item)
+        else:
+            if len(line) > 200:
+                raise InvalidInput(fields={"structure": [f"บรรทัด {n}: ยาวเกิน 200 ตัวอักษร / line {n}: over 200"]})
+            structure.append((line, []))
+    empty = [name for name, items in structure if not items]
+    if not structure or empty:
+        raise InvalidInput(
+            fields={
+                "structure": [
+                    "ทุกด้านต้องมีข้อคำถามอย่างน้อยหนึ่งข้อ / every dimension needs at least one item"
+                    + (f": {', '.join(empty)}" if empty else "")
+                ]
+            }
+        )
+    return structure
+
+
+def survey_structure_text(form: SurveyForm) -> str:
+    lines = []
+    for dim in form.dimensions.prefetch_related("items"):
+        lines.append(dim.name)
+        lines.extend(f"- {i.text}" for i in dim.items.all())
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def survey_form_save(
+    *,
+    user,
+    office_id,
+    form_id=None,
+    title: str,
+    structure: str,
+    anonymous: bool = True,
+    banding: str = SurveyForm.Banding.HALF,
+    include_teachers: bool = False,
+    is_active: bool = True,
+) -> SurveyForm:
+    """Create or change an office's satisfaction survey (coordinators). Once anyone has answered, its items,
+    banding and anonymity stay as they were (results and promises to respondents depend on them): only the
+    title, whether teachers are asked and whether it is in use may change."""
+    from meetings.models import SurveyDimension
+
+    if office_id is None or not selectors.is_office_coordinator(user, office_id):
+        raise Forbidden("ผู้ประสานงานของเขตเป็นผู้กำหนดแบบสอบถาม", "an office coordinator sets the survey forms")
+    errors = {}
+    if not (title or "").strip():
+        errors["title"] = ["ต้องระบุชื่อแบบสอบถาม / a title is required"]
+    if banding not in SurveyForm.Banding.values:
+        errors["banding"] = ["เกณฑ์แปลผลไม่ถูกต้อง / invalid banding"]
+    if errors:
+        raise InvalidInput(fields=errors)
+    form = None
+    if form_id is not None:
+        form = SurveyForm.objects.select_for_update().filter(pk=form_id, office_id=office_id).first()
+        if form is None:
+            raise NotFound()
+    answered = form is not None and form.responses.exists()
+    if answered:
+        if structure.strip() != survey_structure_text(form).strip() or (
+            anonymous != form.anonymous or banding != form.banding
+        ):
+            raise Conflict(
+                "มีผู้ตอบแบบสอบถามนี้แล้ว เปลี่ยนข้อคำถาม เกณฑ์แปลผล หรือการไม่ระบุตัวผู้ตอบไม่ได้ ให้สร้างแบบสอบถามใหม่",
+                "this survey has answers: its items, banding and anonymity cannot change; create a new form",
+                code="survey_answered",
+            )
+    parsed = None if answered else parse_survey_structure(structure)
+    if form is None:
+        form = SurveyForm(office_id=office_id)
+    form.title = title.strip()[:300]
+    form.include_teachers = include_teachers
+    form.is_active = is_active
+    if not answered:
+        form.anonymous, form.banding = anonymous, banding
+    form.save()
+    if parsed is not None:
+        form.dimensions.all().delete()  # no answers yet: nothing refers to the old items
+        for d, (name, items) in enumerate(parsed):
+            dim = SurveyDimension.objects.create(form=form, order=d, name=name)
+            SurveyItem.objects.bulk_create(
+                [SurveyItem(dimension=dim, order=k, text=text) for k, text in enumerate(items)]
+            )
+    return form

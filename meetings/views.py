@@ -15,13 +15,14 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from meetings import files, selectors, services, workflow
 from meetings.forms import AgendaItemForm, AnswerForm, MeetingForm, OpinionForm
-from meetings.models import Invitation, Meeting, SurveyInvitation
+from meetings.models import DocumentVersion, Invitation, Meeting, ParticipationRecord, Resolution, SurveyInvitation
 from meetings.surveystats import LIKERT, survey_results
 from supervision.errors import DomainError
 from supervision.models import Committee, Membership, Person
@@ -138,6 +139,13 @@ def meeting_detail(request, pk):
             "can_add_photos": editor
             and meeting.status not in (Meeting.Status.DRAFT, Meeting.Status.CERTIFIED, Meeting.Status.CANCELLED),
             "photos": meeting.photos.order_by("taken_at", "id"),
+            "can_resolve": editor and meeting.status in (Meeting.Status.INVITED, Meeting.Status.HELD),
+            "resolution_kinds": Resolution.Kind.choices,
+            "open_versions": DocumentVersion.objects.filter(document__office_id=meeting.office_id)
+            .exclude(status=DocumentVersion.Status.APPROVED)
+            .select_related("document")
+            .order_by("document__title", "-number"),
+            "action_rows": range(RESOLUTION_ACTION_ROWS),
             "accept": files.ACCEPT,
             "accept_images": files.ACCEPT_IMAGES,
         },
@@ -170,6 +178,65 @@ def agenda_add(request, pk):
     else:
         messages.error(request, _("กรุณาระบุเรื่อง"))
     return redirect("meetings:detail", pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def resolution_add(request, pk):
+    """A มติ on one agenda item: approve a document version, ask for changes to it, give actions (up to three
+    rows of title, owner and BE due date), or note."""
+    from django.core.exceptions import ValidationError
+
+    from meetings.forms import BEDateField
+
+    meeting = _meeting_or_404(request, pk)
+    item = meeting.agenda.filter(pk=request.POST.get("item") or 0).first()
+    if item is None:
+        messages.error(request, _("กรุณาเลือกระเบียบวาระ"))
+        return redirect("meetings:detail", pk=meeting.pk)
+    version = None
+    if request.POST.get("document_version"):
+        version = (
+            selectors.document_versions_for_user(request.user)
+            .filter(pk=request.POST["document_version"], document__office_id=meeting.office_id)
+            .select_related("document")
+            .first()
+        )
+    people = {str(p.pk): p for p in Person.objects.filter(office=meeting.office, is_active=True)}
+    rows, errors = [], []
+    for n in range(RESOLUTION_ACTION_ROWS):
+        title = request.POST.get(f"action-{n}-title", "").strip()
+        owner = people.get(request.POST.get(f"action-{n}-owner", ""))
+        due_text = request.POST.get(f"action-{n}-due", "").strip()
+        if not (title or due_text):
+            continue
+        try:
+            due = BEDateField().clean(due_text)
+        except ValidationError:
+            due = None
+            errors.append(_("งานข้อ %(n)s: วันที่ไม่ถูกต้อง ให้พิมพ์ วัน/เดือน/ปี พ.ศ. เช่น 24/07/2563") % {"n": n + 1})
+        rows.append({"title": title, "owner": owner, "due_date": due})
+    if errors:
+        for e in errors:
+            messages.error(request, e)
+        return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#resolution")
+    try:
+        services.resolution_add(
+            item_id=item.pk,
+            user=request.user,
+            kind=request.POST.get("kind", ""),
+            text=request.POST.get("text", ""),
+            document_version=version,
+            actions=rows,
+        )
+    except DomainError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("บันทึกมติแล้ว"))
+    return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#agenda")
+
+
+RESOLUTION_ACTION_ROWS = 3
 
 
 @login_required
@@ -512,6 +579,41 @@ def opinion_list(request):
 
 
 @login_required
+@require_POST
+def participation_build(request):
+    try:
+        record = services.participation_build(
+            user=request.user,
+            meeting_id=int(request.POST["meeting"]) if request.POST.get("meeting", "").isdigit() else None,
+            survey_form_id=int(request.POST["form"]) if request.POST.get("form", "").isdigit() else None,
+            round_slug=request.POST.get("round", ""),
+        )
+    except DomainError as exc:
+        _refused(request, exc)
+        return redirect("meetings:participation")
+    messages.success(request, _("จัดทำบันทึกการมีส่วนร่วมแล้ว"))
+    return redirect(reverse("meetings:participation") + f"#record-{record.pk}")
+
+
+@login_required
+@require_POST
+def participation_publish(request, pk):
+    action = request.POST.get("publish", "")
+    try:
+        services.participation_publish(
+            record_id=pk,
+            user=request.user,
+            usage=request.POST.get("usage"),
+            publish={"1": True, "0": False}.get(action),
+        )
+    except DomainError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, {"1": _("เผยแพร่แล้ว"), "0": _("ถอนการเผยแพร่แล้ว")}.get(action, _("บันทึกแล้ว")))
+    return redirect(reverse("meetings:participation") + f"#record-{pk}")
+
+
+@login_required
 def participation(request):
     records = selectors.participation_for_user(request.user)
     from meetings.file_pages import _user_office_id
@@ -520,8 +622,23 @@ def participation(request):
     forms = selectors.survey_forms_for_user(request.user)
     office_id = _user_office_id(request.user)
     can_record = office_id is not None and selectors.can_record_exchange(request.user, office_id)
-    return render(
-        request,
-        "meetings/participation.html",
-        {"records": records, "exchanges": exchanges, "forms": forms, "can_record": can_record},
-    )
+    coordinator = office_id is not None and selectors.is_office_coordinator(request.user, office_id)
+    context = {
+        "records": records,
+        "exchanges": exchanges,
+        "forms": forms,
+        "can_record": can_record,
+        "coordinator": coordinator,
+    }
+    if coordinator:
+        from schedules.models import Round
+
+        recorded = ParticipationRecord.objects.filter(meeting__isnull=False).values("meeting_id")
+        context["meetings_to_record"] = (
+            selectors.meetings_for_user(request.user)
+            .filter(status__in=services.PARTICIPATION_SOURCES)
+            .exclude(pk__in=recorded)
+            .select_related("committee")
+        )
+        context["survey_rounds"] = Round.objects.for_user(request.user).order_by("-start_date")
+    return render(request, "meetings/participation.html", context)

@@ -42,6 +42,7 @@ class ItaRecord:
     summary: str = ""
     document_url: str = ""
     details: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    links: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (label, public URL), e.g. the photos
 
 
 Provider = Callable[[object], Iterable[ItaRecord]]

@@ -361,3 +361,107 @@ def test_a_learning_exchange_through_the_api(board, client_for):
     r = client_for(board.vera).post("/api/v1/learning-exchanges/", {**body, "files": []}, format="multipart")
     assert r.status_code == 403
     assert len(client_for(board.bob).get("/api/v1/learning-exchanges/").json()["results"]) == 1
+
+
+# --- Resolutions recorded on the page and through the API --------------------------------------------------------
+
+
+def test_the_secretary_records_resolutions_on_the_meeting_page(board, invited, client):
+    doc = services.document_create(office_id=board.office.pk, user=board.cora.user, title="แผนปฏิบัติการนิเทศ 2563")
+    v1 = services.document_version_add(document=doc, user=board.cora.user, file=upload("v1.pdf", PDF))
+    item = services.agenda_item_add(meeting_id=invited.pk, user=board.sami.user, parent_number=4, title="แผนนิเทศ")
+    client.force_login(board.sami.user)
+    page = client.get(f"/meetings/{invited.pk}/").content.decode()
+    assert "บันทึกมติที่ประชุม" in page and "แผนปฏิบัติการนิเทศ 2563 ฉบับที่ 1" in page
+    bad = client.post(
+        f"/meetings/{invited.pk}/resolutions/",
+        {
+            "item": item.pk,
+            "kind": "actions",
+            "text": "มอบหมาย",
+            "action-0-title": "ทำคู่มือ",
+            "action-0-owner": board.bob.pk,
+            "action-0-due": "2020-08-31",
+        },
+        follow=True,
+    )
+    assert "งานข้อ 1: วันที่ไม่ถูกต้อง" in bad.content.decode() and not MeetingAction.objects.exists()
+    client.post(
+        f"/meetings/{invited.pk}/resolutions/",
+        {
+            "item": item.pk,
+            "kind": "actions",
+            "text": "มอบกลุ่มนิเทศทำคู่มือ",
+            "action-0-title": "ทำคู่มือ",
+            "action-0-owner": board.bob.pk,
+            "action-0-due": "31/08/2563",
+        },
+    )
+    action = MeetingAction.objects.get()
+    assert action.owner == board.bob and action.due_date == dt.date(2020, 8, 31)
+    client.post(
+        f"/meetings/{invited.pk}/resolutions/",
+        {"item": item.pk, "kind": "approve", "text": "อนุมัติแผน", "document_version": v1.pk},
+    )
+    v1.refresh_from_db()
+    assert v1.status == "approved" and v1.approved_by_resolution.item == item
+    page = client.get(f"/meetings/documents/{doc.pk}/").content.decode()
+    assert "อนุมัติแผน" in page and f"ครั้งที่ {invited.number_label}" in page
+    # approved: no longer offered to a resolution
+    page = client.get(f"/meetings/{invited.pk}/").content.decode()
+    offered = page[page.index('id="res-version"') :]
+    offered = offered[: offered.index("</select>")]
+    assert "แผนปฏิบัติการนิเทศ 2563" not in offered
+    assert "แผนปฏิบัติการนิเทศ 2563 ฉบับที่ 1</a>" in page  # the resolution shows what it approved
+
+
+def test_resolutions_through_the_api(board, invited, client_for):
+    item = services.agenda_item_add(meeting_id=invited.pk, user=board.sami.user, parent_number=4, title="ติดตาม")
+    url = f"/api/v1/meetings/{invited.pk}/resolutions/"
+    body = {
+        "item": item.pk,
+        "kind": "actions",
+        "text": "มอบหมายจัดทำรายงาน",
+        "actions": [{"title": "จัดทำรายงาน", "owner": board.bob.pk, "due_date": "2020-08-31"}],
+    }
+    r = client_for(board.sami).post(url, body, format="json")
+    assert r.status_code == 201, r.content
+    assert r.json()["actions"][0]["owner_name"] == board.bob.full_name
+    assert client_for(board.bob).post(url, body, format="json").status_code == 403  # a member, not the secretary
+    assert client_for(board.charlie).post(url, body, format="json").status_code == 404
+    r = client_for(board.sami).post(url, {**body, "kind": "approve", "actions": []}, format="json")
+    assert r.status_code == 400 and "document_version" in r.json()["errors"]
+
+
+def test_the_coordinator_builds_and_publishes_a_participation_record(board, client):
+    meeting = hold(board, make_meeting(board, dt.date(2020, 7, 10)))
+    photo = services.meeting_photo_add(
+        meeting_id=meeting.pk, user=board.sami.user, upload=upload("p.png", png_bytes()), caption="ภาพ"
+    )
+    client.force_login(board.cora.user)
+    page = client.get("/meetings/participation/").content.decode()
+    assert "จัดทำบันทึกจากการประชุม" in page and f"ครั้งที่ {meeting.number_label}" in page
+    client.post("/meetings/participation/build/", {"meeting": meeting.pk})
+    record = ParticipationRecord.objects.get(meeting=meeting)
+    assert record.count_school == 1 and record.published_at is None  # dana's substitute came for her
+    refused = client.post(f"/meetings/participation/{record.pk}/", {"usage": "", "publish": "1"}, follow=True)
+    assert "ระบุการนำผลไปใช้ปรับปรุงก่อนเผยแพร่" in refused.content.decode()
+    public_url = f"/meetings/public/{meeting.office.code}/photos/{photo.pk}/"
+    assert client.get(public_url).status_code == 404
+    client.post(f"/meetings/participation/{record.pk}/", {"usage": "ปรับแผนการนิเทศตามข้อเสนอ", "publish": "1"})
+    record.refresh_from_db()
+    assert record.published_at is not None and record.usage == "ปรับแผนการนิเทศตามข้อเสนอ"
+    assert client.get(public_url).status_code == 200
+    from public.ita import records
+
+    [ita] = records(board.office)[2563]["participation"]
+    photos_page = f"/meetings/public/{meeting.office.code}/meetings/{meeting.pk}/photos/"
+    assert ita.links == (("ภาพกิจกรรม 1 ภาพ", photos_page),)
+    assert dict(ita.details)["การนำผลไปใช้ปรับปรุง"] == "ปรับแผนการนิเทศตามข้อเสนอ"
+    client.post(f"/meetings/participation/{record.pk}/", {"usage": record.usage, "publish": "0"})
+    record.refresh_from_db()
+    assert record.published_at is None and client.get(public_url).status_code == 404
+    client.force_login(board.bob.user)  # a supervisor reads, does not publish
+    client.post(f"/meetings/participation/{record.pk}/", {"usage": "x", "publish": "1"})
+    record.refresh_from_db()
+    assert record.published_at is None and record.usage == "ปรับแผนการนิเทศตามข้อเสนอ"

@@ -168,3 +168,56 @@ def test_the_dashboard_shows_the_rounds_survey_results(actors, survey, client):
     # the ก.ต.ป.น. member reads the dashboard but not the survey results
     client.force_login(actors.kit.user)
     assert 'id="satisfaction"' not in client.get(f"/dashboard/?round={visit.round.slug}").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_office_sets_its_survey_on_a_page_and_answered_items_stay(actors, client):
+    client.force_login(actors.cora.user)
+    structure = "ด้านกระบวนการ\n- ชี้แจงวัตถุประสงค์ชัดเจน\n- ใช้เวลาเหมาะสม\nด้านผลการนิเทศ\n- นำไปใช้ได้จริง"
+    bad = client.post(
+        "/meetings/surveys/new/",
+        {"title": "แบบสอบถาม 2564", "structure": "- ข้อที่ไม่มีด้าน", "banding": "0.8", "anonymous": "on"},
+    )
+    assert "บรรทัด 1: ข้อคำถามต้องอยู่ใต้ชื่อด้าน" in bad.content.decode()
+    r = client.post(
+        "/meetings/surveys/new/",
+        {"title": "แบบสอบถาม 2564", "structure": structure, "banding": "0.8", "anonymous": "on", "is_active": "on"},
+    )
+    assert r.status_code == 302
+    form = SurveyForm.objects.get(title="แบบสอบถาม 2564")
+    assert form.banding == "0.8" and form.anonymous and not form.include_teachers
+    assert [(d.name, [i.text for i in d.items.all()]) for d in form.dimensions.all()] == [
+        ("ด้านกระบวนการ", ["ชี้แจงวัตถุประสงค์ชัดเจน", "ใช้เวลาเหมาะสม"]),
+        ("ด้านผลการนิเทศ", ["นำไปใช้ได้จริง"]),
+    ]
+    edit = client.get(f"/meetings/surveys/{form.pk}/edit/").content.decode()
+    assert "- ใช้เวลาเหมาะสม" in edit
+    # once answered, the items and the banding stay; the title and the teachers may change
+    rnd = f.RoundFactory(office=actors.office, slug="r-2564")
+    assignment = f.AssignmentFactory(round=rnd, school=actors.school_a, committee=actors.committee_a)
+    visit = f.VisitFactory(assignment=assignment, status="approved", approved_at=timezone.now())
+    inv = SurveyInvitation.objects.create(form=form, visit=visit, person=actors.dana, created_at=timezone.now())
+    services.survey_submit(token=inv.token, answers=_answers(form, [5, 4, 3]))
+    refused = client.post(
+        f"/meetings/surveys/{form.pk}/edit/",
+        {"title": "แบบสอบถาม 2564", "structure": structure + "\n- ข้อใหม่", "banding": "0.8", "anonymous": "on"},
+    )
+    assert "มีผู้ตอบแบบสอบถามนี้แล้ว" in refused.content.decode()
+    client.post(
+        f"/meetings/surveys/{form.pk}/edit/",
+        {
+            "title": "แบบสอบถามปี 2564",
+            "structure": structure,
+            "banding": "0.8",
+            "anonymous": "on",
+            "include_teachers": "on",
+        },
+    )
+    form.refresh_from_db()
+    assert (
+        form.title == "แบบสอบถามปี 2564"
+        and form.include_teachers
+        and SurveyItem.objects.filter(dimension__form=form).count() == 3
+    )
+    client.force_login(actors.bob.user)  # a supervisor reads results, does not set the form
+    assert client.get("/meetings/surveys/new/").status_code == 404
