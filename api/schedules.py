@@ -1,14 +1,19 @@
-"""Read endpoints for rounds (`schedules.selectors.rounds_for_user`) and my assignments of a day (the brief)."""
+"""Read endpoints for rounds (`schedules.selectors.rounds_for_user`) and my assignments of a day (the brief);
+the planners' lifecycle actions on an assignment (`schedules.lifecycle`, through `schedules.services`)."""
 
 import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.generics import ListAPIView
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from api.pagination import Pagination
-from api.permissions import IsPerson
+from api.permissions import IsPerson, get_visible
+from schedules import services
 from schedules.models import Assignment, Round, RoundSession
-from schedules.selectors import rounds_for_user
+from schedules.selectors import rounds_for_planner, rounds_for_user
 from supervision.access import committees_of
 from visits.models import Visit
 from visits.selectors import open_followups_by_school
@@ -179,3 +184,66 @@ class MyAssignmentsView(ListAPIView):
                 }
             )
         return self.get_paginated_response(rows)
+
+
+class AssignmentActionIn(serializers.Serializer):
+    action = serializers.ChoiceField(choices=["confirm", "move", "lock", "unlock", "cancel"])
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    committee = serializers.IntegerField(required=False, min_value=1)
+    date = serializers.DateField(required=False)
+    session = serializers.IntegerField(required=False, min_value=1)
+
+
+class AssignmentStateOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    status_reason = serializers.CharField()
+    locked = serializers.BooleanField()
+    committee = serializers.IntegerField()
+    date = serializers.DateField()
+    session = serializers.IntegerField()
+    sequence = serializers.IntegerField(help_text="the calendar event's SEQUENCE (bumped when it changes)")
+
+
+class AssignmentActionView(APIView):
+    """One step of an assignment's lifecycle (`schedules.lifecycle`): confirm, move (with a reason; the
+    conflicts it would cause refuse it), lock / unlock (the planner never moves a locked visit), cancel. For
+    the coordinators and office directors of the round's office; anyone else gets 404."""
+
+    permission_classes = [IsPerson]
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        operation_id="assignments_action",
+        summary="Confirm, move, lock, unlock or cancel an assignment",
+        request=AssignmentActionIn,
+        responses={200: AssignmentStateOut},
+    )
+    def post(self, request, assignment_id):
+        assignment = get_visible(
+            Assignment.objects.filter(round__in=rounds_for_planner(request.user)).active(), pk=assignment_id
+        )
+        data = AssignmentActionIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        given = data.validated_data
+        done = services.assignment_act(
+            assignment=assignment,
+            action=given["action"],
+            reason=given.get("reason", ""),
+            user=request.user,
+            committee_id=given.get("committee"),
+            date=given.get("date"),
+            session_id=given.get("session"),
+        )
+        return Response(
+            {
+                "id": done.pk,
+                "status": done.status,
+                "status_reason": done.status_reason,
+                "locked": done.locked,
+                "committee": done.committee_id,
+                "date": done.date.isoformat(),
+                "session": done.session_id,
+                "sequence": done.sequence,
+            }
+        )

@@ -67,6 +67,11 @@ urlpatterns = [
     path("v1/auth/token/", accounts.TokenView.as_view(), name="auth-token"),
     path("v1/me/", accounts.MeView.as_view(), name="me"),
     path("v1/assignments/", schedules.MyAssignmentsView.as_view(), name="assignments-mine"),
+    path(
+        "v1/assignments/<id:assignment_id>/actions/",
+        schedules.AssignmentActionView.as_view(),
+        name="assignment-action",
+    ),
     path("v1/visits/", visits.VisitListView.as_view(), name="visit-list"),
     path("v1/visits/<uuid:visit_id>/", visits.VisitDetailView.as_view(), name="visit-detail"),
     path("v1/visits/<uuid:visit_id>/transitions/", visits.TransitionView.as_view(), name="visit-transition"),

@@ -4,11 +4,13 @@ Lists and choices are office-scoped through the same helpers as the organisation
 happens on the plan page (/schedules/<slug>/), which validates every move; the admin is for setting rounds up.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from schedules.errors import DomainError
 from schedules.models import (
     Assignment,
     CalendarFeed,
@@ -19,7 +21,7 @@ from schedules.models import (
     Round,
     RoundSession,
 )
-from schedules.services import round_ensure_session
+from schedules.services import assignment_set_locked, round_ensure_session
 from supervision.admin import OfficeScopedAdmin, ScopedChoicesMixin, register_scope
 
 register_scope(RoundSession, lambda user: RoundSession.objects.filter(round__in=Round.objects.for_user(user)))
@@ -66,9 +68,10 @@ class OfficeClosureAdmin(ScopedChoicesMixin, admin.ModelAdmin):
 
 @admin.register(Assignment)
 class AssignmentAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
-    """Read-only: committee, date, session, status and lock change only on the plan page, which runs every
-    check (conflicts in this and other rounds, ties to schools, the lifecycle: a visit that took place never
-    moves) and bumps the calendar SEQUENCE. The admin shows the assignment, its history and a link there."""
+    """Read-only: committee, date, session and status change only on the plan page, which runs every check
+    (conflicts in this and other rounds, ties to schools, the lifecycle: a visit that took place never moves)
+    and bumps the calendar SEQUENCE. The admin shows the assignment, its history and a link there; its lock
+    and unlock actions go through the same lifecycle."""
 
     list_display = ["round", "date", "session", "committee", "school", "status", "locked", "sequence"]
     list_filter = ["round", "status", "locked"]
@@ -88,6 +91,27 @@ class AssignmentAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
         "sequence",
     ]
     fields = readonly_fields
+    actions = ["lock_selected", "unlock_selected"]
+
+    def _set_locked(self, request, queryset, locked: bool):
+        """Through the lifecycle (`lock` / `unlock`), one assignment at a time: refusals are listed, not hidden."""
+        changed = 0
+        for assignment in queryset:
+            try:
+                assignment_set_locked(assignment=assignment, locked=locked, user=request.user)
+                changed += 1
+            except DomainError as exc:
+                language = getattr(request, "LANGUAGE_CODE", "th")
+                self.message_user(request, f"{assignment}: {exc.message_for(language)}", messages.WARNING)
+        self.message_user(request, _("เปลี่ยนแล้ว %(n)s รายการ") % {"n": changed}, messages.SUCCESS)
+
+    @admin.action(description=_("ล็อกรายการที่เลือก (การวางแผนอัตโนมัติจะไม่ย้าย)"))
+    def lock_selected(self, request, queryset):
+        self._set_locked(request, queryset, True)
+
+    @admin.action(description=_("ปลดล็อกรายการที่เลือก"))
+    def unlock_selected(self, request, queryset):
+        self._set_locked(request, queryset, False)
 
     @admin.display(description="แก้ไขที่หน้าแผน (change on the plan page)")
     def plan_page(self, obj):

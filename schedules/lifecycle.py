@@ -7,6 +7,8 @@ one conditional UPDATE (the same design as `visits.workflow`).
                     │                                    planner keeps it unless it breaks a rule)
     planned / confirmed / moved ──done──▶ done           (the visit took place: its report was submitted)
     planned / confirmed / moved ──cancel──▶ cancelled
+    planned / confirmed / moved ──lock / unlock──▶ the same status, pinned / unpinned (the planner never moves
+                                                   a locked visit; the calendar event does not change)
 
 - A visit that took place (`done`) is never moved, re-planned or cancelled, whatever state it was in before:
   a moved visit that is then visited becomes done like any other.
@@ -51,9 +53,16 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (S.PLANNED, "cancel"): S.CANCELLED,
     (S.CONFIRMED, "cancel"): S.CANCELLED,
     (S.MOVED, "cancel"): S.CANCELLED,
+    (S.PLANNED, "lock"): S.PLANNED,
+    (S.CONFIRMED, "lock"): S.CONFIRMED,
+    (S.MOVED, "lock"): S.MOVED,
+    (S.PLANNED, "unlock"): S.PLANNED,
+    (S.CONFIRMED, "unlock"): S.CONFIRMED,
+    (S.MOVED, "unlock"): S.MOVED,
 }
 REASON_REQUIRED = {"move", "replan", "cancel"}
 PLACE_CHANGING = {"move", "replan"}
+LOCKING = {"lock": True, "unlock": False}  # the action -> the lock it leaves
 ACTIONS = sorted({action for _, action in TRANSITIONS})
 
 
@@ -64,6 +73,8 @@ def _action_label(action: str) -> str:
         "replan": _("วางแผนใหม่"),
         "done": _("บันทึกว่าดำเนินการแล้ว"),
         "cancel": _("ยกเลิก"),
+        "lock": _("ล็อก"),
+        "unlock": _("ปลดล็อก"),
     }.get(action, action)
 
 
@@ -95,6 +106,10 @@ def check(status: str, action: str, *, reason: str = "", locked: bool = False) -
         )
     if action == "replan" and locked:
         return Refusal("locked", "รายการนี้ถูกล็อก การวางแผนอัตโนมัติจึงไม่ย้าย", "the assignment is locked")
+    if action == "lock" and locked:
+        return Refusal("already_locked", "รายการนี้ล็อกอยู่แล้ว", "the assignment is already locked")
+    if action == "unlock" and not locked:
+        return Refusal("not_locked", "รายการนี้ไม่ได้ล็อกอยู่", "the assignment is not locked")
     if action in REASON_REQUIRED and not (reason or "").strip():
         return Refusal("reason_required", "ต้องระบุเหตุผล", "a reason is required")
     return None
@@ -113,8 +128,9 @@ def transition(
 ) -> Assignment:
     """Apply `action` to `assignment` (as the caller last read it) or raise AssignmentRefused / AssignmentStale.
 
-    The write is claimed with `UPDATE … WHERE status = seen AND sequence = seen`: if anyone changed the
-    assignment since it was read, nothing is written and the caller is told."""
+    The write is claimed with `UPDATE … WHERE status = seen AND sequence = seen AND locked = seen`: if anyone
+    changed the assignment since it was read, nothing is written and the caller is told. Lock and unlock
+    change only the pin: no new status, no SEQUENCE bump (the calendar event is the same)."""
     refusal = check(assignment.status, action, reason=reason, locked=assignment.locked)
     if refusal:
         raise refusal.error(assignment.pk)
@@ -123,6 +139,8 @@ def transition(
     if action in REASON_REQUIRED:
         changes["status_reason"] = reason.strip()[:300]
     bump = action in ("done", "cancel", "confirm")
+    if action in LOCKING:
+        changes["locked"] = LOCKING[action]
     if action in PLACE_CHANGING:
         place = {
             "committee_id": assignment.committee_id if committee_id is None else committee_id,
@@ -145,7 +163,7 @@ def transition(
     if bump:
         changes["sequence"] = F("sequence") + 1
     claimed = Assignment.objects.filter(
-        pk=assignment.pk, status=assignment.status, sequence=assignment.sequence
+        pk=assignment.pk, status=assignment.status, sequence=assignment.sequence, locked=assignment.locked
     ).update(**changes)
     if claimed != 1:
         raise AssignmentStale(objects=[assignment.pk])

@@ -34,7 +34,10 @@ SCALE = 100  # CP-SAT works in integers: 1 unit = 10 m
 DROP_PENALTY = 10**9
 NEIGHBOURS = 15
 STAGE1_SHARE = 0.15  # of the time limit, in deterministic seconds (about 3x that in wall-clock seconds)
-STAGE2_RESERVE = 0.15  # of the time limit, kept for stage 2 and the checks after stage 1
+STAGE2_RESERVE = 0.12  # of the time limit, kept for stage 2 (wall clock) ...
+STAGE2_MIN_WALL = 1.0  # ... but never less than this (a 1,000-school office's stage 2 needs about a second)
+STAGE2_MAX_WALL = 4.0  # ... nor more: stage 2 is small, the rest is better spent on the trips
+AFTER_SHARE = 0.04  # of the time limit, left after stage 2 for making the visits and the totals
 STAGE1_PER_UNIT = 0.003  # deterministic seconds per visit to plan: past this the trips improve by < 1 %
 
 
@@ -302,6 +305,8 @@ def plan(
         deadline = started + time_limit
         result = _plan_supervision(data, stay, time_limit, neighbours, engine, workers, seed, report, deadline)
     result.displaced = displaced
+    if not data.round.is_exam and not fresh and engine == "auto":
+        _room_for_the_unplaced(data, result, started + time_limit - max(0.1, 0.02 * time_limit))
     result.seconds = time.perf_counter() - started
     result.total_km = round(rules.total_km(data, result.visits), 3)
     loads: dict[int, int] = {c: 0 for c in data.round_committees}
@@ -310,6 +315,32 @@ def plan(
     result.loads = loads
     report(1.0, "done")
     return result
+
+
+def _room_for_the_unplaced(data: rules.RoundData, result: Plan, deadline: float) -> None:
+    """A school the stages could not place (the round has no room that fits it) is placed by moving at most
+    two visits (`_make_room`); the moved ones are listed with why they moved, the school is no longer unplaced."""
+    if not result.unplaced or any(u.reason in ("no_committee", "conflict_of_interest") for u in result.unplaced):
+        return
+    still = []
+    for u in result.unplaced:
+        found = None if time.perf_counter() > deadline else _make_room(data, result.visits, u.school_id, deadline)
+        if found is None:
+            still.append(u)
+            continue
+        result.visits, moved, _ = found
+        name = data.schools[u.school_id].name
+        for old, _new in moved:
+            if old.id is not None:
+                result.displaced[old.id] = Displaced(
+                    "make_room", f"ย้ายเพื่อให้มีที่ลงแผน{name}", f"moved to make room for {name}"
+                )
+    moved_count = len(result.unplaced) - len(still)
+    if moved_count:
+        result.note = "; ".join(
+            x for x in (result.note, f"{moved_count} school(s) placed by moving at most {MAX_ROOM_MOVES} visits") if x
+        )
+    result.unplaced = still
 
 
 # --- supervision-type rounds ---------------------------------------------------------------------------------
@@ -502,28 +533,34 @@ def _plan_supervision(data, stay, time_limit, neighbours, engine, workers, seed,
         unplaced += _unplaced(inst, dropped, "capacity" if shortfall else "no_feasible_slot")
         return Plan(kept + placed, unplaced, 0.0, "full", 0.0, bound_km=bound, optimal=optimal)
     # Stage 1 gets most of the budget: a deterministic budget (same input, same plan) that on this hardware
-    # takes about three times as long in wall-clock time, with the wall clock as the backstop; stage 2 is small.
+    # takes about three times as long in wall-clock time, with the wall clock as the backstop. The wall-clock
+    # backstops come from the caller's deadline: building trips took part of it already, stage 2 keeps a
+    # reserve, and a margin is left for turning trips into visits, so the whole plan ends within the limit.
     stage1_limit = min(STAGE1_SHARE * time_limit, STAGE1_PER_UNIT * len(inst.units))
-    # Wall-clock backstops from the caller's deadline: building trips took part of it already, and stage 2
-    # and the checks after it keep a reserve, so the whole plan stays within the time limit.
     deadline = deadline or time.perf_counter() + time_limit
-    stage1_wall = max(0.5, deadline - time.perf_counter() - STAGE2_RESERVE * time_limit)
+    end = deadline - max(0.2, AFTER_SHARE * time_limit)
+    stage2_reserve = min(max(STAGE2_MIN_WALL, STAGE2_RESERVE * time_limit), STAGE2_MAX_WALL)
     matched = None
     if inst.K == 2 and not partial and len(inst.units) <= SMALL_ROUND:
         matched = _stage_trips_by_matching(inst, trips, max_slots, skip)
+    notes = []
     if matched is not None:
         chosen, extensions, dropped, bound, optimal = matched, [], [], sum(t[2] for t in matched), True
     else:
         chosen, extensions, dropped, bound, optimal = _stage_trips(
-            inst, trips, partial, max_slots, skip, stage1_limit, workers, seed, wall=stage1_wall
+            inst, trips, partial, max_slots, skip, stage1_limit, workers, seed, until=end - stage2_reserve
         )
+        if bound is None:
+            notes.append("stage 1 found no trips in its time; the greedy trips it starts from were kept")
     stage_km = sum(t[2] for t in chosen) + sum(
         inst.insertion([v.school_id for v in inst.kept_routes[slot]], inst.units[i])[1] for slot, i in extensions
     )
     report(0.6, "days")
-    stage2_wall = max(2.0, deadline - time.perf_counter() - 0.05 * time_limit)
-    placed, left = _stage_days(inst, chosen, extensions, min(time_limit * 0.1, 2.0), workers, seed, stage2_wall)
-    note = ""
+    placed, left, greedy_days = _stage_days(
+        inst, chosen, extensions, min(time_limit * 0.1, 2.0), workers, seed, until=end
+    )
+    if greedy_days:
+        notes.append("stage 2 found no placement in its time; the trips were placed greedily (loads less even)")
     if left and len(inst.units) <= SMALL_ROUND:
         # Stage 2 could not give every trip a committee and a day (ties to schools split the pairs): the joint
         # model re-pairs them. Said in the plan's engine and note, never silent; large rounds report instead.
@@ -541,11 +578,14 @@ def _plan_supervision(data, stay, time_limit, neighbours, engine, workers, seed,
                 bound_km=bound_full,
                 optimal=optimal_full,
                 stage_km=stage_km,
-                note=f"stage 2 could not place {len(left)} trip(s); the joint model re-paired them",
+                note="; ".join(
+                    [*notes, f"stage 2 could not place {len(left)} trip(s); the joint model re-paired them"]
+                ),
             )
     dropped = sorted({*dropped, *(i for t in left for i in t[0])})
     if left:
-        note = f"{len(left)} trip(s) found no committee and day"
+        notes.append(f"{len(left)} trip(s) found no committee and day")
+    note = "; ".join(notes)
     unplaced += _unplaced(inst, dropped, "capacity" if shortfall else "no_feasible_slot")
     return Plan(
         kept + placed,
@@ -637,7 +677,9 @@ def _greedy_trips(inst, trips, max_slots, skip) -> set[int]:
     return taken
 
 
-def _stage_trips(inst, trips, partial, max_slots, skip, time_limit, workers, seed, wall=None):
+def _stage_trips(inst, trips, partial, max_slots, skip, time_limit, workers, seed, wall=None, until=None):
+    """Stage 1: the trips to make (see the module's docstring). `until` (a `time.perf_counter()` instant) ends
+    the solve by the wall clock, counted after the model is built; `wall` is a plain limit in seconds."""
     model = cp_model.CpModel()
     trip_vars = [(t, model.new_bool_var("")) for t in trips]
     hint = _greedy_trips(inst, trips, max_slots, skip)
@@ -653,6 +695,8 @@ def _stage_trips(inst, trips, partial, max_slots, skip, time_limit, workers, see
     model.add(sum(v for _, v in trip_vars) <= max_slots)
     cost = sum(round(km * SCALE) * v for (_, _, km), v in trip_vars) + sum(round(e * SCALE) * v for *_, v, e in ext)
     model.minimize(cost + DROP_PENALTY * sum(drops.values()))
+    if until is not None:
+        wall = max(0.3, until - time.perf_counter())
     solver = _solver(time_limit, workers, seed, wall=wall)
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and len(hint) <= max_slots:
@@ -717,8 +761,9 @@ def _fixed_load(inst, extensions):
     return load
 
 
-def _stage_days(inst, chosen, extensions, time_limit, workers, seed, wall=None):
-    """Stage 2: the chosen trips onto committees and days. Returns (visits, trips left without a slot).
+def _stage_days(inst, chosen, extensions, time_limit, workers, seed, wall=None, until=None):
+    """Stage 2: the chosen trips onto committees and days. Returns (visits, trips left without a slot, whether
+    the greedy placement stood in for a solver that found nothing in its time).
 
     Trips with the same allowed committees and size are interchangeable, so the model counts how many of each
     kind a committee takes (n[kind, c]) and which days it works (z[c, d]; people shared by two committees out
@@ -757,6 +802,8 @@ def _stage_days(inst, chosen, extensions, time_limit, workers, seed, wall=None):
         model.add_max_equality(hi, loads)
         model.add_min_equality(lo, loads)
     model.minimize((top + 1) * sum(size * v for size, v in left_vars.values()) + hi - lo)
+    if until is not None:
+        wall = max(0.3, until - time.perf_counter())
     solver = _solver(time_limit, workers, seed, wall=wall)
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -770,7 +817,7 @@ def _stage_days(inst, chosen, extensions, time_limit, workers, seed, wall=None):
             days[c].append(d)
             placed_units.add(units)
         placed, unplaceable = _materialise(inst, per_committee, days, extensions)
-        return placed, [t for t in chosen if t[0] not in placed_units] + unplaceable
+        return placed, [t for t in chosen if t[0] not in placed_units] + unplaceable, True
     per_committee = defaultdict(list)
     left = []
     for g, ((allowed, _size), ks) in enumerate(sorted(kinds.items())):
@@ -781,7 +828,7 @@ def _stage_days(inst, chosen, extensions, time_limit, workers, seed, wall=None):
         left += [chosen[k] for k in pool]
     days = {c: [d for d in inst.days if (c, d) in z and solver.value(z[c, d])] for c in inst.committees}
     placed, unplaceable = _materialise(inst, per_committee, days, extensions)
-    return placed, left + unplaceable
+    return placed, left + unplaceable, False
 
 
 def _separate_school_days(inst, rows: dict[int, list[list]], fixed: set[tuple[int, datetime.date]]) -> list:
@@ -1105,3 +1152,154 @@ def _plan_exam(data: rules.RoundData, stay, time_limit, workers, seed) -> Plan:
             )
         unplaced.append(Unplaced(s, school.code, reason, th, en, session_id=sess))
     return Plan(kept + new, unplaced, 0.0, "exam", 0.0, optimal=status == cp_model.OPTIMAL)
+
+
+# --- making room: an added school in a round with no room -----------------------------------------------------
+
+MAX_ROOM_MOVES = 2  # existing visits a re-plan may move to make room for one school (the coordinator's rule)
+
+
+class _Room:
+    """The plan's day-routes, to find where one more school can go by moving at most `MAX_ROOM_MOVES` visits.
+
+    A slot (committee, day) takes a school when: the day is counted; the committee is the round's, has no
+    member tied to the school and no member booked elsewhere that day; the day still has room; the school is
+    not visited that day already; no leg of the day is over the limit; and a committee starting a new day has
+    no member out with another committee then."""
+
+    def __init__(self, data: rules.RoundData, visits: list[rules.Visit]):
+        self.data = data
+        self.K = data.round.visits_per_committee_day
+        self.limit = data.round.max_leg_km
+        self.committees = list(data.round_committees)
+        self.days = data.counted_days
+        self.blocked = {(c, d) for c, d, _ in busy_elsewhere(data)}
+        self.partners: dict[int, set[int]] = defaultdict(set)
+        for a, b in shared_people(data, self.committees):
+            self.partners[a].add(b)
+            self.partners[b].add(a)
+        self.routes: dict[tuple[int, datetime.date], list[rules.Visit]] = defaultdict(list)
+        self.school_days: dict[tuple[int, datetime.date], list[rules.Visit]] = defaultdict(list)
+        for v in visits:
+            self.routes[(v.committee_id, v.date)].append(v)
+            self.school_days[(v.school_id, v.date)].append(v)
+        self.tied = {c: {s for m in data.committees[c].members for s in m.schools} for c in self.committees}
+        self._km: dict[tuple[int, int], float] = {}
+
+    def km(self, a: int, b: int) -> float:
+        key = (a, b) if a < b else (b, a)
+        if key not in self._km:
+            self._km[key] = rules.road_km(self.data, rules.school_point(self.data, a), rules.school_point(self.data, b))
+        return self._km[key]
+
+    def route_km(self, schools: list[int]) -> float:
+        return rules.route_km(self.data, schools)
+
+    def fits(self, school: int, slot, without: tuple[rules.Visit, ...] = ()) -> float | None:
+        """The extra km of adding `school` to `slot` once the visits `without` have left their days; None when a
+        rule forbids it."""
+        c, d = slot
+        if c not in self.tied or school in self.tied[c] or slot in self.blocked or d not in self.days:
+            return None
+        gone = {id(v) for v in without}
+        here = [v for v in self.routes.get(slot, ()) if id(v) not in gone]
+        if len(here) >= self.K:
+            return None
+        if any(id(v) not in gone for v in self.school_days.get((school, d), ())):
+            return None
+        if any(self.km(school, v.school_id) > self.limit for v in here):
+            return None
+        if not here:
+            for p in self.partners[c]:
+                if any(id(v) not in gone for v in self.routes.get((p, d), ())):
+                    return None
+        schools = [v.school_id for v in here]
+        return self.route_km([*schools, school]) - self.route_km(schools)
+
+    def slots(self):
+        return [(c, d) for c in self.committees for d in self.days]
+
+
+def _make_room(data: rules.RoundData, visits: list[rules.Visit], school: int, deadline: float):
+    """Place `school` by moving at most two visits the re-plan may move (not locked, not done, not a
+    coordinator's move): the cheapest chain in km of (a) the school into a day with room, (b) the school into
+    visit v's place and v into a day with room, or (c) the school into v's place, v into w's and w into a day
+    with room. Returns (visits after, moved visits [(old, new)], the new visit) or None."""
+    room = _Room(data, visits)
+    slots = room.slots()
+    movable = [v for v in visits if not is_pinned(v)]
+    sessions = [s.id for s in data.round.sessions]
+    best: tuple[float, list] | None = None
+
+    def consider(km: float, chain: list):
+        nonlocal best
+        if best is None or km < best[0] - 1e-9:
+            best = (km, chain)
+
+    for slot in slots:
+        extra = room.fits(school, slot)
+        if extra is not None:
+            consider(extra, [(school, None, slot)])
+    if best is None:
+        for v in movable:
+            if time.perf_counter() > deadline:
+                break
+            slot_v = (v.committee_id, v.date)
+            into_v = room.fits(school, slot_v, (v,))
+            if into_v is None:
+                continue
+            for slot in slots:
+                if slot == slot_v:
+                    continue
+                extra = room.fits(v.school_id, slot, (v,))
+                if extra is not None:
+                    consider(into_v + extra, [(school, v, slot_v), (v.school_id, None, slot)])
+    if best is None and MAX_ROOM_MOVES >= 2:
+        for v in movable:
+            slot_v = (v.committee_id, v.date)
+            into_v = room.fits(school, slot_v, (v,))
+            if into_v is None:
+                continue
+            for w in movable:
+                if time.perf_counter() > deadline:
+                    break
+                slot_w = (w.committee_id, w.date)
+                if w is v or slot_w == slot_v:
+                    continue
+                v_into_w = room.fits(v.school_id, slot_w, (v, w))
+                if v_into_w is None:
+                    continue
+                for slot in slots:
+                    if slot in (slot_v, slot_w):
+                        continue
+                    extra = room.fits(w.school_id, slot, (v, w))
+                    if extra is not None:
+                        consider(
+                            into_v + v_into_w + extra,
+                            [(school, v, slot_v), (v.school_id, w, slot_w), (w.school_id, None, slot)],
+                        )
+    if best is None:
+        return None
+    # Apply the chain: each school takes the place (day order, session) of the visit it displaces, or goes last
+    # in a day with room.
+    chain = best[1]
+    leaving = {id(old) for _, old, _ in chain if old is not None}
+    after = [v for v in visits if id(v) not in leaving]
+    moved = []
+    new_visit = None
+    placed_routes = rules.day_routes(data, after)
+    for n, (s, old, (c, d)) in enumerate(chain):
+        if old is not None:
+            order, session = old.day_order, old.session_id
+        else:
+            route = placed_routes.get((c, d), [])
+            order = max((v.day_order for v in route), default=0) + 1
+            session = sessions[min(len(route), len(sessions) - 1)]
+        visit = rules.Visit(None, c, s, d, session, order)
+        after.append(visit)
+        placed_routes.setdefault((c, d), []).append(visit)
+        if n == 0:
+            new_visit = visit
+        else:
+            moved.append((chain[n - 1][1], visit))  # the visit the previous link displaced, in its new place
+    return after, moved, new_visit

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from schedules import conflicts as rules
 from schedules import lifecycle, planner
@@ -80,7 +82,7 @@ def round_plannable(round_: Round) -> None:
             f"the round's window {be_numeric(round_.start_date)} – {be_numeric(round_.end_date)} has no working "
             "day (only weekends, public holidays or office closures)",
             code="no_working_days",
-            fields={"end_date": ["ไม่มีวันทำการในช่วงนี้"]},
+            fields={"end_date": [_("ไม่มีวันทำการในช่วงนี้")]},
         )
     if not round_target_schools(round_).exists():
         if round_.is_exam:
@@ -90,19 +92,33 @@ def round_plannable(round_: Round) -> None:
         raise RoundNotPlannable("รอบนี้ไม่มีโรงเรียนเป้าหมาย", "the round has no target schools", code="no_target_schools")
 
 
+# Saving a plan writes each new or moved assignment and its history row: about this long per visit on a
+# loaded 2-core machine (bench/planner.py measures it). A plan that will be saved keeps that time for it.
+SAVE_SECONDS_PER_VISIT = 0.004
+
+
 def round_plan(
-    *, round_: Round, time_limit: float = 20.0, fresh: bool = False, progress=None
+    *, round_: Round, time_limit: float = 20.0, fresh: bool = False, progress=None, saving: bool = False
 ) -> tuple[rules.RoundData, planner.Plan]:
-    """Plan a round without saving anything (refuses a round that cannot be planned)."""
+    """Plan a round without saving anything (refuses a round that cannot be planned).
+
+    `time_limit` is the whole job's: reading the round, planning, and (`saving`) writing the plan afterwards,
+    so the solver gets what is left of it."""
+    started = time.perf_counter()
     if not time_limit or time_limit <= 0:
         raise InvalidInput(
             "เวลาในการคำนวณต้องมากกว่า 0 วินาที",
             "the time limit must be more than 0 seconds",
-            fields={"time_limit": ["ต้องมากกว่า 0"]},
+            fields={"time_limit": [_("ต้องมากกว่า 0 วินาที")]},
         )
     round_plannable(round_)
     data = round_data(round_)
-    return data, planner.plan(data, time_limit=time_limit, fresh=fresh, progress=progress)
+    reserve = 0.0
+    if saving:
+        to_write = len(data.targets) * data.round.visits_per_school
+        reserve = min(0.3 * time_limit, SAVE_SECONDS_PER_VISIT * to_write)
+    left = max(0.5, time_limit - (time.perf_counter() - started) - reserve)
+    return data, planner.plan(data, time_limit=left, fresh=fresh, progress=progress)
 
 
 @transaction.atomic
@@ -328,15 +344,17 @@ def assignment_move(
     if refusal:
         if refusal.code == "reason_required":
             raise InvalidInput(
-                "ต้องระบุเหตุผลการย้าย", "a reason for the move is required", fields={"reason": ["ต้องระบุเหตุผล"]}
+                "ต้องระบุเหตุผลการย้าย", "a reason for the move is required", fields={"reason": [_("ต้องระบุเหตุผลการย้าย")]}
             )
         raise refusal.error(assignment.pk)
     if not RoundSession.objects.filter(pk=session_id, round_id=assignment.round_id).exists():
         raise InvalidInput(
-            "ไม่พบช่วงเวลานี้ในรอบ", "no such session in this round", fields={"session": ["ไม่พบช่วงเวลานี้ในรอบ"]}
+            "ไม่พบช่วงเวลานี้ในรอบ", "no such session in this round", fields={"session": [_("ไม่พบช่วงเวลานี้ในรอบ")]}
         )
     if not assignment.round.committees.filter(pk=committee_id).exists():
-        raise InvalidInput("ไม่พบคณะนี้ในรอบ", "no such committee in this round", fields={"committee": ["ไม่พบคณะนี้ในรอบ"]})
+        raise InvalidInput(
+            "ไม่พบคณะนี้ในรอบ", "no such committee in this round", fields={"committee": [_("ไม่พบคณะนี้ในรอบ")]}
+        )
     caused = rules.errors(
         move_conflicts(assignment=assignment, committee_id=committee_id, date=date, session_id=session_id)
     )
@@ -354,13 +372,49 @@ def assignment_move(
 
 
 @transaction.atomic
-def assignment_set_locked(*, assignment: Assignment, locked: bool) -> Assignment:
-    """Pin (or unpin) an assignment: the planner never moves a locked one. Not a status change: no SEQUENCE."""
-    if assignment.status == Assignment.Status.CANCELLED:
-        raise lifecycle.check(assignment.status, "confirm").error(assignment.pk)
-    Assignment.objects.filter(pk=assignment.pk).update(locked=locked)
-    assignment.locked = locked
-    return assignment
+def assignment_set_locked(*, assignment: Assignment, locked: bool, user=None) -> Assignment:
+    """Pin (or unpin) an assignment through the lifecycle (`lock` / `unlock`): the planner never moves a locked
+    one. Refused for a visit that took place or a cancelled one, and when it is already so; no SEQUENCE bump."""
+    return lifecycle.transition(assignment, "lock" if locked else "unlock", user=user)
+
+
+@transaction.atomic
+def assignment_act(
+    *,
+    assignment: Assignment,
+    action: str,
+    reason: str = "",
+    user=None,
+    committee_id: int | None = None,
+    date: datetime.date | None = None,
+    session_id: int | None = None,
+) -> Assignment:
+    """One lifecycle action on an assignment as the API asks for it: `move` runs the move's checks (conflicts
+    in this and the office's other rounds), `lock` / `unlock` pin it, `confirm` and `cancel` change its status;
+    `replan` and `done` belong to the planner and to visit submission and are refused here."""
+    if action == "move":
+        fields = {
+            name: [_("ต้องระบุ")]
+            for name, value in (("committee", committee_id), ("date", date), ("session", session_id))
+            if value is None
+        }
+        if fields:
+            raise InvalidInput(fields=fields)
+        return assignment_move(
+            assignment=assignment,
+            committee_id=committee_id,
+            date=date,
+            session_id=session_id,
+            reason=reason,
+            user=user,
+        )
+    if action in ("replan", "done") or action not in lifecycle.ACTIONS:
+        raise InvalidInput(fields={"action": [_("การดำเนินการ %(action)s ทำที่นี่ไม่ได้") % {"action": action}]})
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    refusal = lifecycle.check(assignment.status, action, reason=reason, locked=assignment.locked)
+    if refusal and refusal.code == "reason_required":
+        raise InvalidInput(fields={"reason": [_("ต้องระบุเหตุผล")]})
+    return lifecycle.transition(assignment, action, reason=reason, user=user)
 
 
 def assignment_mark_done(*, assignment_id: int) -> bool:
@@ -439,7 +493,7 @@ def plan_run_execute(*, run_id: int) -> str:
         PlanRun.objects.filter(pk=run_id).update(progress=round(fraction, 3), step=step[:100])
 
     try:
-        data, plan_ = round_plan(round_=run.round, fresh=run.fresh, progress=progress)
+        data, plan_ = round_plan(round_=run.round, fresh=run.fresh, progress=progress, saving=run.apply)
         changes = plan_changes(data, plan_)
         result = preview_as_dict(plan_, changes)
         if run.apply:
@@ -474,6 +528,7 @@ def calendar_feed_revoke(*, feed: CalendarFeed) -> CalendarFeed:
 __all__ = [
     "Change",
     "MoveRefused",
+    "assignment_act",
     "assignment_mark_done",
     "assignment_move",
     "assignment_set_locked",

@@ -220,7 +220,9 @@ def assignment_lock(request, slug, pk):
     round_ = _round_or_404(request.user, slug, plan=True)
     assignment = get_object_or_404(Assignment.objects.filter(round=round_).active(), pk=pk)
     try:
-        services.assignment_set_locked(assignment=assignment, locked=request.POST.get("locked") == "1")
+        services.assignment_set_locked(
+            assignment=assignment, locked=request.POST.get("locked") == "1", user=request.user
+        )
     except DomainError as exc:
         return round_detail(request, slug, status=exc.http_status, refused=_shown(exc))
     return redirect(reverse("schedules:round", args=[slug]))

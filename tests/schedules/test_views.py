@@ -147,7 +147,9 @@ def test_replan_that_cannot_be_complete_saves_nothing(client, demo, when):
     aug.committees.set(aug.committees.order_by("number")[:1])
     before = list(Assignment.objects.filter(round=aug).values_list("id", "committee", "date"))
     response = client.post("/schedules/aug-2563/replan/", {"fresh": "1"})
-    assert response.status_code == 409 and "nothing saved" in response.content.decode()
+    assert response.status_code == 409 and "วางแผนไม่ครบ ไม่ได้บันทึก" in response.content.decode()
+    english = client.post("/schedules/aug-2563/replan/", {"fresh": "1"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "ไม่ได้บันทึก" not in english and "not enough committee-days" in english
     assert list(Assignment.objects.filter(round=aug).values_list("id", "committee", "date")) == before
 
 

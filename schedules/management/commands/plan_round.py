@@ -36,7 +36,9 @@ class Command(BaseCommand):
         parser.add_argument("--apply", action="store_true", help="save the plan (locked and done visits stay)")
         parser.add_argument("--fresh", action="store_true", help="re-plan every visit that is not locked or done")
         parser.add_argument("--json", action="store_true", help="print the complete plan as JSON")
-        parser.add_argument("--time-limit", default="20", help="solver limit in seconds")
+        parser.add_argument(
+            "--time-limit", default="20", help="seconds for the whole command: reading, planning and saving"
+        )
 
     def handle(self, *args, **options):
         round_ = round_by_key(options["round"])
@@ -44,7 +46,10 @@ class Command(BaseCommand):
             raise CommandError(f"ไม่พบรอบ / no such round: {options['round']}")
         try:
             data, plan = round_plan(
-                round_=round_, time_limit=positive_seconds(str(options["time_limit"])), fresh=options["fresh"]
+                round_=round_,
+                time_limit=positive_seconds(str(options["time_limit"])),
+                fresh=options["fresh"],
+                saving=options["apply"],
             )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
