@@ -140,8 +140,23 @@ class BarChartSpec:
     extra: dict = field(default_factory=dict, compare=False)
 
 
+# A label longer than this many lines (an instrument question may be 2,000 characters) ends its last line with
+# "…": the chart stays one drawing that fits a page, and the tables beside it print the whole text.
+MAX_LABEL_LINES = 3
+
+
+def _at_most_lines(lines: list[str], room: float, font_size: float) -> list[str]:
+    if len(lines) <= MAX_LABEL_LINES:
+        return lines
+    last = lines[MAX_LABEL_LINES - 1]
+    while last and stringWidth(last + " …", fonts.REGULAR, font_size) > room * 0.99:
+        last = last[:-1]
+    return [*lines[: MAX_LABEL_LINES - 1], last.rstrip() + " …"]
+
+
 def bar_chart(spec: BarChartSpec, width: float = 480.0, font_size: float = 9.0) -> ChartDrawing:
-    """Horizontal bars: labels on the left (wrapped, never cut), one bar per series per row, a 0…max scale."""
+    """Horizontal bars: labels on the left (wrapped, up to MAX_LABEL_LINES), one bar per series per row, a
+    0…max scale."""
     fonts.register_fonts()
     t = spec.thai_digits
     # Room for the longest label on one line (line filling keeps a small margin), at most 42 % of the width.
@@ -152,7 +167,7 @@ def bar_chart(spec: BarChartSpec, width: float = 480.0, font_size: float = 9.0) 
     wrapped = [
         [r.label]
         if stringWidth(r.label, fonts.REGULAR, font_size) <= label_room * 0.99
-        else break_lines(r.label, fonts.REGULAR, font_size, label_room) or [""]
+        else _at_most_lines(break_lines(r.label, fonts.REGULAR, font_size, label_room) or [""], label_room, font_size)
         for r in spec.rows
     ]
     n_series = len(spec.series)
