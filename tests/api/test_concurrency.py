@@ -51,3 +51,42 @@ def test_racing_duplicates_make_one_visit(postgres_only, actors, field, path):
     assert statuses == [200, 200, 200, 201], results
     assert len({str(b) for _, b in results}) == 1  # the same visit, the same body, for everyone
     assert Visit.objects.count() == 1 and Answer.objects.count() == 3
+
+
+def test_eight_parallel_edits_of_one_visit_give_one_winner_and_clean_refusals(postgres_only, actors, field):
+    """Eight tablets edit the same visit from the same version at the same moment, each with other findings:
+    exactly one is applied (200), the others are told the visit moved on (412 with the server's copy) — never
+    a 500, never a write lost silently: what is stored is the winner's text, at the next version."""
+    vid = uuid.uuid4()
+    setup = APIClient()
+    setup.force_authenticate(actors.bob.user)
+    created = setup.put(f"/api/v1/visits/{vid}/", visit_body(field), format="json")
+    assert created.status_code == 201
+    base = created.json()["version"]
+    barrier = threading.Barrier(8)
+    results = []
+
+    def edit(n):
+        client = APIClient()
+        client.force_authenticate((actors.bob if n % 2 else actors.alice).user)
+        body = {"findings": {"strengths": f"จุดเด่นฉบับที่ {n}"}, "version": base}
+        barrier.wait()
+        try:
+            r = client.put(f"/api/v1/visits/{vid}/", body, format="json")
+            results.append((n, r.status_code, r.json()))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=edit, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    statuses = sorted(s for _, s, _ in results)
+    assert len(results) == 8 and statuses == [200] + [412] * 7, results
+    (winner,) = [n for n, s, _ in results if s == 200]
+    for _, status, body in results:
+        if status == 412:
+            assert body["code"] == "stale_version" and body["current"]["version"] == base + 1, body
+    stored = Visit.objects.get(pk=vid)
+    assert stored.strengths == f"จุดเด่นฉบับที่ {winner}" and stored.version == base + 1
