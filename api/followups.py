@@ -15,13 +15,44 @@ from rest_framework.response import Response
 from api.pagination import Pagination
 from api.permissions import IsPerson
 from api.visits import ErrorOut
+from visits import limits
 from visits.errors import NotFound
-from visits.followups import followup_update
-from visits.models import FollowUp
+from visits.followups import due_change_decide, due_change_request, followup_update
+from visits.models import FollowUp, FollowUpDueChange
 from visits.selectors import followups_for_user
 
 
+class DueChangeOut(serializers.ModelSerializer):
+    class Meta:
+        model = FollowUpDueChange
+        fields = [
+            "id",
+            "from_date",
+            "to_date",
+            "reason",
+            "status",
+            "requested_by",
+            "requested_at",
+            "decided_by",
+            "decided_at",
+            "decision_comment",
+        ]
+
+
+class DueChangeIn(serializers.Serializer):
+    due_date = serializers.DateField(help_text="the new due date asked for")
+    reason = serializers.CharField(max_length=limits.DUE_CHANGE_REASON_MAX)
+
+
+class DueDecisionIn(serializers.Serializer):
+    to = serializers.ChoiceField(choices=[FollowUpDueChange.Status.APPROVED, FollowUpDueChange.Status.REFUSED])
+    comment = serializers.CharField(
+        required=False, allow_blank=True, max_length=limits.DUE_CHANGE_REASON_MAX, help_text="required to refuse"
+    )
+
+
 class FollowUpOut(serializers.ModelSerializer):
+    due_changes = DueChangeOut(many=True, read_only=True)
     school_name = serializers.CharField(source="school.name_th", read_only=True)
     source_visit = serializers.UUIDField(source="source_visit_id", read_only=True, allow_null=True)
     evidence_url = serializers.SerializerMethodField()
@@ -46,6 +77,7 @@ class FollowUpOut(serializers.ModelSerializer):
             "verified_at",
             "created_at",
             "updated_at",
+            "due_changes",
         ]
 
     def get_files(self, obj) -> list[dict]:
@@ -70,7 +102,9 @@ class FollowUpIn(serializers.Serializer):
 
     status = serializers.ChoiceField(choices=FollowUp.Status.choices, required=False)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=20000)
-    due_date = serializers.DateField(required=False)
+    due_date = serializers.DateField(
+        required=False, help_text="only the current one: a due date moves by POST …/due-date-requests/ and approval"
+    )
     comment = serializers.CharField(
         required=False, allow_blank=True, max_length=5000, help_text="required when the office sends an answer back"
     )
@@ -113,12 +147,12 @@ class FollowUpViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return (
             followups_for_user(self.request.user)
             .select_related("school")
-            .prefetch_related("files")
+            .prefetch_related("files", "due_changes")
             .order_by("due_date", "id")
         )
 
     @extend_schema(
-        summary="Update a follow-up's status, notes or due date (its school or the office)",
+        summary="Update a follow-up's status or notes (its school or the office)",
         request={"application/json": FollowUpIn, "multipart/form-data": FollowUpIn},
         responses={200: FollowUpOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut},
     )
@@ -131,6 +165,35 @@ class FollowUpViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         fu = followup_update(followup_id=pk, user=request.user, **data.validated_data)
         fu = self.get_queryset().get(pk=fu.pk)
         return Response(FollowUpOut(fu).data)
+
+    @extend_schema(
+        summary="Ask to move the follow-up's due date (its school or the office; the office decides)",
+        request=DueChangeIn,
+        responses={201: DueChangeOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    )
+    @action(detail=True, methods=["post"], url_path="due-date-requests", parser_classes=[JSONParser])
+    def due_date_requests(self, request, pk=None):
+        data = DueChangeIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        change = due_change_request(followup_id=pk, user=request.user, **data.validated_data)
+        return Response(DueChangeOut(change).data, status=201)
+
+    @extend_schema(
+        summary="Approve or refuse a request to move the due date (the office; not the person who asked)",
+        request=DueDecisionIn,
+        responses={200: DueChangeOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 412: ErrorOut},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"due-date-requests/(?P<request_id>[0-9]{1,18})/decision",
+        parser_classes=[JSONParser],
+    )
+    def due_date_decision(self, request, pk=None, request_id=None):
+        data = DueDecisionIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        change = due_change_decide(followup_id=pk, request_id=int(request_id), user=request.user, **data.validated_data)
+        return Response(DueChangeOut(change).data)
 
     @extend_schema(
         summary="Download the follow-up's evidence file",

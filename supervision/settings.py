@@ -251,6 +251,8 @@ NOTIFY_STUCK_SECONDS = env.int("NOTIFY_STUCK_SECONDS", default=15 * 60)
 NOTIFY_LOOKAHEAD_DAYS = env.int("NOTIFY_LOOKAHEAD_DAYS", default=7)
 NOTIFY_FOLLOWUP_DAYS_BEFORE = env.int("NOTIFY_FOLLOWUP_DAYS_BEFORE", default=3)
 NOTIFY_FOLLOWUP_ESCALATE_DAYS = env.int("NOTIFY_FOLLOWUP_ESCALATE_DAYS", default=7)
+# A follow-up's due date moves only by a request the office approves, to at most this many days from today.
+FOLLOWUP_DUE_MAX_DAYS = env.int("FOLLOWUP_DUE_MAX_DAYS", default=365)
 
 # --- REST API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {

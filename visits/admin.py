@@ -29,6 +29,7 @@ from visits.models import (
     Answer,
     Evidence,
     FollowUp,
+    FollowUpDueChange,
     Instrument,
     InstrumentVersion,
     Item,
@@ -342,6 +343,14 @@ class VisitAdmin(SimpleHistoryAdmin):
 
 
 # --- follow-ups ---------------------------------------------------------------------------------------------
+class DueChangeInline(ReadOnlyInline):
+    """The follow-up's due-date requests and decisions (made through the API and the follow-up page)."""
+
+    model = FollowUpDueChange
+    fields = ["from_date", "to_date", "reason", "status", "requested_by", "decided_by", "decision_comment"]
+    readonly_fields = fields
+
+
 @admin.register(FollowUp)
 class FollowUpAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
     list_display = ["recommendation_short", "school", "status", "due_date", "owner"]
@@ -354,6 +363,7 @@ class FollowUpAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
         "recommendation_index",
         "recommendation",
         "status",
+        "due_date",  # moves only by a request the office approves (visits.followups.due_change_request)
         "done_at",
         "verified_at",
         "verified_by",
@@ -373,6 +383,7 @@ class FollowUpAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
         "verified_by",
     ]
     actions = ["mark_in_progress", "mark_done", "mark_verified"]
+    inlines = [DueChangeInline]
 
     def get_queryset(self, request):
         return selectors.followups_for_user(request.user)
@@ -390,7 +401,6 @@ class FollowUpAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
                 followup_id=obj.pk,
                 user=request.user,
                 notes=obj.notes,
-                due_date=obj.due_date,
                 owner=obj.owner,
                 evidence=form.cleaned_data.get("evidence") or None,
             )

@@ -1,6 +1,8 @@
 """A follow-up's own page: what was recommended, what the school answered (notes and evidence files), the log
 with the office's comments, and the one form the reader may use — the school answers with evidence, the office
 accepts the answer or sends it back with a comment. Writes go through `visits.followups.followup_transition`.
+The due date moves only by a request (the school or the office, with a reason) that another person of the
+office approves or refuses (`visits.followups.due_change_request` / `due_change_decide`).
 """
 
 from django.contrib import messages
@@ -8,11 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from supervision.dates import BuddhistDateField
 from visits import followups as lifecycle
 from visits.errors import VisitError
-from visits.models import FollowUp, FollowUpEvidence
+from visits.models import FollowUp, FollowUpDueChange, FollowUpEvidence
 from visits.selectors import followups_for_user
 
 ACCEPT = "image/jpeg,image/png,image/webp,application/pdf"
@@ -22,7 +26,7 @@ def _followup_or_404(user, pk) -> FollowUp:
     fu = (
         followups_for_user(user)
         .select_related("school__director", "source_visit__round", "owner")
-        .prefetch_related("files", "transitions__by__person")
+        .prefetch_related("files", "transitions__by__person", "due_changes__requested_by__person")
         .filter(pk=pk)
         .first()
     )
@@ -34,6 +38,8 @@ def _followup_or_404(user, pk) -> FollowUp:
 def _render(request, fu, *, status=200, errors=None, form=None):
     relations = lifecycle.followup_relations(fu, request.user)
     moves = dict((action, to) for to, action in lifecycle.allowed_moves(fu, relations))
+    changes = list(fu.due_changes.all())
+    pending = next((c for c in changes if c.status == FollowUpDueChange.Status.PENDING), None)
     return render(
         request,
         "visits/followup_detail.html",
@@ -47,6 +53,12 @@ def _render(request, fu, *, status=200, errors=None, form=None):
             "errors": errors or {},
             "form": form or {},
             "accept": ACCEPT,
+            "due_changes": changes,
+            "pending_change": pending,
+            "can_ask_due": fu.status in FollowUp.OPEN_STATUSES and pending is None and bool(relations),
+            "can_decide_due": pending is not None
+            and "office" in relations
+            and pending.requested_by_id != request.user.pk,
         },
         status=status,
     )
@@ -93,3 +105,44 @@ def followup_file(request, pk, file_id):
     if item is None:
         raise Http404
     return FileResponse(item.file.open("rb"), content_type=item.content_type)
+
+
+@login_required
+@require_POST
+def followup_due(request, pk):
+    """Ask to move the due date (`action=ask`: a Buddhist-Era date and a reason) or decide the pending request
+    (`action=approve` / `refuse`, a comment needed to refuse)."""
+    from django import forms
+
+    fu = _followup_or_404(request.user, pk)
+    action = request.POST.get("action", "")
+    try:
+        if action == "ask":
+            try:
+                due_date = BuddhistDateField().clean(request.POST.get("due_date", ""))
+            except forms.ValidationError as exc:
+                return _render(request, fu, status=400, errors={"due": " ".join(exc.messages)}, form=request.POST)
+            if due_date is None:
+                return _render(request, fu, status=400, errors={"due": _("กรุณาระบุกำหนดเสร็จใหม่")}, form=request.POST)
+            lifecycle.due_change_request(
+                followup_id=fu.pk, user=request.user, due_date=due_date, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, _("ส่งคำขอเลื่อนกำหนดเสร็จแล้ว รอสำนักงานเขตพิจารณา"))
+        elif action in ("approve", "refuse"):
+            pending = fu.due_changes.filter(status=FollowUpDueChange.Status.PENDING).first()
+            if pending is None:
+                raise Http404
+            to = FollowUpDueChange.Status.APPROVED if action == "approve" else FollowUpDueChange.Status.REFUSED
+            lifecycle.due_change_decide(
+                followup_id=fu.pk,
+                request_id=pending.pk,
+                to=to,
+                user=request.user,
+                comment=request.POST.get("decision_comment", ""),
+            )
+            messages.success(request, _("บันทึกผลการพิจารณาแล้ว"))
+        else:
+            raise Http404
+    except VisitError as exc:
+        return _render(request, fu, status=exc.http_status, errors={"due": exc.message}, form=request.POST)
+    return redirect("visits:followup_detail", pk=fu.pk)

@@ -19,10 +19,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from supervision.access import is_office_manager, office_ids_for_user
-from supervision.lifecycle import Refusal, not_allowed
+from supervision.lifecycle import Refusal, claim, not_allowed
 from visits import selectors
 from visits.errors import InvalidInput, InvalidTransition, NotFound, StaleVersion
-from visits.models import FollowUp, FollowUpEvidence, FollowUpTransition, Visit
+from visits.limits import DUE_CHANGE_REASON_MAX, too_long_message
+from visits.models import FollowUp, FollowUpDueChange, FollowUpEvidence, FollowUpTransition, Visit
 
 F = FollowUp.Status
 DEFAULT_DUE_DAYS = 60
@@ -225,8 +226,9 @@ def followup_update(
     comment: str = "",
     files=(),
 ) -> FollowUp:
-    """Change a follow-up's notes, due date, owner or evidence, as its school or the office; a status change goes
-    through the lifecycle (`followup_transition`) after the other fields are saved."""
+    """Change a follow-up's notes, owner or evidence, as its school or the office; a status change goes through
+    the lifecycle (`followup_transition`) after the other fields are saved. The due date is not edited here: a
+    different one is refused (it moves by `due_change_request` + `due_change_decide`); the same one is fine."""
     fu = (
         selectors.followups_for_user(user)
         .select_related("school")
@@ -241,8 +243,15 @@ def followup_update(
         raise InvalidTransition("ไม่มีสิทธิ์แก้ไขการติดตามผลนี้", "you may not change this follow-up", code="wrong_role")
     if notes is not None:
         fu.notes = notes
-    if due_date is not None:
-        fu.due_date = due_date
+    if due_date is not None and due_date != fu.due_date:
+        raise InvalidInput(
+            fields={
+                "due_date": [
+                    "กำหนดเสร็จเลื่อนได้โดยยื่นคำขอให้สำนักงานเขตอนุมัติเท่านั้น / "
+                    "the due date moves only by a request the office approves (POST …/due-date-requests/)"
+                ]
+            }
+        )
     if owner is not None:
         fu.owner = owner
     if status and status != fu.status:
@@ -263,3 +272,162 @@ def followup_update(
     fu._history_user = user
     fu.save()
     return fu
+
+
+# --- due dates: moved only by a request the office approves ------------------------------------------------
+#
+#   (request) ──▶ pending ──approve──▶ approved   (the follow-up's due date becomes the requested one)
+#                    └──────refuse───▶ refused    (with the office's comment; the date stays)
+#
+# - request: the school (its director) or the office, with a reason, for an open or in-progress follow-up; the
+#   date is not in the past, differs from the current one and lies within FOLLOWUP_DUE_MAX_DAYS of today; one
+#   pending request at a time.
+# - approve / refuse: only the office, and never the person who asked (four eyes); refusing needs a comment.
+D = FollowUpDueChange.Status
+DUE_CHANGE_TRANSITIONS: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
+    (D.PENDING, D.APPROVED): ("approve", frozenset({"office"})),
+    (D.PENDING, D.REFUSED): ("refuse", frozenset({"office"})),
+}
+
+
+def check_due_change_request(
+    *, status: str, current, requested, today, relations: set[str], reason: str, pending: bool, max_days: int
+) -> Refusal | None:
+    """Why a request to move a follow-up's due date to `requested` is refused; None if it may be made. Pure."""
+    if not relations & {"school", "office"}:
+        return Refusal("wrong_role", "ไม่มีสิทธิ์ขอเลื่อนกำหนดเสร็จของการติดตามผลนี้", "you may not ask to move this due date")
+    if status not in FollowUp.OPEN_STATUSES:
+        return Refusal(
+            "followup_closed",
+            "การติดตามผลนี้ดำเนินการแล้ว ขอเลื่อนกำหนดเสร็จไม่ได้",
+            "this follow-up is already answered; its due date no longer moves",
+        )
+    if pending:
+        return Refusal(
+            "due_change_pending",
+            "มีคำขอเลื่อนกำหนดเสร็จที่รออนุมัติอยู่แล้ว",
+            "a request to move this due date is already waiting for a decision",
+        )
+    if not (reason or "").strip():
+        return Refusal("reason_required", "ต้องระบุเหตุผลที่ขอเลื่อนกำหนดเสร็จ", "give the reason for the new due date")
+    if requested == current:
+        return Refusal("due_unchanged", "วันที่ขอตรงกับกำหนดเสร็จเดิม", "that is already the due date")
+    if requested < today:
+        return Refusal("due_in_past", "กำหนดเสร็จใหม่ต้องไม่ก่อนวันนี้", "the new due date cannot be in the past")
+    if requested > today + datetime.timedelta(days=max_days):
+        return Refusal(
+            "due_too_far",
+            f"กำหนดเสร็จใหม่ต้องไม่เกิน {max_days} วันนับจากวันนี้",
+            f"the new due date must be within {max_days} days of today",
+        )
+    return None
+
+
+def check_due_change_decision(
+    status: str, to: str, relations: set[str], *, is_requester: bool, comment: str
+) -> Refusal | None:
+    """Why deciding a due-date request (`to`: approved or refused) is refused; None if allowed. Pure."""
+    rule = DUE_CHANGE_TRANSITIONS.get((status, to))
+    if rule is None:
+        return not_allowed("due-date request", D(status).label if status in D.values else status, to, status, to)
+    if not relations & rule[1]:
+        return Refusal("wrong_role", "เฉพาะสำนักงานเขตเท่านั้นที่อนุมัติการเลื่อนกำหนดเสร็จได้", "only the office may decide this")
+    if is_requester:
+        return Refusal(
+            "four_eyes",
+            "ผู้ขอเลื่อนกำหนดเสร็จพิจารณาคำขอของตนเองไม่ได้ ต้องให้ผู้อื่นในสำนักงานเขตพิจารณา",
+            "the person who asked cannot decide the request; another person of the office must",
+        )
+    if to == D.REFUSED and not (comment or "").strip():
+        return Refusal("comment_required", "ต้องระบุเหตุผลที่ไม่อนุมัติ", "a comment is required to refuse a request")
+    return None
+
+
+def _followup_for_due_change(followup_id, user) -> FollowUp:
+    fu = (
+        selectors.followups_for_user(user)
+        .select_related("school")
+        .select_for_update(of=("self",))
+        .filter(pk=followup_id)
+        .first()
+    )
+    if fu is None:
+        raise NotFound()
+    return fu
+
+
+@transaction.atomic
+def due_change_request(*, followup_id: int, user, due_date, reason: str) -> FollowUpDueChange:
+    """Ask to move a follow-up's due date (its school or the office). Raises the refusal as InvalidTransition
+    (409), a reason too long as InvalidInput (400), NotFound (404) for a follow-up the user may not see."""
+    fu = _followup_for_due_change(followup_id, user)
+    reason = (reason or "").strip()
+    if len(reason) > DUE_CHANGE_REASON_MAX:
+        raise InvalidInput(fields={"reason": [" / ".join(too_long_message(DUE_CHANGE_REASON_MAX))]})
+    refusal = check_due_change_request(
+        status=fu.status,
+        current=fu.due_date,
+        requested=due_date,
+        today=timezone.localdate(),
+        relations=followup_relations(fu, user),
+        reason=reason,
+        pending=fu.due_changes.filter(status=D.PENDING).exists(),
+        max_days=settings.FOLLOWUP_DUE_MAX_DAYS,
+    )
+    if refusal:
+        raise refusal.error()
+    try:
+        with transaction.atomic():
+            return FollowUpDueChange.objects.create(
+                followup=fu, from_date=fu.due_date, to_date=due_date, reason=reason, requested_by=user
+            )
+    except IntegrityError:  # a concurrent request was made first (one pending per follow-up)
+        raise check_due_change_request(
+            status=fu.status,
+            current=fu.due_date,
+            requested=due_date,
+            today=timezone.localdate(),
+            relations={"school", "office"},
+            reason=reason,
+            pending=True,
+            max_days=settings.FOLLOWUP_DUE_MAX_DAYS,
+        ).error() from None
+
+
+@transaction.atomic
+def due_change_decide(*, followup_id: int, request_id: int, to: str, user, comment: str = "") -> FollowUpDueChange:
+    """Approve (the due date moves to the requested one) or refuse a pending request, as the office and not as
+    its requester; both the request and the follow-up's date are claimed with conditional UPDATEs."""
+    fu = _followup_for_due_change(followup_id, user)
+    change = fu.due_changes.filter(pk=request_id).first()
+    if change is None:
+        raise NotFound()
+    comment = (comment or "").strip()
+    if len(comment) > DUE_CHANGE_REASON_MAX:
+        raise InvalidInput(fields={"comment": [" / ".join(too_long_message(DUE_CHANGE_REASON_MAX))]})
+    refusal = check_due_change_decision(
+        change.status, to, followup_relations(fu, user), is_requester=change.requested_by_id == user.pk, comment=comment
+    )
+    if refusal:
+        raise refusal.error()
+    now = timezone.now()
+    claim(
+        FollowUpDueChange,
+        change.pk,
+        seen={"status": change.status},
+        changes={"status": to, "decided_by": user, "decided_at": now, "decision_comment": comment},
+        version_field="status",
+    )
+    if to == D.APPROVED:
+        # the date the request was made from: a date moved meanwhile (another approved request) is not overwritten
+        claim(
+            FollowUp,
+            fu.pk,
+            seen={"due_date": change.from_date},
+            changes={"due_date": change.to_date, "updated_at": now},
+            version_field="due_date",
+        )
+        fu.refresh_from_db()
+        FollowUp.history.bulk_history_create([fu], update=True, default_user=user)
+    change.refresh_from_db()
+    return change

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from supervision.models import LAT, LON, AreaOffice, Committee, Person, School
@@ -711,3 +712,50 @@ class IssuedDocument(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.title}"
+
+
+class FollowUpDueChange(models.Model):
+    """A request to move a follow-up's due date, and the office's decision: the only way a due date changes
+    once the follow-up exists (a school cannot push its own date away and so escape escalation). The
+    lifecycle is in `visits.followups` (pending → approved | refused, by another person than the requester)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", gettext_lazy("รออนุมัติ")
+        APPROVED = "approved", gettext_lazy("อนุมัติแล้ว")
+        REFUSED = "refused", gettext_lazy("ไม่อนุมัติ")
+
+    followup = models.ForeignKey(
+        FollowUp, on_delete=models.CASCADE, related_name="due_changes", verbose_name=gettext_lazy("การติดตามผล")
+    )
+    from_date = models.DateField(gettext_lazy("กำหนดเสร็จเดิม"), null=True, blank=True)
+    to_date = models.DateField(gettext_lazy("กำหนดเสร็จที่ขอ"))
+    reason = models.TextField(gettext_lazy("เหตุผล"))
+    status = models.CharField(gettext_lazy("สถานะ"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=gettext_lazy("ผู้ขอ")
+    )
+    requested_at = models.DateTimeField(gettext_lazy("ขอเมื่อ"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=gettext_lazy("ผู้พิจารณา"),
+    )
+    decided_at = models.DateTimeField(gettext_lazy("พิจารณาเมื่อ"), null=True, blank=True)
+    decision_comment = models.TextField(gettext_lazy("ความเห็นของผู้พิจารณา"), blank=True)
+
+    class Meta:
+        verbose_name = gettext_lazy("คำขอเลื่อนกำหนดเสร็จ")
+        verbose_name_plural = gettext_lazy("คำขอเลื่อนกำหนดเสร็จ")
+        ordering = ["followup", "requested_at", "id"]
+        constraints = [
+            # one open request at a time per follow-up (a second one waits for the first decision)
+            models.UniqueConstraint(
+                fields=["followup"], condition=Q(status="pending"), name="followup_one_pending_due_change"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.followup_id}: {self.from_date} → {self.to_date} ({self.status})"

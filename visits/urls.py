@@ -10,6 +10,7 @@ urlpatterns = [
     path("followups/<int:pk>/", followup_pages.followup_detail, name="followup_detail"),
     path("followups/<int:pk>/", views.followup_change, name="followup_change"),  # POST, answered by the above
     path("followups/<int:pk>/act/", followup_pages.followup_act, name="followup_act"),
+    path("followups/<int:pk>/due/", followup_pages.followup_due, name="followup_due"),
     path("followups/<int:pk>/files/<int:file_id>/", followup_pages.followup_file, name="followup_file"),
     path("reports/<str:kind>/<str:key>/", report_pages.report_page, name="report_page"),
     path("<uuid:visit_id>/", views.visit_detail, name="detail"),
