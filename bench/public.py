@@ -6,7 +6,8 @@ gunicorn with 2 workers on 127.0.0.1 with REDIS_URL pointing at a closed port an
 public site must not need either), then loads `/public/<office>/rounds/<slug>/` from 4 client processes over
 keep-alive connections for a fixed time. Prints requests/s, the median and p95 latency, and the error count.
 Target (issue 13): ≥ 500 requests/s on 2 cores. The client shares the machine's cores with the server, so
-the figure is a lower bound.
+the figure is a lower bound; it also prints the CPU time the gunicorn workers spent per request and what
+that makes of two whole cores (the server's capacity), and the load average (the machine may be shared).
 """
 
 from __future__ import annotations
@@ -121,6 +122,17 @@ def seed(var_dir: str) -> str:
     return f"/public/{office.code}/rounds/{rnd.slug}/"
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and of its children (gunicorn's workers), in seconds."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    for p in (pid, *map(int, children)):
+        fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
+
+
 def client(port: int, path: str, until: float, out) -> None:
     latencies, errors = [], 0
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
@@ -194,11 +206,11 @@ def main() -> int:
             queue = multiprocessing.Queue()
             until = time.perf_counter() + args.seconds
             procs = [multiprocessing.Process(target=client, args=(port, path, until, queue)) for _ in range(CLIENTS)]
-            started = time.perf_counter()
+            started, server_cpu0 = time.perf_counter(), cpu_seconds(server.pid)
             for p in procs:
                 p.start()
             results = [queue.get() for _ in procs]
-            elapsed = time.perf_counter() - started
+            elapsed, server_cpu = time.perf_counter() - started, cpu_seconds(server.pid) - server_cpu0
             for p in procs:
                 p.join()
         finally:
@@ -207,11 +219,17 @@ def main() -> int:
     latencies = sorted(x for lat, _ in results for x in lat)
     errors = sum(e for _, e in results)
     rate = len(latencies) / elapsed
+    per_request = server_cpu / len(latencies) if latencies else 0
     p95 = latencies[int(len(latencies) * 0.95) - 1] * 1000 if latencies else 0
     print(
         f"public round page {path}: {rate:.0f} requests/s over {elapsed:.1f} s with {CLIENTS} clients, "
         f"median {statistics.median(latencies) * 1000:.1f} ms, p95 {p95:.1f} ms, errors {errors} "
         f"(Redis down, no worker; target ≥ 500 requests/s: {'met' if rate >= 500 and not errors else 'MISSED'})"
+    )
+    print(
+        f"server CPU {per_request * 1e6:.0f} µs per request: two whole cores serve "
+        f"{2 / per_request if per_request else 0:.0f} requests/s; load average at the end "
+        f"{' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores"
     )
     return 0 if rate >= 500 and not errors else 1
 

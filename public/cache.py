@@ -21,8 +21,12 @@ _lock = threading.Lock()
 
 
 def clear_local() -> None:
+    """Forget this process's copies: the rendered pages and the replies `public.fastpath` replays."""
+    from public import fastpath
+
     with _lock:
         _local.clear()
+    fastpath.clear()
 
 
 def page(office_code: str, path: str) -> tuple[str, str] | None:
