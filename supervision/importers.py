@@ -22,7 +22,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from supervision.geo import km_outside_district
-from supervision.models import AreaOffice, Consortium, District, Person, Province, School
+from supervision.models import AreaOffice, Consortium, District, Person, Province, School, SchoolTie
 from supervision.roles import Role
 from supervision.services import record_upsert
 from supervision.spreadsheets import SheetUnreadable, too_many_rows, xlsx_rows
@@ -68,6 +68,14 @@ PEOPLE_COLUMNS = [
     Column("phone", "โทรศัพท์", False, "phone number"),
     Column("line_user_id", "LINE user id", False, "LINE user id for notifications"),
     Column("school_director", "ผู้อำนวยการโรงเรียน", False, "yes/no (ใช่/ไม่ใช่): the director of school_code"),
+    Column(
+        "ties",
+        "ความเกี่ยวข้องกับโรงเรียน",
+        False,
+        "ties to schools, several separated by ';', each kind:school_code, Thai or English: director/ผู้อำนวยการ, "
+        "acting_director/รักษาการผู้อำนวยการ, deputy/รองผู้อำนวยการ, teacher/ครู, staff/บุคลากร, "
+        "board/กรรมการสถานศึกษา (e.g. 'acting_director:1034000002; board:1034000003'); added, never removed",
+    ),
     Column(
         "roles",
         "บทบาท",
@@ -524,6 +532,65 @@ _AFFILIATIONS = {
 }
 
 
+# Tie kinds a people file may name (lower-cased), Thai or English.
+_TIE_KINDS = {
+    "director": SchoolTie.Kind.DIRECTOR,
+    "ผู้อำนวยการ": SchoolTie.Kind.DIRECTOR,
+    "ผู้อำนวยการโรงเรียน": SchoolTie.Kind.DIRECTOR,
+    "acting_director": SchoolTie.Kind.ACTING_DIRECTOR,
+    "acting director": SchoolTie.Kind.ACTING_DIRECTOR,
+    "รักษาการผู้อำนวยการ": SchoolTie.Kind.ACTING_DIRECTOR,
+    "รักษาการในตำแหน่งผู้อำนวยการ": SchoolTie.Kind.ACTING_DIRECTOR,
+    "deputy": SchoolTie.Kind.DEPUTY,
+    "deputy director": SchoolTie.Kind.DEPUTY,
+    "รองผู้อำนวยการ": SchoolTie.Kind.DEPUTY,
+    "teacher": SchoolTie.Kind.TEACHER,
+    "ครู": SchoolTie.Kind.TEACHER,
+    "staff": SchoolTie.Kind.STAFF,
+    "บุคลากร": SchoolTie.Kind.STAFF,
+    "board": SchoolTie.Kind.BOARD,
+    "school board": SchoolTie.Kind.BOARD,
+    "กรรมการสถานศึกษา": SchoolTie.Kind.BOARD,
+}
+
+
+def _ties(row: dict, schools: dict[str, School], err: "_RowErrors") -> list[tuple[str, School]]:
+    """The `ties` cell: 'kind:school_code; kind:school_code'. Each bad item is its own error on the row."""
+    out = []
+    for item in (row.get("ties") or "").replace("\n", ";").split(";"):
+        item = item.strip()
+        if not item:
+            continue
+        kind_text, sep, code = (part.strip() for part in item.rpartition(":"))
+        if not sep or not kind_text or not code:
+            err.add(
+                "ties",
+                "tie_malformed",
+                f"ความเกี่ยวข้อง {item!r} ต้องเขียนเป็น ประเภท:รหัสโรงเรียน เช่น ครู:1034000002",
+                f"tie {item!r} must be kind:school_code, e.g. teacher:1034000002",
+            )
+            continue
+        kind = _TIE_KINDS.get(kind_text.lower())
+        if kind is None:
+            err.add(
+                "ties",
+                "tie_kind_unknown",
+                f"ไม่รู้จักความเกี่ยวข้อง {kind_text!r} (ผู้อำนวยการ รักษาการผู้อำนวยการ รองผู้อำนวยการ ครู บุคลากร กรรมการสถานศึกษา)",
+                f"unknown tie {kind_text!r} (director, acting_director, deputy, teacher, staff, board)",
+            )
+        school = schools.get(code)
+        if school is None:
+            err.add(
+                "ties",
+                "tie_school_unknown",
+                f"ไม่มีโรงเรียนรหัส {code} ในสำนักงานเขตนี้ (ความเกี่ยวข้อง {item!r})",
+                f"no school with code {code} in this office (tie {item!r})",
+            )
+        if kind is not None and school is not None and (kind, school) not in out:
+            out.append((kind, school))
+    return out
+
+
 def import_people(path, *, office: AreaOffice) -> ImportResult:
     """Check every row of a people file; if all are good, upsert them by e-mail in one transaction."""
     table, errors = read_table(path, PEOPLE_COLUMNS)
@@ -533,7 +600,7 @@ def import_people(path, *, office: AreaOffice) -> ImportResult:
     existing = {p.email.lower(): p for p in Person.objects.filter(office=office).exclude(email="")}
     first_line_of: dict[str, int] = {}
     director_line_of: dict[str, int] = {}
-    planned: list[tuple[str, dict, School | None, list[str]]] = []
+    planned: list[tuple[str, dict, School | None, list[str], list[tuple[str, School]]]] = []
 
     for line, row in table.rows:
         err = _RowErrors(table, line, errors)
@@ -588,6 +655,7 @@ def import_people(path, *, office: AreaOffice) -> ImportResult:
             err.add("agency", "required", "บุคคลภายนอกต้องระบุหน่วยงาน", "an external person needs an agency")
         is_director = _yes_no(row, "school_director", err)
         roles = _roles(row, err)
+        ties = _ties(row, schools, err)
         if is_director:
             if not row.get("school_code"):
                 err.add(
@@ -623,6 +691,7 @@ def import_people(path, *, office: AreaOffice) -> ImportResult:
                     },
                     school if is_director else None,
                     roles,
+                    ties,
                 )
             )
 
@@ -632,7 +701,7 @@ def import_people(path, *, office: AreaOffice) -> ImportResult:
     with transaction.atomic():
         from accounts.invitations import account_for  # accounts builds on supervision, not the reverse
 
-        for email, values, directs, roles in planned:
+        for email, values, directs, roles, ties in planned:
             known = existing.get(email)
             if known is None:
                 values = {k: v for k, v in values.items() if v is not None}
@@ -645,6 +714,10 @@ def import_people(path, *, office: AreaOffice) -> ImportResult:
                 directs.director = person
                 directs.save(update_fields=["director"])
                 outcome = "updated" if outcome == "unchanged" else outcome
+            for kind, school in ties:
+                _tie, made = SchoolTie.objects.get_or_create(person=person, school=school, kind=kind)
+                if made and outcome == "unchanged":
+                    outcome = "updated"
             if roles:
                 had = set(person.user.groups.values_list("name", flat=True)) if person.user_id else set()
                 account_for(person, roles)  # the login (no password until the invitation), with these roles
