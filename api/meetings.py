@@ -167,6 +167,24 @@ class AttachmentIn(serializers.Serializer):
     file = serializers.FileField()
 
 
+class MeetingUpdateIn(serializers.Serializer):
+    title = serializers.CharField(max_length=300, required=False)
+    date = serializers.DateField(required=False)
+    start_time = serializers.TimeField(required=False)
+    end_time = serializers.TimeField(required=False, allow_null=True)
+    place = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    online_link = serializers.URLField(required=False, allow_blank=True)
+    letter_no = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    letter_date = serializers.DateField(required=False, allow_null=True)
+    subject = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    salutation = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    enclosures = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    body = serializers.CharField(max_length=20000, required=False, allow_blank=True)
+    signer = serializers.IntegerField(required=False, allow_null=True)
+    note_taker = serializers.IntegerField(required=False, allow_null=True)
+    checker = serializers.IntegerField(required=False, allow_null=True)
+
+
 class ResolutionActionIn(serializers.Serializer):
     title = serializers.CharField(max_length=500)
     owner = serializers.IntegerField()
@@ -192,7 +210,7 @@ class ResolutionOut(serializers.ModelSerializer):
         return MeetingActionOut(obj.actions.select_related("owner", "resolution__item"), many=True).data
 
 
-class TransitionIn(serializers.Serializer):
+class MeetingTransitionIn(serializers.Serializer):
     to = serializers.ChoiceField(choices=Meeting.Status.choices)
     expected_version = serializers.IntegerField(required=False)
 
@@ -204,6 +222,7 @@ class TransitionIn(serializers.Serializer):
     ),
 )
 class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    http_method_names = ["get", "post", "patch", "head", "options"]
     permission_classes = [IsPerson]
     pagination_class = Pagination
 
@@ -248,6 +267,27 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(AttachmentOut(attachment).data, status=201)
 
     @extend_schema(
+        summary="Change the meeting's details, its letter and who takes and checks the minutes (until signed)",
+        request=MeetingUpdateIn,
+        responses={200: MeetingDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    )
+    def partial_update(self, request, pk=None):
+        from supervision.models import Person
+
+        meeting = self.get_object()
+        data = MeetingUpdateIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        for name in ("signer", "note_taker", "checker"):
+            if v.get(name) is not None:
+                person = Person.objects.filter(pk=v[name], office_id=meeting.office_id).first()
+                if person is None:
+                    raise InvalidInput(fields={name: ["ไม่พบบุคคลในสำนักงาน / no such person in the office"]})
+                v[name] = person
+        meeting = services.meeting_update(meeting_id=meeting.pk, user=request.user, **v)
+        return Response(MeetingDetailOut(meeting).data)
+
+    @extend_schema(
         summary="Record a resolution on an agenda item: approve a document version, ask for changes, give actions",
         request=ResolutionIn,
         responses={201: ResolutionOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
@@ -284,18 +324,18 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(
         summary="Move the meeting along its lifecycle (invite, hold, reopen, cancel)",
-        request=TransitionIn,
+        request=MeetingTransitionIn,
         responses={200: MeetingOut, 404: ErrorOut, 409: ErrorOut, 412: ErrorOut},
     )
     @action(detail=True, methods=["post"])
     def transitions(self, request, pk=None):
-        data = TransitionIn(data=request.data)
+        data = MeetingTransitionIn(data=request.data)
         data.is_valid(raise_exception=True)
         meeting = workflow.meeting_transition(meeting_id=pk, user=request.user, **data.validated_data)
         return Response(MeetingOut(meeting).data)
 
 
-class AnswerIn(serializers.Serializer):
+class InvitationAnswerIn(serializers.Serializer):
     answer = serializers.ChoiceField(choices=[c for c in Invitation.Answer.choices if c[0] != "pending"])
     substitute_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
     substitute_position = serializers.CharField(required=False, allow_blank=True, max_length=200)
@@ -318,13 +358,13 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     @extend_schema(
         summary="Answer an invitation: attend, send a named substitute, or absent with a reason",
-        request=AnswerIn,
+        request=InvitationAnswerIn,
         responses={200: InvitationOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     )
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
         invitation = self.get_object()  # only one's own: anybody else's is 404
-        data = AnswerIn(data=request.data)
+        data = InvitationAnswerIn(data=request.data)
         data.is_valid(raise_exception=True)
         invitation = services.invitation_answer(invitation=invitation, **data.validated_data)
         return Response(InvitationOut(invitation).data)
@@ -561,7 +601,7 @@ class MeetingActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
 # --- Documents ------------------------------------------------------------------------------------------------
 
 
-class VersionOut(serializers.ModelSerializer):
+class DocumentVersionOut(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     approved_by = serializers.SerializerMethodField()
 
@@ -581,7 +621,7 @@ class VersionOut(serializers.ModelSerializer):
 
 
 class DocumentOut(serializers.ModelSerializer):
-    versions = VersionOut(many=True, read_only=True)
+    versions = DocumentVersionOut(many=True, read_only=True)
 
     class Meta:
         model = Document
@@ -594,7 +634,7 @@ class DocumentIn(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class VersionIn(serializers.Serializer):
+class DocumentVersionIn(serializers.Serializer):
     file = serializers.FileField()
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
@@ -633,16 +673,16 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(
         summary="Add a version (multipart: file, note); checked by content, hashed; approved ones stay frozen",
-        request={"multipart/form-data": VersionIn},
-        responses={201: VersionOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut, 415: ErrorOut},
+        request={"multipart/form-data": DocumentVersionIn},
+        responses={201: DocumentVersionOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut, 415: ErrorOut},
     )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def versions(self, request, pk=None):
         doc = self.get_object()
-        data = VersionIn(data=request.data)
+        data = DocumentVersionIn(data=request.data)
         data.is_valid(raise_exception=True)
         version = services.document_version_add(document=doc, user=request.user, **data.validated_data)
-        return Response(VersionOut(version).data, status=201)
+        return Response(DocumentVersionOut(version).data, status=201)
 
 
 # --- Learning exchanges ---------------------------------------------------------------------------------------

@@ -23,6 +23,8 @@ from supervision.access import office_ids_for_user, person_for_user
 from supervision.errors import DomainError
 from supervision.models import AreaOffice, Consortium
 
+WIDE = forms.TextInput(attrs={"class": "wide"})
+
 
 def _download(stored, field: str, *, thumbnail: bool = False) -> FileResponse:
     handle = getattr(stored, "thumbnail" if thumbnail else field)
@@ -113,7 +115,7 @@ def public_meeting_photos(request, office_code, meeting_pk):
 
 
 class DocumentForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("ชื่อเอกสาร"), max_length=300)
+    title = forms.CharField(label=gettext_lazy("ชื่อเอกสาร"), max_length=300, widget=WIDE)
     kind = forms.ChoiceField(label=gettext_lazy("ประเภท"), choices=Document.Kind.choices)
     description = forms.CharField(
         label=gettext_lazy("คำอธิบาย"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -190,14 +192,14 @@ def document_version_file(request, pk):
 
 
 class ExchangeForm(forms.Form):
-    event = forms.CharField(label=gettext_lazy("กิจกรรม"), max_length=300)
+    event = forms.CharField(label=gettext_lazy("กิจกรรม"), max_length=300, widget=WIDE)
     start_date = BEDateField(label=gettext_lazy("วันที่"))
     end_date = BEDateField(label=gettext_lazy("ถึงวันที่"), required=False)
-    place = forms.CharField(label=gettext_lazy("สถานที่"), max_length=300)
+    place = forms.CharField(label=gettext_lazy("สถานที่"), max_length=300, widget=WIDE)
     consortium = forms.ModelChoiceField(
         label=gettext_lazy("สหวิทยาเขตผู้บันทึก"), queryset=Consortium.objects.none(), required=False
     )
-    topic = forms.CharField(label=gettext_lazy("ประเด็นการแลกเปลี่ยน"), max_length=500)
+    topic = forms.CharField(label=gettext_lazy("ประเด็นการแลกเปลี่ยน"), max_length=500, widget=WIDE)
     count_office = forms.IntegerField(label=gettext_lazy("บุคลากรสำนักงานเขต (คน)"), min_value=0, max_value=100_000)
     count_school = forms.IntegerField(label=gettext_lazy("ผู้บริหารและครู (คน)"), min_value=0, max_value=100_000)
     count_ktpn = forms.IntegerField(label=gettext_lazy("ก.ต.ป.น. (คน)"), min_value=0, max_value=100_000)
@@ -288,7 +290,7 @@ def action_move(request, pk):
 
 
 class SurveyFormForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("ชื่อแบบสอบถาม"), max_length=300)
+    title = forms.CharField(label=gettext_lazy("ชื่อแบบสอบถาม"), max_length=300, widget=WIDE)
     structure = forms.CharField(
         label=gettext_lazy("ด้านและข้อคำถาม"),
         help_text=gettext_lazy("บรรทัดที่ไม่ขึ้นต้นด้วย - คือชื่อด้าน บรรทัดที่ขึ้นต้นด้วย - คือข้อคำถามของด้านนั้น"),

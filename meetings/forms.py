@@ -76,3 +76,34 @@ class AnswerForm(forms.Form):
 class OpinionForm(forms.Form):
     kind = forms.ChoiceField(label=_("ประเภท"), choices=Opinion.Kind.choices)
     text = forms.CharField(label=_("ความคิดเห็น"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MeetingEditForm(forms.Form):
+    """Everything the secretary sets before the letters go out and before the minutes are signed."""
+
+    title = forms.CharField(label=_("ชื่อการประชุม"), max_length=300, widget=forms.TextInput(attrs={"class": "wide"}))
+    date = BEDateField(label=_("วันที่ประชุม"))
+    start_time = forms.TimeField(label=_("เวลาเริ่ม"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end_time = forms.TimeField(
+        label=_("เวลาสิ้นสุด (กำหนดการ)"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    place = forms.CharField(label=_("สถานที่"), max_length=300, required=False)
+    online_link = forms.URLField(label=_("ลิงก์ประชุมออนไลน์"), required=False, assume_scheme="https")
+    letter_no = forms.CharField(label=_("ที่ (เลขที่หนังสือ)"), max_length=60, required=False)
+    letter_date = BEDateField(label=_("ลงวันที่"), required=False)
+    subject = forms.CharField(label=_("เรื่อง"), max_length=300, widget=forms.TextInput(attrs={"class": "wide"}))
+    salutation = forms.CharField(
+        label=_("เรียน"), max_length=300, required=False, widget=forms.TextInput(attrs={"class": "wide"})
+    )
+    enclosures = forms.CharField(
+        label=_("สิ่งที่ส่งมาด้วย (บรรทัดละรายการ)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    body = forms.CharField(label=_("ข้อความ"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    signer = forms.ModelChoiceField(queryset=Person.objects.none(), label=_("ผู้ลงนาม"), required=False)
+    note_taker = forms.ModelChoiceField(queryset=Person.objects.none(), label=_("ผู้จดรายงานการประชุม"), required=False)
+    checker = forms.ModelChoiceField(queryset=Person.objects.none(), label=_("ผู้ตรวจรายงานการประชุม"), required=False)
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("signer", "note_taker", "checker"):
+            self.fields[name].queryset = people if people is not None else Person.objects.none()

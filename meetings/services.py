@@ -187,6 +187,20 @@ def meeting_update(*, meeting_id, user, **fields) -> Meeting:
     unknown = set(fields) - allowed
     if unknown:
         raise InvalidInput(fields={k: ["แก้ไขไม่ได้ / not editable"] for k in unknown})
+    if meeting.status not in Meeting.CONTENT_EDITABLE:
+        raise Conflict(
+            "รายงานการประชุมลงนามแล้วหรือการประชุมยกเลิกแล้ว แก้ไขรายละเอียดไม่ได้",
+            "the minutes are signed or the meeting was cancelled: its details cannot change",
+            code="not_editable",
+        )
+    place = fields.get("place", meeting.place) or ""
+    link = fields.get("online_link", meeting.online_link) or ""
+    if not (place.strip() or link.strip()):
+        raise InvalidInput(fields={"place": ["ต้องระบุสถานที่หรือลิงก์ประชุมออนไลน์ / give a place or an online link"]})
+    for name in ("signer", "note_taker", "checker"):
+        person = fields.get(name)
+        if person is not None and person.office_id != meeting.office_id:
+            raise InvalidInput(fields={name: ["บุคคลของสำนักงานอื่น / a person of another office"]})
     if "date" in fields and be_year(fields["date"]) != meeting.year:
         raise InvalidInput(
             fields={"date": ["ย้ายการประชุมข้ามปีไม่ได้ (เลขครั้งที่ผูกกับปี) / a meeting cannot move to another year"]}

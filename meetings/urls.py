@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.meeting_list, name="list"),
     path("new/", views.meeting_new, name="new"),
     path("<int:pk>/", views.meeting_detail, name="detail"),
+    path("<int:pk>/edit/", views.meeting_edit, name="edit"),
     path("<int:pk>/transition/", views.meeting_transition, name="transition"),
     path("<int:pk>/agenda/", views.agenda_add, name="agenda-add"),
     path("<int:pk>/invite/", views.invite_add, name="invite-add"),

@@ -153,6 +153,31 @@ def meeting_detail(request, pk):
 
 
 @login_required
+def meeting_edit(request, pk):
+    """The meeting's details, the letter (ที่, ลงวันที่, เรื่อง, เรียน, สิ่งที่ส่งมาด้วย, body, signer) and who takes
+    and checks the minutes: the editors, until the minutes are signed."""
+    from meetings.forms import MeetingEditForm
+
+    meeting = _meeting_or_404(request, pk)
+    if not workflow.actor_relations(meeting, request.user) & {"secretary", "coordinator", "note_taker"}:
+        raise Http404
+    people = Person.objects.filter(office=meeting.office, is_active=True).order_by("first_name")
+    fields = list(MeetingEditForm.base_fields)
+    form = MeetingEditForm(
+        request.POST or None, people=people, initial={name: getattr(meeting, name) for name in fields}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_update(meeting_id=meeting.pk, user=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("บันทึกแล้ว"))
+            return redirect("meetings:detail", pk=meeting.pk)
+    return render(request, "meetings/meeting_edit.html", {"meeting": meeting, "form": form})
+
+
+@login_required
 @require_POST
 def meeting_transition(request, pk):
     meeting = _meeting_or_404(request, pk)

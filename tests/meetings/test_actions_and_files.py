@@ -465,3 +465,57 @@ def test_the_coordinator_builds_and_publishes_a_participation_record(board, clie
     client.post(f"/meetings/participation/{record.pk}/", {"usage": "x", "publish": "1"})
     record.refresh_from_db()
     assert record.published_at is None and record.usage == "ปรับแผนการนิเทศตามข้อเสนอ"
+
+
+# --- The meeting's details and letter ------------------------------------------------------------------------
+
+
+def test_the_secretary_sets_the_letter_and_the_minutes_signers_on_the_edit_page(board, client):
+    meeting = make_meeting(board, dt.date(2020, 7, 10))
+    client.force_login(board.sami.user)
+    page = client.get(f"/meetings/{meeting.pk}/edit/").content.decode()
+    assert "10/07/2563" in page and "หนังสือเชิญประชุม" in page
+    body = {
+        "title": meeting.title,
+        "date": "10/07/2563",
+        "start_time": "09:00",
+        "place": "ห้องประชุมราชพฤกษ์",
+        "letter_no": "ศธ 04332/ว 1021",
+        "letter_date": "26/06/2563",
+        "subject": "ขอเชิญประชุมคณะกรรมการ ก.ต.ป.น. ครั้งที่ 1/2563",
+        "salutation": "คณะกรรมการ ก.ต.ป.น.",
+        "enclosures": "ระเบียบวาระการประชุม\nเอกสารประกอบการประชุม",
+        "body": "ด้วยสำนักงานเขตพื้นที่การศึกษามัธยมศึกษาจะจัดประชุม",
+        "signer": board.oscar.pk,
+        "note_taker": board.sami.pk,
+        "checker": board.cora.pk,
+    }
+    moved = client.post(f"/meetings/{meeting.pk}/edit/", {**body, "date": "10/07/2564"}, follow=True)
+    assert "ย้ายการประชุมข้ามปีไม่ได้" in moved.content.decode()
+    assert client.post(f"/meetings/{meeting.pk}/edit/", body).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.letter_date == dt.date(2020, 6, 26) and meeting.signer == board.oscar
+    assert (meeting.note_taker, meeting.checker) == (board.sami, board.cora)
+    from tests.reports.pdftext import pdftotext, squeeze
+    from visits.reports.service import render, report_data
+
+    text = squeeze(pdftotext(render("invitation", report_data("invitation", meeting.pk))))
+    assert squeeze("ที่ ศธ 04332/ว 1021") in text and squeeze("เอกสารประกอบการประชุม") in text
+    assert squeeze(board.oscar.full_name) in text
+    client.force_login(board.bob.user)  # a member: reads the meeting once invited, never edits it
+    assert client.get(f"/meetings/{meeting.pk}/edit/").status_code == 404
+
+
+def test_the_meeting_is_changed_through_the_api(board, client_for):
+    meeting = make_meeting(board, dt.date(2020, 7, 10))
+    url = f"/api/v1/meetings/{meeting.pk}/"
+    r = client_for(board.sami).patch(url, {"note_taker": board.sami.pk, "checker": board.cora.pk}, format="json")
+    assert r.status_code == 200, r.content
+    meeting.refresh_from_db()
+    assert meeting.checker == board.cora
+    r = client_for(board.sami).patch(url, {"place": "", "online_link": ""}, format="json")
+    assert r.status_code == 400 and "place" in r.json()["errors"]
+    assert client_for(board.bob).patch(url, {"title": "x"}, format="json").status_code == 404  # still a draft
+    hold(board, meeting)  # signed: the details no longer change
+    r = client_for(board.sami).patch(url, {"title": "ชื่อใหม่"}, format="json")
+    assert r.status_code == 409
