@@ -14,7 +14,31 @@ from public.models import Publication, PublicationEvent
 from supervision.models import AreaOffice, Person
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
-PHONE = re.compile(r"(?<!\d)0\d{1,2}[- ]?\d{3}[- ]?\d{3,4}(?!\d)")
+# A Thai telephone number: 9 or 10 digits, Arabic or Thai, from a leading zero and the digit after it (0 8…,
+# 0 4…; a chart's axis "0 20 40 60 80" is not one), then dashes or spaces anywhere.
+PHONE = re.compile(r"(?<!\d)[0๐]\d(?:[- ]?\d){7,8}(?!\d)")
+# Where a photo or file of a visit or follow-up lives (the API's evidence and media addresses).
+EVIDENCE_URL = re.compile(r"/media/|/evidence|/api/v1/(visits|followups)/|line\.me", re.IGNORECASE)
+
+
+def _disclosed(text: str, secrets: set[str]) -> list[str]:
+    """Contact details or evidence addresses found in what a reader gets (page HTML or a PDF's text)."""
+    found = [m.group(0) for pattern in (EMAIL, PHONE, EVIDENCE_URL) for m in pattern.finditer(text)]
+    return found + [s for s in secrets if s in text]
+
+
+def _pdf_reading(pdf: bytes) -> str:
+    """A PDF as its readers get it: the text pdftotext and pypdf extract and every link it carries."""
+    from pypdf import PdfReader
+
+    from tests.reports.pdftext import pdftotext, pypdf_text
+
+    links = [
+        str(annotation.get_object().get("/A", {}).get("/URI", ""))
+        for page in PdfReader(io.BytesIO(pdf)).pages
+        for annotation in page.get("/Annots") or []
+    ]
+    return "\n".join([pdftotext(pdf), pdftotext(pdf, "-raw"), pypdf_text(pdf), *links])
 
 
 @pytest.fixture(scope="module")
@@ -50,21 +74,28 @@ def test_every_public_page_of_the_demo_is_anonymous_and_discloses_no_contact_det
     for person in Person.objects.filter(office=demo):
         secrets |= {x for x in (person.email, person.phone, person.line_user_id) if x}
     secrets |= {x for x in (demo.phone, demo.email) if x}
+    assert secrets, "the demo's people have contact details for the scan to look for"
     for url, response in pages.items():
         assert response.status_code == 200, url
         html = response.content.decode()
-        assert not EMAIL.search(html), url
-        assert not PHONE.search(html), url
-        assert "line.me" not in html.lower() and "/media/" not in html and "evidence" not in html, url
-        assert not [s for s in secrets if s in html], url
+        assert _disclosed(html, secrets) == [], url
+        assert "evidence" not in html, url
     ita = pages[f"/public/{demo.code}/ita/"].content.decode()
     for code in ("O10", "O11", "O12", "O15", "O16", "O33"):
         assert code in ita
     round_html = pages[f"/public/{demo.code}/rounds/aug-2563/"].content.decode()
     assert "โรงเรียนเป้าหมาย 81 โรง" in round_html
-    pdf_links = re.findall(r'href="(/public/SEC29/documents/\d+\.pdf)"', ita + round_html)
+    pdf_links = {
+        link for response in pages.values() for link in re.findall(r'href="([^"]+\.pdf)"', response.content.decode())
+    }
     assert len(pdf_links) >= 5
-    assert all(client.get(link)["Content-Type"] == "application/pdf" for link in pdf_links)
+    for link in sorted(pdf_links):  # every published PDF, read as its readers read it
+        response = client.get(link)
+        assert response.status_code == 200 and response["Content-Type"] == "application/pdf", link
+        pdf = b"".join(response.streaming_content) if response.streaming else response.content
+        reading = _pdf_reading(pdf)
+        assert len(reading) > 200, link  # the text really came out
+        assert _disclosed(reading, secrets) == [], link
 
 
 def test_unpublished_and_withdrawn_are_404_and_publishing_is_logged(demo):
@@ -111,3 +142,24 @@ def test_exports_of_the_demo_round_give_the_81_schools_and_the_stored_answers(de
         column = header.index(f"{answer.item.code} {answer.item.text}")
         assert row[column] == answer.value
     assert hasattr(row[5], "year")  # a real date, not text
+
+
+def test_the_scan_finds_contact_details_and_evidence_addresses_inside_a_pdf(office):
+    """The scan above is not blind to PDFs: planted in a record's text, each kind is found (Thai digits too)."""
+    import datetime
+
+    from public.documents import build_record_pdf
+    from visits.reports.data import office_info
+
+    planted = [
+        "ติดต่อ somchai.k@example.go.th",
+        "โทร 045-312-456",
+        "โทร ๐๘๑-๒๓๔-๕๖๗๘",
+        "มือถือ 08-0000-0017",
+        "ภาพ https://nithet.example/media/evidence/abc.jpg",
+        "ไลน์ https://line.me/ti/p/abcdef",
+    ]
+    pdf = build_record_pdf(office_info(office), "บันทึกทดสอบการสแกน", datetime.date(2020, 9, 30), planted)
+    found = " ".join(_disclosed(_pdf_reading(pdf), set()))
+    for expected in ("somchai.k@example.go.th", "045-312-456", "๐๘๑-๒๓๔-๕๖๗๘", "08-0000-0017", "/media/", "line.me"):
+        assert expected in found, expected
