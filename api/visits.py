@@ -580,6 +580,15 @@ class VisitDetailView(APIView):
         return visit_response(result.visit.pk, status_code=201 if result.created else 200)
 
 
+class ExpectedFileIn(serializers.Serializer):
+    """A file a submitting client sent: the server must hold it with this hash before the visit is submitted."""
+
+    id = serializers.UUIDField()
+    sha256 = serializers.RegexField(r"^[0-9a-fA-F]{64}$")
+    kind = serializers.ChoiceField(choices=["photo", "document", "signature"], required=False)
+    name = serializers.CharField(required=False, allow_blank=True, max_length=255)
+
+
 class TransitionView(APIView):
     permission_classes = [IsPerson]
     parser_classes = [JSONParser]
@@ -588,6 +597,14 @@ class TransitionView(APIView):
         to = serializers.ChoiceField(choices=Visit.Status.choices)
         comment = serializers.CharField(required=False, allow_blank=True, max_length=limits.COMMENT_MAX)
         version = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=VERSION_MAX)
+        files = ExpectedFileIn(
+            many=True,
+            required=False,
+            max_length=500,
+            help_text="for a submit: the files the client sent (evidence and signatures, by id and SHA-256); the "
+            "submit is refused with 409 `files_missing` (which files, Thai and English) until the server holds "
+            "each of them, and every evidence file the visit lists",
+        )
 
     @extend_schema(
         operation_id="visits_transition",
@@ -609,6 +626,7 @@ class TransitionView(APIView):
                 user=request.user,
                 comment=data.validated_data.get("comment", ""),
                 expected_version=expected,
+                expected_files=data.validated_data.get("files"),
             )
         except StaleVersion as error:
             raise refusal_with_current(error, visit_id) from None

@@ -192,7 +192,7 @@ RECOMMENDATIONS = [
 # States for committee 1 (the chair/supervisor logins), in date order; other committees cycle STATES_OTHER.
 STATES_C1 = ["approved", "approved", "submitted", "returned", "approved", "submitted", "draft", "approved", "submitted"]
 STATES_OTHER = ["approved", "approved", "approved", "submitted", "approved", "approved", "submitted", "approved"]
-PHOTO_EVERY = 3  # every third recorded visit carries a real photo file; the others list theirs as still missing
+PHOTO_EVERY = 3  # every third draft carries its photo file; the other drafts list theirs as still to come
 
 
 def _instrument(office, code, name, kind, rows, counts) -> InstrumentVersion:
@@ -339,7 +339,7 @@ def _record(a: Assignment, n: int, state: str, users: dict, counts: dict) -> Non
             caption=f"หลักฐานข้อ {item.code}: {item.text[:60]}",
             original_name=f"IMG_{a.school.code[-4:]}.jpg",
         )
-        if n % PHOTO_EVERY == 0 or (state == "approved" and a.committee.number == 1):
+        if state != "draft" or n % PHOTO_EVERY == 0:  # a visit is submitted only once its files arrived
             evidence_store(evidence_id=eid, user=recorder, upload=data)
             counts["photos"] += 1
     if state == "draft":

@@ -8,7 +8,9 @@ service that applies a transition by claiming it with a conditional UPDATE.
                       returned
 
 - submit / resubmit: a member of the visit's committee, its recorder, or a coordinator of the office;
-  all required items answered and every photo-required item with evidence listed.
+  all required items answered, every photo-required item with evidence, and every file the visit lists (or
+  the submitter says it sent: evidence and signatures) received with its hash — a visit counts as
+  submitted only when the server holds each of its files.
 - return: the chair of the visit's committee or a coordinator; a comment is required.
 - approve: the chair of the visit's committee or a coordinator, and never its author (four eyes: whoever
   recorded or submitted the visit cannot approve it; another chair or a coordinator does). Approval turns each
@@ -71,8 +73,7 @@ def actor_relations(visit: Visit, user) -> frozenset[str]:
 
 def submission_problems(visit: Visit) -> list[str]:
     """Codes of items that stop a submission: required but unanswered, or photo-required without evidence.
-    (Listed evidence counts: its bytes may follow the submission; the field app itself submits only once the
-    server has confirmed every file by its hash.)"""
+    (Whether the listed evidence has arrived is `missing_files`' question.)"""
     items = visit.instrument_version.items.order_by("section__order", "order", "id").only(
         "id", "code", "required", "photo_required"
     )
@@ -85,6 +86,36 @@ def submission_problems(visit: Visit) -> list[str]:
         elif item.photo_required and item.id not in with_photo:
             problems.append(item.code)
     return problems
+
+
+def missing_files(visit: Visit, expected: list[dict] | None = None) -> list[dict]:
+    """The files a submission still waits for: each evidence row the visit lists whose bytes have not
+    arrived, and each file the submitter says it sent (`expected`: {id, sha256}, evidence or signature)
+    that the server does not hold with that hash. Each is {id, kind, name, reason}: `not_received` or
+    `hash_mismatch`. (Evidence bytes are checked against the listed hash when they arrive, so a received
+    row already matches.)"""
+    evidence = {
+        str(e.id): e for e in Evidence.objects.filter(visit=visit).only("id", "kind", "sha256", "file", "original_name")
+    }
+    signatures = {str(s.id): s for s in visit.signatures.only("id", "sha256")} if expected else {}
+    out: dict[str, dict] = {}
+    for key, e in evidence.items():
+        if not e.file:
+            out[key] = {"id": key, "kind": e.kind, "name": e.original_name, "reason": "not_received"}
+    for want in expected or []:
+        key, sha = str(want["id"]), (want.get("sha256") or "").lower()
+        if key in out:
+            continue
+        held = evidence.get(key) or signatures.get(key)
+        kind = "signature" if key in signatures or want.get("kind") == "signature" else "photo"
+        if key in evidence:
+            kind = evidence[key].kind
+        name = str(want.get("name") or "")[:200]
+        if held is None:
+            out[key] = {"id": key, "kind": kind, "name": name, "reason": "not_received"}
+        elif sha and held.sha256 != sha:
+            out[key] = {"id": key, "kind": kind, "name": name, "reason": "hash_mismatch"}
+    return list(out.values())
 
 
 def unchanged_since_return(visit: Visit) -> bool:
@@ -107,11 +138,12 @@ def check_transition(
     comment: str = "",
     problems: list[str] | None = None,
     unchanged: bool = False,
+    files_missing: list[dict] | None = None,
 ) -> Refusal | None:
     """Why `to` is refused for an actor standing in `relations` to `visit`; None when it is allowed.
 
-    Pure: the caller supplies the actor's relations, (for submit) the submission problems, and (for a
-    resubmit) whether the visit is unchanged since it was returned."""
+    Pure: the caller supplies the actor's relations, (for submit) the submission problems and the files not
+    yet received, and (for a resubmit) whether the visit is unchanged since it was returned."""
     if to not in S.values:
         return Refusal("unknown_status", f"ไม่รู้จักสถานะ {to!r}", f"unknown status {to!r}")
     rule = TRANSITIONS.get((visit.status, to))
@@ -145,7 +177,24 @@ def check_transition(
             "required answers or photos missing: " + ", ".join(problems),
             tuple(problems),
         )
+    if to == S.SUBMITTED and files_missing:
+        n = len(files_missing)
+        names = ", ".join(f"{_FILE_KIND[f['kind']][1]} {f['name'] or f['id']}" for f in files_missing)
+        names_th = ", ".join(f"{_FILE_KIND[f['kind']][0]} {f['name'] or f['id']}" for f in files_missing)
+        return Refusal(
+            "files_missing",
+            f"ยังส่งไม่ได้: เซิร์ฟเวอร์ยังไม่ได้รับไฟล์ {n} รายการ (หรือค่า SHA-256 ไม่ตรง) ส่งไฟล์ให้ครบก่อน: {names_th}",
+            f"not yet: the server has not received {n} file(s) (or their SHA-256 differs); send them first: {names}",
+            tuple(f["id"] for f in files_missing),
+        )
     return None
+
+
+_FILE_KIND = {
+    "photo": ("ภาพถ่าย", "photo"),
+    "document": ("เอกสาร", "document"),
+    "signature": ("ลายมือชื่อ", "signature"),
+}
 
 
 def action_th(action: str) -> str:
@@ -163,8 +212,20 @@ def allowed_transitions(visit: Visit, user) -> list[str]:
 
 
 @transaction.atomic
-def visit_transition(*, visit_id, to: str, user, comment: str = "", expected_version: int | None = None) -> Visit:
+def visit_transition(
+    *,
+    visit_id,
+    to: str,
+    user,
+    comment: str = "",
+    expected_version: int | None = None,
+    expected_files: list[dict] | None = None,
+) -> Visit:
     """Move a visit to `to` or raise InvalidTransition (409) / StaleVersion (412) / NotFound (404).
+
+    For a submit, `expected_files` ({id, sha256}) are the files the submitter sent (a tablet lists its photos
+    and signatures); the submit is refused with `files_missing` until the server holds each of them and
+    every evidence file the visit lists.
 
     The move is claimed with `UPDATE … WHERE status = old AND version = seen`; if another request got there
     first nothing is written and the caller is told."""
@@ -177,12 +238,20 @@ def visit_transition(*, visit_id, to: str, user, comment: str = "", expected_ver
     if len(comment) > COMMENT_MAX:  # the web form's comment as much as the API's
         raise InvalidInput(fields={"comment": [" / ".join(too_long_message(COMMENT_MAX))]})
     problems = submission_problems(visit) if to == S.SUBMITTED and visit.status in (S.DRAFT, S.RETURNED) else None
+    files = missing_files(visit, expected_files) if problems is not None else None
     unchanged = visit.status == S.RETURNED and to == S.SUBMITTED and unchanged_since_return(visit)
     refusal = check_transition(
-        visit, to, actor_relations(visit, user), comment=comment, problems=problems, unchanged=unchanged
+        visit,
+        to,
+        actor_relations(visit, user),
+        comment=comment,
+        problems=problems,
+        unchanged=unchanged,
+        files_missing=files,
     )
     if refusal:
-        raise refusal.error()
+        # a files refusal also says what each missing file is, for the client to send it again
+        raise refusal.error(**({"missing_files": files} if refusal.code == "files_missing" else {}))
 
     now = timezone.now()
     changes = {"status": to, "version": F("version") + 1, "updated_at": now}

@@ -118,9 +118,15 @@ def _transition(client, vid, to, comment="", **extra):
 def test_the_review_workflow_through_the_api(actors, field, client_for):
     bob, alice, dana, charlie = (client_for(p) for p in (actors.bob, actors.alice, actors.dana, actors.charlie))
     data = png_bytes()
-    vid, _ = _visit_with_manifest(bob, field, data, item=field.items["Y1"])
+    vid, ev = _visit_with_manifest(bob, field, data, item=field.items["Y1"])
 
     assert _transition(bob, vid, "approved").status_code == 409  # draft → approved is not a move
+    # The photo is listed but its bytes have not arrived: not submitted yet, and the refusal says which file.
+    early = _transition(bob, vid, "submitted")
+    assert early.status_code == 409 and early.json()["code"] == "files_missing"
+    assert [m["id"] for m in early.json()["missing_files"]] == [str(ev)]
+    assert Visit.objects.get(pk=vid).status == "draft"
+    assert upload(bob, vid, ev, data).status_code in (200, 201)
     submitted = _transition(bob, vid, "submitted")
     assert submitted.status_code == 200, submitted.json()
     assert submitted.json()["status"] == "submitted" and submitted.headers["ETag"] == '"v2"'

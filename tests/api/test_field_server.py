@@ -29,10 +29,27 @@ def png(color=(20, 20, 20)) -> bytes:
     return buf.getvalue()
 
 
-def submittable(field, **extra):
-    """A visit body that may be submitted: Y1 needs a photo, listed here (its bytes may follow)."""
-    photo = {"id": str(uuid.uuid4()), "sha256": "a" * 64, "size": 1000, "kind": "photo", "item": field.items["Y1"].pk}
-    return visit_body(field, evidence=[photo], **extra)
+def put_submittable(client, field, vid, **extra) -> str:
+    """Record a visit that may be submitted: Y1 needs a photo, listed and then uploaded (a visit is submitted
+    only once its files arrived). Returns the photo's id."""
+    data = png((90, 140, 60))
+    photo = {
+        "id": str(uuid.uuid4()),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "size": len(data),
+        "kind": "photo",
+        "item": field.items["Y1"].pk,
+    }
+    assert client.put(
+        f"/api/v1/visits/{vid}/", visit_body(field, evidence=[photo], **extra), format="json"
+    ).status_code in (200, 201)
+    uploaded = client.put(
+        f"/api/v1/visits/{vid}/evidence/{photo['id']}/",
+        {"file": SimpleUploadedFile("y1.png", data), "sha256": photo["sha256"]},
+        format="multipart",
+    )
+    assert uploaded.status_code in (200, 201), uploaded.content
+    return photo["id"]
 
 
 def _answer(body, item_id):
@@ -118,6 +135,78 @@ def test_signatures_are_stored_once_by_device_id_listed_and_shown_to_the_reviewe
     assert web.get(f"/visits/{vid}/signatures/{sid}/").status_code == 200
 
 
+def test_a_visit_is_submitted_only_once_every_listed_file_and_signature_arrived(actors, field, client_for):
+    bob = client_for(actors.bob)
+    vid = uuid.uuid4()
+    photo, extra = png((10, 120, 10)), png((120, 10, 10))
+    ids = {"y1": str(uuid.uuid4()), "extra": str(uuid.uuid4()), "sig": str(uuid.uuid4())}
+    manifest = [
+        {
+            "id": ids["y1"],
+            "sha256": hashlib.sha256(photo).hexdigest(),
+            "size": len(photo),
+            "item": field.items["Y1"].pk,
+        },
+        {"id": ids["extra"], "sha256": hashlib.sha256(extra).hexdigest(), "size": len(extra), "caption": "ห้องสมุด"},
+    ]
+    body = visit_body(field, evidence=manifest)
+    assert bob.put(f"/api/v1/visits/{vid}/", body, format="json").status_code == 201
+    signature = png((0, 0, 90))
+    files = [
+        {"id": ids["y1"], "sha256": manifest[0]["sha256"]},
+        {"id": ids["extra"], "sha256": manifest[1]["sha256"]},
+        {"id": ids["sig"], "sha256": hashlib.sha256(signature).hexdigest(), "kind": "signature", "name": "นางอรุณี"},
+    ]
+
+    def submit(**headers):
+        return bob.post(
+            f"/api/v1/visits/{vid}/transitions/", {"to": "submitted", "files": files}, format="json", **headers
+        )
+
+    def upload(eid, data):
+        sha = hashlib.sha256(data).hexdigest()
+        form = {"file": SimpleUploadedFile("p.png", data), "sha256": sha}
+        return bob.put(f"/api/v1/visits/{vid}/evidence/{eid}/", form, format="multipart")
+
+    # Nothing has arrived: refused, naming every missing file, in Thai and English; the visit stays a draft.
+    refused = submit()
+    assert refused.status_code == 409
+    answer = refused.json()
+    assert answer["code"] == "files_missing"
+    assert {(m["id"], m["kind"], m["reason"]) for m in answer["missing_files"]} == {
+        (ids["y1"], "photo", "not_received"),
+        (ids["extra"], "photo", "not_received"),
+        (ids["sig"], "signature", "not_received"),
+    }
+    assert "ยังไม่ได้รับไฟล์ 3 รายการ" in answer["detail"] and "ลายมือชื่อ นางอรุณี" in answer["detail"]
+    english = submit(HTTP_ACCEPT_LANGUAGE="en").json()["detail"]
+    assert "has not received 3 file(s)" in english and "signature นางอรุณี" in english
+    assert Visit.objects.get(pk=vid).status == "draft"
+
+    # The photos arrive; the signature the tablet says it sent has not: still refused, for that one only.
+    assert upload(ids["y1"], photo).status_code in (200, 201) and upload(ids["extra"], extra).status_code in (200, 201)
+    assert [m["id"] for m in submit().json()["missing_files"]] == [ids["sig"]]
+    # A signature under that id with other bytes is not the one the tablet holds: refused as a hash mismatch.
+    other = png((1, 2, 3))
+    form = {
+        "file": SimpleUploadedFile("s.png", other),
+        "sha256": hashlib.sha256(other).hexdigest(),
+        "role": "chair",
+        "signer_name": "นางอรุณี",
+    }
+    assert bob.put(f"/api/v1/visits/{vid}/signatures/{ids['sig']}/", form, format="multipart").status_code == 201
+    mismatch = submit()
+    assert mismatch.status_code == 409 and mismatch.json()["missing_files"][0]["reason"] == "hash_mismatch"
+    Signature.objects.filter(pk=ids["sig"]).delete()
+    form = {**form, "file": SimpleUploadedFile("s.png", signature), "sha256": files[2]["sha256"]}
+    assert bob.put(f"/api/v1/visits/{vid}/signatures/{ids['sig']}/", form, format="multipart").status_code == 201
+
+    # Everything is held with its hash: submitted.
+    done = submit()
+    assert done.status_code == 200, done.json()
+    assert done.json()["status"] == "submitted" and done.json()["evidence_missing"] == []
+
+
 def test_gps_check_in_warns_about_poor_accuracy_and_distance(actors, field, client_for, settings):
     actors.school_a.latitude, actors.school_a.longitude = 15.0, 104.6
     actors.school_a.save()
@@ -176,7 +265,7 @@ def test_prepare_for_offline_goes_by_round_and_state(actors, field, client_for):
 
     # a visit submitted leaves the list; once the chair returns it, it is back with the chair's comment
     vid = uuid.uuid4()
-    bob.put(f"/api/v1/visits/{vid}/", submittable(field), format="json")
+    put_submittable(bob, field, vid)
     assert bob.post(f"/api/v1/visits/{vid}/transitions/", {"to": "submitted"}, format="json").status_code == 200
     assert field.asg_a.pk not in {a["id"] for a in bob.get("/api/v1/field/prepare/").json()["assignments"]}
     alice = client_for(actors.alice)
@@ -191,7 +280,7 @@ def test_prepare_for_offline_goes_by_round_and_state(actors, field, client_for):
 def test_a_returned_visit_cannot_be_resubmitted_unchanged(actors, field, client_for):
     bob, alice = client_for(actors.bob), client_for(actors.alice)
     vid = uuid.uuid4()
-    bob.put(f"/api/v1/visits/{vid}/", submittable(field), format="json")
+    put_submittable(bob, field, vid)
     assert bob.post(f"/api/v1/visits/{vid}/transitions/", {"to": "submitted"}, format="json").status_code == 200
     alice.post(f"/api/v1/visits/{vid}/transitions/", {"to": "returned", "comment": "ขอข้อเสนอแนะเพิ่ม"}, format="json")
     unchanged = bob.post(f"/api/v1/visits/{vid}/transitions/", {"to": "submitted"}, format="json")

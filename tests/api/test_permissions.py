@@ -114,9 +114,10 @@ SUBMIT_A = {"alice": 200, "bob": 200, "charlie": 404, "dana": 404, "cora": 200, 
 
 
 @pytest.mark.parametrize("name", ACTORS)
-def test_visit_submit(world, name):
-    # The draft answers every required item; Y1 also needs a photo listed.
-    f.EvidenceFactory(visit=Visit.objects.get(pk=world.ids.a), item=world.field.items["Y1"])
+def test_visit_submit(world, name, settings, tmp_path):
+    # The draft answers every required item; Y1 also needs a photo, and it has arrived.
+    settings.MEDIA_ROOT = tmp_path
+    f.EvidenceFactory(visit=Visit.objects.get(pk=world.ids.a), item=world.field.items["Y1"], uploaded=True)
     response = client_of(world, name).post(
         f"/api/v1/visits/{world.ids.a}/transitions/", {"to": "submitted"}, format="json"
     )

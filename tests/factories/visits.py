@@ -8,8 +8,12 @@
     N1 number, optional               T1 long text, optional
 """
 
+import hashlib
+import io
+
 import factory
 from django.utils import timezone
+from PIL import Image
 
 from tests.factories.schedules import AssignmentFactory, RoundFactory
 from visits.models import Answer, Evidence, FollowUp, Instrument, InstrumentVersion, Item, Section, Visit
@@ -102,11 +106,31 @@ class AnswerFactory(factory.django.DjangoModelFactory):
     value = 3
 
 
+def _tiny_jpeg() -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 6), (90, 140, 60)).save(buf, format="JPEG")
+    return buf.getvalue()
+
+
+# The bytes of `EvidenceFactory(uploaded=True)`: a tiny real JPEG, so its hash is the file's.
+UPLOADED_PHOTO = _tiny_jpeg()
+
+
 class EvidenceFactory(factory.django.DjangoModelFactory):
-    """Listed evidence (manifest only, no bytes yet)."""
+    """Listed evidence (manifest only, no bytes yet); `uploaded=True`: its bytes arrived (a visit is submitted
+    only once every listed file has)."""
 
     class Meta:
         model = Evidence
+
+    class Params:
+        uploaded = factory.Trait(
+            file=factory.django.FileField(data=UPLOADED_PHOTO, filename="photo.jpg"),
+            sha256=hashlib.sha256(UPLOADED_PHOTO).hexdigest(),
+            size=len(UPLOADED_PHOTO),
+            content_type="image/jpeg",
+            uploaded_at=factory.LazyFunction(timezone.now),
+        )
 
     visit = factory.SubFactory(VisitFactory)
     kind = Evidence.Kind.PHOTO

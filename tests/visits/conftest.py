@@ -4,7 +4,7 @@ import itertools
 import pytest
 
 from tests import factories as f
-from visits.models import Answer, Evidence
+from visits.models import Answer
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def make_visit(actors, aug_round):
             items = {i.code: i for i in visit.instrument_version.items.all()}
             for code, value in {"R1": 3, "Y1": True, "R2": 4}.items():
                 Answer.objects.create(visit=visit, item=items[code], value=value)
-            Evidence.objects.create(visit=visit, item=items["Y1"], sha256="a" * 64, size=100)
+            f.EvidenceFactory(visit=visit, item=items["Y1"], uploaded=True)  # a visit is submitted with its files
         return visit
 
     return make

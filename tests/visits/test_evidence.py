@@ -154,14 +154,21 @@ def test_only_the_visit_team_may_upload(actors, visit):
         evidence_store(evidence_id=ev.pk, user=actors.oscar.user, upload=data)
 
 
-def test_photos_may_arrive_after_submission(actors, make_visit):
+def test_a_visit_is_submitted_only_once_its_listed_photos_arrived(actors, make_visit):
+    from visits.errors import InvalidTransition
     from visits.workflow import visit_transition
 
     visit = make_visit()
     data = image_bytes()
     ev = declare(actors, visit, data, item="Y1")
-    visit_transition(visit_id=visit.pk, to="submitted", user=actors.bob.user)
+    with pytest.raises(InvalidTransition) as refused:
+        visit_transition(visit_id=visit.pk, to="submitted", user=actors.bob.user)
+    assert refused.value.code == "files_missing"
+    assert [m["id"] for m in refused.value.extra["missing_files"]] == [str(ev.pk)]
+    visit.refresh_from_db()
+    assert visit.status == "draft"
     assert evidence_store(evidence_id=ev.pk, user=actors.bob.user, upload=data).is_uploaded
+    assert visit_transition(visit_id=visit.pk, to="submitted", user=actors.bob.user).status == "submitted"
 
 
 def test_a_decompression_bomb_is_refused_from_its_header(actors, visit, settings, monkeypatch):
