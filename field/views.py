@@ -71,6 +71,7 @@ def shell(request):
         "logout_url": _logout_url(),
         "login_url": settings.LOGIN_URL,
         "photo_max_px": settings.FIELD_PHOTO_MAX_PX,
+        "photo_quality": settings.FIELD_PHOTO_QUALITY,
         "gps": {"accuracy_warn_m": settings.VISIT_GPS_ACCURACY_WARN_M, "radius_m": settings.VISIT_CHECKIN_RADIUS_M},
     }
     response = render(

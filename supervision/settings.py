@@ -175,6 +175,9 @@ VISIT_GPS_ACCURACY_WARN_M = env.int("VISIT_GPS_ACCURACY_WARN_M", default=50)
 # are resized to on the tablet before they are stored or sent (kobotoolbox/kpi#4244).
 FIELD_PREPARE_MAX = env.int("FIELD_PREPARE_MAX", default=40)
 FIELD_PHOTO_MAX_PX = env.int("FIELD_PHOTO_MAX_PX", default=2000)
+# JPEG quality of those photos (0–1): 0.75 keeps a classroom photo legible at ~0.45 MB, so six upload in
+# under 3 MB (issue 10's target, bench/field.py).
+FIELD_PHOTO_QUALITY = env.float("FIELD_PHOTO_QUALITY", default=0.75)
 
 # --- Schedules: travel and planning -------------------------------------------------------------
 # Road distance ≈ great-circle distance × this factor; a day's consecutive schools farther apart than

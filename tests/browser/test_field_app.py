@@ -1,5 +1,7 @@
 """The field app in real Chromium: a whole field day offline, a network cut in the middle of a photo, a
-conflict with the chair's edit, and two tabs on one visit."""
+conflict with the chair's edit (keep mine, take the server's), two tabs on one visit, a submit the server
+refuses until a lost file is sent again, the warning before clearing, persistent storage and eviction, and
+the whole app in English."""
 
 import datetime
 import hashlib
@@ -7,11 +9,15 @@ import io
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from PIL import Image
 
 from tests import factories as f
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, TABLET_LANDSCAPE, TABLET_PORTRAIT, page_scrolls_sideways
+from tests.browser.pages import DATA_SELECTOR
+from tests.browser.test_languages import THAI_LABELS_JS
 from visits.models import Evidence, Item, Signature, Visit
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -61,7 +67,7 @@ def _cookie(user):
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
-def _context(browser, user_dir, live_server, user, viewport=TABLET_PORTRAIT):
+def _context(browser, user_dir, live_server, user, viewport=TABLET_PORTRAIT, language=None):
     context = browser.browser_type.launch_persistent_context(
         str(user_dir),
         executable_path=CHROMIUM,
@@ -75,6 +81,8 @@ def _context(browser, user_dir, live_server, user, viewport=TABLET_PORTRAIT):
     )
     context.set_default_timeout(15_000)
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": _cookie(user), "url": live_server.url}])
+    if language:  # the user's language, as the language switch leaves it
+        context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
     return context
 
 
@@ -88,6 +96,16 @@ def _photo(path, seed, size=(2600, 1950)) -> str:
     return str(path)
 
 
+# Every control a finger uses (radio and checkbox inputs sit inside their 48 px .choice label).
+SMALL_TARGETS = """() => Array.from(document.querySelectorAll(
+    '#app button, #app a.button, #app select, #app input[type=text], #app input[type=number], #app textarea,'
+    + ' #app summary, #app label.choice, header.bar a'))
+  .filter((el) => el.offsetParent !== null)
+  .map((el) => [el.tagName + ' ' + (el.id || el.textContent || '').trim().slice(0, 30), el.getBoundingClientRect()])
+  .filter(([, r]) => r.height > 0 && (r.height < 44 || r.width < 44))
+  .map(([name, r]) => `${name}: ${Math.round(r.width)}×${Math.round(r.height)}`)"""
+
+
 def _page(context):
     page = context.pages[0] if context.pages else context.new_page()
     page.on("pageerror", lambda e: print("pageerror:", e))
@@ -97,6 +115,7 @@ def _page(context):
 def _sign(page, name, role):
     page.fill("#signer-name", name)
     page.select_option("#signer-role", role)
+    page.locator("#signature-pad").scroll_into_view_if_needed()  # the mouse draws where the pad is on screen
     box = page.locator("#signature-pad").bounding_box()
     page.mouse.move(box["x"] + 30, box["y"] + 40)
     page.mouse.down()
@@ -202,8 +221,9 @@ def test_a_whole_field_day_offline(browser, live_server, actors, day, tmp_path):
     page.wait_for_selector("#prepare-status:has-text('ออกจากระบบไม่ได้')")
     page.screenshot(path="/tmp/field-list-offline.png")
 
-    # Back online. The second photo's first upload is cut off mid-way; the outbox retries it by its UUID.
-    cut = {"done": False, "puts": 0}
+    # Back online. The second photo's upload is cut before the server has it, the third's after the server
+    # stored it but before the tablet heard back; the outbox retries each by its UUID, never a duplicate.
+    cut = {"done": False, "answer_lost": False, "puts": 0}
 
     def flaky(route):
         if route.request.method == "PUT":
@@ -212,6 +232,11 @@ def test_a_whole_field_day_offline(browser, live_server, actors, day, tmp_path):
                 cut["done"] = True
                 route.abort("connectionreset")
                 return
+            if cut["puts"] == 4 and not cut["answer_lost"]:
+                route.fetch()  # reaches the server, which stores the photo …
+                cut["answer_lost"] = True
+                route.abort("connectionreset")  # … and the answer never reaches the tablet
+                return
         route.continue_()
 
     page.route("**/api/v1/visits/*/evidence/*/", flaky)
@@ -219,7 +244,7 @@ def test_a_whole_field_day_offline(browser, live_server, actors, day, tmp_path):
     page.evaluate("window.dispatchEvent(new Event('online'))")
     where = f"[data-assignment='{day.assignment.pk}'] [data-place]"
     page.wait_for_function(f'document.querySelector("{where}")?.dataset.place === "server"', timeout=60_000)
-    assert cut["done"]
+    assert cut["done"] and cut["answer_lost"]
 
     visit = Visit.objects.get()
     assert visit.status == "submitted" and visit.version >= 2
@@ -296,6 +321,44 @@ def test_the_chairs_edit_shows_as_a_conflict_and_a_second_tab_is_read_only(brows
     page.wait_for_function("document.getElementById('place')?.dataset.place === 'server'")
     visit.refresh_from_db()
     assert visit.strengths == "ครูเตรียมการสอนดี ใช้สื่อ ICT" and visit.version == 3
+
+    # Again the chair edits; this time the supervisor takes the server's version — asked first, since it
+    # drops the tablet's edit; saying no keeps everything as it was.
+    response = chair.put(
+        f"/api/v1/visits/{visit.pk}/",
+        {"findings": {"to_improve": "ควรวัดผลตามสภาพจริง (ประธาน)"}, "version": 3},
+        content_type="application/json",
+    )
+    assert response.status_code == 200 and response.json()["version"] == 4
+    page.fill("#finding-to_improve", "การวัดผล (แท็บเล็ต)")
+    page.click("#send-draft")
+    page.wait_for_selector("#conflict")
+    assert "ควรวัดผลตามสภาพจริง (ประธาน)" in page.inner_text("#conflict")
+    dialogs = []
+
+    def answer(dialog, accept):
+        dialogs.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda d: answer(d, False))
+    page.click("#take-server")
+    page.wait_for_timeout(300)
+    assert "การแก้ไขในแท็บเล็ตนี้" in dialogs[-1] and "จะหายไป" in dialogs[-1]
+    assert page.locator("#conflict").count() == 1 and page.input_value("#finding-to_improve") == "การวัดผล (แท็บเล็ต)"
+    page.once("dialog", lambda d: answer(d, True))
+    page.click("#take-server")
+    page.wait_for_function("!document.getElementById('conflict')")
+    assert page.input_value("#finding-to_improve") == "ควรวัดผลตามสภาพจริง (ประธาน)"
+    assert page.input_value("#finding-strengths") == "ครูเตรียมการสอนดี ใช้สื่อ ICT"
+    assert page.get_attribute("#place", "data-place") == "server"
+    visit.refresh_from_db()
+    assert visit.to_improve == "ควรวัดผลตามสภาพจริง (ประธาน)" and visit.version == 4  # nothing sent over it
+    # after a reload the tablet still holds the server's copy, and nothing is waiting to be sent
+    page.reload()
+    page.wait_for_selector("#submit")
+    assert page.input_value("#finding-to_improve") == "ควรวัดผลตามสภาพจริง (ประธาน)"
+    page.click("text=กลับไปรายการ")
+    page.wait_for_selector("#unsent:has-text('ส่งครบแล้ว')")
     context.close()
 
 
@@ -307,3 +370,234 @@ def test_the_shell_manifest_and_worker(live_server, actors, client):
     assert worker["Service-Worker-Allowed"] == "/field/" and b"CONFIG" in worker.content
     manifest = client.get("/field/manifest.webmanifest").json()
     assert manifest["scope"] == "/field/" and {i["sizes"] for i in manifest["icons"]} == {"192x192", "512x512"}
+
+
+def _prepare_and_open(page, live_server, day):
+    page.goto(f"{live_server.url}/field/")
+    page.click("#prepare")
+    page.click(f'[data-assignment="{day.assignment.pk}"] a.button')
+    page.wait_for_selector("#submit")
+
+
+def _answer_required(page, items):
+    page.check(f'#q-{items["R1"].pk} input[value="3"]')
+    page.check(f"#q-{items['Y1'].pk} .choice:first-child input")
+    page.check(f'#q-{items["R2"].pk} input[value="4"]')
+    page.fill(f"#item-{items['S1'].pk}", "นายครู ใจดี")
+
+
+def test_a_submit_waits_until_the_server_holds_every_file(browser, live_server, actors, day, tmp_path):
+    """The server lost the photo and the signature after the tablet had sent them (say, restored from a
+    backup): it refuses the submit, naming them; the tablet sends both again by their UUIDs, then submits."""
+    context = _context(browser, tmp_path / "tablet", live_server, actors.bob.user)
+    page = _page(context)
+    _prepare_and_open(page, live_server, day)
+    items = day.items
+    _answer_required(page, items)
+    with page.expect_file_chooser() as chooser:
+        page.click(f'label[for="photo-input-{items["Y1"].pk}"]')
+    chooser.value.set_files(_photo(tmp_path / "y1.jpg", 1))
+    page.wait_for_selector(f'[data-item="{items["Y1"].pk}"] figure.photo')
+    _sign(page, "นางสาวอรุณี ประธาน", "chair")
+
+    answers = []
+    page.on(
+        "response",
+        lambda r: answers.append((r.status, r.json().get("code"))) if r.url.endswith("/transitions/") else None,
+    )
+    lost = {"done": False}
+
+    def lose_the_files(route):
+        if not lost["done"]:
+            lost["done"] = True
+            for e in Evidence.objects.all():
+                e.file.delete(save=False)
+                Evidence.objects.filter(pk=e.pk).update(file="", uploaded_at=None)
+            Signature.objects.all().delete()
+        route.continue_()
+
+    page.route("**/api/v1/visits/*/transitions/", lose_the_files)
+    page.click("#submit")
+    try:
+        page.wait_for_function("document.getElementById('place')?.dataset.place === 'server'", timeout=60_000)
+    except Exception:
+        print("DEBUG", answers, page.url, page.content()[:3000])
+        page.screenshot(path="/tmp/field-debug.png")
+        raise
+
+    for _ in range(50):  # the last answer's event may still be on its way to this test
+        if answers and answers[-1][0] == 200:
+            break
+        page.wait_for_timeout(100)
+    assert answers[0] == (409, "files_missing") and answers[-1][0] == 200
+    visit = Visit.objects.get()
+    assert visit.status == "submitted"
+    [photo] = Evidence.objects.all()
+    [signature] = Signature.objects.all()
+    tablet = {x["id"]: x for x in _idb_files(page)}
+    assert (
+        photo.is_uploaded
+        and hashlib.sha256(photo.file.open("rb").read()).hexdigest() == tablet[str(photo.pk)]["sha256"]
+    )
+    assert hashlib.sha256(signature.image.open("rb").read()).hexdigest() == tablet[str(signature.pk)]["sha256"]
+    context.close()
+
+
+def test_the_tablet_warns_before_clearing_shows_its_storage_and_tells_of_an_eviction(
+    browser, live_server, actors, day, tmp_path
+):
+    context = _context(browser, tmp_path / "tablet", live_server, actors.bob.user)
+    page = _page(context)
+    _prepare_and_open(page, live_server, day)
+    page.fill("#finding-strengths", "ครูใช้สื่อหลากหลาย")
+    page.click("text=กลับไปรายการ")
+    page.wait_for_selector("#unsent:has-text('ยังไม่ได้ส่ง 1 การตรวจเยี่ยม')")
+
+    # Persistent storage was asked for; the line shows the browser's own answer and the space used.
+    persisted = page.evaluate("navigator.storage.persisted()")
+    storage = page.inner_text("#storage")
+    assert page.get_attribute("#storage", "data-persisted") == str(persisted).lower()
+    if persisted:
+        assert "บันทึกถาวร: ได้รับอนุญาต" in storage
+    else:  # headless Chromium does not grant it to a site it has not seen installed
+        assert "บันทึกถาวร: ขอแล้ว แต่ยังไม่ได้รับอนุญาต" in storage
+    assert "ใช้พื้นที่" in storage and " MB จาก " in storage
+
+    # Clearing warns that unsent work would be lost; saying no loses nothing.
+    dialogs = []
+
+    def answer(dialog, accept):
+        dialogs.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda d: answer(d, False))
+    page.click("#clear")
+    page.wait_for_timeout(300)
+    assert "ยังมี 1 การตรวจเยี่ยมที่ยังไม่ได้ส่ง" in dialogs[-1] and "กู้คืนไม่ได้" in dialogs[-1]
+    page.click(f'[data-assignment="{day.assignment.pk}"] a.button')
+    page.wait_for_selector("#submit")
+    assert page.input_value("#finding-strengths") == "ครูใช้สื่อหลากหลาย"
+
+    # The browser deletes the app's storage while the form is open (storage pressure): the next save
+    # reopens the database, writes the open visit back, and says so.
+    origin = {"origin": live_server.url, "storageTypes": "indexeddb"}
+    context.new_cdp_session(page).send("Storage.clearDataForOrigin", origin)
+    page.fill("#finding-to_improve", "การวัดผล")
+    page.wait_for_selector("#evicted-now")
+    page.reload()
+    page.wait_for_selector("#submit")
+    assert page.input_value("#finding-strengths") == "ครูใช้สื่อหลากหลาย"
+    assert page.input_value("#finding-to_improve") == "การวัดผล"
+
+    # Deleted while the app was closed: the list says so, and how many unsent visits were lost.
+    page.click("text=กลับไปรายการ")
+    page.click("#evicted-ok")
+    page.wait_for_selector("#unsent:has-text('ยังไม่ได้ส่ง 1 การตรวจเยี่ยม')")
+    page.goto("about:blank")
+    context.new_cdp_session(page).send(
+        "Storage.clearDataForOrigin", {**origin, "storageTypes": "indexeddb,cache_storage,service_workers"}
+    )
+    page.goto(f"{live_server.url}/field/")
+    page.wait_for_selector("#evicted")
+    assert "การตรวจเยี่ยมที่ยังไม่ได้ส่ง 1 รายการหายไป" in page.inner_text("#evicted")
+    page.screenshot(path="/tmp/field-evicted.png")
+
+    # Clearing with nothing unsent asks plainly; it is not reported as an eviction afterwards.
+    page.click("#evicted-ok")
+    page.once("dialog", lambda d: answer(d, True))
+    page.click("#clear")
+    page.wait_for_selector("#ready:has-text('ยังไม่ได้เตรียมข้อมูล')")
+    assert dialogs[-1] == "ล้างข้อมูลทั้งหมดในแท็บเล็ตนี้หรือไม่"
+    page.reload()
+    page.wait_for_selector("#ready")
+    assert page.locator("#evicted").count() == 0
+    context.close()
+
+
+def test_the_field_app_in_english(browser, live_server, actors, day, tmp_path):
+    """A supervisor whose language is English sees every label of the app in English (data stays Thai)."""
+    context = _context(browser, tmp_path / "tablet", live_server, actors.bob.user, language="en")
+    page = _page(context)
+    page.goto(f"{live_server.url}/field/")
+    page.click("#prepare")
+    page.wait_for_selector(f'[data-assignment="{day.assignment.pk}"]')
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "Ready offline: 1 visit(s)" in page.inner_text("#ready")
+    assert "null" not in page.inner_text("#app") and "undefined" not in page.inner_text("#app")
+    problems = {"list": page.evaluate(THAI_LABELS_JS, DATA_SELECTOR)}
+    page.screenshot(path="/tmp/field-english-list.png")
+    page.click(f'[data-assignment="{day.assignment.pk}"] a.button')
+    page.wait_for_selector("#submit")
+    page.click("#check_in")
+    page.wait_for_function("document.getElementById('check_in-place').textContent.includes('±12')")
+    page.click("#submit")  # refused: the summary lists what is missing, in English
+    page.wait_for_selector("#error-summary:not([hidden])")
+    problems["form"] = page.evaluate(THAI_LABELS_JS, DATA_SELECTOR)
+    page.screenshot(path="/tmp/field-english-form.png", full_page=True)
+    for size in (TABLET_PORTRAIT, TABLET_LANDSCAPE):  # fingers, not a mouse: every target 44 px or more
+        page.set_viewport_size(size)
+        assert page.evaluate(SMALL_TARGETS) == [] and not page_scrolls_sideways(page)
+    page.fill("#finding-strengths", "ครูใช้สื่อหลากหลาย")
+    page.click("#send-draft")
+    page.wait_for_function("document.getElementById('place').dataset.place === 'server'")
+    problems["sent"] = page.evaluate(THAI_LABELS_JS, DATA_SELECTOR)
+    assert problems == {"list": [], "form": [], "sent": []}
+    context.close()
+
+
+def test_a_returned_visit_opens_with_the_chairs_comment_and_goes_back_only_changed(
+    browser, live_server, actors, day, tmp_path
+):
+    """Recorded and submitted (photo and all), returned by the chair; the tablet opens it with her comment,
+    refuses nothing it already has (the photo is on the server), and the server refuses it unchanged."""
+    items = day.items
+    bob, alice = Client(), Client()
+    bob.force_login(actors.bob.user)
+    alice.force_login(actors.alice.user)
+    vid = "6f1d9a52-3b7e-4c1a-9d0e-2a5b8c7d1e10"
+    photo = io.BytesIO()
+    Image.new("RGB", (64, 48), (90, 140, 60)).save(photo, "JPEG")
+    photo = photo.getvalue()
+    digest = hashlib.sha256(photo).hexdigest()
+    body = {
+        "assignment": day.assignment.pk,
+        "answers": [
+            {"item": items["R1"].pk, "value": 3},
+            {"item": items["Y1"].pk, "value": True},
+            {"item": items["R2"].pk, "value": 4},
+            {"item": items["S1"].pk, "value": "นายครู ใจดี"},
+        ],
+        "findings": {"strengths": "ครูใช้สื่อหลากหลาย", "recommendations": ["จัดทำแผนวัดผล"]},
+        "evidence": [{"id": vid.replace("6f1d", "7a2e"), "sha256": digest, "size": len(photo), "item": items["Y1"].pk}],
+    }
+    assert bob.put(f"/api/v1/visits/{vid}/", body, content_type="application/json").status_code == 201
+    form = encode_multipart(BOUNDARY, {"file": SimpleUploadedFile("y1.jpg", photo), "sha256": digest})
+    url = f"/api/v1/visits/{vid}/evidence/{body['evidence'][0]['id']}/"
+    assert bob.put(url, form, content_type=MULTIPART_CONTENT).status_code == 201
+    moves = (
+        (bob, {"to": "submitted"}),
+        (alice, {"to": "returned", "comment": "ขอภาพกิจกรรม PLC เพิ่มเติม"}),
+    )
+    for client, move in moves:
+        assert (
+            client.post(f"/api/v1/visits/{vid}/transitions/", move, content_type="application/json").status_code == 200
+        )
+
+    context = _context(browser, tmp_path / "tablet", live_server, actors.bob.user)
+    page = _page(context)
+    _prepare_and_open(page, live_server, day)
+    assert "ขอภาพกิจกรรม PLC เพิ่มเติม" in page.inner_text("#returned")
+    assert page.input_value("#finding-strengths") == "ครูใช้สื่อหลากหลาย"
+    page.screenshot(path="/tmp/field-returned.png")
+
+    page.click("#submit")  # nothing changed: the server says so, and the tablet shows why
+    page.wait_for_selector(".banner.error:has-text('ยังไม่ได้แก้ไขตามที่ส่งกลับ')")
+    assert Visit.objects.get(pk=vid).status == "returned"
+
+    page.fill("#finding-to_improve", "เพิ่มภาพกิจกรรม PLC ตามที่ประธานขอ")
+    page.click("#submit")
+    page.wait_for_function("document.getElementById('place')?.dataset.place === 'server'", timeout=60_000)
+    visit = Visit.objects.get(pk=vid)
+    assert visit.status == "submitted" and visit.to_improve == "เพิ่มภาพกิจกรรม PLC ตามที่ประธานขอ"
+    assert Visit.objects.count() == 1 and Evidence.objects.count() == 1
+    context.close()

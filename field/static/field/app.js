@@ -3,7 +3,7 @@
 // at once; the outbox (outbox.js) sends what is queued whenever there is a network.
 import * as db from "./db.js";
 import { N_, t, beDate, beDateTime } from "./i18n.js";
-import { resizePhoto, sha256Hex, signaturePad } from "./media.js";
+import { resizePhotos, sha256Hex, signaturePad } from "./media.js";
 import * as outbox from "./outbox.js";
 
 const BOOT = JSON.parse(document.getElementById("field-boot").textContent);
@@ -13,6 +13,48 @@ let releaseLock = null;
 let current = null; // {assignment, visit, instrument, readOnly}
 
 db.useDatabase(BOOT.user.id);
+
+// A marker outside browser storage (a cookie: browsers evict storage, not cookies) says this tablet had the
+// app's database and how many visits were unsent at the last save. If the database is found empty while
+// the marker is there, the browser deleted it (storage pressure, "clear site data", iOS eviction:
+// enketo#1576): the supervisor is told at once, with what was lost, instead of finding out later.
+const MARKER = `nithet_field_u${BOOT.user.id}`;
+const memoryFiles = new Map(); // the open visit's photos and signatures as this page holds them
+
+function readMarker() {
+  const m = document.cookie.match(new RegExp(`(?:^|;\\s*)${MARKER}=(\\d+)`));
+  return m ? Number(m[1]) : null;
+}
+
+function writeMarker(unsent) {
+  document.cookie = `${MARKER}=${unsent}; path=/field/; max-age=31536000; samesite=strict`;
+}
+
+function dropMarker() {
+  document.cookie = `${MARKER}=; path=/field/; max-age=0; samesite=strict`;
+}
+
+async function refreshMarker() {
+  writeMarker(await outbox.unsentCount());
+}
+
+db.onCreated(async () => {
+  const marker = readMarker();
+  if (marker === null) return; // the first start on this tablet (or after signing out / clearing)
+  await db.setMeta("evicted", { at: new Date().toISOString(), lost: marker });
+  if (current) {
+    // The open visit is still whole in this page: write it back, with its files and what the form needs.
+    await db.put("assignments", current.assignment);
+    await db.put("instruments", current.instrument);
+    for (const file of memoryFiles.values()) if (file.visit === current.visit.id) await db.put("files", file);
+    await persist();
+    const banner = document.getElementById("evicted-now");
+    if (!banner) document.querySelector(".form-head")?.after(h("p", { class: "banner error", id: "evicted-now", role: "alert" },
+      t("เบราว์เซอร์ลบข้อมูลของแอปในแท็บเล็ตนี้ การตรวจเยี่ยมที่เปิดอยู่บันทึกกลับแล้ว ส่งให้เร็วที่สุด")));
+  } else {
+    renderList();
+  }
+});
 
 // --- tiny DOM helper -----------------------------------------------------------------------------------
 function h(tag, attrs = {}, ...children) {
@@ -46,23 +88,47 @@ const PLACE_LABEL = {
 };
 
 // --- storage ---------------------------------------------------------------------------------------------
+// Persistent storage is asked for at every start until granted (browsers grant it silently, e.g. to an
+// installed app); the list shows the browser's answer and the space used.
+async function askPersistence() {
+  if (!navigator.storage || !navigator.storage.persist) return;
+  if (await navigator.storage.persisted()) return;
+  await db.setMeta("persist_asked", { at: new Date().toISOString(), granted: await navigator.storage.persist() });
+}
+
 async function storageLine() {
-  const persisted = navigator.storage && navigator.storage.persisted ? await navigator.storage.persisted() : false;
+  const supported = !!(navigator.storage && navigator.storage.persisted);
+  const persisted = supported ? await navigator.storage.persisted() : false;
+  const asked = await db.getMeta("persist_asked");
   let used = "";
   if (navigator.storage && navigator.storage.estimate) {
-    const { usage } = await navigator.storage.estimate();
-    used = t("ใช้พื้นที่ {mb} MB", { mb: ((usage || 0) / 1048576).toFixed(1) });
+    const { usage, quota } = await navigator.storage.estimate();
+    used = t("ใช้พื้นที่ {mb} MB จาก {quota} MB", { mb: ((usage || 0) / 1048576).toFixed(1), quota: Math.round((quota || 0) / 1048576) });
   }
-  return h("p", { class: "meta", id: "storage" },
-    persisted ? t("บันทึกถาวร: ได้รับอนุญาต") : t("บันทึกถาวร: ยังไม่ได้รับอนุญาต (เบราว์เซอร์อาจลบข้อมูลเมื่อพื้นที่เหลือน้อย)"),
-    " · ", used);
+  let state;
+  if (persisted) state = t("บันทึกถาวร: ได้รับอนุญาต");
+  else if (!supported) state = t("บันทึกถาวร: เบราว์เซอร์นี้ไม่รองรับ (เบราว์เซอร์อาจลบข้อมูลเมื่อพื้นที่เหลือน้อย)");
+  else if (asked) state = t("บันทึกถาวร: ขอแล้ว แต่ยังไม่ได้รับอนุญาต (เบราว์เซอร์อาจลบข้อมูลเมื่อพื้นที่เหลือน้อย ติดตั้งแอปเพื่อให้อนุญาต)");
+  else state = t("บันทึกถาวร: ยังไม่ได้ขอ");
+  return h("p", { class: persisted ? "meta" : "meta warning-text", id: "storage", "data-persisted": String(persisted) }, state, " · ", used);
+}
+
+async function evictionBanner() {
+  const evicted = await db.getMeta("evicted");
+  if (!evicted) return null;
+  return h("div", { class: "banner error", id: "evicted", role: "alert" },
+    h("p", {}, t("เบราว์เซอร์ลบข้อมูลของแอปในแท็บเล็ตนี้เมื่อ {at} (พื้นที่เหลือน้อยหรือถูกล้างข้อมูล)", { at: beDateTime(evicted.at) })),
+    h("p", {}, evicted.lost
+      ? t("การตรวจเยี่ยมที่ยังไม่ได้ส่ง {n} รายการหายไปจากแท็บเล็ต ต้องบันทึกใหม่ สิ่งที่ส่งถึงเซิร์ฟเวอร์แล้วไม่หาย", { n: evicted.lost })
+      : t("ไม่มีงานค้างส่งที่หายไป สิ่งที่ส่งถึงเซิร์ฟเวอร์แล้วไม่หาย กดเตรียมข้อมูลเพื่อโหลดใหม่")),
+    h("button", { id: "evicted-ok", onclick: async () => { await db.del("meta", "evicted"); render(); } }, t("รับทราบ")));
 }
 
 // --- prepare for offline ---------------------------------------------------------------------------------
 async function prepare() {
   const status = document.getElementById("prepare-status");
   status.textContent = t("กำลังเตรียมข้อมูล…");
-  if (navigator.storage && navigator.storage.persist) await navigator.storage.persist();
+  await askPersistence();
   let brief;
   try {
     const response = await fetch("/api/v1/field/prepare/", { credentials: "same-origin", cache: "no-store" });
@@ -163,16 +229,19 @@ async function renderList() {
     const status = visit && visit.server ? visit.server.status : null;
     cards.push(h("li", { class: "card", "data-assignment": a.id },
       h("div", { class: "card-head" },
-        h("strong", {}, a.school.name_th), " ", badge,
+        h("strong", { class: "data" }, a.school.name_th), " ", badge,
         status ? h("span", { class: `badge status-${status}` }, t(STATUS[status] || status)) : null),
-      h("div", { class: "meta" }, beDate(a.date), a.session ? ` · ${a.session.name} ${a.session.start}–${a.session.end} ${t("น.")}` : "",
-        ` · ${a.round.title}`),
+      h("div", { class: "meta" }, beDate(a.date), a.session ? [" · ", h("span", { class: "data" }, a.session.name), ` ${a.session.start}–${a.session.end} ${t("น.")}`] : "",
+        " · ", h("span", { class: "data" }, a.round.title)),
       progress,
       h("div", { class: "actions" },
         h("a", { class: "button primary", href: `#/visit/${a.id}` }, visit ? t("เปิดบันทึก") : t("เริ่มบันทึกการตรวจเยี่ยม")))));
   }
-  root.replaceChildren(
+  await refreshMarker();
+  const evicted = await evictionBanner();
+  root.replaceChildren(...[
     header(),
+    evicted,
     h("section", { class: "panel" },
       h("p", { id: "ready", class: "ready" }, preparedAt
         ? t("พร้อมใช้แบบออฟไลน์: {n} การตรวจเยี่ยม ปรับปรุงเมื่อ {at}", { n: assignments.length, at: beDateTime(preparedAt) })
@@ -187,7 +256,7 @@ async function renderList() {
         unsent ? t("ยังไม่ได้ส่ง {n} การตรวจเยี่ยม", { n: unsent }) : t("ส่งครบแล้ว ไม่มีข้อมูลค้างในแท็บเล็ต")),
       await storageLine()),
     assignments.length ? h("ul", { class: "cards", id: "visit-list" }, cards) : h("p", { id: "visit-list" }, t("ไม่มีการตรวจเยี่ยมที่เตรียมไว้")),
-  );
+  ].filter(Boolean));
 }
 
 const STATUS = {
@@ -199,7 +268,7 @@ function header() {
   return h("header", { class: "bar" },
     h("a", { href: "#/", class: "brand" }, t("นิเทศ ภาคสนาม")),
     h("span", { class: `net ${navigator.onLine ? "on" : "off"}`, id: "network" }, navigator.onLine ? t("ออนไลน์") : t("ออฟไลน์")),
-    h("span", { class: "who" }, BOOT.user.name));
+    h("span", { class: "who data" }, BOOT.user.name));
 }
 
 async function signOut() {
@@ -219,6 +288,7 @@ async function signOut() {
 }
 
 async function wipe() {
+  dropMarker(); // our own clearing is not an eviction
   await db.destroy();
   if (window.caches) for (const key of await caches.keys()) if (key.startsWith("nithet-field-")) await caches.delete(key);
 }
@@ -245,7 +315,8 @@ function persist() {
   if (visit.sync && visit.sync.state === "error") visit.sync = { state: "local" };
   visit.updated_at = new Date().toISOString();
   const copy = structuredClone(visit);
-  saving = saving.then(() => db.put("visits", copy)).then(() => {
+  saving = saving.then(() => db.put("visits", copy)).then(async () => {
+    await refreshMarker();
     if (channel) channel.postMessage({ visit: visit.id });
     const el = document.getElementById("saved");
     if (el) el.textContent = t("บันทึกในแท็บเล็ตแล้ว {at}", { at: beDateTime(copy.updated_at) });
@@ -289,7 +360,7 @@ function control(item, visit, ro) {
     return h("div", { class: "levels", role: "radiogroup" }, item.levels.map((lv) =>
       h("label", { class: "choice level" },
         h("input", { type: "radio", name, value: lv.value, checked: a.value === lv.value, disabled: ro, onchange: () => set(lv.value) }),
-        h("span", {}, h("strong", {}, String(lv.value)), " ", lv.label))));
+        h("span", {}, h("strong", {}, String(lv.value)), " ", h("span", { class: "data" }, lv.label)))));
   }
   if (item.type === "yes_no") {
     return h("div", { class: "row" }, [[true, t("มี / ใช่")], [false, t("ไม่มี / ไม่ใช่")]].map(([v, label]) =>
@@ -311,7 +382,7 @@ function control(item, visit, ro) {
   if (item.type === "single_choice") {
     return h("div", { class: "options" }, item.options.map((o) =>
       h("label", { class: "choice" },
-        h("input", { type: "radio", name, checked: a.value === o.value, disabled: ro, onchange: () => set(o.value) }), o.label)));
+        h("input", { type: "radio", name, checked: a.value === o.value, disabled: ro, onchange: () => set(o.value) }), h("span", { class: "data" }, o.label))));
   }
   if (item.type === "multi_choice") {
     const chosen = new Set(Array.isArray(a.value) ? a.value : []);
@@ -320,16 +391,19 @@ function control(item, visit, ro) {
         h("input", { type: "checkbox", name, checked: chosen.has(o.value), disabled: ro, onchange: (e) => {
           if (e.target.checked) chosen.add(o.value); else chosen.delete(o.value);
           set(item.options.map((x) => x.value).filter((v) => chosen.has(v)));
-        } }), o.label)));
+        } }), h("span", { class: "data" }, o.label))));
   }
   return h("span", {}, item.type);
 }
 
 async function addPhotos(files, item, list) {
   const visit = current.visit;
-  const fix = await currentPosition(3000).catch(() => null);
-  for (const file of files) {
-    const { blob, width, height } = await resizePhoto(file, BOOT.photo_max_px);
+  // the place is asked for while the photos are resized (a fix a minute old is still this school)
+  const fixing = currentPosition(3000, 60000).catch(() => null);
+  const resized = await resizePhotos(files, BOOT.photo_max_px, BOOT.photo_quality);
+  const fix = await fixing;
+  for (const [i, file] of files.entries()) {
+    const { blob, width, height, sha256 } = resized[i];
     const photo = {
       id: crypto.randomUUID(),
       visit: visit.id,
@@ -337,7 +411,7 @@ async function addPhotos(files, item, list) {
       item: item ? item.id : null,
       blob,
       size: blob.size,
-      sha256: await sha256Hex(blob),
+      sha256,
       width,
       height,
       name: file.name.replace(/\.[^.]+$/, "") + ".jpg",
@@ -359,10 +433,11 @@ async function photoList(item) {
   const photos = (await photosOf(current.visit.id)).filter((p) => (item ? p.item === item.id : !p.item));
   const list = h("div", { class: "photos", "data-item": item ? item.id : "visit" });
   for (const p of photos) {
+    memoryFiles.set(p.id, p);
     const url = URL.createObjectURL(p.blob);
     const caption = h("input", { type: "text", value: p.caption, placeholder: t("คำบรรยายภาพ"), disabled: ro,
       oninput: async (e) => { p.caption = e.target.value; await db.put("files", p); persist(); } });
-    list.append(h("figure", { class: "photo" }, h("img", { src: url, alt: p.caption || t("ภาพถ่าย") }),
+    list.append(h("figure", { class: "photo" }, h("img", { src: url, alt: p.caption || t("ภาพถ่าย"), class: p.caption ? "data" : null }),
       h("figcaption", {}, caption, h("span", { class: "meta" }, p.confirmed ? t("ถึงเซิร์ฟเวอร์แล้ว") : t("ยังไม่ได้ส่ง")))));
   }
   if (!ro) {
@@ -374,12 +449,12 @@ async function photoList(item) {
   return list;
 }
 
-function currentPosition(timeout = 20000) {
+function currentPosition(timeout = 20000, maximumAge = 0) {
   return new Promise((resolve, reject) => {
     if (!navigator.geolocation) return reject(new Error("no geolocation"));
     navigator.geolocation.getCurrentPosition(
       (p) => resolve({ at: new Date(p.timestamp || Date.now()).toISOString(), lat: p.coords.latitude, lon: p.coords.longitude, accuracy: p.coords.accuracy }),
-      reject, { enableHighAccuracy: true, timeout, maximumAge: 0 });
+      reject, { enableHighAccuracy: true, timeout, maximumAge });
   });
 }
 
@@ -423,9 +498,10 @@ async function signatureBlock() {
   const wrap = h("div", { class: "signatures", id: "signatures" });
   const stored = (await db.byVisit(visit.id)).filter((f) => f.kind === "signature");
   for (const s of stored) {
+    memoryFiles.set(s.id, s);
     wrap.append(h("figure", { class: "signature", "data-role": s.role },
-      h("img", { src: URL.createObjectURL(s.blob), alt: s.signer_name }),
-      h("figcaption", {}, `${s.signer_name} · ${t(ROLE[s.role])}`, " ",
+      h("img", { src: URL.createObjectURL(s.blob), alt: s.signer_name, class: "data" }),
+      h("figcaption", {}, h("span", { class: "data" }, s.signer_name), ` · ${t(ROLE[s.role])}`, " ",
         h("span", { class: "meta" }, s.confirmed ? t("ถึงเซิร์ฟเวอร์แล้ว") : t("ยังไม่ได้ส่ง")))));
   }
   if (current.readOnly) return wrap;
@@ -456,14 +532,20 @@ async function signatureBlock() {
 }
 
 const ROLE = { chair: N_("ประธานคณะกรรมการ"), school_director: N_("ผู้อำนวยการโรงเรียน"), supervisor: N_("ผู้นิเทศ") };
+// A committee member's role and a follow-up's state, named in the app's own catalogue (the server's label is
+// the fallback for a value the app does not know).
+const MEMBER_ROLE = { chair: N_("ประธานกรรมการ"), member: N_("กรรมการ"), secretary: N_("กรรมการและเลขานุการ") };
+const FOLLOWUP_STATUS = { open: N_("ยังไม่ดำเนินการ"), in_progress: N_("กำลังดำเนินการ"), done: N_("ดำเนินการแล้ว"), verified: N_("ตรวจสอบแล้ว") };
 
 async function problems() {
   const visit = current.visit;
   const photos = await photosOf(visit.id);
+  // a returned visit's photos may have been sent before (from this tablet or another): the server's copy counts
+  const onServer = new Set(((visit.server && visit.server.evidence) || []).map((e) => e.item).filter(Boolean));
   const out = [];
   for (const item of itemsOf(current.instrument)) {
     if (item.required && !answered(visit, item)) out.push([item, t("ข้อ {code}: ยังไม่ได้ตอบ", { code: item.code })]);
-    else if (item.photo_required && !photos.some((p) => p.item === item.id)) out.push([item, t("ข้อ {code}: ต้องมีภาพถ่าย", { code: item.code })]);
+    else if (item.photo_required && !photos.some((p) => p.item === item.id) && !onServer.has(item.id)) out.push([item, t("ข้อ {code}: ต้องมีภาพถ่าย", { code: item.code })]);
   }
   return out;
 }
@@ -506,18 +588,18 @@ function conflictPanel() {
     const mine = visit.answers[item.id] || {};
     const theirs = server.answers.find((a) => a.item === item.id) || {};
     if (show(mine.value) !== show(theirs.value) || (mine.note || "") !== (theirs.note || "")) {
-      rows.push(h("tr", {}, h("th", {}, `${item.code} ${item.text}`), h("td", {}, show(theirs.value), theirs.note ? ` (${theirs.note})` : ""),
-        h("td", {}, show(mine.value), mine.note ? ` (${mine.note})` : "")));
+      rows.push(h("tr", {}, h("th", { class: "data" }, `${item.code} ${item.text}`), h("td", { class: "data" }, show(theirs.value), theirs.note ? ` (${theirs.note})` : ""),
+        h("td", { class: "data" }, show(mine.value), mine.note ? ` (${mine.note})` : "")));
     }
   }
   for (const [key, label] of [["strengths", N_("จุดเด่น")], ["to_improve", N_("จุดที่ควรพัฒนา")]]) {
     if ((visit.findings[key] || "") !== (server.findings[key] || "")) {
-      rows.push(h("tr", {}, h("th", {}, t(label)), h("td", {}, server.findings[key] || "—"), h("td", {}, visit.findings[key] || "—")));
+      rows.push(h("tr", {}, h("th", {}, t(label)), h("td", { class: "data" }, server.findings[key] || "—"), h("td", { class: "data" }, visit.findings[key] || "—")));
     }
   }
   const recs = (r) => (r || []).filter((x) => x.trim()).join(" / ");
   if (recs(visit.findings.recommendations) !== recs(server.findings.recommendations)) {
-    rows.push(h("tr", {}, h("th", {}, t("ข้อเสนอแนะ")), h("td", {}, recs(server.findings.recommendations) || "—"), h("td", {}, recs(visit.findings.recommendations) || "—")));
+    rows.push(h("tr", {}, h("th", {}, t("ข้อเสนอแนะ")), h("td", { class: "data" }, recs(server.findings.recommendations) || "—"), h("td", { class: "data" }, recs(visit.findings.recommendations) || "—")));
   }
   return h("section", { class: "conflict", id: "conflict", role: "alert" },
     h("h2", {}, t("มีผู้แก้ไขการตรวจเยี่ยมนี้บนเซิร์ฟเวอร์ (ฉบับที่ {v})", { v: server.version })),
@@ -533,9 +615,13 @@ function conflictPanel() {
         outbox.flush({ force: true }).then(() => renderForm(current.assignment.id, { keepLock: true }));
       } }, t("ใช้ฉบับในแท็บเล็ต")),
       h("button", { id: "take-server", onclick: async () => {
+        // Taking the server's copy drops this tablet's edits: asked first, like everything that drops work.
+        if (!window.confirm(t("ใช้ฉบับบนเซิร์ฟเวอร์ การแก้ไขในแท็บเล็ตนี้ที่ต่างจากฉบับบนเซิร์ฟเวอร์จะหายไป ใช้ฉบับบนเซิร์ฟเวอร์จริงหรือไม่"))) return;
         const taken = fromServer(server, visit);
-        Object.assign(visit, taken, { queued: visit.want_submit, sync: { state: visit.want_submit ? "queued" : "done" } });
+        // The supervisor reads the server's copy before sending anything: a submit asked for earlier waits.
+        Object.assign(visit, taken, { queued: false, want_submit: false, sync: { state: "done" } });
         await db.put("visits", structuredClone(visit));
+        await refreshMarker();
         renderForm(current.assignment.id, { keepLock: true });
       } }, t("ใช้ฉบับบนเซิร์ฟเวอร์"))));
 }
@@ -573,23 +659,23 @@ async function renderForm(assignmentId, { keepLock = false } = {}) {
 
   const brief = h("details", { class: "panel brief", id: "brief", open: !visit.server },
     h("summary", {}, t("ข้อมูลโรงเรียน")),
-    h("p", {}, school.address || "—", school.district ? ` · ${school.district}` : ""),
+    h("p", { class: "data" }, school.address || "—", school.district ? ` · ${school.district}` : ""),
     school.map_url ? h("p", {}, h("a", { href: school.map_url, target: "_blank", rel: "noopener" }, t("เปิดแผนที่"))) : null,
-    school.director ? h("p", {}, t("ผู้อำนวยการ"), `: ${school.director.name}`,
+    school.director ? h("p", {}, t("ผู้อำนวยการ"), ": ", h("span", { class: "data" }, school.director.name),
       school.director.phone ? [" · ", h("a", { href: `tel:${school.director.phone}` }, school.director.phone)] : "",
       school.director.email ? ` · ${school.director.email}` : "") : null,
     assignment.open_followups.length ? [h("h3", {}, t("เรื่องที่โรงเรียนยังต้องดำเนินการ")),
-      h("ul", {}, assignment.open_followups.map((f) => h("li", {}, f.recommendation, h("span", { class: "meta" }, ` · ${f.status_label}${f.due_date ? ` · ${t("กำหนด")} ${beDate(f.due_date)}` : ""}`))))] : null,
+      h("ul", {}, assignment.open_followups.map((f) => h("li", {}, h("span", { class: "data" }, f.recommendation), h("span", { class: "meta" }, ` · ${FOLLOWUP_STATUS[f.status] ? t(FOLLOWUP_STATUS[f.status]) : f.status_label}${f.due_date ? ` · ${t("กำหนด")} ${beDate(f.due_date)}` : ""}`))))] : null,
     assignment.last_visit && assignment.last_visit.recommendations.length ? [h("h3", {}, t("ข้อเสนอแนะจากการตรวจเยี่ยมครั้งก่อน")),
-      h("ol", {}, assignment.last_visit.recommendations.map((r) => h("li", {}, r)))] : null);
+      h("ol", { class: "data" }, assignment.last_visit.recommendations.map((r) => h("li", {}, r)))] : null);
 
   const sections = instrument.sections.map((section) => h("section", { class: "panel section", id: `section-${section.id}` },
-    h("h2", {}, `${section.order}. ${section.title} `, h("span", { class: "progress", id: `progress-${section.id}` })),
+    h("h2", {}, `${section.order}. `, h("span", { class: "data" }, section.title), " ", h("span", { class: "progress", id: `progress-${section.id}` })),
     section.items.map((item) => h("div", { class: "question", id: `q-${item.id}`, "data-code": item.code },
-      h("p", { class: "qtext" }, h("strong", {}, item.code), " ", item.text,
+      h("p", { class: "qtext" }, h("strong", {}, item.code), " ", h("span", { class: "data" }, item.text),
         item.required ? h("span", { class: "req" }, ` * ${t("ต้องตอบ")}`) : null,
         item.photo_required ? h("span", { class: "req" }, ` · ${t("ต้องมีภาพถ่าย")}`) : null),
-      item.help_text ? h("p", { class: "meta" }, item.help_text) : null,
+      item.help_text ? h("p", { class: "meta data" }, item.help_text) : null,
       control(item, visit, ro),
       h("label", { class: "note" }, t("หมายเหตุของข้อนี้"), (() => {
         const el = h("textarea", { rows: 2, disabled: ro, "data-note": item.id, oninput: (e) => {
@@ -608,7 +694,7 @@ async function renderForm(assignmentId, { keepLock = false } = {}) {
         if (e.target.checked) set.add(m.id); else set.delete(m.id);
         visit.members_present = [...set].sort((a, b) => a - b);
         persist();
-      } }), `${m.name} (${m.role_label})`)));
+      } }), h("span", { class: "data" }, m.name), ` (${MEMBER_ROLE[m.role] ? t(MEMBER_ROLE[m.role]) : m.role_label})`)));
 
   const findingText = (key) => {
     const el = h("textarea", { id: `finding-${key}`, rows: 4, disabled: ro, oninput: (e) => { visit.findings[key] = e.target.value; persist(); } });
@@ -629,14 +715,15 @@ async function renderForm(assignmentId, { keepLock = false } = {}) {
   if (current.lockedOut) banners.push(h("p", { class: "banner warn", id: "read-only" }, t("การตรวจเยี่ยมนี้เปิดแก้ไขอยู่ในอีกแท็บหนึ่ง แท็บนี้ดูได้อย่างเดียว")));
   else if (locked) banners.push(h("p", { class: "banner", id: "read-only" }, t("ส่งแล้ว แก้ไขไม่ได้")));
   if (serverStatus === "returned" && assignment.returned) banners.push(h("p", { class: "banner warn", id: "returned" },
-    t("ประธานส่งกลับให้แก้ไข"), `: ${assignment.returned.comment}`, " — ", t("ต้องแก้ไขก่อนส่งใหม่")));
+    t("ประธานส่งกลับให้แก้ไข"), ": ", h("span", { class: "data" }, assignment.returned.comment), " — ", t("ต้องแก้ไขก่อนส่งใหม่")));
   if (visit.sync && visit.sync.error && visit.sync.state !== "conflict") banners.push(h("p", { class: "banner error" }, t("ส่งไม่สำเร็จ"), `: ${visit.sync.error}`));
 
   root.replaceChildren(...[
     header(),
     h("div", { class: "form-head" }, h("a", { href: "#/", class: "button" }, `← ${t("กลับไปรายการ")}`),
-      h("h1", {}, school.name_th), h("span", { class: `badge ${place}`, id: "place", "data-place": place }, PLACE_LABEL[place]()),
-      h("p", { class: "meta" }, `${beDate(assignment.date)} · ${assignment.round.title} · ${instrument.name} (${t("ฉบับที่")} ${instrument.number})`),
+      h("h1", { class: "data" }, school.name_th), h("span", { class: `badge ${place}`, id: "place", "data-place": place }, PLACE_LABEL[place]()),
+      h("p", { class: "meta" }, `${beDate(assignment.date)} · `, h("span", { class: "data" }, assignment.round.title), " · ",
+        h("span", { class: "data" }, instrument.name), ` (${t("ฉบับที่")} ${instrument.number})`),
       h("p", { class: "meta", id: "saved" })),
     ...banners,
     visit.sync && visit.sync.state === "conflict" ? conflictPanel() : null,
@@ -711,4 +798,4 @@ if (channel) channel.onmessage = (e) => {
 };
 
 if ("serviceWorker" in navigator) navigator.serviceWorker.register("/field/sw.js", { scope: "/field/" });
-render().then(() => outbox.start());
+askPersistence().catch(() => null).then(render).then(() => outbox.start());

@@ -14,6 +14,14 @@ const STORES = {
 
 let dbName = null;
 let handle = null;
+let created = false; // this page found no database and made an empty one
+const createdListeners = new Set();
+
+// Called whenever the database had to be made from nothing — at the first start, or after the browser
+// deleted it (storage eviction, "clear site data") while or before this page ran. The app tells the two
+// apart by a marker kept outside browser storage (app.js).
+export const onCreated = (fn) => createdListeners.add(fn);
+export const wasCreated = () => created;
 
 export function useDatabase(userId) {
   dbName = `nithet-field-u${userId}`;
@@ -28,8 +36,12 @@ function open() {
   if (handle) return handle;
   handle = new Promise((resolve, reject) => {
     const req = indexedDB.open(dbName, VERSION);
-    req.onupgradeneeded = () => {
+    req.onupgradeneeded = (event) => {
       const db = req.result;
+      if (event.oldVersion === 0) {
+        created = true;
+        queueMicrotask(() => createdListeners.forEach((fn) => fn()));
+      }
       for (const [name, keyPath] of Object.entries(STORES)) {
         if (!db.objectStoreNames.contains(name)) {
           const store = db.createObjectStore(name, { keyPath });

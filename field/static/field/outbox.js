@@ -149,10 +149,23 @@ async function fail(visit, error, { retry }) {
   await save(visit);
 }
 
+// The server's refusal in the page's language (its errors carry Thai and English).
 function errorText(data) {
   if (!data) return "";
-  const fields = Object.entries(data.errors || {}).map(([k, v]) => `${k}: ${[].concat(v).join(" ")}`);
-  return [data.detail, ...fields].filter(Boolean).join(" · ");
+  const english = (document.documentElement.lang || "th").startsWith("en");
+  const message = (english ? data.message_en : data.message_th) || data.detail;
+  const fields = Object.entries(data.errors || data.fields || {}).map(([k, v]) => `${k}: ${[].concat(v).join(" ")}`);
+  return [message, ...fields].filter(Boolean).join(" · ");
+}
+
+// What the tablet sent, for the submit: the server refuses it until it holds each of these with its hash.
+function sentFiles(files) {
+  return files.map((f) => ({
+    id: f.id,
+    sha256: f.sha256,
+    kind: f.kind === "signature" ? "signature" : "photo",
+    name: (f.kind === "signature" ? f.signer_name : f.name) || "",
+  }));
 }
 
 async function applyServerCopy(visit, copy, sentRev) {
@@ -171,7 +184,7 @@ async function applyServerCopy(visit, copy, sentRev) {
   return fresh;
 }
 
-async function sendOne(visit) {
+async function sendOne(visit, round = 0) {
   visit.sync = { ...(visit.sync || {}), state: "sending", error: null };
   await save(visit);
   const files = await db.byVisit(visit.id);
@@ -239,8 +252,26 @@ async function sendOne(visit) {
   }
   if (visit.want_submit && ["draft", "returned"].includes(visit.server.status) && !visit.dirty) {
     const { status, data } = await api("POST", `/api/v1/visits/${visit.id}/transitions/`, {
-      json: { to: "submitted", version: visit.server_version },
+      json: { to: "submitted", version: visit.server_version, files: sentFiles(all) },
     });
+    if (status === 409 && data && data.code === "files_missing") {
+      // The server lacks files this tablet thought it had sent (lost, or never complete): they are marked
+      // unsent, sent again by their same UUIDs, and the submit follows; the visit stays in the outbox.
+      const missing = new Set((data.missing_files || []).map((m) => m.id));
+      const mine = new Set(all.map((f) => f.id));
+      for (const f of all) {
+        if (missing.has(f.id) && f.confirmed) {
+          f.confirmed = false;
+          await db.put("files", f);
+        }
+      }
+      visit.sync = { ...(visit.sync || {}), state: "sending", error: errorText(data) };
+      await save(visit);
+      const resendable = [...missing].every((id) => mine.has(id));
+      if (resendable && round < 2) return sendOne((await db.get("visits", visit.id)) || visit, round + 1);
+      // files listed on the server that this tablet does not hold cannot be sent from here
+      return fail(visit, errorText(data), { retry: resendable });
+    }
     if (status === 412) {
       visit.sync = { state: "conflict", conflict: data.current, error: errorText(data) };
       await save(visit);
