@@ -24,7 +24,7 @@ def postgres_only():
 def test_racing_duplicates_make_one_visit(postgres_only, actors, field, path):
     vid = uuid.uuid4()
     body = visit_body(field)
-    barrier = threading.Barrier(4)
+    barrier = threading.Barrier(8)  # eight tablets at once, as the attack on the running system sent
     results = []
 
     def send():
@@ -42,13 +42,13 @@ def test_racing_duplicates_make_one_visit(postgres_only, actors, field, path):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=send) for _ in range(4)]
+    threads = [threading.Thread(target=send) for _ in range(8)]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=60)
     statuses = sorted(s for s, _ in results)
-    assert statuses == [200, 200, 200, 201], results
+    assert statuses == [200] * 7 + [201], results  # never 409 assignment_has_visit naming this very UUID
     assert len({str(b) for _, b in results}) == 1  # the same visit, the same body, for everyone
     assert Visit.objects.count() == 1 and Answer.objects.count() == 3
 
