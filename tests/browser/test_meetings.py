@@ -137,3 +137,34 @@ def test_files_actions_and_exchanges_in_the_browser(
     coordinator.click("main form button[type=submit]")
     coordinator.wait_for_url("**/meetings/surveys/*/")
     assert "ภาพรวม" in coordinator.inner_text("main")
+
+
+def test_the_dashboard_shows_satisfaction_at_both_sizes(live_server, signed_in_page, actors):
+    from django.utils import timezone
+
+    from meetings.models import SurveyDimension, SurveyForm, SurveyInvitation, SurveyItem
+    from tests import factories as f
+
+    form = SurveyForm.objects.create(office=actors.office, title="ความพึงพอใจต่อการนิเทศ ปีการศึกษา 2563")
+    for d, (name, items) in enumerate(
+        [("ด้านกระบวนการนิเทศ", ["ชี้แจงวัตถุประสงค์ชัดเจน", "ใช้เวลาเหมาะสม"]), ("ด้านผลการนิเทศ", ["นำไปใช้ได้จริง"])]
+    ):
+        dim = SurveyDimension.objects.create(form=form, order=d, name=name)
+        for text in items:
+            SurveyItem.objects.create(dimension=dim, text=text)
+    rnd = f.RoundFactory(office=actors.office, slug="aug-2563-satisfaction")
+    assignment = f.AssignmentFactory(round=rnd, school=actors.school_a, committee=actors.committee_a)
+    visit = f.VisitFactory(assignment=assignment, status="approved", approved_at=timezone.now())
+    inv = SurveyInvitation.objects.create(form=form, visit=visit, person=actors.dana, created_at=timezone.now())
+    items = list(SurveyItem.objects.filter(dimension__form=form).values_list("id", flat=True))
+    services.survey_submit(token=inv.token, answers=dict(zip(items, [5, 4, 4], strict=True)))
+    for viewport, size in [(TABLET_PORTRAIT, "820x1180"), (TABLET_LANDSCAPE, "1180x820")]:
+        page = signed_in_page(actors.oscar.user, viewport=viewport)
+        page.goto(f"{live_server.url}/dashboard/?round={rnd.slug}#satisfaction")
+        table = page.locator("table.satisfaction")
+        assert table.is_visible()
+        assert "4.33" in table.locator("tr", has_text="ภาพรวม").inner_text()
+        assert not page_scrolls_sideways(page)
+        page.locator("#satisfaction").scroll_into_view_if_needed()
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"dashboard-satisfaction-{size}.png"))
