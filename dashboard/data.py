@@ -119,6 +119,10 @@ class Dashboard:
     overdue: tuple[Overdue, ...]
     fairness: tuple[Fairness, ...]
     least_visited: tuple[Fairness, ...]
+    # Distinct schools planned in the scope's rounds, and of them those visited in at least one (the year view
+    # counts each round's plan apart in `totals`: a school planned in three rounds is three planned visits).
+    schools_planned: int = 0
+    schools_visited: int = 0
     choices: dict = field(default_factory=dict, compare=False)
 
 
@@ -375,18 +379,20 @@ def _followups(user, rounds, f: Filters):
     return status, overdue
 
 
+# A visit counts once it has taken place: checked in at the school, or past its draft. A draft prepared ahead
+# on the tablet (no check-in yet) is a plan, not a visit.
+TOOK_PLACE = Q(check_in_at__isnull=False) | ~Q(status="draft")
+
+
 def _fairness(user, year: int | None, office_ids: set[int], f: Filters):
     """Visits each school received over the academic year (every recorded visit, all rounds), fewest first."""
     if year is None:
         return (), ()
     schools = _narrow(School.objects.filter(office_id__in=office_ids, is_active=True), f, prefix="")
-    visits = selectors.dashboard_visits(user).filter(round__academic_year=year)
-    counts = dict(
-        visits.values("school_id")
-        .annotate(n=Count("id"), r=Count("round", distinct=True))
-        .values_list("school_id", "n")
-    )
-    rounds = dict(visits.values("school_id").annotate(r=Count("round", distinct=True)).values_list("school_id", "r"))
+    visits = selectors.dashboard_visits(user).filter(round__academic_year=year).filter(TOOK_PLACE)
+    per_school = visits.order_by().values("school_id").annotate(n=Count("id"), r=Count("round", distinct=True))
+    counts = {row["school_id"]: row["n"] for row in per_school}
+    rounds = {row["school_id"]: row["r"] for row in per_school}
     rows = tuple(
         sorted(
             (
@@ -452,6 +458,10 @@ def dashboard_data(user, f: Filters) -> Dashboard:
         overdue=overdue,
         fairness=fairness,
         least_visited=least,
+        schools_planned=len({r.school_id for r in rows}),
+        schools_visited=len(
+            {r.school_id for r in rows} & set(visits.filter(TOOK_PLACE).values_list("school_id", flat=True))
+        ),
         choices={
             "rounds": list(all_rounds),
             "years": sorted(set(all_rounds.values_list("academic_year", flat=True)), reverse=True),

@@ -147,3 +147,53 @@ def test_exports_through_the_api_and_the_page_follow_the_access_rule(actors, mix
     csv = b"".join(client.get(f"/dashboard/export/schools.csv?round={rnd.slug}").streaming_content).decode("utf-8")
     assert csv.startswith("\ufeffรอบ,") and actors.school_a.name_th in csv
     assert Round.objects.filter(pk=rnd.pk).exists()
+
+
+def test_the_year_view_counts_every_visit_a_school_received_and_each_school_once(actors):
+    """Two rounds of one academic year: school A visited in both (twice in the second, by two committees),
+    school B once, school C planned but never visited; a draft prepared ahead (no check-in) is no visit."""
+    import datetime
+
+    from django.utils import timezone
+
+    version = f.InstrumentVersionFactory()
+    first = f.RoundFactory(
+        office=actors.office,
+        instrument=version,
+        academic_year=2563,
+        start_date=datetime.date(2020, 6, 1),
+        end_date=datetime.date(2020, 6, 12),
+        status="published",
+    )
+    second = f.RoundFactory(
+        office=actors.office,
+        instrument=version,
+        academic_year=2563,
+        start_date=datetime.date(2020, 8, 3),
+        end_date=datetime.date(2020, 8, 14),
+        status="published",
+    )
+    school_c = f.SchoolFactory(office=actors.office, name_th="โรงเรียนทดสอบไกลที่สุด")
+    when = timezone.now()
+    _visit(first, actors.committee_a, actors.school_a, "approved", 80.0, 80.0, 80.0)
+    _visit(second, actors.committee_a, actors.school_a, "approved", 85.0, 85.0, 85.0)
+    _visit(second, actors.committee_b, actors.school_a, "submitted", 70.0, 70.0, 70.0)
+    under_way = _visit(second, actors.committee_b, actors.school_b, "draft", None, 0, 0)
+    prepared = _visit(first, actors.committee_b, school_c, "draft", None, 0, 0)
+    # School B's draft is a visit under way (checked in); school C's was prepared ahead and never checked in.
+    type(under_way).objects.filter(pk=under_way.pk).update(check_in_at=when)
+    type(prepared).objects.filter(pk=prepared.pk).update(check_in_at=None)
+
+    d = dashboard_data(actors.oscar.user, Filters(academic_year=2563))
+    assert d.scope == "year" and {r.pk for r in d.rounds} == {first.pk, second.pk}
+    by_school = {x.school: (x.visits, x.rounds) for x in d.fairness}
+    assert by_school[actors.school_a.name_th] == (3, 2)
+    assert by_school[actors.school_b.name_th] == (1, 1)
+    assert by_school[school_c.name_th] == (0, 0)
+    assert d.least_visited[0].school == school_c.name_th
+    assert (d.schools_visited, d.schools_planned) == (2, 3)
+
+    client = Client()
+    client.force_login(actors.oscar.user)
+    html = client.get("/dashboard/?year=2563").content.decode()
+    assert "2/3" in html and "โรงเรียนที่ได้รับการตรวจเยี่ยมอย่างน้อยหนึ่งครั้ง" in html
