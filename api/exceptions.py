@@ -5,7 +5,9 @@ both languages), Django's `ValidationError` (bad input → 400 with field errors
 `ObjectDoesNotExist` (→ 404: missing and forbidden look the same) or the typed errors below; views never
 build error responses by hand. Messages are chosen by the language `LocaleMiddleware` activated from the
 request's Accept-Language (Thai by default). DRF's own messages come translated by DRF's Thai catalogue;
-ours are written in both languages with `tr()`.
+ours are written in both languages with `tr()`, field messages as `gettext` msgids or
+`supervision.errors.Said` (Thai and English with the values filled in), both read in the request's language:
+nothing is packed into one "ไทย / English" string and split apart here.
 """
 
 from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
@@ -25,15 +27,6 @@ def tr(th: str, en: str) -> str:
     """The message in the request's language: English when asked for, Thai otherwise."""
     lang = (translation.get_language() or "th").lower()
     return en if lang.startswith("en") else th
-
-
-def bilingual(message: str) -> str:
-    """Domain messages are often written "ไทย / English"; keep the half the reader asked for."""
-    if " / " in message:
-        th, en = message.split(" / ", 1)
-        if th and en:
-            return tr(th.strip(), en.strip())
-    return message
 
 
 class ApiError(exceptions.APIException):
@@ -104,23 +97,23 @@ def _flatten(value, prefix: str = "", out: dict | None = None) -> dict:
             else:
                 _flatten(sub, f"{prefix}.{key}" if prefix else str(key), out)
     elif isinstance(value, list | tuple) and value and all(isinstance(v, str) for v in value):
-        out.setdefault(prefix or "non_field_errors", []).extend(bilingual(str(v)) for v in value)
+        out.setdefault(prefix or "non_field_errors", []).extend(str(v) for v in value)
     elif isinstance(value, list | tuple):
         for i, sub in enumerate(value):
             if sub:
                 _flatten(sub, f"{prefix}[{i}]", out)
     elif value:
-        out.setdefault(prefix or "non_field_errors", []).append(bilingual(str(value)))
+        out.setdefault(prefix or "non_field_errors", []).append(str(value))
     return out
 
 
 def django_validation_errors(exc: DjangoValidationError) -> dict:
     if hasattr(exc, "error_dict"):
         return {
-            ("non_field_errors" if field == "__all__" else field): [bilingual(m) for m in msgs]
+            ("non_field_errors" if field == "__all__" else field): [str(m) for m in msgs]
             for field, msgs in exc.message_dict.items()
         }
-    return {"non_field_errors": [bilingual(m) for m in exc.messages]}
+    return {"non_field_errors": [str(m) for m in exc.messages]}
 
 
 def error_body(exc: Exception) -> tuple[int, dict] | None:
@@ -136,7 +129,7 @@ def error_body(exc: Exception) -> tuple[int, dict] | None:
         }
     if isinstance(exc, VisitError):
         errors = {
-            field: [bilingual(str(m)) for m in (msgs if isinstance(msgs, list | tuple) else [msgs])]
+            field: [str(m) for m in (msgs if isinstance(msgs, list | tuple) else [msgs])]
             for field, msgs in exc.fields.items()
         }
         detail = tr(exc.message_th, exc.message_en or exc.message_th)
@@ -155,13 +148,13 @@ def error_body(exc: Exception) -> tuple[int, dict] | None:
     if isinstance(exc, Http404 | ObjectDoesNotExist | exceptions.NotFound):
         return 404, {"code": "not_found", "detail": tr("ไม่พบรายการ", "Not found."), "errors": {}}
     if isinstance(exc, DjangoPermissionDenied):
-        detail = bilingual(str(exc)) if str(exc) else tr("ไม่มีสิทธิ์ทำรายการนี้", "You may not do this.")
+        detail = str(exc) if str(exc) else tr("ไม่มีสิทธิ์ทำรายการนี้", "You may not do this.")
         return 403, {"code": "permission_denied", "detail": detail, "errors": {}}
     if isinstance(exc, exceptions.APIException):
         codes = exc.get_codes()
         return exc.status_code, {
             "code": codes if isinstance(codes, str) else "error",
-            "detail": bilingual(str(exc.detail)),
+            "detail": str(exc.detail),
             "errors": {},
         }
     return None

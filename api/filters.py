@@ -12,6 +12,8 @@ from django import forms
 from rest_framework import exceptions
 from rest_framework.filters import OrderingFilter
 
+from supervision.errors import Said
+
 
 class StrictOrderingFilter(OrderingFilter):
     """`?ordering=` with a field the endpoint does not order by is a 400 naming the allowed ones."""
@@ -27,8 +29,10 @@ class StrictOrderingFilter(OrderingFilter):
                 raise exceptions.ValidationError(
                     {
                         self.ordering_param: [
-                            f"เรียงตาม {', '.join(unknown)} ไม่ได้ (ได้: {allowed}) / "
-                            f"cannot order by {', '.join(unknown)} (allowed: {allowed})"
+                            Said(
+                                f"เรียงตาม {', '.join(unknown)} ไม่ได้ (ได้: {allowed})",
+                                f"cannot order by {', '.join(unknown)} (allowed: {allowed})",
+                            )
                         ]
                     }
                 )
@@ -46,13 +50,15 @@ class UtcDateTimeField(forms.DateTimeField):
         offset = parsed.utcoffset()
         if offset is not None and abs(offset) > datetime.timedelta(hours=14):
             raise forms.ValidationError(
-                "เขตเวลาต้องอยู่ระหว่าง -14:00 ถึง +14:00 / the time-zone offset must lie between -14:00 and +14:00",
+                Said("เขตเวลาต้องอยู่ระหว่าง -14:00 ถึง +14:00", "the time-zone offset must lie between -14:00 and +14:00"),
                 code="invalid",
             )
         try:
             return parsed.astimezone(datetime.UTC)
         except OverflowError:
-            raise forms.ValidationError("วันเวลาอยู่นอกช่วง / the date-time is out of range", code="invalid") from None
+            raise forms.ValidationError(
+                Said("วันเวลาอยู่นอกช่วง", "the date-time is out of range"), code="invalid"
+            ) from None
 
 
 class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):

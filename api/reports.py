@@ -82,7 +82,7 @@ def _serve(kind: str, key: str, filename: str, request=None, page: str = ""):
         {
             "status": "pending",
             "kind": kind,
-            "detail": "กำลังสร้างรายงาน กรุณาลองใหม่อีกครั้ง / the report is being built, try again shortly",
+            "detail": tr("กำลังสร้างรายงาน กรุณาลองใหม่อีกครั้ง", "the report is being built, try again shortly"),
             "retry_after": RETRY_AFTER_SECONDS,
         },
         status=202,

@@ -33,7 +33,7 @@ from meetings.models import (
     SurveyResponse,
 )
 from supervision.access import person_for_user
-from supervision.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from supervision.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, Said
 from supervision.models import Committee, Membership, Person
 
 STANDARD_AGENDA = (
@@ -117,7 +117,7 @@ def meeting_create(
     from meetings.workflow import actor_relations
 
     if not (place.strip() or online_link.strip()):
-        raise InvalidInput(fields={"place": ["ต้องระบุสถานที่หรือลิงก์ประชุมออนไลน์ / give a place or an online link"]})
+        raise InvalidInput(fields={"place": [Said("ต้องระบุสถานที่หรือลิงก์ประชุมออนไลน์", "give a place or an online link")]})
     probe = Meeting(committee=committee, office_id=committee.office_id)
     if not actor_relations(probe, user) & {"secretary", "coordinator"}:
         raise Forbidden(
@@ -186,7 +186,7 @@ def meeting_update(*, meeting_id, user, **fields) -> Meeting:
     meeting = _visible_meeting(meeting_id, user)
     unknown = set(fields) - allowed
     if unknown:
-        raise InvalidInput(fields={k: ["แก้ไขไม่ได้ / not editable"] for k in unknown})
+        raise InvalidInput(fields={k: [Said("แก้ไขไม่ได้", "not editable")] for k in unknown})
     if meeting.status not in Meeting.CONTENT_EDITABLE:
         raise Conflict(
             "รายงานการประชุมลงนามแล้วหรือการประชุมยกเลิกแล้ว แก้ไขรายละเอียดไม่ได้",
@@ -196,14 +196,14 @@ def meeting_update(*, meeting_id, user, **fields) -> Meeting:
     place = fields.get("place", meeting.place) or ""
     link = fields.get("online_link", meeting.online_link) or ""
     if not (place.strip() or link.strip()):
-        raise InvalidInput(fields={"place": ["ต้องระบุสถานที่หรือลิงก์ประชุมออนไลน์ / give a place or an online link"]})
+        raise InvalidInput(fields={"place": [Said("ต้องระบุสถานที่หรือลิงก์ประชุมออนไลน์", "give a place or an online link")]})
     for name in ("signer", "note_taker", "checker"):
         person = fields.get(name)
         if person is not None and person.office_id != meeting.office_id:
-            raise InvalidInput(fields={name: ["บุคคลของสำนักงานอื่น / a person of another office"]})
+            raise InvalidInput(fields={name: [Said("บุคคลของสำนักงานอื่น", "a person of another office")]})
     if "date" in fields and be_year(fields["date"]) != meeting.year:
         raise InvalidInput(
-            fields={"date": ["ย้ายการประชุมข้ามปีไม่ได้ (เลขครั้งที่ผูกกับปี) / a meeting cannot move to another year"]}
+            fields={"date": [Said("ย้ายการประชุมข้ามปีไม่ได้ (เลขครั้งที่ผูกกับปี)", "a meeting cannot move to another year")]}
         )
     for k, v in fields.items():
         setattr(meeting, k, v)
@@ -220,10 +220,10 @@ def agenda_item_add(
     parent = meeting.agenda.filter(parent__isnull=True, number=parent_number).first()
     if parent is None:
         raise InvalidInput(
-            fields={"parent_number": [f"ไม่มีระเบียบวาระที่ {parent_number} / no agenda item {parent_number}"]}
+            fields={"parent_number": [Said(f"ไม่มีระเบียบวาระที่ {parent_number}", f"no agenda item {parent_number}")]}
         )
     if not title.strip():
-        raise InvalidInput(fields={"title": ["ต้องระบุเรื่อง / a title is required"]})
+        raise InvalidInput(fields={"title": [Said("ต้องระบุเรื่อง", "a title is required")]})
     number = (parent.children.aggregate(n=Max("number"))["n"] or 0) + 1
     return AgendaItem.objects.create(
         meeting=meeting, parent=parent, number=number, title=title.strip(), presenter=presenter, detail=detail
@@ -254,11 +254,11 @@ def invitation_answer(
     A = Invitation.Answer
     errors = {}
     if answer not in (A.ATTEND, A.SUBSTITUTE, A.ABSENT):
-        errors["answer"] = ["เลือก เข้าร่วม ส่งผู้แทน หรือไม่เข้าร่วม / choose attend, substitute or absent"]
+        errors["answer"] = [Said("เลือก เข้าร่วม ส่งผู้แทน หรือไม่เข้าร่วม", "choose attend, substitute or absent")]
     if answer == A.SUBSTITUTE and not substitute_name.strip():
-        errors["substitute_name"] = ["ต้องระบุชื่อผู้แทน / name the substitute"]
+        errors["substitute_name"] = [Said("ต้องระบุชื่อผู้แทน", "name the substitute")]
     if answer == A.ABSENT and not reason.strip():
-        errors["reason"] = ["ต้องระบุเหตุผล / give a reason"]
+        errors["reason"] = [Said("ต้องระบุเหตุผล", "give a reason")]
     if errors:
         raise InvalidInput(fields=errors)
     invitation = Invitation.objects.select_for_update().select_related("meeting").get(pk=invitation.pk)
@@ -292,15 +292,15 @@ def attendance_record(*, meeting_id, user, rows: Sequence[dict]) -> Meeting:
     for row in rows:
         inv = by_id.get(int(row.get("invitation") or 0))
         if inv is None:
-            errors[str(row.get("invitation"))] = ["ไม่ใช่ผู้ได้รับเชิญของการประชุมนี้ / not invited to this meeting"]
+            errors[str(row.get("invitation"))] = [Said("ไม่ใช่ผู้ได้รับเชิญของการประชุมนี้", "not invited to this meeting")]
             continue
         status = row.get("attendance")
         if status not in Invitation.Attendance.values:
-            errors[str(inv.pk)] = ["สถานะการมาประชุมไม่ถูกต้อง / invalid attendance"]
+            errors[str(inv.pk)] = [Said("สถานะการมาประชุมไม่ถูกต้อง", "invalid attendance")]
             continue
         name = (row.get("substitute_name") or "").strip()
         if status == Invitation.Attendance.SUBSTITUTE and not name:
-            errors[str(inv.pk)] = [f"{inv.person}: ต้องระบุชื่อผู้มาแทน / name the substitute"]
+            errors[str(inv.pk)] = [Said(f"{inv.person}: ต้องระบุชื่อผู้มาแทน", f"{inv.person}: name the substitute")]
             continue
         inv.attendance = status
         inv.attended_substitute_name = name if status == Invitation.Attendance.SUBSTITUTE else ""
@@ -318,7 +318,7 @@ def attendance_record(*, meeting_id, user, rows: Sequence[dict]) -> Meeting:
 def meeting_times(*, meeting_id, user, started_at: dt.datetime | None, ended_at: dt.datetime | None) -> Meeting:
     meeting = _visible_meeting(meeting_id, user)
     if started_at and ended_at and ended_at <= started_at:
-        raise InvalidInput(fields={"ended_at": ["เวลาเลิกประชุมต้องหลังเวลาเริ่ม / the end must be after the start"]})
+        raise InvalidInput(fields={"ended_at": [Said("เวลาเลิกประชุมต้องหลังเวลาเริ่ม", "the end must be after the start")]})
     meeting.started_at, meeting.ended_at = started_at, ended_at
     meeting.save()
     return meeting
@@ -339,7 +339,9 @@ def minutes_write(*, meeting_id, user, items: Sequence[dict]) -> Meeting:
     for row in items:
         item = by_id.get(int(row.get("item") or 0))
         if item is None:
-            raise InvalidInput(fields={"item": [f"ไม่มีระเบียบวาระ {row.get('item')} / no such agenda item"]})
+            raise InvalidInput(
+                fields={"item": [Said(f"ไม่มีระเบียบวาระ {row.get('item')}", f"no agenda item {row.get('item')}")]}
+            )
         item.minutes_text = (row.get("minutes_text") or "").strip()
         item.resolution_text = (row.get("resolution_text") or "").strip()
         item.save()
@@ -416,18 +418,20 @@ def resolution_add(
         raise Conflict("บันทึกมติได้ระหว่างการประชุม", "resolutions are recorded at the meeting", code="not_in_session")
     K = Resolution.Kind
     if kind not in K.values:
-        raise InvalidInput(fields={"kind": ["ประเภทมติไม่ถูกต้อง / invalid kind"]})
+        raise InvalidInput(fields={"kind": [Said("ประเภทมติไม่ถูกต้อง", "invalid kind")]})
     if not text.strip():
-        raise InvalidInput(fields={"text": ["ต้องระบุมติ / the resolution text is required"]})
+        raise InvalidInput(fields={"text": [Said("ต้องระบุมติ", "the resolution text is required")]})
     if kind in (K.APPROVE, K.CHANGES):
         if document_version is None:
-            raise InvalidInput(fields={"document_version": ["ต้องเลือกฉบับของเอกสาร / choose the document version"]})
+            raise InvalidInput(
+                fields={"document_version": [Said("ต้องเลือกฉบับของเอกสาร", "choose the document version")]}
+            )
         if document_version.document.office_id != meeting.office_id:
-            raise InvalidInput(fields={"document_version": ["เอกสารของสำนักงานอื่น / another office's document"]})
+            raise InvalidInput(fields={"document_version": [Said("เอกสารของสำนักงานอื่น", "another office's document")]})
         if document_version.status == DocumentVersion.Status.APPROVED:
             raise Conflict("ฉบับนี้อนุมัติแล้ว", "this version is already approved", code="already_approved")
     if kind == K.ACTIONS and not actions:
-        raise InvalidInput(fields={"actions": ["ต้องมีอย่างน้อยหนึ่งรายการ / give at least one action"]})
+        raise InvalidInput(fields={"actions": [Said("ต้องมีอย่างน้อยหนึ่งรายการ", "give at least one action")]})
     resolution = Resolution.objects.create(
         item=item, kind=kind, text=text.strip(), document_version=document_version, created_by=user
     )
@@ -450,7 +454,7 @@ def resolution_add(
     for n, a in enumerate(actions):
         owner, due, title = a.get("owner"), a.get("due_date"), (a.get("title") or "").strip()
         if not (owner and due and title):
-            errors[f"actions[{n}]"] = ["ต้องมีเรื่อง ผู้รับผิดชอบ และกำหนดเสร็จ / title, owner and due date are required"]
+            errors[f"actions[{n}]"] = [Said("ต้องมีเรื่อง ผู้รับผิดชอบ และกำหนดเสร็จ", "title, owner and due date are required")]
             continue
         MeetingAction.objects.create(resolution=resolution, title=title, owner=owner, due_date=due)
     if errors:
@@ -465,9 +469,9 @@ def resolution_add(
 def document_create(*, office_id, user, title: str, kind: str = Document.Kind.PLAN, description: str = "") -> Document:
     _require_document_manager(office_id, user)
     if kind not in Document.Kind.values:
-        raise InvalidInput(fields={"kind": ["ประเภทเอกสารไม่ถูกต้อง / invalid kind"]})
+        raise InvalidInput(fields={"kind": [Said("ประเภทเอกสารไม่ถูกต้อง", "invalid kind")]})
     if not title.strip():
-        raise InvalidInput(fields={"title": ["ต้องระบุชื่อเอกสาร / a title is required"]})
+        raise InvalidInput(fields={"title": [Said("ต้องระบุชื่อเอกสาร", "a title is required")]})
     if Document.objects.filter(office_id=office_id, title=title.strip()).exists():
         raise Conflict("มีเอกสารชื่อนี้แล้ว", "a document with this title exists")
     return Document.objects.create(
@@ -569,19 +573,19 @@ def exchange_create(*, user, office_id, consortium=None, uploads=(), titles=(), 
         )
     unknown = set(fields) - set(EXCHANGE_FIELDS)
     if unknown:
-        raise InvalidInput(fields={k: ["ไม่รู้จักช่องนี้ / unknown field"] for k in sorted(unknown)})
+        raise InvalidInput(fields={k: [Said("ไม่รู้จักช่องนี้", "unknown field")] for k in sorted(unknown)})
     errors = {}
     for name in ("event", "place", "topic", "learnt", "usage"):
         if not str(fields.get(name) or "").strip():
-            errors[name] = ["ต้องระบุ / required"]
+            errors[name] = [Said("ต้องระบุ", "required")]
     if not fields.get("start_date"):
-        errors["start_date"] = ["ต้องระบุวันที่ / the date is required"]
+        errors["start_date"] = [Said("ต้องระบุวันที่", "the date is required")]
     elif fields.get("end_date") and fields["end_date"] < fields["start_date"]:
-        errors["end_date"] = ["วันสุดท้ายต้องไม่ก่อนวันแรก / the end date is before the start"]
+        errors["end_date"] = [Said("วันสุดท้ายต้องไม่ก่อนวันแรก", "the end date is before the start")]
     if consortium is not None and consortium.office_id != office_id:
-        errors["consortium"] = ["สหวิทยาเขตของสำนักงานอื่น / another office's consortium"]
+        errors["consortium"] = [Said("สหวิทยาเขตของสำนักงานอื่น", "another office's consortium")]
     if sum(int(fields.get(k) or 0) for k in ("count_office", "count_school", "count_ktpn", "count_other")) <= 0:
-        errors["count_school"] = ["ต้องมีผู้เข้าร่วมอย่างน้อยหนึ่งคน / count who took part"]
+        errors["count_school"] = [Said("ต้องมีผู้เข้าร่วมอย่างน้อยหนึ่งคน", "count who took part")]
     if errors:
         raise InvalidInput(fields=errors)
     checked = [files.check_upload(u) for u in uploads]  # all checked before anything is kept
@@ -685,11 +689,16 @@ def survey_submit(
         except (TypeError, ValueError):
             value = 0
         if not 1 <= value <= 5:
-            errors[f"item_{item_id}"] = ["ให้คะแนน 1–5 / rate from 1 to 5"]
+            errors[f"item_{item_id}"] = [Said("ให้คะแนน 1–5", "rate from 1 to 5")]
         values[item_id] = value
     extra = {str(k) for k in answers} - {str(k) for k in item_ids}
     if extra:
-        errors["answers"] = ["มีข้อที่ไม่อยู่ในแบบสอบถาม / items not in this survey: " + ", ".join(sorted(extra))]
+        errors["answers"] = [
+            Said(
+                "มีข้อที่ไม่อยู่ในแบบสอบถาม: " + ", ".join(sorted(extra)),
+                "items not in this survey: " + ", ".join(sorted(extra)),
+            )
+        ]
     if errors:
         raise InvalidInput(fields=errors)
     now = now or timezone.now()
@@ -721,11 +730,11 @@ def opinion_submit(*, user, text: str, kind: str = Opinion.Kind.QUESTION, round=
     if person is None:
         raise Forbidden()
     if (round is None) == (meeting is None):
-        raise InvalidInput(fields={"channel": ["เลือกรอบหรือการประชุมอย่างใดอย่างหนึ่ง / choose a round or a meeting"]})
+        raise InvalidInput(fields={"channel": [Said("เลือกรอบหรือการประชุมอย่างใดอย่างหนึ่ง", "choose a round or a meeting")]})
     if not text.strip():
-        raise InvalidInput(fields={"text": ["ต้องระบุข้อความ / the text is required"]})
+        raise InvalidInput(fields={"text": [Said("ต้องระบุข้อความ", "the text is required")]})
     if kind not in Opinion.Kind.values:
-        raise InvalidInput(fields={"kind": ["ประเภทไม่ถูกต้อง / invalid kind"]})
+        raise InvalidInput(fields={"kind": [Said("ประเภทไม่ถูกต้อง", "invalid kind")]})
     office_id = (round or meeting).office_id
     return Opinion.objects.create(
         office_id=office_id, round=round, meeting=meeting, kind=kind, text=text.strip(), author=person
@@ -740,7 +749,7 @@ def opinion_answer(*, opinion_id, user, answer: str, publish: bool = False) -> O
     if not selectors.is_office_coordinator(user, opinion.office_id):
         raise Forbidden("ผู้ประสานงานของเขตเป็นผู้ตอบ", "an office coordinator answers opinions")
     if not answer.strip():
-        raise InvalidInput(fields={"answer": ["ต้องระบุคำตอบ / the answer is required"]})
+        raise InvalidInput(fields={"answer": [Said("ต้องระบุคำตอบ", "the answer is required")]})
     opinion.answer = answer.strip()
     opinion.answered_by = person_for_user(user)
     opinion.answered_at = timezone.now()
@@ -916,7 +925,7 @@ def participation_publish(*, record_id, user, usage: str | None = None, publish:
         record.usage = usage.strip()[:5000]
     if publish is True and not record.usage.strip():
         raise InvalidInput(
-            fields={"usage": ["ระบุการนำผลไปใช้ปรับปรุงก่อนเผยแพร่ / say how the results were used before publishing"]}
+            fields={"usage": [Said("ระบุการนำผลไปใช้ปรับปรุงก่อนเผยแพร่", "say how the results were used before publishing")]}
         )
     if publish is not None:
         record.published_at = (record.published_at or timezone.now()) if publish else None
@@ -941,22 +950,24 @@ def parse_survey_structure(text: str) -> list[tuple[str, list[str]]]:
             item = line.lstrip("-").strip()
             if not structure:
                 raise InvalidInput(
-                    fields={"structure": [f"บรรทัด {n}: ข้อคำถามต้องอยู่ใต้ชื่อด้าน / line {n}: an item needs a dimension"]}
+                    fields={
+                        "structure": [Said(f"บรรทัด {n}: ข้อคำถามต้องอยู่ใต้ชื่อด้าน", f"line {n}: an item needs a dimension")]
+                    }
                 )
             if len(item) > 500:
-                raise InvalidInput(fields={"structure": [f"บรรทัด {n}: ยาวเกิน 500 ตัวอักษร / line {n}: over 500"]})
+                raise InvalidInput(fields={"structure": [Said(f"บรรทัด {n}: ยาวเกิน 500 ตัวอักษร", f"line {n}: over 500")]})
             if item:
                 structure[-1][1].append(item)
         else:
             if len(line) > 200:
-                raise InvalidInput(fields={"structure": [f"บรรทัด {n}: ยาวเกิน 200 ตัวอักษร / line {n}: over 200"]})
+                raise InvalidInput(fields={"structure": [Said(f"บรรทัด {n}: ยาวเกิน 200 ตัวอักษร", f"line {n}: over 200")]})
             structure.append((line, []))
     empty = [name for name, items in structure if not items]
     if not structure or empty:
         raise InvalidInput(
             fields={
                 "structure": [
-                    "ทุกด้านต้องมีข้อคำถามอย่างน้อยหนึ่งข้อ / every dimension needs at least one item"
+                    Said("ทุกด้านต้องมีข้อคำถามอย่างน้อยหนึ่งข้อ", "every dimension needs at least one item")
                     + (f": {', '.join(empty)}" if empty else "")
                 ]
             }
@@ -994,9 +1005,9 @@ def survey_form_save(
         raise Forbidden("ผู้ประสานงานของเขตเป็นผู้กำหนดแบบสอบถาม", "an office coordinator sets the survey forms")
     errors = {}
     if not (title or "").strip():
-        errors["title"] = ["ต้องระบุชื่อแบบสอบถาม / a title is required"]
+        errors["title"] = [Said("ต้องระบุชื่อแบบสอบถาม", "a title is required")]
     if banding not in SurveyForm.Banding.values:
-        errors["banding"] = ["เกณฑ์แปลผลไม่ถูกต้อง / invalid banding"]
+        errors["banding"] = [Said("เกณฑ์แปลผลไม่ถูกต้อง", "invalid banding")]
     if errors:
         raise InvalidInput(fields=errors)
     form = None

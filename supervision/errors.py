@@ -8,6 +8,41 @@ transition, conflict, stale version) live here so that every app shares them.
 """
 
 
+class Said:
+    """One message written in Thai and English at once, its values already filled in (a field message such as
+    "no item 7 in this instrument"): it reads in the language active when it is shown — the API's request
+    language, the page's, Thai by default. Field messages whose text is fixed use `gettext` instead; neither
+    is ever packed into one "ไทย / English" string to be split apart again."""
+
+    __slots__ = ("en", "th")
+
+    def __init__(self, th: str, en: str):
+        self.th, self.en = th, en
+
+    def __str__(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.en if (get_language() or "").startswith("en") and self.en else self.th
+
+    def __repr__(self) -> str:
+        return f"Said({self.th!r}, {self.en!r})"
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, Said):
+            return (self.th, self.en) == (other.th, other.en)
+        return str(self) == other
+
+    def __hash__(self) -> int:
+        return hash((self.th, self.en))
+
+    def __contains__(self, text) -> bool:
+        return text in str(self)
+
+    def __mod__(self, params) -> "Said":
+        # Django's ValidationError fills `%(value)s`-style params into its message: fill both halves.
+        return Said(self.th % params if "%" in self.th else self.th, self.en % params if "%" in self.en else self.en)
+
+
 class DomainError(Exception):
     """Base: `code`, `message_th`, `message_en`, optional `fields` {field: [message, ...]} and `objects`."""
 
@@ -44,7 +79,10 @@ class DomainError(Exception):
     def as_dict(self) -> dict:
         data = {"code": self.code, "message_th": self.message_th, "message_en": self.message_en, "detail": self.message}
         if self.fields:
-            data["fields"] = self.fields
+            data["fields"] = {
+                name: [str(m) for m in (msgs if isinstance(msgs, list | tuple) else [msgs])]
+                for name, msgs in self.fields.items()
+            }
         data.update(self.extra)
         return data
 

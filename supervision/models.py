@@ -13,6 +13,7 @@ from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
 from supervision.access import OfficeScopedQuerySet
+from supervision.errors import Said
 from supervision.geo import km_outside_district
 
 LAT = [MinValueValidator(-90), MaxValueValidator(90)]
@@ -191,17 +192,19 @@ class School(models.Model):
     def clean(self):
         errors = {}
         if self.consortium_id and self.office_id and self.consortium.office_id != self.office_id:
-            errors["consortium"] = "สหวิทยาเขตต้องอยู่ในสำนักงานเขตเดียวกับโรงเรียน / the consortium belongs to another office"
+            errors["consortium"] = Said(
+                "สหวิทยาเขตต้องอยู่ในสำนักงานเขตเดียวกับโรงเรียน", "the consortium belongs to another office"
+            )
         if (self.latitude is None) != (self.longitude is None):
-            errors["longitude" if self.longitude is None else "latitude"] = (
-                "ต้องระบุทั้งละติจูดและลองจิจูด / give both latitude and longitude"
+            errors["longitude" if self.longitude is None else "latitude"] = Said(
+                "ต้องระบุทั้งละติจูดและลองจิจูด", "give both latitude and longitude"
             )
         elif self.latitude is not None and self.district_id:
             beyond = km_outside_district(self.district, self.latitude, self.longitude)
             if beyond is not None:
-                errors["latitude"] = (
-                    f"พิกัดอยู่นอกอำเภอ{self.district.name_th} {beyond} กม. / the point lies "
-                    f"{beyond} km outside {self.district.name_en or self.district.name_th}"
+                errors["latitude"] = Said(
+                    f"พิกัดอยู่นอกอำเภอ{self.district.name_th} {beyond} กม.",
+                    f"the point lies {beyond} km outside {self.district.name_en or self.district.name_th}",
                 )
         if errors:
             raise ValidationError(errors)
@@ -278,11 +281,11 @@ class Person(models.Model):
     def clean(self):
         errors = {}
         if self.affiliation == self.Affiliation.SCHOOL and not self.school_id:
-            errors["school"] = "บุคลากรสังกัดโรงเรียนต้องระบุโรงเรียน / a school's person needs the school"
+            errors["school"] = Said("บุคลากรสังกัดโรงเรียนต้องระบุโรงเรียน", "a school's person needs the school")
         elif self.school_id and self.office_id and self.school.office_id != self.office_id:
-            errors["school"] = "โรงเรียนอยู่ในสำนักงานเขตอื่น / the school belongs to another office"
+            errors["school"] = Said("โรงเรียนอยู่ในสำนักงานเขตอื่น", "the school belongs to another office")
         if self.affiliation == self.Affiliation.EXTERNAL and not self.agency:
-            errors["agency"] = "บุคคลภายนอกต้องระบุหน่วยงาน / an external person needs an agency"
+            errors["agency"] = Said("บุคคลภายนอกต้องระบุหน่วยงาน", "an external person needs an agency")
         if errors:
             raise ValidationError(errors)
 
@@ -340,7 +343,7 @@ class Committee(models.Model):
 
     def clean(self):
         if self.signed_by_id and self.office_id and self.signed_by.office_id != self.office_id:
-            raise ValidationError({"signed_by": "ผู้ลงนามอยู่ในสำนักงานเขตอื่น / the signer belongs to another office"})
+            raise ValidationError({"signed_by": Said("ผู้ลงนามอยู่ในสำนักงานเขตอื่น", "the signer belongs to another office")})
 
     @property
     def chair(self) -> Person | None:
@@ -391,7 +394,7 @@ class Membership(models.Model):
             and self.person.affiliation != Person.Affiliation.EXTERNAL
             and self.person.office_id != self.committee.office_id
         ):
-            raise ValidationError({"person": "บุคคลนี้อยู่ในสำนักงานเขตอื่น / this person belongs to another office"})
+            raise ValidationError({"person": Said("บุคคลนี้อยู่ในสำนักงานเขตอื่น", "this person belongs to another office")})
 
 
 class SchoolTieQuerySet(OfficeScopedQuerySet):

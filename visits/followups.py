@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from supervision.access import is_office_manager, office_ids_for_user
+from supervision.errors import Said
 from supervision.lifecycle import Refusal, claim, not_allowed
 from visits import selectors
 from visits.errors import InvalidInput, InvalidTransition, NotFound, StaleVersion
@@ -57,7 +58,7 @@ def followup_create_from_recommendation(*, visit: Visit, index: int, user, due_d
     same recommendation gives back the follow-up already made."""
     recs = visit.recommendations or []
     if not 0 <= index < len(recs):
-        raise InvalidInput(fields={"index": [f"ไม่มีข้อเสนอแนะข้อที่ {index + 1} / no recommendation {index + 1}"]})
+        raise InvalidInput(fields={"index": [Said(f"ไม่มีข้อเสนอแนะข้อที่ {index + 1}", f"no recommendation {index + 1}")]})
     existing = FollowUp.objects.filter(source_visit=visit, recommendation_index=index).first()
     if existing:
         return existing

@@ -31,6 +31,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from supervision.errors import Said
 from supervision.spreadsheets import SheetUnreadable, too_many_rows, xlsx_rows
 from visits.errors import InstrumentError, InstrumentOfAnotherOffice, InvalidInput
 from visits.models import Instrument, InstrumentVersion, Item, PublishedVersionError, Section
@@ -390,10 +391,10 @@ def instrument_import(
 
     sections = parse_rows(read_table(data, filename))
     if not (name or "").strip():
-        raise InvalidInput(fields={"name": ["ต้องระบุชื่อแบบนิเทศ / the instrument name is required"]})
+        raise InvalidInput(fields={"name": [Said("ต้องระบุชื่อแบบนิเทศ", "the instrument name is required")]})
     code = code or slugify(name, allow_unicode=False) or f"instrument-{timezone.now():%Y%m%d%H%M%S}"
     if kind not in Instrument.Kind.values:
-        raise InvalidInput(fields={"kind": [f"ไม่รู้จักประเภท {kind} / unknown kind {kind}"]})
+        raise InvalidInput(fields={"kind": [Said(f"ไม่รู้จักประเภท {kind}", f"unknown kind {kind}")]})
     instrument, _ = Instrument.objects.select_for_update().get_or_create(
         code=code, defaults={"name": name.strip(), "kind": kind, "office": office}
     )
@@ -441,7 +442,9 @@ def instrument_version_publish(*, version: InstrumentVersion) -> InstrumentVersi
     """Freeze a draft. From here on its sections and items cannot change (model guard, DB trigger on
     PostgreSQL); visits and rounds may use it."""
     if not version.items.exists():
-        raise InvalidInput(fields={"items": ["ฉบับที่ไม่มีข้อคำถามเผยแพร่ไม่ได้ / a version without items cannot be published"]})
+        raise InvalidInput(
+            fields={"items": [Said("ฉบับที่ไม่มีข้อคำถามเผยแพร่ไม่ได้", "a version without items cannot be published")]}
+        )
     claimed = InstrumentVersion.objects.filter(pk=version.pk, status=InstrumentVersion.Status.DRAFT).update(
         status=InstrumentVersion.Status.PUBLISHED, published_at=timezone.now()
     )

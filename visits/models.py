@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
+from supervision.errors import Said
 from supervision.models import LAT, LON, AreaOffice, Committee, Person, School
 from visits.quality import default_quality_levels, validate_quality_levels
 
@@ -26,7 +27,9 @@ class PublishedVersionError(ValidationError):
     code = "version_published"
 
     def __init__(self):
-        super().__init__("ฉบับนี้เผยแพร่แล้ว แก้ไขไม่ได้ / this version is published and cannot be changed", code=self.code)
+        super().__init__(
+            Said("ฉบับนี้เผยแพร่แล้ว แก้ไขไม่ได้", "this version is published and cannot be changed"), code=self.code
+        )
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ It decides, in this order:
 
 from dataclasses import dataclass, field
 
+from supervision.errors import Said
 from visits.errors import Conflict, Forbidden, InvalidInput, StaleVersion, VisitLocked
 from visits.models import Answer, Item, Section, Visit
 from visits.scoring import score
@@ -65,7 +66,7 @@ class WritePlan:
 
 
 def _bad(key: str, th: str, en: str) -> InvalidInput:
-    return InvalidInput(fields={key: [f"{th} / {en}"]})
+    return InvalidInput(fields={key: [Said(th, en)]})
 
 
 def refuse_identity_change(visit: Visit, data: dict) -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
+from supervision.errors import Said
+
 DEFAULT_QUALITY_LEVELS = [
     {"min": 90, "label": "ดีเยี่ยม"},
     {"min": 75, "label": "ดี"},
@@ -22,9 +24,9 @@ def default_quality_levels() -> list[dict]:
 
 def validate_quality_levels(value) -> None:
     """Levels: a non-empty list of {"min": 0–100, "label": text}, strictly falling, the last at 0."""
-    message = (
-        "ระดับคุณภาพต้องเป็นรายการ {min, label} เรียงจากสูงไปต่ำ และระดับสุดท้ายเริ่มที่ 0 / quality levels must be "
-        "a list of {min, label}, highest first, the last starting at 0"
+    message = Said(
+        "ระดับคุณภาพต้องเป็นรายการ {min, label} เรียงจากสูงไปต่ำ และระดับสุดท้ายเริ่มที่ 0",
+        "quality levels must be a list of {min, label}, highest first, the last starting at 0",
     )
     if not isinstance(value, list) or not value:
         raise ValidationError(message, code="quality_levels")

@@ -21,6 +21,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from schedules.models import Assignment
 from schedules.selectors import rounds_for_user
+from supervision.errors import Said
 from supervision.models import Committee, Person, School
 from visits import selectors
 from visits.answers import ValueProblem, clean_value
@@ -64,7 +65,7 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 # --- parsing helpers (each raises InvalidInput with the field that is wrong) ---------------------------
 def _bad(field: str, th: str, en: str) -> InvalidInput:
-    return InvalidInput(fields={field: [f"{th} / {en}"]})
+    return InvalidInput(fields={field: [Said(th, en)]})
 
 
 def _parse_when(value, field):
@@ -194,16 +195,16 @@ def clean_answers(raw_answers, items: list[Item]) -> dict[int, AnswerInput]:
     out: dict[int, AnswerInput] = {}
     for n, entry in enumerate(raw_answers):
         if not isinstance(entry, dict) or "item" not in entry:
-            errors[f"answers[{n}]"] = ["ต้องมี item และ value / needs item and value"]
+            errors[f"answers[{n}]"] = [Said("ต้องมี item และ value", "needs item and value")]
             continue
         ref = entry["item"]
         item = by_code.get(ref) if isinstance(ref, str) and not ref.isdigit() else by_id.get(_safe_int(ref))
         if item is None:
-            errors[f"answers[{n}].item"] = [f"ไม่มีข้อ {ref} ในแบบนิเทศนี้ / no item {ref} in this instrument"]
+            errors[f"answers[{n}].item"] = [Said(f"ไม่มีข้อ {ref} ในแบบนิเทศนี้", f"no item {ref} in this instrument")]
             continue
         note = entry.get("note")
         if note is not None and not isinstance(note, str):
-            errors[f"answers[{n}].note"] = ["ต้องเป็นข้อความ / must be text"]
+            errors[f"answers[{n}].note"] = [Said("ต้องเป็นข้อความ", "must be text")]
             continue
         if note is not None and len(note.strip()) > NOTE_MAX:
             errors[f"answers[{n}].note"] = [" / ".join(too_long_message(NOTE_MAX))]
@@ -211,7 +212,9 @@ def clean_answers(raw_answers, items: list[Item]) -> dict[int, AnswerInput]:
         try:
             value = clean_value(item, entry.get("value"))
         except ValueProblem as p:
-            errors[f"answers[{n}].value"] = [f"ข้อ {item.code}: {p.message_th} / item {item.code}: {p.message_en}"]
+            errors[f"answers[{n}].value"] = [
+                Said(f"ข้อ {item.code}: {p.message_th}", f"item {item.code}: {p.message_en}")
+            ]
             continue
         out[item.id] = AnswerInput(value, note.strip() if note is not None else None)
     if errors:
@@ -249,9 +252,9 @@ def _resolve_new(data: dict, user) -> dict:
         round_id, school_id = _int_id(data.get("round"), "round"), _int_id(data.get("school"), "school")
         errors = {}
         if round_id is None:
-            errors["round"] = ["ต้องระบุการมอบหมาย หรือรอบและโรงเรียน / give an assignment, or a round and a school"]
+            errors["round"] = [Said("ต้องระบุการมอบหมาย หรือรอบและโรงเรียน", "give an assignment, or a round and a school")]
         if school_id is None:
-            errors["school"] = ["ต้องระบุโรงเรียน / a school is required"]
+            errors["school"] = [Said("ต้องระบุโรงเรียน", "a school is required")]
         if errors:
             raise InvalidInput(fields=errors)
         rnd = rounds_for_user(user).filter(pk=round_id).first()
@@ -288,7 +291,7 @@ def visit_save(*, visit_id, user, data: dict, expected_version: int | None = Non
     Raises InvalidInput (400), NotFound (404), Forbidden (403), VisitLocked/Conflict (409), StaleVersion (412).
     """
     if not isinstance(data, dict):
-        raise InvalidInput(fields={"non_field_errors": ["ต้องเป็นออบเจกต์ JSON / must be a JSON object"]})
+        raise InvalidInput(fields={"non_field_errors": [Said("ต้องเป็นออบเจกต์ JSON", "must be a JSON object")]})
     try:
         visit_id = uuid.UUID(str(visit_id))
     except ValueError:
