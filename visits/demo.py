@@ -1,8 +1,10 @@
 """Demo instruments and the first week (3–7 Aug 2020) of the `aug-2563` round, recorded as real work.
 
 Three instruments, written in the same sheet format offices import (`visits.instruments`): the August
-supervision form (21 items, 4 sections), the O-NET exam-site checklist (15 items) and a school-reopening
-readiness checklist (10 items). The August form is set on `aug-2563`, the checklist on `onet-m3-2562`.
+supervision form (21 items, 4 sections), the O-NET exam-site checklist (17 items, following the testing
+service's site procedures) and a school-reopening readiness checklist (10 items). The August form is set on
+`aug-2563`, the checklist on `onet-m3-2562`, whose 28 inspections (7 committees × 2 days × 2 sessions) are
+recorded too: most sites pass every item; `EXAM_FINDINGS` lists the failed items and incidents.
 
 Every week-1 assignment of `aug-2563` gets a visit recorded through the same services a tablet and a chair
 use (`visit_save`, `evidence_declare`/`evidence_store`, `signature_add`, `visit_transition`,
@@ -110,23 +112,61 @@ AUG_FORM = [
     [S4, "", "4.4", "yes_no", "มีแผนปฏิบัติการประจำปีที่สอดคล้องกับนโยบาย", "", "ใช่", "", "1"],
 ]
 E1, E2, E3 = "ก่อนการสอบ", "ระหว่างการสอบ", "หลังการสอบ"
+# The exam-site checklist follows the national testing service's (สทศ.) site procedures: proctors report to
+# the head of site 30 minutes before the test, the test envelopes are checked sealed and opened in front of
+# the candidates, forms สทศ.2 (signatures), สทศ.3 (special cases) and สทศ.5 (rule breaches), the O-NET 1
+# (head of site ↔ proctor) and O-NET 2 (site → centre) hand-overs, and the exam centre's representative
+# (ตัวแทนศูนย์สอบ) at the site (shared/research/participation-ita.md).
+FORM_CASE = "none=ไม่มีกรณีดังกล่าว=100 | recorded=มี และบันทึกในแบบครบถ้วน=100 | missing=มี แต่ไม่ได้บันทึกในแบบ=0"
 ONET_FORM = [
     HEADER,
-    [E1, "1", "1.1", "yes_no", "สนามสอบติดประกาศรายชื่อและแผนผังห้องสอบชัดเจน", "", "ใช่", "ใช่", "1"],
-    [E1, "", "1.2", "yes_no", "กรรมการคุมสอบครบตามคำสั่งและมาถึงก่อนเวลา", "", "ใช่", "", "1"],
-    [E1, "", "1.3", "yes_no", "รับแบบทดสอบจากศูนย์สอบ กล่องและซองอยู่ในสภาพเรียบร้อย", "", "ใช่", "", "1"],
-    [E1, "", "1.4", "yes_no", "ห้องสอบจัดที่นั่งตามเลขที่นั่งสอบ", "", "ใช่", "", "1"],
-    [E1, "", "1.5", "yes_no", "จุดคัดกรองและมาตรการสุขอนามัยพร้อม", "", "ใช่", "", "1"],
-    [E2, "1", "2.1", "yes_no", "เปิดซองแบบทดสอบต่อหน้าผู้เข้าสอบตรงเวลา", "", "ใช่", "", "1"],
-    [E2, "", "2.2", "yes_no", "ไม่มีเครื่องมือสื่อสารในห้องสอบ", "", "ใช่", "", "1"],
-    [E2, "", "2.3", "number", "จำนวนผู้เข้าสอบ", "", "ใช่", "", "0"],
-    [E2, "", "2.4", "number", "จำนวนผู้ขาดสอบ", "", "ใช่", "", "0"],
-    [E2, "", "2.5", "rating", "ความเรียบร้อยของการดำเนินการสอบโดยรวม", Q4, "ใช่", "", "2"],
-    [E2, "", "2.6", "short_text", "เหตุการณ์ผิดปกติ (ถ้ามี)", "", "ไม่", "", "0"],
-    [E3, "1", "3.1", "yes_no", "บรรจุกระดาษคำตอบและปิดผนึกต่อหน้ากรรมการ", "", "ใช่", "", "1"],
-    [E3, "", "3.2", "yes_no", "ส่งคืนกระดาษคำตอบที่ศูนย์สอบตรงเวลา", "", "ใช่", "", "1"],
-    [E3, "", "3.3", "yes_no", "บันทึกรายงานการสอบครบถ้วน", "", "ใช่", "", "1"],
-    [E3, "", "3.4", "long_text", "ข้อเสนอแนะต่อสนามสอบ", "", "ไม่", "", "0"],
+    [E1, "1", "1.1", "yes_no", "กรรมการคุมสอบรายงานตัวต่อหัวหน้าสนามสอบก่อนเวลาสอบอย่างน้อย 30 นาที", "", "ใช่", "", "1"],
+    [E1, "", "1.2", "yes_no", "ตัวแทนศูนย์สอบอยู่ประจำสนามสอบตลอดการสอบ", "", "ใช่", "", "1"],
+    [E1, "", "1.3", "yes_no", "ติดประกาศรายชื่อผู้เข้าสอบและแผนผังที่นั่งสอบหน้าห้องสอบ", "", "ใช่", "ใช่", "1"],
+    [
+        E1,
+        "",
+        "1.4",
+        "yes_no",
+        "หัวหน้าสนามสอบส่งมอบแบบทดสอบแก่กรรมการคุมสอบ ลงลายมือชื่อรับ-ส่งในแบบ O-NET 1",
+        "",
+        "ใช่",
+        "",
+        "1",
+    ],
+    [E1, "", "1.5", "yes_no", "ผู้เข้าสอบไม่นำเครื่องมือสื่อสารและอุปกรณ์ต้องห้ามเข้าห้องสอบ", "", "ใช่", "", "1"],
+    [E2, "1", "2.1", "yes_no", "ตรวจซองแบบทดสอบว่าปิดผนึกเรียบร้อย และเปิดซองต่อหน้าผู้เข้าสอบตรงเวลา", "", "ใช่", "", "1"],
+    [E2, "", "2.2", "yes_no", "ผู้เข้าสอบลงลายมือชื่อในแบบ สทศ.2 ครบทุกคน (3 ฉบับต่อห้องสอบ)", "", "ใช่", "", "1"],
+    [E2, "", "2.3", "single_choice", "กรณีพิเศษบันทึกในแบบ สทศ.3", FORM_CASE, "ใช่", "", "1"],
+    [E2, "", "2.4", "single_choice", "การทุจริตหรือผิดระเบียบบันทึกในแบบ สทศ.5", FORM_CASE, "ใช่", "", "1"],
+    [E2, "", "2.5", "number", "จำนวนผู้เข้าสอบ", "", "ใช่", "", "0"],
+    [E2, "", "2.6", "number", "จำนวนผู้ขาดสอบ", "", "ใช่", "", "0"],
+    [E2, "", "2.7", "short_text", "เหตุการณ์ผิดปกติ (ถ้ามี)", "", "ไม่", "", "0"],
+    [E3, "1", "3.1", "yes_no", "บรรจุกระดาษคำตอบและปิดผนึกซองต่อหน้าผู้เข้าสอบ", "", "ใช่", "", "1"],
+    [
+        E3,
+        "",
+        "3.2",
+        "yes_no",
+        "กรรมการคุมสอบส่งคืนแบบทดสอบและกระดาษคำตอบแก่หัวหน้าสนามสอบ ลงลายมือชื่อในแบบ O-NET 1",
+        "",
+        "ใช่",
+        "",
+        "1",
+    ],
+    [
+        E3,
+        "",
+        "3.3",
+        "yes_no",
+        "หัวหน้าสนามสอบส่งมอบกล่องกระดาษคำตอบแก่ตัวแทนศูนย์สอบตรงเวลา ลงลายมือชื่อในแบบ O-NET 2",
+        "",
+        "ใช่",
+        "",
+        "1",
+    ],
+    [E3, "", "3.4", "rating", "ความเรียบร้อยของการดำเนินการสอบโดยรวม", Q4, "ใช่", "", "2"],
+    [E3, "", "3.5", "long_text", "ข้อเสนอแนะต่อสนามสอบ", "", "ไม่", "", "0"],
 ]
 R1_, R2_ = "มาตรการป้องกันโรคโควิด-19", "ความพร้อมด้านการเรียนการสอน"
 REOPEN_FORM = [
@@ -383,6 +423,118 @@ def _record(a: Assignment, n: int, state: str, users: dict, counts: dict) -> Non
     _backdate(vid, a.date, start)
 
 
+# What the O-NET committees found, by the inspection's place in date/session/committee order: item → (answer,
+# note), and the incident written in the visit's observations. Every other inspection passes every item.
+EXAM_FINDINGS = {
+    2: ({"1.1": (False, "กรรมการคุมสอบห้อง 4 มาถึงเวลา 08.15 น. ช้ากว่ากำหนด 15 นาที")}, "กรรมการคุมสอบมาช้า 1 คน"),
+    5: (
+        {"2.4": ("recorded", "บันทึกในแบบ สทศ.5 และรายงานหัวหน้าสนามสอบแล้ว")},
+        "พบผู้เข้าสอบนำโทรศัพท์มือถือเข้าห้องสอบ 1 คน กรรมการเก็บไว้และบันทึกในแบบ สทศ.5",
+    ),
+    9: ({"2.2": (False, "ห้องสอบที่ 2 ผู้เข้าสอบลงลายมือชื่อไม่ครบ 1 ฉบับ")}, ""),
+    13: (
+        {"3.3": (False, "ส่งมอบกล่องกระดาษคำตอบแก่ตัวแทนศูนย์สอบล่าช้า 40 นาที")},
+        "รอกรรมการคุมสอบห้องสุดท้ายบรรจุกระดาษคำตอบ ทำให้ส่งมอบในแบบ O-NET 2 ล่าช้า",
+    ),
+    18: (
+        {"2.3": ("missing", "ผู้เข้าสอบป่วย ย้ายไปสอบที่ห้องพยาบาล ไม่ได้บันทึกในแบบ สทศ.3")},
+        "ผู้เข้าสอบป่วยระหว่างสอบ 1 คน ย้ายไปสอบที่ห้องพยาบาล",
+    ),
+    22: (
+        {"1.2": (False, "ตัวแทนศูนย์สอบมาถึงหลังเปิดซองแบบทดสอบ 10 นาที"), "3.4": (2, "")},
+        "ตัวแทนศูนย์สอบมาถึงช้าเนื่องจากรถเสียระหว่างทาง",
+    ),
+    25: ({"2.1": (False, "ห้องสอบที่ 5 เปิดซองแบบทดสอบก่อนเวลา 5 นาที")}, ""),
+}
+EXAM_STATES = ["approved", "approved", "approved", "submitted", "approved", "approved", "approved"]
+
+
+def _exam_answers(rnd: random.Random, version: InstrumentVersion, centre, found: dict) -> list[dict]:
+    out = []
+    for item in version.items.all():
+        value, note = found.get(item.code, (None, ""))
+        if value is None:
+            if item.type == "yes_no":
+                value = True
+            elif item.type == "single_choice":
+                value = "none"
+            elif item.type == "rating":
+                value = rnd.choice([3, 4, 4])
+            elif item.type == "number":
+                per_session = max(30, (centre.candidates if centre else 120) // 2)
+                value = per_session - rnd.randint(0, 4) if item.code == "2.5" else rnd.randint(0, 4)
+            else:
+                continue
+        out.append({"item": item.code, "value": value, "note": note})
+    return out
+
+
+def _record_exam(a: Assignment, n: int, users: dict, counts: dict) -> None:
+    """Record one O-NET site inspection (assignment `a`, the n-th in order) through the services."""
+    key = f"onet-m3-2562/{a.school.code}/{a.date.isoformat()}/{a.session.code if a.session_id else ''}"
+    vid = uuid.uuid5(NS, f"{key}/{a.committee.number}")
+    if Visit.objects.filter(pk=vid).exists():
+        counts["unchanged"] += 1
+        return
+    rnd = random.Random(f"{key}/{a.committee.number}")
+    members = list(Membership.objects.filter(committee=a.committee).select_related("person__user"))
+    login_members = [m for m in members if m.person.user_id]
+    recorder = next(
+        (m.person.user for m in login_members if m.role != Membership.Role.CHAIR),
+        next((m.person.user for m in login_members), users["coordinator"]),
+    )
+    chair = next((m.person.user for m in login_members if m.role == Membership.Role.CHAIR), users["coordinator"])
+    found, incident = EXAM_FINDINGS.get(n, ({}, ""))
+    centre = a.round.centres.filter(school=a.school).first()
+    morning = not a.session_id or a.session.order == 1
+    # The committee reaches the site before the proctors report (30 minutes before the test).
+    start = _when(a.date, 7 if morning else 12, 45 if morning else 15)
+    lat, lon = a.school.latitude or 15.24, a.school.longitude or 104.85
+    services.visit_save(
+        visit_id=vid,
+        user=recorder,
+        data={
+            "assignment": a.pk,
+            "answers": _exam_answers(rnd, a.round.instrument, centre, found),
+            "findings": {
+                "observation_notes": incident,
+                "to_improve": "",
+                "strengths": "สนามสอบดำเนินการตามคู่มือการจัดสอบของ สทศ." if not found else "",
+            },
+            "check_in": {"at": start.isoformat(), "lat": lat, "lon": lon, "accuracy": 8},
+            "check_out": {
+                "at": (start + datetime.timedelta(hours=3)).isoformat(),
+                "lat": lat,
+                "lon": lon,
+                "accuracy": 8,
+            },
+            "members_present": [m.person_id for m in members],
+        },
+    )
+    counts["visits"] += 1
+    for item in a.round.instrument.items.filter(photo_required=True):
+        data = _photo(int(a.school.code) + 100 + n, start + datetime.timedelta(minutes=20), lat, lon)
+        eid = uuid.uuid5(NS, f"{key}/{a.committee.number}/photo/{item.code}")
+        services.evidence_declare(
+            visit_id=vid,
+            user=recorder,
+            evidence_id=eid,
+            sha256=hashlib.sha256(data).hexdigest(),
+            size=len(data),
+            item=item.code,
+            caption=f"ประกาศรายชื่อผู้เข้าสอบและแผนผังที่นั่งสอบ ข้อ {item.code}",
+            original_name=f"ONET_{a.school.code[-4:]}_{n}.jpg",
+        )
+        evidence_store(evidence_id=eid, user=recorder, upload=data)
+        counts["photos"] += 1
+    state = EXAM_STATES[n % len(EXAM_STATES)]
+    visit_transition(visit_id=vid, to="submitted", user=recorder)
+    if state == "approved":
+        approver = chair if chair != recorder else (users["coordinator"] if recorder != users["coordinator"] else None)
+        visit_transition(visit_id=vid, to="approved", user=approver or _chair_login(a.committee))
+    _backdate(vid, a.date, start)
+
+
 def _chair_login(committee):
     """The committee chair's login, made (without a usable password) when the demo chair has none."""
     from supervision.roles import Role, grant_role
@@ -425,6 +577,19 @@ def load(*, stdout) -> dict:
         Round.objects.filter(slug=slug).filter(Q(instrument__isnull=True) | ~Q(instrument=versions[code])).update(
             instrument=versions[code]
         )
+
+    onet = Round.objects.filter(slug="onet-m3-2562").first()
+    if onet is not None and "coordinator" in (
+        exam_users := {u.username: u for u in get_user_model().objects.filter(username="coordinator")}
+    ):
+        inspections = (
+            Assignment.objects.filter(round=onet)
+            .active()
+            .select_related("school", "committee", "round__instrument", "session")
+            .order_by("date", "session__order", "committee__number", "id")
+        )
+        for n, a in enumerate(inspections):
+            _record_exam(a, n, exam_users, counts)
 
     aug = Round.objects.filter(slug="aug-2563").first()
     if aug is None:

@@ -30,7 +30,7 @@ def test_demo_loads_twice_to_the_same_rows():
 
     aug = Round.objects.get(slug="aug-2563")
     assert aug.instrument.items.count() == 21 and aug.instrument.sections.count() == 4
-    assert Round.objects.get(slug="onet-m3-2562").instrument.items.count() == 15
+    assert Round.objects.get(slug="onet-m3-2562").instrument.items.count() == 17
     visits = Visit.objects.filter(round=aug)
     assert set(visits.values_list("status", flat=True)) >= {"approved", "submitted", "returned"}
     assert visits.filter(status="returned").count() == 1

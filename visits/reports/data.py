@@ -847,16 +847,21 @@ def exam_data(rnd) -> ExamReportData:
         checks = ()
         incidents: tuple[str, ...] = ()
         if v is not None:
-            from visits.scoring import item_percent
+            from visits.scoring import item_failed, item_percent
 
             answers = sorted(v.answers.all(), key=lambda x: (x.item.section_id, x.item.order, x.item.id))
             out = []
             for ans in answers:
                 p = item_percent(ans.item, ans.value)
-                result = "-" if p is None else ("ผ่าน" if p >= 50 else "ไม่ผ่าน")
+                result = "-" if p is None else ("ไม่ผ่าน" if item_failed(ans.item, ans.value, p) else "ผ่าน")
+                note = ans.note
                 if p is None and ans.value not in (None, "", []):
                     result = _value_text(ans.item, ans.value)
-                out.append(ExamCheck(ans.item.text, result, ans.note))
+                elif ans.item.type in ("single_choice", "rating") and p is not None:
+                    # Which case it was (a สทศ.3 case recorded, a rating level) says more than ผ่าน alone.
+                    label = _value_text(ans.item, ans.value)
+                    note = f"{label}: {note}" if note else label
+                out.append(ExamCheck(ans.item.text, result, note))
             checks = tuple(out)
             incidents = tuple(t.strip() for t in (v.observation_notes, v.to_improve) if t and t.strip())
         committee = a.committee

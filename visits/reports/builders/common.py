@@ -11,7 +11,7 @@ from reportlab.platypus import CondPageBreak, Spacer, Table, TableStyle
 
 from visits.reports import fonts
 from visits.reports.styles import styles
-from visits.reports.thaitext import ThaiParagraph, digits
+from visits.reports.thaitext import _FIT, ThaiParagraph, digits
 
 GRID = colors.Color(0.55, 0.55, 0.55)
 HEAD_BG = colors.Color(0.88, 0.91, 0.96)
@@ -106,6 +106,7 @@ class Writer:
         """A table whose cells are Thai paragraphs; the header repeats on every page it splits to."""
         aligns = aligns or ["left"] * len(head)
         cell_style = {"left": "cell", "center": "cell_center", "right": "cell_right", "bold": "cell_bold"}
+        widths = self.fit_widths(head, rows, widths)
         data = [[self.p(h, "cell_head") for h in head]]
         for row in rows:
             for part in self._split_tall_row(row, widths, aligns, cell_style):
@@ -128,6 +129,40 @@ class Writer:
             commands += [("BACKGROUND", (0, r), (-1, r), ZEBRA) for r in range(2, len(data), 2)]
         t = Table(data, colWidths=list(widths), repeatRows=1, style=TableStyle(commands), hAlign="LEFT")
         return t
+
+    def fit_widths(self, head: Sequence[str], rows: Sequence[Sequence], widths: Sequence[float]) -> list[float]:
+        """Column widths sized from their content: a column too narrow for its widest name (a school,
+        consortium, district or person's name is one unbreakable piece) or word takes the room from columns
+        that have more than their own widest piece needs; the table's width stays the same. Only when the
+        whole table has no room left does a name break, and then at its own word boundaries."""
+        need = [self._widest_piece(h, "cell_head") for h in head]
+        for row in rows:
+            for i, value in enumerate(row):
+                if isinstance(value, str) and value:
+                    need[i] = max(need[i], self._widest_piece(value, "cell"))
+        out = list(widths)
+        short = {i: need[i] - w for i, w in enumerate(out) if need[i] > w}
+        if not short:
+            return out
+        spare = {i: w - need[i] for i, w in enumerate(out) if i not in short and w > need[i]}
+        give = min(sum(short.values()), sum(spare.values()))
+        if give <= 0:
+            return out
+        for i, gap in short.items():
+            out[i] += give * gap / sum(short.values())
+        for i, room in spare.items():
+            out[i] -= give * room / sum(spare.values())
+        return out
+
+    def _widest_piece(self, text: str, style: str) -> float:
+        """The widest piece of `text` no line break may enter, with the cell's padding (points)."""
+        from visits.reports.thaitext import _width, segment
+
+        st = self.st[style]
+        if self.thai_digits:
+            text = digits(text, True)
+        pieces = [t for line in text.split("\n") for t in segment(line, self.protected) if not t.isspace()]
+        return max((_width(t, st.fontName, st.fontSize) for t in pieces), default=0) / _FIT + 8 + 0.5
 
     def _split_tall_row(self, row, widths, aligns, cell_style) -> list[Sequence]:
         """A row whose text would be taller than a page cannot be drawn (ReportLab splits tables only between
