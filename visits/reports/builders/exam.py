@@ -21,7 +21,9 @@ FAILED_BG = colors.Color(0.99, 0.86, 0.86)
 def build_exam_report(data: ExamReportData) -> bytes:
     office = data.office
     t = office.thai_digits
-    w = Writer(data.protected, t)
+    # Dates are names too: never cut between day, month and year.
+    days = {d for v in data.visits for d in (be_date(v.day, t, "%-d %b %y"), be_date(v.day, t))}
+    w = Writer((*data.protected, *days), t)
     doc = ReportDoc(office, f"รายงานการตรวจเยี่ยมสนามสอบ {data.round_title}")
     story: list = doc.heading(
         w,
@@ -206,19 +208,19 @@ def _failures_and_incidents(w: Writer, data: ExamReportData, t: bool) -> list:
     """Every failed item and incident, with where and when it was found: the list the office follows up."""
     rows = []
     for v in data.visits:
-        where = f"{v.centre} · {be_date(v.day, t, '%-d %b %y')} {v.session}"
-        rows += [(v.committee, where, f"ไม่ผ่าน: {c.item}", c.note or "-") for c in _failed(v)]
-        rows += [(v.committee, where, "เหตุการณ์", text) for text in v.incidents]
+        when = f"{be_date(v.day, t, '%-d %b %y')} {v.session}"
+        rows += [(v.committee, v.centre, when, f"ไม่ผ่าน: {c.item}", c.note or "-") for c in _failed(v)]
+        rows += [(v.committee, v.centre, when, "เหตุการณ์", text) for text in v.incidents]
     if not rows:
         return [*w.h1("รายการที่ไม่ผ่านและเหตุการณ์"), w.p("ทุกสนามสอบผ่านทุกรายการ ไม่มีเหตุการณ์ที่บันทึก")]
     return [
         *w.h1("รายการที่ไม่ผ่านและเหตุการณ์"),
         w.table(
-            ["คณะ", "สนามสอบ วันที่ ช่วง", "รายการ", "รายละเอียด"],
+            ["คณะ", "สนามสอบ", "วันที่ ช่วง", "รายการ", "รายละเอียด"],
             rows,
-            [1.8 * cm, 5.4 * cm, (FRAME_W - 7.2 * cm) * 0.55, (FRAME_W - 7.2 * cm) * 0.45],
-            ["left", "left", "left", "left"],
+            [1.8 * cm, 4.4 * cm, 2.2 * cm, (FRAME_W - 8.4 * cm) * 0.55, (FRAME_W - 8.4 * cm) * 0.45],
+            ["left", "left", "left", "left", "left"],
             zebra=False,
-            extra=[("BACKGROUND", (0, r), (-1, r), FAILED_BG) for r, row in enumerate(rows, 1) if row[2] != "เหตุการณ์"],
+            extra=[("BACKGROUND", (0, r), (-1, r), FAILED_BG) for r, row in enumerate(rows, 1) if row[3] != "เหตุการณ์"],
         ),
     ]
