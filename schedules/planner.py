@@ -320,11 +320,14 @@ def plan(
 def _room_for_the_unplaced(data: rules.RoundData, result: Plan, deadline: float) -> None:
     """A school the stages could not place (the round has no room that fits it) is placed by moving at most
     two visits (`_make_room`); the moved ones are listed with why they moved, the school is no longer unplaced."""
-    if not result.unplaced or any(u.reason in ("no_committee", "conflict_of_interest") for u in result.unplaced):
+    if not result.unplaced:
         return
     still = []
     for u in result.unplaced:
-        found = None if time.perf_counter() > deadline else _make_room(data, result.visits, u.school_id, deadline)
+        hopeless = u.reason in ("no_committee", "conflict_of_interest")  # no committee may ever visit it
+        found = None
+        if not hopeless and time.perf_counter() < deadline:
+            found = _make_room(data, result.visits, u.school_id, deadline)
         if found is None:
             still.append(u)
             continue
