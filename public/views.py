@@ -33,6 +33,8 @@ def page(request, office_code: str, path: str = ""):
     response = HttpResponse(html)
     response["ETag"] = quoted
     response["Cache-Control"] = "public, max-age=60"
+    # Rendered in Thai at publish whatever the reader's language (and replayed as is by public.fastpath).
+    response["Content-Language"] = "th"
     return response
 
 

@@ -72,7 +72,8 @@ def published(actors):
 
 def test_a_public_page_is_replayed_whole_without_touching_the_database(published):
     _, path = published
-    status, headers, first = call(path)
+    status, headers, first = call(path, accept_language="en")  # the first reader prefers English
+    assert headers["Content-Language"] == "th"  # the page is the Thai one published, for every reader
     assert status == 200 and "84.0" in first.decode()
     with CaptureQueriesContext(connection) as queries:
         again_status, again_headers, again = call(path)
