@@ -283,6 +283,13 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation documents its 400 and 404 answers in the error shape, and the links between operations
+    # (api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_error_answers",
+        "api.schema.add_links",  # OpenAPI links between operations (followed by the stateful schemathesis run)
+    ],
     # One named enum per choice set, so the schema says "VisitStatusEnum", not "Status62bEnum".
     "ENUM_NAME_OVERRIDES": {
         "CommitteeKindEnum": "supervision.models.Committee.Kind",
