@@ -32,6 +32,7 @@ PLAIN = [
 # A table row taller than this (points; the body frame is ~714 pt) is cut into several rows.
 MAX_ROW_HEIGHT = 520
 MIN_SPLIT_CHARS = 600  # shorter text always fits on a page in any column we draw
+_MEASURED_CHARS = 80  # cells up to this long are measured for their widest unbreakable piece
 
 
 def _cut_text(text: str, size: int) -> list[str]:
@@ -138,7 +139,9 @@ class Writer:
         need = [self._widest_piece(h, "cell_head") for h in head]
         for row in rows:
             for i, value in enumerate(row):
-                if isinstance(value, str) and value:
+                # Names, dates and labels are short; a long sentence in a column of ordinary width always
+                # has room for its widest word, so it is not measured (it would cost a visit report ~20 %).
+                if isinstance(value, str) and value and (len(value) <= _MEASURED_CHARS or widths[i] < 3 * cm):
                     need[i] = max(need[i], self._widest_piece(value, "cell"))
         out = list(widths)
         short = {i: need[i] - w for i, w in enumerate(out) if need[i] > w}
