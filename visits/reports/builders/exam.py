@@ -14,6 +14,7 @@ from visits.reports.thaitext import be_date
 
 PASS = "ผ่าน"
 FAIL = "ไม่ผ่าน"
+FORM_NAMES = ("สทศ.2", "สทศ.3", "สทศ.5", "สทศ.6", "O-NET 1", "O-NET 2", "O-NET 3", "รอตรวจ", "ผ่านทุกข้อ")
 # Failed items and incidents are what the office acts on: they stand out on every table that lists them.
 FAILED_BG = colors.Color(0.99, 0.86, 0.86)
 
@@ -23,7 +24,8 @@ def build_exam_report(data: ExamReportData) -> bytes:
     t = office.thai_digits
     # Dates are names too: never cut between day, month and year.
     days = {d for v in data.visits for d in (be_date(v.day, t, "%-d %b %y"), be_date(v.day, t))}
-    w = Writer((*data.protected, *days), t)
+    # So are the testing service's form names (สทศ.5, O-NET 2) and the status words.
+    w = Writer((*data.protected, *days, *FORM_NAMES), t)
     doc = ReportDoc(office, f"รายงานการตรวจเยี่ยมสนามสอบ {data.round_title}")
     story: list = doc.heading(
         w,
