@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from public import cache, workflow
 from public.models import Publication, PublicationEvent
+from public.selectors import publications_for_user
 from schedules.selectors import rounds_for_user
-from supervision.access import office_ids_for_user
 from supervision.errors import DomainError
 from supervision.roles import Role, user_roles
 
@@ -50,9 +50,7 @@ def document(request, office_code: str, pk: int):
 
 
 def _manageable(user):
-    offices = office_ids_for_user(user)
-    qs = Publication.objects.select_related("office", "round", "published_by")
-    return qs if offices is None else qs.filter(office_id__in=offices)
+    return publications_for_user(user).select_related("office", "round", "published_by")
 
 
 @login_required

@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from public.models import Publication, PublicationEvent
+from public.selectors import publications_for_user
 from supervision.access import office_ids_for_user
 from supervision.errors import NotFound, StaleVersion
 from supervision.lifecycle import Refusal, claim
@@ -63,8 +64,8 @@ def check_transition(publication: Publication, to: str, *, publisher: bool) -> R
 def publication_transition(*, publication_id, to: str, user, expected_version: int | None = None) -> Publication:
     from public import snapshot
 
-    publication = Publication.objects.select_related("office", "round").filter(pk=publication_id).first()
-    if publication is None or not (user.is_superuser or publication.office_id in (office_ids_for_user(user) or set())):
+    publication = publications_for_user(user).select_related("office", "round").filter(pk=publication_id).first()
+    if publication is None:
         raise NotFound()
     if expected_version is not None and expected_version != publication.version:
         raise StaleVersion(current_version=publication.version)
