@@ -5,6 +5,7 @@ import mimetypes
 
 import django_filters
 from django.http import FileResponse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
@@ -115,7 +116,7 @@ class FollowUpIn(serializers.Serializer):
 
 class FollowUpFilter(django_filters.FilterSet):
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
-    open = django_filters.BooleanFilter(method="filter_open", label="ยังไม่เสร็จ (open or in progress)")
+    open = django_filters.BooleanFilter(method="filter_open", label=_("ยังไม่เสร็จ"))
 
     class Meta:
         model = FollowUp

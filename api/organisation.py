@@ -1,6 +1,7 @@
 """Read endpoints for the organisation: schools and committees (with members), office-scoped."""
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
@@ -37,7 +38,7 @@ class SchoolOut(serializers.ModelSerializer):
 
 
 class SchoolFilter(django_filters.FilterSet):
-    name = django_filters.CharFilter(field_name="name_th", lookup_expr="icontains", label="ชื่อมีคำว่า (name contains)")
+    name = django_filters.CharFilter(field_name="name_th", lookup_expr="icontains", label=_("ชื่อมีคำว่า"))
 
     class Meta:
         model = School
@@ -80,7 +81,7 @@ class CommitteeOut(serializers.ModelSerializer):
 
 
 class CommitteeFilter(django_filters.FilterSet):
-    member = django_filters.NumberFilter(field_name="memberships__person", label="มีบุคคลนี้เป็นกรรมการ (person id)")
+    member = django_filters.NumberFilter(field_name="memberships__person", label=_("มีบุคคลนี้เป็นกรรมการ"))
 
     class Meta:
         model = Committee

@@ -2,6 +2,7 @@
 the planners' lifecycle actions on an assignment (`schedules.lifecycle`, through `schedules.services`)."""
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.generics import ListAPIView
@@ -55,7 +56,7 @@ class RoundOut(serializers.ModelSerializer):
 
 
 class RoundFilter(django_filters.FilterSet):
-    date = django_filters.DateFilter(method="filter_date", label="รอบที่ครอบคลุมวันนี้ (covers this date)")
+    date = django_filters.DateFilter(method="filter_date", label=_("รอบที่ครอบคลุมวันนี้"))
 
     class Meta:
         model = Round

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import pgettext_lazy
 
 
 class FieldConfig(AppConfig):
     name = "field"
-    verbose_name = "แอปภาคสนาม (field app)"
+    verbose_name = pgettext_lazy("plural", "แอปภาคสนาม")

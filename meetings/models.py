@@ -83,7 +83,7 @@ class Meeting(models.Model):
     online_link = models.URLField(_("ลิงก์ประชุมออนไลน์"), blank=True)
     status = models.CharField(_("สถานะ"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     # The invitation letter (หนังสือเชิญประชุม)
-    letter_no = models.CharField(_("ที่ (เลขที่หนังสือ)"), max_length=60, blank=True, help_text="ศธ 04xxx/ว ...")
+    letter_no = models.CharField(_("ที่ (เลขที่หนังสือ)"), max_length=60, blank=True, help_text=_("เช่น ศธ 04xxx/ว ..."))
     letter_date = models.DateField(_("ลงวันที่"), null=True, blank=True)
     subject = models.CharField(_("เรื่อง"), max_length=300, blank=True)
     salutation = models.CharField(_("เรียน"), max_length=300, blank=True)

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import pgettext_lazy
 
 
 class PublicConfig(AppConfig):
     name = "public"
-    verbose_name = "เผยแพร่ต่อสาธารณะ (public disclosure)"
+    verbose_name = pgettext_lazy("plural", "เผยแพร่ต่อสาธารณะ")
 
     def ready(self):
         from public.ita import register_section

@@ -10,6 +10,8 @@ reads only these rows (and a per-process copy of them), so it needs neither Redi
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from schedules.models import Round
 from supervision.models import AreaOffice
@@ -21,57 +23,57 @@ def document_path(instance, filename):
 
 class Publication(models.Model):
     class Kind(models.TextChoices):
-        ROUND = "round", "ผลการนิเทศรายรอบ (round results)"
-        ITA = "ita", "ข้อมูลเปิดเผยตาม ITA (ITA record)"
+        ROUND = "round", _("ผลการนิเทศรายรอบ")
+        ITA = "ita", _("ข้อมูลเปิดเผยตาม ITA")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "ร่าง (draft)"
-        PUBLISHED = "published", "เผยแพร่แล้ว (published)"
-        WITHDRAWN = "withdrawn", "ถอนการเผยแพร่ (withdrawn)"
+        DRAFT = "draft", _("ร่าง")
+        PUBLISHED = "published", _("เผยแพร่แล้ว")
+        WITHDRAWN = "withdrawn", _("ถอนการเผยแพร่")
 
     class Section(models.TextChoices):
-        PLAN = "plan", "แผนการนิเทศ ติดตาม (แผนดำเนินงานประจำปี) (supervision plan)"
-        MONITORING = "monitoring", "รายงานการกำกับติดตาม รอบ 6 เดือน (6-month monitoring report)"
-        ANNUAL = "annual", "รายงานผลการดำเนินงานประจำปี (annual report)"
-        STATISTICS = "statistics", "ข้อมูลเชิงสถิติการให้บริการ (service statistics)"
-        SATISFACTION = "satisfaction", "รายงานผลการสำรวจความพึงพอใจ (satisfaction survey report)"
-        PARTICIPATION = "participation", "การเปิดโอกาสให้เกิดการมีส่วนร่วม (participation records)"
+        PLAN = "plan", _("แผนการนิเทศ ติดตาม (แผนดำเนินงานประจำปี)")
+        MONITORING = "monitoring", _("รายงานการกำกับติดตาม รอบ 6 เดือน")
+        ANNUAL = "annual", _("รายงานผลการดำเนินงานประจำปี")
+        STATISTICS = "statistics", _("ข้อมูลเชิงสถิติการให้บริการ")
+        SATISFACTION = "satisfaction", _("รายงานผลการสำรวจความพึงพอใจ")
+        PARTICIPATION = "participation", _("การเปิดโอกาสให้เกิดการมีส่วนร่วม")
 
     office = models.ForeignKey(
-        AreaOffice, on_delete=models.PROTECT, related_name="publications", verbose_name="สำนักงานเขต (office)"
+        AreaOffice, on_delete=models.PROTECT, related_name="publications", verbose_name=_("สำนักงานเขต")
     )
-    kind = models.CharField("ประเภท (kind)", max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("ประเภท"), max_length=10, choices=Kind.choices)
     round = models.ForeignKey(
         Round,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="publications",
-        verbose_name="รอบ (round)",
+        verbose_name=_("รอบ"),
     )
-    section = models.CharField("หัวข้อ ITA (ITA section)", max_length=20, choices=Section.choices, blank=True)
-    ita_year = models.PositiveSmallIntegerField("ปีการประเมิน ITA พ.ศ. (ITA year, BE)", null=True, blank=True)
-    title = models.CharField("ชื่อเรื่อง (title)", max_length=300)
-    record_date = models.DateField("วันที่ของเอกสาร (record date)")
-    summary = models.TextField("สรุป (summary)", blank=True)
-    document = models.FileField("เอกสาร PDF (document)", upload_to=document_path, blank=True)
-    snapshot = models.JSONField("ข้อมูลที่เผยแพร่ (published data)", default=dict, blank=True)
-    status = models.CharField("สถานะ (status)", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    section = models.CharField(_("หัวข้อ ITA"), max_length=20, choices=Section.choices, blank=True)
+    ita_year = models.PositiveSmallIntegerField(_("ปีการประเมิน ITA พ.ศ."), null=True, blank=True)
+    title = models.CharField(_("ชื่อเรื่อง"), max_length=300)
+    record_date = models.DateField(_("วันที่ของเอกสาร"))
+    summary = models.TextField(_("สรุป"), blank=True)
+    document = models.FileField(_("เอกสาร PDF"), upload_to=document_path, blank=True)
+    snapshot = models.JSONField(_("ข้อมูลที่เผยแพร่"), default=dict, blank=True)
+    status = models.CharField(_("สถานะ"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField(default=1)
-    published_at = models.DateTimeField("เผยแพร่เมื่อ (published at)", null=True, blank=True)
+    published_at = models.DateTimeField(_("เผยแพร่เมื่อ"), null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="ผู้เผยแพร่ (published by)",
+        verbose_name=_("ผู้เผยแพร่"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "การเผยแพร่ (publication)"
-        verbose_name_plural = "การเผยแพร่ (publications)"
+        verbose_name = _("การเผยแพร่")
+        verbose_name_plural = pgettext_lazy("plural", "การเผยแพร่")
         ordering = ["-record_date", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=["round", "ita"]), name="publication_kind_valid"),
@@ -94,20 +96,18 @@ class PublicationEvent(models.Model):
     """The publishing log: appended once per publish or withdraw, never edited."""
 
     publication = models.ForeignKey(
-        Publication, on_delete=models.CASCADE, related_name="events", verbose_name="การเผยแพร่ (publication)"
+        Publication, on_delete=models.CASCADE, related_name="events", verbose_name=_("การเผยแพร่")
     )
-    action = models.CharField("การกระทำ (action)", max_length=20)
-    from_status = models.CharField("จาก (from)", max_length=10)
-    to_status = models.CharField("เป็น (to)", max_length=10)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="โดย (by)"
-    )
-    at = models.DateTimeField("เมื่อ (at)", auto_now_add=True)
-    what = models.CharField("รายการ (what)", max_length=400)
+    action = models.CharField(_("การกระทำ"), max_length=20)
+    from_status = models.CharField(_("จาก"), max_length=10)
+    to_status = models.CharField(_("เป็น"), max_length=10)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("โดย"))
+    at = models.DateTimeField(_("เมื่อ"), auto_now_add=True)
+    what = models.CharField(_("รายการ"), max_length=400)
 
     class Meta:
-        verbose_name = "บันทึกการเผยแพร่ (publishing log)"
-        verbose_name_plural = "บันทึกการเผยแพร่ (publishing log)"
+        verbose_name = _("บันทึกการเผยแพร่")
+        verbose_name_plural = pgettext_lazy("plural", "บันทึกการเผยแพร่")
         ordering = ["-at", "-id"]
 
     def __str__(self):

@@ -113,7 +113,7 @@ class AssignmentAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
     def unlock_selected(self, request, queryset):
         self._set_locked(request, queryset, False)
 
-    @admin.display(description="แก้ไขที่หน้าแผน (change on the plan page)")
+    @admin.display(description=_("แก้ไขที่หน้าแผน"))
     def plan_page(self, obj):
         if obj is None or obj.pk is None:
             return "-"

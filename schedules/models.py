@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from supervision.access import OfficeScopedQuerySet
@@ -27,53 +28,49 @@ class RoundQuerySet(OfficeScopedQuerySet):
 
 class Round(models.Model):
     class Kind(models.TextChoices):
-        SUPERVISION = "supervision", "นิเทศ ติดตาม (supervision)"
-        EXAM_INSPECTION = "exam_inspection", "ตรวจเยี่ยมสนามสอบ (exam-site inspection)"
-        READINESS = "readiness", "ตรวจความพร้อม (readiness check)"
-        FOLLOW_UP = "follow_up", "ติดตามผล (follow-up)"
+        SUPERVISION = "supervision", _("นิเทศ ติดตาม")
+        EXAM_INSPECTION = "exam_inspection", _("ตรวจเยี่ยมสนามสอบ")
+        READINESS = "readiness", _("ตรวจความพร้อม")
+        FOLLOW_UP = "follow_up", _("ติดตามผล")
 
     class Target(models.TextChoices):
-        ALL = "all", "ทุกโรงเรียน (all schools)"
-        CONSORTIA = "consortia", "เฉพาะสหวิทยาเขต (some consortia)"
-        LIST = "list", "เลือกโรงเรียน (a list of schools)"
+        ALL = "all", _("ทุกโรงเรียน")
+        CONSORTIA = "consortia", _("เฉพาะสหวิทยาเขต")
+        LIST = "list", _("เลือกโรงเรียน")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "ร่าง (draft)"
-        PUBLISHED = "published", "ประกาศแล้ว (published)"
-        CLOSED = "closed", "ปิดรอบ (closed)"
+        DRAFT = "draft", _("ร่าง")
+        PUBLISHED = "published", _("ประกาศแล้ว")
+        CLOSED = "closed", _("ปิดรอบ")
 
     office = models.ForeignKey(
-        AreaOffice, on_delete=models.PROTECT, related_name="rounds", verbose_name="สำนักงานเขต (office)"
+        AreaOffice, on_delete=models.PROTECT, related_name="rounds", verbose_name=_("สำนักงานเขต")
     )
-    kind = models.CharField("ประเภท (kind)", max_length=20, choices=Kind.choices, default=Kind.SUPERVISION)
+    kind = models.CharField(_("ประเภท"), max_length=20, choices=Kind.choices, default=Kind.SUPERVISION)
     academic_year = models.PositiveSmallIntegerField(
-        "ปีการศึกษา พ.ศ. (academic year, BE)", validators=[MinValueValidator(2500), MaxValueValidator(2700)]
+        _("ปีการศึกษา พ.ศ."), validators=[MinValueValidator(2500), MaxValueValidator(2700)]
     )
-    title = models.CharField("ชื่อรอบ (title)", max_length=300)
-    slug = models.SlugField("รหัสรอบ (slug)", max_length=80, unique=True)
-    start_date = models.DateField("วันเริ่ม (start date)")
-    end_date = models.DateField("วันสิ้นสุด (end date)")
-    target = models.CharField("โรงเรียนเป้าหมาย (target)", max_length=10, choices=Target.choices, default=Target.ALL)
+    title = models.CharField(_("ชื่อรอบ"), max_length=300)
+    slug = models.SlugField(_("รหัสรอบ"), max_length=80, unique=True)
+    start_date = models.DateField(_("วันเริ่ม"))
+    end_date = models.DateField(_("วันสิ้นสุด"))
+    target = models.CharField(_("โรงเรียนเป้าหมาย"), max_length=10, choices=Target.choices, default=Target.ALL)
     target_consortia = models.ManyToManyField(
-        Consortium, blank=True, related_name="rounds", verbose_name="สหวิทยาเขตเป้าหมาย (target consortia)"
+        Consortium, blank=True, related_name="rounds", verbose_name=_("สหวิทยาเขตเป้าหมาย")
     )
     target_schools = models.ManyToManyField(
-        School, blank=True, related_name="target_of_rounds", verbose_name="โรงเรียนเป้าหมาย (target schools)"
+        School, blank=True, related_name="target_of_rounds", verbose_name=_("โรงเรียนเป้าหมาย")
     )
-    visits_per_school = models.PositiveSmallIntegerField("จำนวนครั้งต่อโรงเรียน (visits per school)", default=1)
-    visits_per_committee_day = models.PositiveSmallIntegerField(
-        "จำนวนโรงเรียนต่อคณะต่อวัน (visits per committee per day)", default=2
-    )
+    visits_per_school = models.PositiveSmallIntegerField(_("จำนวนครั้งต่อโรงเรียน"), default=1)
+    visits_per_committee_day = models.PositiveSmallIntegerField(_("จำนวนโรงเรียนต่อคณะต่อวัน"), default=2)
     max_leg_km = models.FloatField(
-        "ระยะทางสูงสุดระหว่างโรงเรียนในวันเดียวกัน กม. (max km between a day's schools)",
+        _("ระยะทางสูงสุดระหว่างโรงเรียนในวันเดียวกัน กม."),
         null=True,
         blank=True,
-        help_text="ว่างไว้ = ใช้ค่าตั้งต้นของระบบ / blank = the system default (SCHEDULES_MAX_LEG_KM)",
+        help_text=_("ว่างไว้ = ใช้ค่าตั้งต้นของระบบ"),
     )
-    committees = models.ManyToManyField(
-        Committee, blank=True, related_name="rounds", verbose_name="คณะกรรมการ (committees)"
-    )
-    status = models.CharField("สถานะ (status)", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    committees = models.ManyToManyField(Committee, blank=True, related_name="rounds", verbose_name=_("คณะกรรมการ"))
+    status = models.CharField(_("สถานะ"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     # Added by the visits app (D1): the instrument version every visit of this round is filled with.
     instrument = models.ForeignKey(
         "visits.InstrumentVersion",
@@ -81,7 +78,7 @@ class Round(models.Model):
         null=True,
         blank=True,
         related_name="rounds",
-        verbose_name="แบบนิเทศ (instrument version)",
+        verbose_name=_("แบบนิเทศ"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -90,8 +87,8 @@ class Round(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "รอบการนิเทศ (round)"
-        verbose_name_plural = "รอบการนิเทศ (rounds)"
+        verbose_name = _("รอบการนิเทศ")
+        verbose_name_plural = pgettext_lazy("plural", "รอบการนิเทศ")
         ordering = ["-start_date", "title"]
         constraints = [
             models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="round_dates_ordered"),
@@ -122,16 +119,16 @@ class Round(models.Model):
 class RoundSession(models.Model):
     """A named part of a round's day (e.g. the morning and afternoon O-NET papers). Every round has at least one."""
 
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="sessions", verbose_name="รอบ (round)")
-    code = models.SlugField("รหัส (code)", max_length=30)
-    name = models.CharField("ชื่อช่วง (name)", max_length=100)
-    order = models.PositiveSmallIntegerField("ลำดับ (order)", default=1)
-    start_time = models.TimeField("เวลาเริ่ม (start)", default=datetime.time(8, 30))
-    end_time = models.TimeField("เวลาสิ้นสุด (end)", default=datetime.time(16, 30))
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("รอบ"))
+    code = models.SlugField(_("รหัส"), max_length=30)
+    name = models.CharField(_("ชื่อช่วง"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("ลำดับ"), default=1)
+    start_time = models.TimeField(_("เวลาเริ่ม"), default=datetime.time(8, 30))
+    end_time = models.TimeField(_("เวลาสิ้นสุด"), default=datetime.time(16, 30))
 
     class Meta:
-        verbose_name = "ช่วงเวลา (session)"
-        verbose_name_plural = "ช่วงเวลา (sessions)"
+        verbose_name = _("ช่วงเวลา")
+        verbose_name_plural = pgettext_lazy("plural", "ช่วงเวลา")
         ordering = ["round", "order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["round", "code"], name="session_unique_code_in_round"),
@@ -147,7 +144,7 @@ class OfficeClosure(models.Model):
     """A date the office does not go out (training day, office event). `round` empty = closed for every round."""
 
     office = models.ForeignKey(
-        AreaOffice, on_delete=models.CASCADE, related_name="closures", verbose_name="สำนักงานเขต (office)"
+        AreaOffice, on_delete=models.CASCADE, related_name="closures", verbose_name=_("สำนักงานเขต")
     )
     round = models.ForeignKey(
         Round,
@@ -155,16 +152,16 @@ class OfficeClosure(models.Model):
         null=True,
         blank=True,
         related_name="closures",
-        verbose_name="เฉพาะรอบ (only this round)",
+        verbose_name=_("เฉพาะรอบ"),
     )
-    date = models.DateField("วันที่ (date)")
-    reason = models.CharField("เหตุผล (reason)", max_length=200)
+    date = models.DateField(_("วันที่"))
+    reason = models.CharField(_("เหตุผล"), max_length=200)
 
     objects = OfficeScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "วันงดออกนิเทศ (office closure)"
-        verbose_name_plural = "วันงดออกนิเทศ (office closures)"
+        verbose_name = _("วันงดออกนิเทศ")
+        verbose_name_plural = pgettext_lazy("plural", "วันงดออกนิเทศ")
         ordering = ["date"]
         constraints = [
             models.UniqueConstraint(
@@ -182,12 +179,12 @@ class OfficeClosure(models.Model):
 class ExamDay(models.Model):
     """A day an exam round inspects: exam rounds count exactly these days (weekends included)."""
 
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="exam_days", verbose_name="รอบ (round)")
-    date = models.DateField("วันสอบ (exam date)")
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="exam_days", verbose_name=_("รอบ"))
+    date = models.DateField(_("วันสอบ"))
 
     class Meta:
-        verbose_name = "วันสอบ (exam day)"
-        verbose_name_plural = "วันสอบ (exam days)"
+        verbose_name = _("วันสอบ")
+        verbose_name_plural = pgettext_lazy("plural", "วันสอบ")
         ordering = ["date"]
         constraints = [models.UniqueConstraint(fields=["round", "date"], name="exam_day_unique")]
 
@@ -202,17 +199,17 @@ class ExamDay(models.Model):
 class ExamCentre(models.Model):
     """A school acting as an exam centre (สนามสอบ) in one exam round."""
 
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="centres", verbose_name="รอบ (round)")
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="centres", verbose_name=_("รอบ"))
     school = models.ForeignKey(
-        School, on_delete=models.PROTECT, related_name="exam_centres", verbose_name="โรงเรียนสนามสอบ (school)"
+        School, on_delete=models.PROTECT, related_name="exam_centres", verbose_name=_("โรงเรียนสนามสอบ")
     )
-    centre_code = models.CharField("รหัสสนามสอบ (centre code)", max_length=30, blank=True)
-    rooms = models.PositiveSmallIntegerField("จำนวนห้องสอบ (exam rooms)", default=0)
-    candidates = models.PositiveIntegerField("จำนวนผู้เข้าสอบ (candidates)", default=0)
+    centre_code = models.CharField(_("รหัสสนามสอบ"), max_length=30, blank=True)
+    rooms = models.PositiveSmallIntegerField(_("จำนวนห้องสอบ"), default=0)
+    candidates = models.PositiveIntegerField(_("จำนวนผู้เข้าสอบ"), default=0)
 
     class Meta:
-        verbose_name = "สนามสอบ (exam centre)"
-        verbose_name_plural = "สนามสอบ (exam centres)"
+        verbose_name = _("สนามสอบ")
+        verbose_name_plural = pgettext_lazy("plural", "สนามสอบ")
         ordering = ["round", "centre_code", "id"]
         constraints = [models.UniqueConstraint(fields=["round", "school"], name="exam_centre_unique_school")]
 
@@ -235,32 +232,30 @@ class Assignment(models.Model):
     """
 
     class Status(models.TextChoices):
-        PLANNED = "planned", "วางแผน (planned)"
-        CONFIRMED = "confirmed", "ยืนยันแล้ว (confirmed)"
-        DONE = "done", "ดำเนินการแล้ว (done)"
-        CANCELLED = "cancelled", "ยกเลิก (cancelled)"
-        MOVED = "moved", "เลื่อน/ย้าย (moved)"
+        PLANNED = "planned", _("วางแผน")
+        CONFIRMED = "confirmed", _("ยืนยันแล้ว")
+        DONE = "done", _("ดำเนินการแล้ว")
+        CANCELLED = "cancelled", _("ยกเลิก")
+        MOVED = "moved", _("เลื่อน/ย้าย")
 
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="assignments", verbose_name="รอบ (round)")
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("รอบ"))
     committee = models.ForeignKey(
-        Committee, on_delete=models.PROTECT, related_name="assignments", verbose_name="คณะกรรมการ (committee)"
+        Committee, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("คณะกรรมการ")
     )
     school = models.ForeignKey(
         School,
         on_delete=models.PROTECT,
         related_name="assignments",
-        verbose_name="โรงเรียน/สนามสอบ (school or exam centre)",
+        verbose_name=_("โรงเรียน/สนามสอบ"),
     )
-    date = models.DateField("วันที่ (date)")
+    date = models.DateField(_("วันที่"))
     session = models.ForeignKey(
-        RoundSession, on_delete=models.PROTECT, related_name="assignments", verbose_name="ช่วงเวลา (session)"
+        RoundSession, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("ช่วงเวลา")
     )
-    day_order = models.PositiveSmallIntegerField("ลำดับในวัน (order in the day)", default=1)
-    status = models.CharField("สถานะ (status)", max_length=10, choices=Status.choices, default=Status.PLANNED)
-    status_reason = models.CharField("เหตุผล (reason)", max_length=300, blank=True)
-    locked = models.BooleanField(
-        "ล็อก (locked)", default=False, help_text="การวางแผนอัตโนมัติจะไม่ย้ายรายการนี้ / the planner never moves it"
-    )
+    day_order = models.PositiveSmallIntegerField(_("ลำดับในวัน"), default=1)
+    status = models.CharField(_("สถานะ"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    status_reason = models.CharField(_("เหตุผล"), max_length=300, blank=True)
+    locked = models.BooleanField(_("ล็อก"), default=False, help_text=_("การวางแผนอัตโนมัติจะไม่ย้ายรายการนี้"))
     uid = models.UUIDField("iCal UID", default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField("iCal SEQUENCE", default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -270,8 +265,8 @@ class Assignment(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "การมอบหมาย (assignment)"
-        verbose_name_plural = "การมอบหมาย (assignments)"
+        verbose_name = _("การมอบหมาย")
+        verbose_name_plural = pgettext_lazy("plural", "การมอบหมาย")
         ordering = ["round", "date", "session__order", "committee__number", "day_order", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -311,7 +306,7 @@ class CalendarFeed(models.Model):
         null=True,
         blank=True,
         related_name="calendar_feed",
-        verbose_name="บุคคล (person)",
+        verbose_name=_("บุคคล"),
     )
     committee = models.OneToOneField(
         Committee,
@@ -319,15 +314,15 @@ class CalendarFeed(models.Model):
         null=True,
         blank=True,
         related_name="calendar_feed",
-        verbose_name="คณะกรรมการ (committee)",
+        verbose_name=_("คณะกรรมการ"),
     )
-    token = models.CharField("โทเคน (token)", max_length=64, unique=True, default=_new_token, editable=False)
+    token = models.CharField(_("โทเคน"), max_length=64, unique=True, default=_new_token, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     rotated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "ปฏิทินส่วนตัว (calendar feed)"
-        verbose_name_plural = "ปฏิทินส่วนตัว (calendar feeds)"
+        verbose_name = _("ปฏิทินส่วนตัว")
+        verbose_name_plural = pgettext_lazy("plural", "ปฏิทินส่วนตัว")
         constraints = [
             models.CheckConstraint(
                 condition=(Q(person__isnull=False) & Q(committee__isnull=True))
@@ -345,28 +340,33 @@ class PlanRun(models.Model):
     changes it would make) or what it saved. The page polls it; the task takes its id."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "รอคิว (queued)"
-        RUNNING = "running", "กำลังคำนวณ (running)"
-        DONE = "done", "เสร็จแล้ว (done)"
-        FAILED = "failed", "ไม่สำเร็จ (failed)"
+        QUEUED = "queued", _("รอคิว")
+        RUNNING = "running", _("กำลังคำนวณ")
+        DONE = "done", _("เสร็จแล้ว")
+        FAILED = "failed", _("ไม่สำเร็จ")
 
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="plan_runs", verbose_name="รอบ (round)")
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="plan_runs", verbose_name=_("รอบ"))
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="ผู้สั่ง"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ผู้สั่ง"),
     )
-    fresh = models.BooleanField("วางแผนใหม่ทั้งหมด (fresh)", default=False)
-    apply = models.BooleanField("บันทึกเมื่อเสร็จ (apply)", default=False)
-    fingerprint = models.CharField("รหัสตัวอย่างที่ยืนยัน (confirmed preview)", max_length=32, blank=True)
-    status = models.CharField("สถานะ (status)", max_length=10, choices=Status.choices, default=Status.QUEUED)
-    progress = models.FloatField("ความคืบหน้า (progress)", default=0.0)
-    step = models.CharField("ขั้นตอน (step)", max_length=100, blank=True)
-    result = models.JSONField("ผลลัพธ์ (result)", default=dict, blank=True)
+    fresh = models.BooleanField(_("วางแผนใหม่ทั้งหมด"), default=False)
+    apply = models.BooleanField(_("บันทึกเมื่อเสร็จ"), default=False)
+    fingerprint = models.CharField(_("รหัสตัวอย่างที่ยืนยัน"), max_length=32, blank=True)
+    status = models.CharField(_("สถานะ"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.FloatField(_("ความคืบหน้า"), default=0.0)
+    step = models.CharField(_("ขั้นตอน"), max_length=100, blank=True)
+    result = models.JSONField(_("ผลลัพธ์"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "การวางแผนในเบื้องหลัง (background re-plan)"
-        verbose_name_plural = "การวางแผนในเบื้องหลัง (background re-plans)"
+        verbose_name = _("การวางแผนในเบื้องหลัง")
+        verbose_name_plural = pgettext_lazy("plural", "การวางแผนในเบื้องหลัง")
         ordering = ["-created_at"]
 
     def __str__(self):

@@ -322,7 +322,7 @@ def my_calendars(request):
         if feed is None:
             raise Http404("no such feed")
         services.calendar_feed_revoke(feed=feed)
-        messages.success(request, "ยกเลิกลิงก์เดิมและสร้างลิงก์ใหม่แล้ว (old link revoked, new link made)")
+        messages.success(request, _("ยกเลิกลิงก์เดิมและสร้างลิงก์ใหม่แล้ว"))
         return redirect(reverse("schedules:calendars"))
     links = [(f, request.build_absolute_uri(reverse("schedules:ical", args=[f.token]))) for f in feeds]
     return render(request, "schedules/calendars.html", {"links": links})

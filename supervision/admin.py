@@ -16,7 +16,8 @@ from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from supervision.access import office_ids_for_user
@@ -71,8 +72,8 @@ class OfficeScopedAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
 
 
 class ImportForm(forms.Form):
-    office = forms.ModelChoiceField(queryset=AreaOffice.objects.none(), label="สำนักงานเขต (office)")
-    file = forms.FileField(label="ไฟล์ CSV หรือ XLSX (file)")
+    office = forms.ModelChoiceField(queryset=AreaOffice.objects.none(), label=_("สำนักงานเขต"))
+    file = forms.FileField(label=_("ไฟล์ CSV หรือ XLSX"))
 
     def __init__(self, *args, offices, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,9 +115,8 @@ class ImportFromFileMixin:
             if not problems:
                 self.message_user(
                     request,
-                    f"นำเข้าแล้ว: เพิ่ม {result.created} แก้ไข {result.updated} "
-                    f"ไม่เปลี่ยน {result.unchanged} / imported: created {result.created}, "
-                    f"updated {result.updated}, unchanged {result.unchanged}",
+                    gettext("นำเข้าแล้ว: เพิ่ม %(created)d แก้ไข %(updated)d ไม่เปลี่ยน %(unchanged)d")
+                    % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
                 )
                 return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
         context = {
@@ -125,7 +125,7 @@ class ImportFromFileMixin:
             "form": form,
             "problems": problems,
             "columns": self.import_columns,
-            "title": f"นำเข้า{self.opts.verbose_name_plural} จากไฟล์ (import)",
+            "title": gettext("นำเข้า%(things)s จากไฟล์") % {"things": self.opts.verbose_name_plural},
         }
         return TemplateResponse(request, "admin/supervision/import.html", context)
 
@@ -168,7 +168,7 @@ class ConsortiumAdmin(OfficeScopedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_schools=Count("schools"))
 
-    @admin.display(description="จำนวนโรงเรียน (schools)", ordering="_schools")
+    @admin.display(description=_("จำนวนโรงเรียน"), ordering="_schools")
     def school_count(self, obj):
         return obj._schools
 
@@ -179,8 +179,8 @@ class StaffInline(admin.TabularInline):
     fields = ["prefix", "first_name", "last_name", "position", "email", "phone"]
     extra = 0
     show_change_link = True
-    verbose_name = "บุคลากรของโรงเรียน (school staff)"
-    verbose_name_plural = "บุคลากรของโรงเรียน (school staff)"
+    verbose_name = _("บุคลากรของโรงเรียน")
+    verbose_name_plural = pgettext_lazy("plural", "บุคลากรของโรงเรียน")
 
     def has_add_permission(self, request, obj=None):
         return False  # staff are added from the person page, where the office and affiliation are set
@@ -193,8 +193,8 @@ class SchoolTieInline(ScopedChoicesMixin, admin.TabularInline):
     model = SchoolTie
     extra = 0
     autocomplete_fields = ["school", "person"]
-    verbose_name = "ความเกี่ยวข้องกับโรงเรียน (school tie)"
-    verbose_name_plural = "ความเกี่ยวข้องกับโรงเรียน — ไม่ส่งไปนิเทศโรงเรียนเหล่านี้ (school ties: never sent to inspect these)"
+    verbose_name = _("ความเกี่ยวข้องกับโรงเรียน")
+    verbose_name_plural = pgettext_lazy("plural", "ความเกี่ยวข้องกับโรงเรียน — ไม่ส่งไปนิเทศโรงเรียนเหล่านี้")
 
 
 @admin.register(School)
@@ -215,8 +215,8 @@ class SchoolAdmin(ImportFromFileMixin, OfficeScopedAdmin):
     inlines = [StaffInline, SchoolTieInline]
     fieldsets = [
         (None, {"fields": ["office", "code", "name_th", "name_en", "is_active"]}),
-        ("ที่ตั้ง (location)", {"fields": ["district", "consortium", "address", "latitude", "longitude"]}),
-        ("ผู้บริหารและขนาด (head and size)", {"fields": ["director", "students", "teachers"]}),
+        (_("ที่ตั้ง"), {"fields": ["district", "consortium", "address", "latitude", "longitude"]}),
+        (_("ผู้บริหารและขนาด"), {"fields": ["director", "students", "teachers"]}),
     ]
 
 
@@ -250,14 +250,14 @@ class PersonAdmin(ImportFromFileMixin, OfficeScopedAdmin):
     list_select_related = ["school", "user"]
     fieldsets = [
         (None, {"fields": ["office", "prefix", "first_name", "last_name", "position", "is_active"]}),
-        ("สังกัด (affiliation)", {"fields": ["affiliation", "school", "agency"]}),
-        ("ติดต่อ (contact)", {"fields": ["email", "phone", "line_user_id"]}),
-        ("การเข้าใช้ระบบ (access)", {"fields": ["user", "extra_offices"]}),
+        (_("สังกัด"), {"fields": ["affiliation", "school", "agency"]}),
+        (_("ติดต่อ"), {"fields": ["email", "phone", "line_user_id"]}),
+        (_("การเข้าใช้ระบบ"), {"fields": ["user", "extra_offices"]}),
     ]
 
     inlines = [SchoolTieInline]
 
-    @admin.display(description="บัญชีผู้ใช้ (login)", boolean=True)
+    @admin.display(description=_("บัญชีผู้ใช้"), boolean=True)
     def has_login(self, obj):
         return obj.user_id is not None
 
@@ -292,7 +292,7 @@ class MembershipFormSet(BaseInlineFormSet):
         super().clean()
         kept = [form.cleaned_data for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
         if sum(1 for data in kept if data.get("role") == Membership.Role.CHAIR) > 1:
-            raise ValidationError("คณะกรรมการมีประธานได้คนเดียว / a committee has exactly one chair")
+            raise ValidationError(_("คณะกรรมการมีประธานได้คนเดียว"))
 
 
 class MembershipInline(ScopedChoicesMixin, admin.TabularInline):
@@ -320,7 +320,7 @@ class CommitteeAdmin(OfficeScopedAdmin):
     date_hierarchy = "order_date"
     fieldsets = [
         (None, {"fields": ["office", "kind", "number", "name", "is_active"]}),
-        ("คำสั่งแต่งตั้ง (appointment order)", {"fields": ["order_no", "order_date", "order_subject", "signed_by"]}),
+        (_("คำสั่งแต่งตั้ง"), {"fields": ["order_no", "order_date", "order_subject", "signed_by"]}),
     ]
 
     def get_queryset(self, request):
@@ -331,11 +331,11 @@ class CommitteeAdmin(OfficeScopedAdmin):
             .prefetch_related("memberships__person")
         )
 
-    @admin.display(description="ประธาน (chair)")
+    @admin.display(description=_("ประธาน"))
     def chair_name(self, obj):
         return obj.chair or "—"
 
-    @admin.display(description="จำนวนกรรมการ (members)", ordering="_members")
+    @admin.display(description=_("จำนวนกรรมการ"), ordering="_members")
     def member_count(self, obj):
         return obj._members
 

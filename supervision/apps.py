@@ -1,10 +1,11 @@
 from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
+from django.utils.translation import pgettext_lazy
 
 
 class SupervisionConfig(AppConfig):
     name = "supervision"
-    verbose_name = "องค์กรและคณะกรรมการ (Organisation)"
+    verbose_name = pgettext_lazy("plural", "องค์กรและคณะกรรมการ")
 
     def ready(self):
         from supervision.dates import use_in_admin

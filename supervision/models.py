@@ -10,6 +10,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from supervision.access import OfficeScopedQuerySet
@@ -48,24 +50,24 @@ def _coordinate_checks(prefix: str, lat: str, lon: str, pair: bool = False) -> l
 class AreaOffice(models.Model):
     """สำนักงานเขตพื้นที่การศึกษามัธยมศึกษา (สพม.)."""
 
-    code = models.CharField("รหัสเขต (code)", max_length=20, unique=True)
-    name = models.CharField("ชื่อสำนักงาน (name)", max_length=200)
-    short_name = models.CharField("ชื่อย่อ (short name)", max_length=100, blank=True)
-    name_en = models.CharField("ชื่อภาษาอังกฤษ (English name)", max_length=200, blank=True)
-    address = models.TextField("ที่อยู่ (address)", blank=True)
-    base_latitude = models.FloatField("ละติจูดที่ตั้ง (base latitude)", validators=LAT)
-    base_longitude = models.FloatField("ลองจิจูดที่ตั้ง (base longitude)", validators=LON)
-    phone = models.CharField("โทรศัพท์ (phone)", max_length=50, blank=True)
-    email = models.EmailField("อีเมล (e-mail)", blank=True)
-    logo = models.ImageField("ตราสัญลักษณ์ (logo)", upload_to="office-logos/", blank=True)
+    code = models.CharField(_("รหัสเขต"), max_length=20, unique=True)
+    name = models.CharField(_("ชื่อสำนักงาน"), max_length=200)
+    short_name = models.CharField(_("ชื่อย่อ"), max_length=100, blank=True)
+    name_en = models.CharField(_("ชื่อภาษาอังกฤษ"), max_length=200, blank=True)
+    address = models.TextField(_("ที่อยู่"), blank=True)
+    base_latitude = models.FloatField(_("ละติจูดที่ตั้ง"), validators=LAT)
+    base_longitude = models.FloatField(_("ลองจิจูดที่ตั้ง"), validators=LON)
+    phone = models.CharField(_("โทรศัพท์"), max_length=50, blank=True)
+    email = models.EmailField(_("อีเมล"), blank=True)
+    logo = models.ImageField(_("ตราสัญลักษณ์"), upload_to="office-logos/", blank=True)
     # หนังสือราชการ (orders, letters) carry the Garuda 3 cm high at the top; Nithet ships none, each office
     # uploads the image it is entitled to use (visits/reports/official.py).
-    emblem = models.ImageField("ตราครุฑ (Garuda emblem)", upload_to="office-emblems/", blank=True)
-    thai_digits = models.BooleanField("ใช้เลขไทยในเอกสาร (Thai digits in documents)", default=False)
+    emblem = models.ImageField(_("ตราครุฑ"), upload_to="office-emblems/", blank=True)
+    thai_digits = models.BooleanField(_("ใช้เลขไทยในเอกสาร"), default=False)
 
     class Meta:
-        verbose_name = "สำนักงานเขตพื้นที่ (area office)"
-        verbose_name_plural = "สำนักงานเขตพื้นที่ (area offices)"
+        verbose_name = _("สำนักงานเขตพื้นที่")
+        verbose_name_plural = pgettext_lazy("plural", "สำนักงานเขตพื้นที่")
         ordering = ["code"]
         constraints = _coordinate_checks("office", "base_latitude", "base_longitude")
 
@@ -74,13 +76,13 @@ class AreaOffice(models.Model):
 
 
 class Province(models.Model):
-    code = models.CharField("รหัสจังหวัด (code)", max_length=4, unique=True)
-    name_th = models.CharField("ชื่อจังหวัด (Thai name)", max_length=100, unique=True)
-    name_en = models.CharField("ชื่อภาษาอังกฤษ (English name)", max_length=100, blank=True)
+    code = models.CharField(_("รหัสจังหวัด"), max_length=4, unique=True)
+    name_th = models.CharField(_("ชื่อจังหวัด"), max_length=100, unique=True)
+    name_en = models.CharField(_("ชื่อภาษาอังกฤษ"), max_length=100, blank=True)
 
     class Meta:
-        verbose_name = "จังหวัด (province)"
-        verbose_name_plural = "จังหวัด (provinces)"
+        verbose_name = _("จังหวัด")
+        verbose_name_plural = pgettext_lazy("plural", "จังหวัด")
         ordering = ["name_th"]
 
     def __str__(self):
@@ -90,20 +92,18 @@ class Province(models.Model):
 class District(models.Model):
     """อำเภอ."""
 
-    province = models.ForeignKey(
-        Province, on_delete=models.PROTECT, related_name="districts", verbose_name="จังหวัด (province)"
-    )
-    code = models.CharField("รหัสอำเภอ (code)", max_length=6, unique=True)
-    name_th = models.CharField("ชื่ออำเภอ (Thai name)", max_length=100)
-    name_en = models.CharField("ชื่อภาษาอังกฤษ (English name)", max_length=100, blank=True)
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="districts", verbose_name=_("จังหวัด"))
+    code = models.CharField(_("รหัสอำเภอ"), max_length=6, unique=True)
+    name_th = models.CharField(_("ชื่ออำเภอ"), max_length=100)
+    name_en = models.CharField(_("ชื่อภาษาอังกฤษ"), max_length=100, blank=True)
     # Rough centre and extent, used to check imported school coordinates lie in the district.
-    latitude = models.FloatField("ละติจูด (latitude)", null=True, blank=True, validators=LAT)
-    longitude = models.FloatField("ลองจิจูด (longitude)", null=True, blank=True, validators=LON)
-    radius_km = models.FloatField("รัศมีโดยประมาณ กม. (approx. radius km)", null=True, blank=True)
+    latitude = models.FloatField(_("ละติจูด"), null=True, blank=True, validators=LAT)
+    longitude = models.FloatField(_("ลองจิจูด"), null=True, blank=True, validators=LON)
+    radius_km = models.FloatField(_("รัศมีโดยประมาณ กม."), null=True, blank=True)
 
     class Meta:
-        verbose_name = "อำเภอ (district)"
-        verbose_name_plural = "อำเภอ (districts)"
+        verbose_name = _("อำเภอ")
+        verbose_name_plural = pgettext_lazy("plural", "อำเภอ")
         ordering = ["province__name_th", "name_th"]
         constraints = [
             models.UniqueConstraint(fields=["province", "name_th"], name="district_unique_name_in_province"),
@@ -118,16 +118,16 @@ class Consortium(models.Model):
     """สหวิทยาเขต: a cluster of schools of one office."""
 
     office = models.ForeignKey(
-        AreaOffice, on_delete=models.CASCADE, related_name="consortia", verbose_name="สำนักงานเขต (office)"
+        AreaOffice, on_delete=models.CASCADE, related_name="consortia", verbose_name=_("สำนักงานเขต")
     )
-    name = models.CharField("ชื่อสหวิทยาเขต (name)", max_length=200)
-    code = models.CharField("รหัส (code)", max_length=30, blank=True)
+    name = models.CharField(_("ชื่อสหวิทยาเขต"), max_length=200)
+    code = models.CharField(_("รหัส"), max_length=30, blank=True)
 
     objects = OfficeScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "สหวิทยาเขต (consortium)"
-        verbose_name_plural = "สหวิทยาเขต (consortia)"
+        verbose_name = _("สหวิทยาเขต")
+        verbose_name_plural = pgettext_lazy("plural", "สหวิทยาเขต")
         ordering = ["office", "name"]
         constraints = [models.UniqueConstraint(fields=["office", "name"], name="consortium_unique_name")]
 
@@ -137,52 +137,46 @@ class Consortium(models.Model):
 
 class School(models.Model):
     office = models.ForeignKey(
-        AreaOffice, on_delete=models.PROTECT, related_name="schools", verbose_name="สำนักงานเขต (office)"
+        AreaOffice, on_delete=models.PROTECT, related_name="schools", verbose_name=_("สำนักงานเขต")
     )
     code = models.CharField(
-        "รหัสโรงเรียน สพฐ. (OBEC code)",
+        _("รหัสโรงเรียน สพฐ."),
         max_length=10,
         unique=True,
-        validators=[
-            RegexValidator(
-                r"^\d{8}(\d{2})?$", "รหัสโรงเรียนต้องเป็นตัวเลข 8 หรือ 10 หลัก / school code must be 8 or 10 digits"
-            )
-        ],
+        validators=[RegexValidator(r"^\d{8}(\d{2})?$", _("รหัสโรงเรียนต้องเป็นตัวเลข 8 หรือ 10 หลัก"))],
     )
-    name_th = models.CharField("ชื่อโรงเรียน (Thai name)", max_length=200)
-    name_en = models.CharField("ชื่อภาษาอังกฤษ (English name)", max_length=200, blank=True)
-    district = models.ForeignKey(
-        District, on_delete=models.PROTECT, related_name="schools", verbose_name="อำเภอ (district)"
-    )
+    name_th = models.CharField(_("ชื่อโรงเรียน"), max_length=200)
+    name_en = models.CharField(_("ชื่อภาษาอังกฤษ"), max_length=200, blank=True)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="schools", verbose_name=_("อำเภอ"))
     consortium = models.ForeignKey(
         Consortium,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="schools",
-        verbose_name="สหวิทยาเขต (consortium)",
+        verbose_name=_("สหวิทยาเขต"),
     )
-    address = models.TextField("ที่อยู่ (address)", blank=True)
-    latitude = models.FloatField("ละติจูด (latitude)", null=True, blank=True, validators=LAT)
-    longitude = models.FloatField("ลองจิจูด (longitude)", null=True, blank=True, validators=LON)
+    address = models.TextField(_("ที่อยู่"), blank=True)
+    latitude = models.FloatField(_("ละติจูด"), null=True, blank=True, validators=LAT)
+    longitude = models.FloatField(_("ลองจิจูด"), null=True, blank=True, validators=LON)
     director = models.ForeignKey(
         "Person",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="directed_schools",
-        verbose_name="ผู้อำนวยการ (director)",
+        verbose_name=_("ผู้อำนวยการ"),
     )
-    students = models.PositiveIntegerField("จำนวนนักเรียน (students)", default=0)
-    teachers = models.PositiveIntegerField("จำนวนครู (teachers)", default=0)
-    is_active = models.BooleanField("เปิดสอน (active)", default=True)
+    students = models.PositiveIntegerField(_("จำนวนนักเรียน"), default=0)
+    teachers = models.PositiveIntegerField(_("จำนวนครู"), default=0)
+    is_active = models.BooleanField(_("เปิดสอน"), default=True)
 
     objects = OfficeScopedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "โรงเรียน (school)"
-        verbose_name_plural = "โรงเรียน (schools)"
+        verbose_name = _("โรงเรียน")
+        verbose_name_plural = pgettext_lazy("plural", "โรงเรียน")
         ordering = ["name_th"]
         constraints = _coordinate_checks("school", "latitude", "longitude", pair=True)
 
@@ -216,12 +210,12 @@ class School(models.Model):
 
 class Person(models.Model):
     class Affiliation(models.TextChoices):
-        OFFICE = "office", "สำนักงานเขต (office)"
-        SCHOOL = "school", "โรงเรียน (school)"
-        EXTERNAL = "external", "หน่วยงานภายนอก (external agency)"
+        OFFICE = "office", _("สำนักงานเขต")
+        SCHOOL = "school", _("โรงเรียน")
+        EXTERNAL = "external", _("หน่วยงานภายนอก")
 
     office = models.ForeignKey(
-        AreaOffice, on_delete=models.PROTECT, related_name="people", verbose_name="สำนักงานเขต (office)"
+        AreaOffice, on_delete=models.PROTECT, related_name="people", verbose_name=_("สำนักงานเขต")
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -229,40 +223,36 @@ class Person(models.Model):
         null=True,
         blank=True,
         related_name="person",
-        verbose_name="บัญชีผู้ใช้ (login)",
+        verbose_name=_("บัญชีผู้ใช้"),
     )
-    prefix = models.CharField(
-        "คำนำหน้า (prefix)", max_length=40, blank=True, help_text="เช่น นาย นาง นางสาว ดร. / e.g. Mr, Mrs, Miss, Dr"
-    )
-    first_name = models.CharField("ชื่อ (first name)", max_length=100)
-    last_name = models.CharField("นามสกุล (last name)", max_length=100)
-    position = models.CharField("ตำแหน่ง (position)", max_length=200, blank=True)
-    affiliation = models.CharField(
-        "สังกัด (affiliation)", max_length=10, choices=Affiliation.choices, default=Affiliation.OFFICE
-    )
+    prefix = models.CharField(_("คำนำหน้า"), max_length=40, blank=True, help_text=_("เช่น นาย นาง นางสาว ดร."))
+    first_name = models.CharField(_("ชื่อ"), max_length=100)
+    last_name = models.CharField(_("นามสกุล"), max_length=100)
+    position = models.CharField(_("ตำแหน่ง"), max_length=200, blank=True)
+    affiliation = models.CharField(_("สังกัด"), max_length=10, choices=Affiliation.choices, default=Affiliation.OFFICE)
     school = models.ForeignKey(
         School,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="staff",
-        verbose_name="โรงเรียนที่สังกัด (school)",
+        verbose_name=_("โรงเรียนที่สังกัด"),
     )
-    agency = models.CharField("หน่วยงาน (agency)", max_length=200, blank=True)
-    email = models.EmailField("อีเมล (e-mail)", blank=True)
-    phone = models.CharField("โทรศัพท์ (phone)", max_length=50, blank=True)
+    agency = models.CharField(_("หน่วยงาน"), max_length=200, blank=True)
+    email = models.EmailField(_("อีเมล"), blank=True)
+    phone = models.CharField(_("โทรศัพท์"), max_length=50, blank=True)
     line_user_id = models.CharField("LINE user id", max_length=64, blank=True)
     extra_offices = models.ManyToManyField(
-        AreaOffice, blank=True, related_name="guests", verbose_name="สิทธิ์ดูสำนักงานอื่น (may also see offices)"
+        AreaOffice, blank=True, related_name="guests", verbose_name=_("สิทธิ์ดูสำนักงานอื่น")
     )
-    is_active = models.BooleanField("ใช้งาน (active)", default=True)
+    is_active = models.BooleanField(_("ใช้งาน"), default=True)
 
     objects = OfficeScopedQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["user"])
 
     class Meta:
-        verbose_name = "บุคลากร (person)"
-        verbose_name_plural = "บุคลากร (people)"
+        verbose_name = _("บุคลากร")
+        verbose_name_plural = pgettext_lazy("plural", "บุคลากร")
         ordering = ["first_name", "last_name"]
         constraints = [
             models.CheckConstraint(
@@ -298,37 +288,37 @@ class Person(models.Model):
 
 class Committee(models.Model):
     class Kind(models.TextChoices):
-        KTPN = "ktpn", "ก.ต.ป.น. (monitoring committee)"
-        INTERNAL = "internal", "คณะนิเทศภายใน (internal supervision)"
-        EXAM = "exam", "ตรวจเยี่ยมสนามสอบ (exam-site inspection)"
-        ADHOC = "adhoc", "เฉพาะกิจ (ad hoc)"
+        KTPN = "ktpn", _("ก.ต.ป.น.")
+        INTERNAL = "internal", _("คณะนิเทศภายใน")
+        EXAM = "exam", _("ตรวจเยี่ยมสนามสอบ")
+        ADHOC = "adhoc", _("เฉพาะกิจ")
 
     office = models.ForeignKey(
-        AreaOffice, on_delete=models.PROTECT, related_name="committees", verbose_name="สำนักงานเขต (office)"
+        AreaOffice, on_delete=models.PROTECT, related_name="committees", verbose_name=_("สำนักงานเขต")
     )
-    kind = models.CharField("ประเภท (kind)", max_length=10, choices=Kind.choices, default=Kind.INTERNAL)
-    number = models.PositiveSmallIntegerField("คณะที่ (number)", null=True, blank=True)
-    name = models.CharField("ชื่อคณะ (name)", max_length=300)
-    order_no = models.CharField("เลขที่คำสั่ง (order no.)", max_length=50, blank=True, help_text="เช่น 123/2563")
-    order_date = models.DateField("วันที่สั่ง (order date)", null=True, blank=True)
-    order_subject = models.CharField("เรื่อง (order subject)", max_length=300, blank=True)
+    kind = models.CharField(_("ประเภท"), max_length=10, choices=Kind.choices, default=Kind.INTERNAL)
+    number = models.PositiveSmallIntegerField(_("คณะที่"), null=True, blank=True)
+    name = models.CharField(_("ชื่อคณะ"), max_length=300)
+    order_no = models.CharField(_("เลขที่คำสั่ง"), max_length=50, blank=True, help_text=_("เช่น 123/2563"))
+    order_date = models.DateField(_("วันที่สั่ง"), null=True, blank=True)
+    order_subject = models.CharField(_("เรื่อง"), max_length=300, blank=True)
     signed_by = models.ForeignKey(
         Person,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="signed_orders",
-        verbose_name="ผู้ลงนาม (signed by)",
+        verbose_name=_("ผู้ลงนาม"),
     )
     members = models.ManyToManyField(Person, through="Membership", related_name="committees")
-    is_active = models.BooleanField("ใช้งาน (active)", default=True)
+    is_active = models.BooleanField(_("ใช้งาน"), default=True)
 
     objects = OfficeScopedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "คณะกรรมการ (committee)"
-        verbose_name_plural = "คณะกรรมการ (committees)"
+        verbose_name = _("คณะกรรมการ")
+        verbose_name_plural = pgettext_lazy("plural", "คณะกรรมการ")
         ordering = ["office", "kind", "number", "name"]
         constraints = [
             models.UniqueConstraint(
@@ -357,26 +347,24 @@ class MembershipQuerySet(OfficeScopedQuerySet):
 
 class Membership(models.Model):
     class Role(models.TextChoices):
-        CHAIR = "chair", "ประธานกรรมการ (chair)"
-        MEMBER = "member", "กรรมการ (member)"
-        SECRETARY = "secretary", "กรรมการและเลขานุการ (secretary)"
+        CHAIR = "chair", _("ประธานกรรมการ")
+        MEMBER = "member", _("กรรมการ")
+        SECRETARY = "secretary", _("กรรมการและเลขานุการ")
 
     committee = models.ForeignKey(
-        Committee, on_delete=models.CASCADE, related_name="memberships", verbose_name="คณะกรรมการ (committee)"
+        Committee, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("คณะกรรมการ")
     )
-    person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="memberships", verbose_name="บุคคล (person)"
-    )
-    role = models.CharField("บทบาท (role)", max_length=10, choices=Role.choices, default=Role.MEMBER)
-    position_note = models.CharField("ตำแหน่งในคำสั่ง (position in the order)", max_length=200, blank=True)
-    sort_order = models.PositiveSmallIntegerField("ลำดับ (order)", default=0)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("บุคคล"))
+    role = models.CharField(_("บทบาท"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    position_note = models.CharField(_("ตำแหน่งในคำสั่ง"), max_length=200, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("ลำดับ"), default=0)
 
     objects = MembershipQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "กรรมการ (membership)"
-        verbose_name_plural = "กรรมการ (memberships)"
+        verbose_name = _("กรรมการ")
+        verbose_name_plural = pgettext_lazy("plural", "กรรมการ")
         ordering = ["committee", "sort_order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["committee", "person"], name="membership_person_once"),
@@ -410,26 +398,24 @@ class SchoolTie(models.Model):
     """
 
     class Kind(models.TextChoices):
-        DIRECTOR = "director", "ผู้อำนวยการ (director)"
-        ACTING_DIRECTOR = "acting_director", "รักษาการในตำแหน่งผู้อำนวยการ (acting director)"
-        DEPUTY = "deputy", "รองผู้อำนวยการ (deputy director)"
-        TEACHER = "teacher", "ครู (teacher)"
-        STAFF = "staff", "บุคลากร (staff)"
-        BOARD = "board", "กรรมการสถานศึกษา (school board)"
+        DIRECTOR = "director", _("ผู้อำนวยการ")
+        ACTING_DIRECTOR = "acting_director", _("รักษาการในตำแหน่งผู้อำนวยการ")
+        DEPUTY = "deputy", _("รองผู้อำนวยการ")
+        TEACHER = "teacher", _("ครู")
+        STAFF = "staff", _("บุคลากร")
+        BOARD = "board", _("กรรมการสถานศึกษา")
 
-    person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="school_ties", verbose_name="บุคคล (person)"
-    )
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="ties", verbose_name="โรงเรียน (school)")
-    kind = models.CharField("ความเกี่ยวข้อง (tie)", max_length=20, choices=Kind.choices)
-    note = models.CharField("หมายเหตุ (note)", max_length=200, blank=True)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="school_ties", verbose_name=_("บุคคล"))
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="ties", verbose_name=_("โรงเรียน"))
+    kind = models.CharField(_("ความเกี่ยวข้อง"), max_length=20, choices=Kind.choices)
+    note = models.CharField(_("หมายเหตุ"), max_length=200, blank=True)
 
     objects = SchoolTieQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "ความเกี่ยวข้องกับโรงเรียน (school tie)"
-        verbose_name_plural = "ความเกี่ยวข้องกับโรงเรียน (school ties)"
+        verbose_name = _("ความเกี่ยวข้องกับโรงเรียน")
+        verbose_name_plural = pgettext_lazy("plural", "ความเกี่ยวข้องกับโรงเรียน")
         ordering = ["person", "school", "kind"]
         constraints = [models.UniqueConstraint(fields=["person", "school", "kind"], name="school_tie_once")]
 

@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from supervision.health import healthz
 from visits.views import verify_document
 
 admin.site.site_header = "นิเทศ Nithet — ระบบนิเทศ ติดตาม"
 admin.site.site_title = "Nithet"
-admin.site.index_title = "การจัดการ (Administration)"
+admin.site.index_title = _("การจัดการ")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -12,6 +12,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from supervision.admin import ScopedChoicesMixin, register_scope, scoped
@@ -81,19 +83,19 @@ class ReadOnlyInline(admin.TabularInline):
 class ImportForm(forms.Form):
     office = forms.ModelChoiceField(
         queryset=None,
-        label="สำนักงานเขต (office)",
+        label=_("สำนักงานเขต"),
         required=False,
-        help_text="ว่างไว้ = ใช้ร่วมกันทุกเขต (ผู้ดูแลระบบเท่านั้น) / blank = shared by every office (superusers only)",
+        help_text=_("ว่างไว้ = ใช้ร่วมกันทุกเขต (ผู้ดูแลระบบเท่านั้น)"),
     )
-    file = forms.FileField(label="ไฟล์ XLSX หรือ CSV (file)")
-    name = forms.CharField(label="ชื่อแบบนิเทศ (name)", max_length=300)
+    file = forms.FileField(label=_("ไฟล์ XLSX หรือ CSV"))
+    name = forms.CharField(label=_("ชื่อแบบนิเทศ"), max_length=300)
     code = forms.SlugField(
-        label="รหัสแบบ (code)",
+        label=_("รหัสแบบ"),
         required=False,
-        help_text="รหัสเดิม = เพิ่มฉบับใหม่ของแบบนั้น / an existing code adds its next version",
+        help_text=_("รหัสเดิม = เพิ่มฉบับใหม่ของแบบนั้น"),
     )
-    kind = forms.ChoiceField(label="ประเภท (kind)", choices=Instrument.Kind.choices)
-    publish = forms.BooleanField(label="เผยแพร่ทันที (publish now)", required=False)
+    kind = forms.ChoiceField(label=_("ประเภท"), choices=Instrument.Kind.choices)
+    publish = forms.BooleanField(label=_("เผยแพร่ทันที"), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -109,7 +111,7 @@ class ImportForm(forms.Form):
         if office is None and not self.user.is_superuser:
             office = self.offices.order_by("id").first() if self.offices.count() == 1 else None
             if office is None:
-                raise forms.ValidationError("เลือกสำนักงานเขต / choose the office")
+                raise forms.ValidationError(_("เลือกสำนักงานเขต"))
         return office
 
 
@@ -165,11 +167,15 @@ class InstrumentAdmin(EditableInstrumentsOnly, ScopedChoicesMixin, admin.ModelAd
             except VisitError as exc:
                 problems = [exc.message]
             else:
-                self.message_user(request, f"นำเข้า {version} แล้ว ({version.items.count()} ข้อ) / imported")
+                self.message_user(
+                    request,
+                    gettext("นำเข้า %(version)s แล้ว (%(items)d ข้อ)")
+                    % {"version": version, "items": version.items.count()},
+                )
                 return redirect(reverse("admin:visits_instrumentversion_change", args=[version.pk]))
         context = {
             **self.admin_site.each_context(request),
-            "title": "นำเข้าแบบนิเทศ (import an instrument)",
+            "title": _("นำเข้าแบบนิเทศ"),
             "form": form,
             "problems": problems,
             "opts": self.model._meta,
@@ -246,12 +252,12 @@ class InstrumentVersionAdmin(EditableInstrumentsOnly, ScopedChoicesMixin, admin.
         for version in queryset.exclude(pk__in=editable.values("pk")):
             self.message_user(
                 request,
-                f"{version}: {InstrumentOfAnotherOffice.default_th} / {InstrumentOfAnotherOffice.default_en}",
+                f"{version}: {InstrumentOfAnotherOffice().message_for(get_language())}",
                 messages.ERROR,
             )
         return editable
 
-    @admin.action(description="เผยแพร่ฉบับที่เลือก (publish)")
+    @admin.action(description=_("เผยแพร่ฉบับที่เลือก"))
     def publish(self, request, queryset):
         for version in self._editable_only(request, queryset).filter(status=InstrumentVersion.Status.DRAFT):
             try:
@@ -259,13 +265,13 @@ class InstrumentVersionAdmin(EditableInstrumentsOnly, ScopedChoicesMixin, admin.
             except VisitError as exc:
                 self.message_user(request, f"{version}: {exc}", messages.ERROR)
             else:
-                self.message_user(request, f"เผยแพร่ {version} แล้ว / published")
+                self.message_user(request, gettext("เผยแพร่ %(version)s แล้ว") % {"version": version})
 
-    @admin.action(description="คัดลอกเป็นฉบับร่างใหม่ (copy into a new draft)")
+    @admin.action(description=_("คัดลอกเป็นฉบับร่างใหม่"))
     def draft_copy(self, request, queryset):
         for version in self._editable_only(request, queryset):
             draft = instrument_version_draft_copy(version=version)
-            self.message_user(request, f"สร้าง {draft} แล้ว / created")
+            self.message_user(request, gettext("สร้าง %(draft)s แล้ว") % {"draft": draft})
 
     def _export(self, queryset, fmt):
         version = queryset.first()
@@ -279,11 +285,11 @@ class InstrumentVersionAdmin(EditableInstrumentsOnly, ScopedChoicesMixin, admin.
         response["Content-Disposition"] = f'attachment; filename="{version.instrument.code}-v{version.number}.{fmt}"'
         return response
 
-    @admin.action(description="ส่งออก XLSX (export the first selected)")
+    @admin.action(description=_("ส่งออก XLSX"))
     def export_xlsx(self, request, queryset):
         return self._export(queryset, "xlsx")
 
-    @admin.action(description="ส่งออก CSV (export the first selected)")
+    @admin.action(description=_("ส่งออก CSV"))
     def export_csv(self, request, queryset):
         return self._export(queryset, "csv")
 
@@ -391,7 +397,7 @@ class FollowUpAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.display(description="ข้อเสนอแนะ (recommendation)")
+    @admin.display(description=_("ข้อเสนอแนะ"))
     def recommendation_short(self, obj):
         return obj.recommendation[:80]
 
@@ -414,14 +420,14 @@ class FollowUpAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
             except VisitError as exc:
                 self.message_user(request, f"{fu}: {exc}", messages.ERROR)
 
-    @admin.action(description="กำลังดำเนินการ (in progress)")
+    @admin.action(description=_("กำลังดำเนินการ"))
     def mark_in_progress(self, request, queryset):
         self._move(request, queryset, FollowUp.Status.IN_PROGRESS)
 
-    @admin.action(description="ดำเนินการแล้ว (done)")
+    @admin.action(description=_("ดำเนินการแล้ว"))
     def mark_done(self, request, queryset):
         self._move(request, queryset, FollowUp.Status.DONE)
 
-    @admin.action(description="ตรวจสอบแล้ว (verified, by the office)")
+    @admin.action(description=_("ตรวจสอบแล้ว"))
     def mark_verified(self, request, queryset):
         self._move(request, queryset, FollowUp.Status.VERIFIED)

@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from supervision.errors import Said
@@ -39,10 +40,10 @@ class Instrument(models.Model):
     """แบบนิเทศ / เครื่องมือ: a named checklist; its questions live in versions."""
 
     class Kind(models.TextChoices):
-        SUPERVISION = "supervision", "นิเทศ ติดตาม (supervision)"
-        EXAM_INSPECTION = "exam_inspection", "ตรวจเยี่ยมสนามสอบ (exam-site inspection)"
-        READINESS = "readiness", "ตรวจความพร้อม (readiness check)"
-        FOLLOW_UP = "follow_up", "ติดตามผล (follow-up)"
+        SUPERVISION = "supervision", _("นิเทศ ติดตาม")
+        EXAM_INSPECTION = "exam_inspection", _("ตรวจเยี่ยมสนามสอบ")
+        READINESS = "readiness", _("ตรวจความพร้อม")
+        FOLLOW_UP = "follow_up", _("ติดตามผล")
 
     office = models.ForeignKey(
         AreaOffice,
@@ -50,25 +51,26 @@ class Instrument(models.Model):
         null=True,
         blank=True,
         related_name="instruments",
-        verbose_name="สำนักงานเขต (office)",
-        help_text="ว่างไว้ = ใช้ได้ทุกเขต / blank = shared by every office",
+        verbose_name=_("สำนักงานเขต"),
+        help_text=_("ว่างไว้ = ใช้ได้ทุกเขต"),
     )
-    code = models.SlugField("รหัสแบบ (code)", max_length=80, unique=True)
-    name = models.CharField("ชื่อแบบ (name)", max_length=300)
-    kind = models.CharField("ประเภท (kind)", max_length=20, choices=Kind.choices, default=Kind.SUPERVISION)
-    description = models.TextField("คำอธิบาย (description)", blank=True)
+    code = models.SlugField(_("รหัสแบบ"), max_length=80, unique=True)
+    name = models.CharField(_("ชื่อแบบ"), max_length=300)
+    kind = models.CharField(_("ประเภท"), max_length=20, choices=Kind.choices, default=Kind.SUPERVISION)
+    description = models.TextField(_("คำอธิบาย"), blank=True)
     quality_levels = models.JSONField(
-        "ระดับคุณภาพ (quality levels)",
+        _("ระดับคุณภาพ"),
         default=default_quality_levels,
         validators=[validate_quality_levels],
-        help_text='เกณฑ์ขั้นต่ำของแต่ละระดับ เรียงจากสูงไปต่ำ เช่น [{"min": 90, "label": "ดีเยี่ยม"}, …, {"min": 0, '
-        '"label": "ปรับปรุง"}] / the lower bound of each level, best first',
+        help_text=_(
+            'เกณฑ์ขั้นต่ำของแต่ละระดับ เรียงจากสูงไปต่ำ เช่น [{"min": 90, "label": "ดีเยี่ยม"}, …, {"min": 0, "label": "ปรับปรุง"}]'
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "แบบนิเทศ (instrument)"
-        verbose_name_plural = "แบบนิเทศ (instruments)"
+        verbose_name = _("แบบนิเทศ")
+        verbose_name_plural = pgettext_lazy("plural", "แบบนิเทศ")
         ordering = ["name"]
 
     def __str__(self):
@@ -77,22 +79,22 @@ class Instrument(models.Model):
 
 class InstrumentVersion(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "ร่าง (draft)"
-        PUBLISHED = "published", "เผยแพร่แล้ว (published)"
-        RETIRED = "retired", "เลิกใช้ (retired)"
+        DRAFT = "draft", _("ร่าง")
+        PUBLISHED = "published", _("เผยแพร่แล้ว")
+        RETIRED = "retired", _("เลิกใช้")
 
     instrument = models.ForeignKey(
-        Instrument, on_delete=models.PROTECT, related_name="versions", verbose_name="แบบนิเทศ (instrument)"
+        Instrument, on_delete=models.PROTECT, related_name="versions", verbose_name=_("แบบนิเทศ")
     )
-    number = models.PositiveSmallIntegerField("ฉบับที่ (version number)")
-    status = models.CharField("สถานะ (status)", max_length=10, choices=Status.choices, default=Status.DRAFT)
-    notes = models.TextField("หมายเหตุ (notes)", blank=True)
+    number = models.PositiveSmallIntegerField(_("ฉบับที่"))
+    status = models.CharField(_("สถานะ"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    notes = models.TextField(_("หมายเหตุ"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    published_at = models.DateTimeField("เผยแพร่เมื่อ (published at)", null=True, blank=True)
+    published_at = models.DateTimeField(_("เผยแพร่เมื่อ"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "ฉบับของแบบนิเทศ (instrument version)"
-        verbose_name_plural = "ฉบับของแบบนิเทศ (instrument versions)"
+        verbose_name = _("ฉบับของแบบนิเทศ")
+        verbose_name_plural = pgettext_lazy("plural", "ฉบับของแบบนิเทศ")
         ordering = ["instrument", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["instrument", "number"], name="instrument_version_number_once"),
@@ -150,17 +152,17 @@ class _FrozenWithVersion(models.Model):
 
 class Section(_FrozenWithVersion):
     version = models.ForeignKey(
-        InstrumentVersion, on_delete=models.CASCADE, related_name="sections", verbose_name="ฉบับ (version)"
+        InstrumentVersion, on_delete=models.CASCADE, related_name="sections", verbose_name=_("ฉบับ")
     )
-    order = models.PositiveSmallIntegerField("ลำดับ (order)", default=1)
-    title = models.CharField("ชื่อด้าน (title)", max_length=300)
+    order = models.PositiveSmallIntegerField(_("ลำดับ"), default=1)
+    title = models.CharField(_("ชื่อด้าน"), max_length=300)
     weight = models.DecimalField(
-        "น้ำหนักด้าน (weight)", max_digits=6, decimal_places=2, default=1, validators=[MinValueValidator(0)]
+        _("น้ำหนักด้าน"), max_digits=6, decimal_places=2, default=1, validators=[MinValueValidator(0)]
     )
 
     class Meta:
-        verbose_name = "ด้าน (section)"
-        verbose_name_plural = "ด้าน (sections)"
+        verbose_name = _("ด้าน")
+        verbose_name_plural = pgettext_lazy("plural", "ด้าน")
         ordering = ["version", "order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["version", "title"], name="section_title_once_per_version"),
@@ -176,39 +178,39 @@ class Section(_FrozenWithVersion):
 
 class Item(_FrozenWithVersion):
     class Type(models.TextChoices):
-        RATING = "rating", "ระดับคุณภาพ (rating)"
-        YES_NO = "yes_no", "มี/ไม่มี (yes/no)"
-        NUMBER = "number", "ตัวเลข (number)"
-        SHORT_TEXT = "short_text", "ข้อความสั้น (short text)"
-        LONG_TEXT = "long_text", "ข้อความยาว (long text)"
-        SINGLE_CHOICE = "single_choice", "เลือกหนึ่งข้อ (single choice)"
-        MULTI_CHOICE = "multi_choice", "เลือกหลายข้อ (multiple choice)"
+        RATING = "rating", _("ระดับคุณภาพ")
+        YES_NO = "yes_no", _("มี/ไม่มี")
+        NUMBER = "number", _("ตัวเลข")
+        SHORT_TEXT = "short_text", _("ข้อความสั้น")
+        LONG_TEXT = "long_text", _("ข้อความยาว")
+        SINGLE_CHOICE = "single_choice", _("เลือกหนึ่งข้อ")
+        MULTI_CHOICE = "multi_choice", _("เลือกหลายข้อ")
 
     SCORED_TYPES = (Type.RATING, Type.YES_NO, Type.SINGLE_CHOICE)
 
     version = models.ForeignKey(
-        InstrumentVersion, on_delete=models.CASCADE, related_name="items", verbose_name="ฉบับ (version)"
+        InstrumentVersion, on_delete=models.CASCADE, related_name="items", verbose_name=_("ฉบับ")
     )
-    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="items", verbose_name="ด้าน (section)")
-    order = models.PositiveSmallIntegerField("ลำดับ (order)", default=1)
-    code = models.CharField("รหัสข้อ (code)", max_length=30)
-    type = models.CharField("ชนิดคำตอบ (type)", max_length=15, choices=Type.choices)
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="items", verbose_name=_("ด้าน"))
+    order = models.PositiveSmallIntegerField(_("ลำดับ"), default=1)
+    code = models.CharField(_("รหัสข้อ"), max_length=30)
+    type = models.CharField(_("ชนิดคำตอบ"), max_length=15, choices=Type.choices)
     # Limits (README "Text limits"): enforced by the sheet import, the admin form and the API alike.
-    text = models.TextField("ข้อคำถาม (text)", max_length=2000)
-    help_text = models.TextField("คำอธิบาย (help)", blank=True, max_length=4000)
+    text = models.TextField(_("ข้อคำถาม"), max_length=2000)
+    help_text = models.TextField(_("คำอธิบาย"), blank=True, max_length=4000)
     # rating: [{"value": 1, "label": "ต้องปรับปรุง"}, ...] (4 or 5 levels, values 1..n);
     # choices: [{"value": "a", "label": "...", "score": 100}, ...] (score optional, 0..100).
-    levels = models.JSONField("ระดับและคำอธิบาย (levels)", default=list, blank=True)
-    options = models.JSONField("ตัวเลือก (options)", default=list, blank=True)
-    required = models.BooleanField("ต้องตอบ (required)", default=True)
-    photo_required = models.BooleanField("ต้องมีภาพถ่าย (photo required)", default=False)
+    levels = models.JSONField(_("ระดับและคำอธิบาย"), default=list, blank=True)
+    options = models.JSONField(_("ตัวเลือก"), default=list, blank=True)
+    required = models.BooleanField(_("ต้องตอบ"), default=True)
+    photo_required = models.BooleanField(_("ต้องมีภาพถ่าย"), default=False)
     weight = models.DecimalField(
-        "น้ำหนัก (weight)", max_digits=6, decimal_places=2, default=1, validators=[MinValueValidator(0)]
+        _("น้ำหนัก"), max_digits=6, decimal_places=2, default=1, validators=[MinValueValidator(0)]
     )
 
     class Meta:
-        verbose_name = "ข้อคำถาม (item)"
-        verbose_name_plural = "ข้อคำถาม (items)"
+        verbose_name = _("ข้อคำถาม")
+        verbose_name_plural = pgettext_lazy("plural", "ข้อคำถาม")
         ordering = ["version", "section__order", "order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["version", "code"], name="item_code_once_per_version"),
@@ -241,42 +243,40 @@ class Item(_FrozenWithVersion):
 # ---------------------------------------------------------------------------------------------------
 class Visit(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "ร่าง (draft)"
-        SUBMITTED = "submitted", "ส่งแล้ว รอตรวจ (submitted)"
-        RETURNED = "returned", "ส่งกลับให้แก้ไข (returned)"
-        APPROVED = "approved", "อนุมัติแล้ว (approved)"
-        ACKNOWLEDGED = "acknowledged", "โรงเรียนรับทราบแล้ว (acknowledged)"
+        DRAFT = "draft", _("ร่าง")
+        SUBMITTED = "submitted", _("ส่งแล้ว รอตรวจ")
+        RETURNED = "returned", _("ส่งกลับให้แก้ไข")
+        APPROVED = "approved", _("อนุมัติแล้ว")
+        ACKNOWLEDGED = "acknowledged", _("โรงเรียนรับทราบแล้ว")
 
     EDITABLE = (Status.DRAFT, Status.RETURNED)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    version = models.PositiveIntegerField("รุ่นข้อมูล (version)", default=1)
-    status = models.CharField("สถานะ (status)", max_length=12, choices=Status.choices, default=Status.DRAFT)
-    round = models.ForeignKey(
-        "schedules.Round", on_delete=models.PROTECT, related_name="visits", verbose_name="รอบ (round)"
-    )
+    version = models.PositiveIntegerField(_("รุ่นข้อมูล"), default=1)
+    status = models.CharField(_("สถานะ"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    round = models.ForeignKey("schedules.Round", on_delete=models.PROTECT, related_name="visits", verbose_name=_("รอบ"))
     assignment = models.ForeignKey(
         "schedules.Assignment",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="visits",
-        verbose_name="การมอบหมาย (assignment)",
+        verbose_name=_("การมอบหมาย"),
     )
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="visits", verbose_name="โรงเรียน (school)")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="visits", verbose_name=_("โรงเรียน"))
     committee = models.ForeignKey(
         Committee,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="visits",
-        verbose_name="คณะกรรมการ (committee)",
+        verbose_name=_("คณะกรรมการ"),
     )
     instrument_version = models.ForeignKey(
-        InstrumentVersion, on_delete=models.PROTECT, related_name="visits", verbose_name="แบบนิเทศ (instrument version)"
+        InstrumentVersion, on_delete=models.PROTECT, related_name="visits", verbose_name=_("แบบนิเทศ")
     )
     members_present = models.ManyToManyField(
-        Person, blank=True, related_name="visits_present", verbose_name="กรรมการที่มา (members present)"
+        Person, blank=True, related_name="visits_present", verbose_name=_("กรรมการที่มา")
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -284,54 +284,52 @@ class Visit(models.Model):
         null=True,
         blank=True,
         related_name="visits_created",
-        verbose_name="ผู้บันทึก (created by)",
+        verbose_name=_("ผู้บันทึก"),
     )
 
-    check_in_at = models.DateTimeField("เวลาเข้า (check-in)", null=True, blank=True)
-    check_in_lat = models.FloatField("ละติจูดเข้า (check-in lat)", null=True, blank=True, validators=LAT)
-    check_in_lon = models.FloatField("ลองจิจูดเข้า (check-in lon)", null=True, blank=True, validators=LON)
-    check_in_accuracy_m = models.FloatField("ความแม่นยำ ม. (accuracy m)", null=True, blank=True)
-    check_in_distance_m = models.FloatField("ระยะห่างจากโรงเรียน ม. (distance to school m)", null=True, blank=True)
-    check_in_far = models.BooleanField("อยู่ไกลเกินรัศมี (beyond the radius)", default=False)
-    check_out_at = models.DateTimeField("เวลาออก (check-out)", null=True, blank=True)
-    check_out_lat = models.FloatField("ละติจูดออก (check-out lat)", null=True, blank=True, validators=LAT)
-    check_out_lon = models.FloatField("ลองจิจูดออก (check-out lon)", null=True, blank=True, validators=LON)
-    check_out_accuracy_m = models.FloatField("ความแม่นยำ ม. (accuracy m)", null=True, blank=True)
-    check_out_distance_m = models.FloatField("ระยะห่างจากโรงเรียน ม. (distance to school m)", null=True, blank=True)
-    check_out_far = models.BooleanField("อยู่ไกลเกินรัศมี (beyond the radius)", default=False)
+    check_in_at = models.DateTimeField(_("เวลาเข้า"), null=True, blank=True)
+    check_in_lat = models.FloatField(_("ละติจูดเข้า"), null=True, blank=True, validators=LAT)
+    check_in_lon = models.FloatField(_("ลองจิจูดเข้า"), null=True, blank=True, validators=LON)
+    check_in_accuracy_m = models.FloatField(_("ความแม่นยำ ม."), null=True, blank=True)
+    check_in_distance_m = models.FloatField(_("ระยะห่างจากโรงเรียน ม."), null=True, blank=True)
+    check_in_far = models.BooleanField(_("อยู่ไกลเกินรัศมี"), default=False)
+    check_out_at = models.DateTimeField(_("เวลาออก"), null=True, blank=True)
+    check_out_lat = models.FloatField(_("ละติจูดออก"), null=True, blank=True, validators=LAT)
+    check_out_lon = models.FloatField(_("ลองจิจูดออก"), null=True, blank=True, validators=LON)
+    check_out_accuracy_m = models.FloatField(_("ความแม่นยำ ม."), null=True, blank=True)
+    check_out_distance_m = models.FloatField(_("ระยะห่างจากโรงเรียน ม."), null=True, blank=True)
+    check_out_far = models.BooleanField(_("อยู่ไกลเกินรัศมี"), default=False)
 
-    strengths = models.TextField("จุดเด่น (strengths)", blank=True)
-    to_improve = models.TextField("จุดที่ควรพัฒนา (to improve)", blank=True)
-    recommendations = models.JSONField(
-        "ข้อเสนอแนะ (recommendations)", default=list, blank=True, help_text="รายการข้อความ / a list of texts"
-    )
-    observation_notes = models.TextField("บันทึกการสังเกต (observation notes)", blank=True)
-    interview_notes = models.TextField("บันทึกการสัมภาษณ์ (interview notes)", blank=True)
+    strengths = models.TextField(_("จุดเด่น"), blank=True)
+    to_improve = models.TextField(_("จุดที่ควรพัฒนา"), blank=True)
+    recommendations = models.JSONField(_("ข้อเสนอแนะ"), default=list, blank=True, help_text=_("รายการข้อความ"))
+    observation_notes = models.TextField(_("บันทึกการสังเกต"), blank=True)
+    interview_notes = models.TextField(_("บันทึกการสัมภาษณ์"), blank=True)
 
-    score = models.FloatField("คะแนนรวม % (overall score %)", null=True, blank=True)
-    section_scores = models.JSONField("คะแนนรายด้าน (section scores)", default=list, blank=True)
-    failed_items = models.JSONField("ข้อที่ไม่ผ่าน (failed items)", default=list, blank=True)
+    score = models.FloatField(_("คะแนนรวม %"), null=True, blank=True)
+    section_scores = models.JSONField(_("คะแนนรายด้าน"), default=list, blank=True)
+    failed_items = models.JSONField(_("ข้อที่ไม่ผ่าน"), default=list, blank=True)
 
-    submitted_at = models.DateTimeField("ส่งเมื่อ (submitted at)", null=True, blank=True)
-    approved_at = models.DateTimeField("อนุมัติเมื่อ (approved at)", null=True, blank=True)
+    submitted_at = models.DateTimeField(_("ส่งเมื่อ"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("อนุมัติเมื่อ"), null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="visits_approved",
-        verbose_name="ผู้อนุมัติ (approved by)",
+        verbose_name=_("ผู้อนุมัติ"),
     )
-    acknowledged_at = models.DateTimeField("รับทราบเมื่อ (acknowledged at)", null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("รับทราบเมื่อ"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="visits_acknowledged",
-        verbose_name="ผู้รับทราบ (acknowledged by)",
+        verbose_name=_("ผู้รับทราบ"),
     )
-    school_response = models.TextField("ความเห็นของโรงเรียน (school response)", blank=True)
+    school_response = models.TextField(_("ความเห็นของโรงเรียน"), blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -339,8 +337,8 @@ class Visit(models.Model):
     history = HistoricalRecords(excluded_fields=["section_scores", "failed_items"])
 
     class Meta:
-        verbose_name = "การตรวจเยี่ยม (visit)"
-        verbose_name_plural = "การตรวจเยี่ยม (visits)"
+        verbose_name = _("การตรวจเยี่ยม")
+        verbose_name_plural = pgettext_lazy("plural", "การตรวจเยี่ยม")
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
@@ -371,19 +369,17 @@ class Visit(models.Model):
 
 
 class Answer(models.Model):
-    visit = models.ForeignKey(
-        Visit, on_delete=models.CASCADE, related_name="answers", verbose_name="การตรวจเยี่ยม (visit)"
-    )
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="answers", verbose_name="ข้อคำถาม (item)")
-    value = models.JSONField("คำตอบ (value)", null=True, blank=True)
-    note = models.TextField("หมายเหตุ (note)", blank=True)
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="answers", verbose_name=_("การตรวจเยี่ยม"))
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="answers", verbose_name=_("ข้อคำถาม"))
+    value = models.JSONField(_("คำตอบ"), null=True, blank=True)
+    note = models.TextField(_("หมายเหตุ"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "คำตอบ (answer)"
-        verbose_name_plural = "คำตอบ (answers)"
+        verbose_name = _("คำตอบ")
+        verbose_name_plural = pgettext_lazy("plural", "คำตอบ")
         ordering = ["visit", "item__section__order", "item__order"]
         constraints = [models.UniqueConstraint(fields=["visit", "item"], name="answer_once_per_item")]
 
@@ -419,35 +415,33 @@ class Evidence(models.Model):
     """
 
     class Kind(models.TextChoices):
-        PHOTO = "photo", "ภาพถ่าย (photo)"
-        DOCUMENT = "document", "เอกสาร (document)"
+        PHOTO = "photo", _("ภาพถ่าย")
+        DOCUMENT = "document", _("เอกสาร")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    visit = models.ForeignKey(
-        Visit, on_delete=models.CASCADE, related_name="evidence", verbose_name="การตรวจเยี่ยม (visit)"
-    )
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("การตรวจเยี่ยม"))
     item = models.ForeignKey(
-        Item, on_delete=models.SET_NULL, null=True, blank=True, related_name="evidence", verbose_name="ข้อคำถาม (item)"
+        Item, on_delete=models.SET_NULL, null=True, blank=True, related_name="evidence", verbose_name=_("ข้อคำถาม")
     )
-    kind = models.CharField("ชนิด (kind)", max_length=10, choices=Kind.choices, default=Kind.PHOTO)
+    kind = models.CharField(_("ชนิด"), max_length=10, choices=Kind.choices, default=Kind.PHOTO)
     sha256 = models.CharField("SHA-256", max_length=64)
-    size = models.PositiveBigIntegerField("ขนาด ไบต์ (size bytes)")
-    file = models.FileField("ไฟล์ (file)", upload_to=evidence_path, null=True, blank=True)
-    thumbnail = models.ImageField("ภาพย่อ (thumbnail)", upload_to=thumbnail_path, null=True, blank=True)
-    content_type = models.CharField("ชนิดไฟล์ (content type)", max_length=50, blank=True)
-    original_name = models.CharField("ชื่อไฟล์เดิม (original name)", max_length=255, blank=True)
-    caption = models.CharField("คำบรรยาย (caption)", max_length=500, blank=True)
+    size = models.PositiveBigIntegerField(_("ขนาด ไบต์"))
+    file = models.FileField(_("ไฟล์"), upload_to=evidence_path, null=True, blank=True)
+    thumbnail = models.ImageField(_("ภาพย่อ"), upload_to=thumbnail_path, null=True, blank=True)
+    content_type = models.CharField(_("ชนิดไฟล์"), max_length=50, blank=True)
+    original_name = models.CharField(_("ชื่อไฟล์เดิม"), max_length=255, blank=True)
+    caption = models.CharField(_("คำบรรยาย"), max_length=500, blank=True)
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
-    exif_taken_at = models.DateTimeField("ถ่ายเมื่อ (EXIF time)", null=True, blank=True)
-    exif_lat = models.FloatField("ละติจูด EXIF (EXIF lat)", null=True, blank=True, validators=LAT)
-    exif_lon = models.FloatField("ลองจิจูด EXIF (EXIF lon)", null=True, blank=True, validators=LON)
+    exif_taken_at = models.DateTimeField(_("ถ่ายเมื่อ"), null=True, blank=True)
+    exif_lat = models.FloatField(_("ละติจูด EXIF"), null=True, blank=True, validators=LAT)
+    exif_lon = models.FloatField(_("ลองจิจูด EXIF"), null=True, blank=True, validators=LON)
     created_at = models.DateTimeField(auto_now_add=True)
-    uploaded_at = models.DateTimeField("อัปโหลดเมื่อ (uploaded at)", null=True, blank=True)
+    uploaded_at = models.DateTimeField(_("อัปโหลดเมื่อ"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "หลักฐาน (evidence)"
-        verbose_name_plural = "หลักฐาน (evidence)"
+        verbose_name = _("หลักฐาน")
+        verbose_name_plural = pgettext_lazy("plural", "หลักฐาน")
         ordering = ["visit", "created_at"]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=["photo", "document"]), name="evidence_kind_valid"),
@@ -467,31 +461,29 @@ class Signature(models.Model):
     retried upload finds the row it made; `sha256` is the image's hash the tablet checks the server's copy by."""
 
     class Role(models.TextChoices):
-        SUPERVISOR = "supervisor", "ผู้นิเทศ (supervisor)"
-        CHAIR = "chair", "ประธานคณะกรรมการ (committee chair)"
-        SCHOOL_DIRECTOR = "school_director", "ผู้อำนวยการโรงเรียน (school director)"
+        SUPERVISOR = "supervisor", _("ผู้นิเทศ")
+        CHAIR = "chair", _("ประธานคณะกรรมการ")
+        SCHOOL_DIRECTOR = "school_director", _("ผู้อำนวยการโรงเรียน")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    visit = models.ForeignKey(
-        Visit, on_delete=models.CASCADE, related_name="signatures", verbose_name="การตรวจเยี่ยม (visit)"
-    )
-    role = models.CharField("ลงนามในฐานะ (signer role)", max_length=20, choices=Role.choices)
-    signer_name = models.CharField("ชื่อผู้ลงนาม (signer name)", max_length=200)
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="signatures", verbose_name=_("การตรวจเยี่ยม"))
+    role = models.CharField(_("ลงนามในฐานะ"), max_length=20, choices=Role.choices)
+    signer_name = models.CharField(_("ชื่อผู้ลงนาม"), max_length=200)
     signer = models.ForeignKey(
         Person,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="signatures",
-        verbose_name="ผู้ลงนาม (signer)",
+        verbose_name=_("ผู้ลงนาม"),
     )
-    image = models.ImageField("ภาพลายมือชื่อ (image)", upload_to=signature_path)
+    image = models.ImageField(_("ภาพลายมือชื่อ"), upload_to=signature_path)
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
-    signed_at = models.DateTimeField("ลงนามเมื่อ (signed at)")
+    signed_at = models.DateTimeField(_("ลงนามเมื่อ"))
 
     class Meta:
-        verbose_name = "ลายมือชื่อ (signature)"
-        verbose_name_plural = "ลายมือชื่อ (signatures)"
+        verbose_name = _("ลายมือชื่อ")
+        verbose_name_plural = pgettext_lazy("plural", "ลายมือชื่อ")
         ordering = ["visit", "signed_at"]
         constraints = [
             models.CheckConstraint(
@@ -511,22 +503,22 @@ class VisitTransition(models.Model):
     """The workflow log: appended once per accepted transition, never edited or deleted."""
 
     visit = models.ForeignKey(
-        Visit, on_delete=models.CASCADE, related_name="transitions", verbose_name="การตรวจเยี่ยม (visit)"
+        Visit, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("การตรวจเยี่ยม")
     )
-    from_status = models.CharField("จาก (from)", max_length=12, choices=Visit.Status.choices)
-    to_status = models.CharField("เป็น (to)", max_length=12, choices=Visit.Status.choices)
+    from_status = models.CharField(_("จาก"), max_length=12, choices=Visit.Status.choices)
+    to_status = models.CharField(_("เป็น"), max_length=12, choices=Visit.Status.choices)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visit_transitions", verbose_name="โดย (by)"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visit_transitions", verbose_name=_("โดย")
     )
-    at = models.DateTimeField("เมื่อ (at)", auto_now_add=True)
-    comment = models.TextField("ความเห็น (comment)", blank=True)
+    at = models.DateTimeField(_("เมื่อ"), auto_now_add=True)
+    comment = models.TextField(_("ความเห็น"), blank=True)
     # The visit's version once moved: a returned visit resubmitted at this same version (and with no new
     # evidence or signature) was not changed, and is refused.
-    version = models.PositiveIntegerField("รุ่นข้อมูลหลังเปลี่ยน (version after)", null=True, blank=True)
+    version = models.PositiveIntegerField(_("รุ่นข้อมูลหลังเปลี่ยน"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "ประวัติสถานะ (visit transition)"
-        verbose_name_plural = "ประวัติสถานะ (visit transitions)"
+        verbose_name = _("ประวัติสถานะ")
+        verbose_name_plural = pgettext_lazy("plural", "ประวัติสถานะ")
         ordering = ["visit", "at", "id"]
         constraints = [
             models.CheckConstraint(condition=~Q(from_status=models.F("to_status")), name="transition_changes"),
@@ -551,55 +543,53 @@ class FollowUp(models.Model):
     """A recommendation the school owns and acts on until the office verifies it."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "ยังไม่ดำเนินการ (open)"
-        IN_PROGRESS = "in_progress", "กำลังดำเนินการ (in progress)"
-        DONE = "done", "ดำเนินการแล้ว (done)"
-        VERIFIED = "verified", "ตรวจสอบแล้ว (verified)"
+        OPEN = "open", _("ยังไม่ดำเนินการ")
+        IN_PROGRESS = "in_progress", _("กำลังดำเนินการ")
+        DONE = "done", _("ดำเนินการแล้ว")
+        VERIFIED = "verified", _("ตรวจสอบแล้ว")
 
     OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
 
-    school = models.ForeignKey(
-        School, on_delete=models.PROTECT, related_name="followups", verbose_name="โรงเรียน (school)"
-    )
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="followups", verbose_name=_("โรงเรียน"))
     source_visit = models.ForeignKey(
         Visit,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="followups",
-        verbose_name="จากการตรวจเยี่ยม (source visit)",
+        verbose_name=_("จากการตรวจเยี่ยม"),
     )
-    recommendation_index = models.PositiveSmallIntegerField("ข้อเสนอแนะข้อที่ (recommendation no.)", null=True, blank=True)
-    recommendation = models.TextField("ข้อเสนอแนะ (recommendation)")
-    due_date = models.DateField("กำหนดเสร็จ (due date)", null=True, blank=True)
-    status = models.CharField("สถานะ (status)", max_length=12, choices=Status.choices, default=Status.OPEN)
+    recommendation_index = models.PositiveSmallIntegerField(_("ข้อเสนอแนะข้อที่"), null=True, blank=True)
+    recommendation = models.TextField(_("ข้อเสนอแนะ"))
+    due_date = models.DateField(_("กำหนดเสร็จ"), null=True, blank=True)
+    status = models.CharField(_("สถานะ"), max_length=12, choices=Status.choices, default=Status.OPEN)
     owner = models.ForeignKey(
         Person,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="followups",
-        verbose_name="ผู้รับผิดชอบ (owner)",
+        verbose_name=_("ผู้รับผิดชอบ"),
     )
-    notes = models.TextField("บันทึกการดำเนินงาน (notes)", blank=True)
-    evidence = models.FileField("หลักฐาน (evidence)", upload_to=followup_evidence_path, null=True, blank=True)
+    notes = models.TextField(_("บันทึกการดำเนินงาน"), blank=True)
+    evidence = models.FileField(_("หลักฐาน"), upload_to=followup_evidence_path, null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="followups_created",
-        verbose_name="ผู้สร้าง (created by)",
+        verbose_name=_("ผู้สร้าง"),
     )
-    done_at = models.DateTimeField("เสร็จเมื่อ (done at)", null=True, blank=True)
-    verified_at = models.DateTimeField("ตรวจสอบเมื่อ (verified at)", null=True, blank=True)
+    done_at = models.DateTimeField(_("เสร็จเมื่อ"), null=True, blank=True)
+    verified_at = models.DateTimeField(_("ตรวจสอบเมื่อ"), null=True, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="followups_verified",
-        verbose_name="ผู้ตรวจสอบ (verified by)",
+        verbose_name=_("ผู้ตรวจสอบ"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -607,8 +597,8 @@ class FollowUp(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "การติดตามผล (follow-up)"
-        verbose_name_plural = "การติดตามผล (follow-ups)"
+        verbose_name = _("การติดตามผล")
+        verbose_name_plural = pgettext_lazy("plural", "การติดตามผล")
         ordering = ["due_date", "id"]
         constraints = [
             models.CheckConstraint(
@@ -637,26 +627,24 @@ def followup_answer_file_path(instance, filename):
 class FollowUpEvidence(models.Model):
     """One file (a photo or a PDF) a school sends as proof of what it did about a follow-up."""
 
-    followup = models.ForeignKey(
-        FollowUp, on_delete=models.CASCADE, related_name="files", verbose_name="การติดตามผล (follow-up)"
-    )
-    file = models.FileField("ไฟล์ (file)", upload_to=followup_answer_file_path)
-    content_type = models.CharField("ชนิดไฟล์ (content type)", max_length=100)
-    original_name = models.CharField("ชื่อไฟล์เดิม (original name)", max_length=255, blank=True)
-    size = models.PositiveIntegerField("ขนาด ไบต์ (size, bytes)", default=0)
+    followup = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="files", verbose_name=_("การติดตามผล"))
+    file = models.FileField(_("ไฟล์"), upload_to=followup_answer_file_path)
+    content_type = models.CharField(_("ชนิดไฟล์"), max_length=100)
+    original_name = models.CharField(_("ชื่อไฟล์เดิม"), max_length=255, blank=True)
+    size = models.PositiveIntegerField(_("ขนาด ไบต์"), default=0)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="ผู้ส่ง (uploaded by)",
+        verbose_name=_("ผู้ส่ง"),
     )
-    uploaded_at = models.DateTimeField("ส่งเมื่อ (uploaded at)", auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("ส่งเมื่อ"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "หลักฐานการติดตามผล (follow-up evidence)"
-        verbose_name_plural = "หลักฐานการติดตามผล (follow-up evidence)"
+        verbose_name = _("หลักฐานการติดตามผล")
+        verbose_name_plural = pgettext_lazy("plural", "หลักฐานการติดตามผล")
         ordering = ["followup", "uploaded_at", "id"]
 
     def __str__(self):
@@ -667,19 +655,17 @@ class FollowUpTransition(models.Model):
     """The follow-up's log: appended once per accepted transition (an answer, a return, an acceptance)."""
 
     followup = models.ForeignKey(
-        FollowUp, on_delete=models.CASCADE, related_name="transitions", verbose_name="การติดตามผล (follow-up)"
+        FollowUp, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("การติดตามผล")
     )
-    from_status = models.CharField("จาก (from)", max_length=12, choices=FollowUp.Status.choices)
-    to_status = models.CharField("เป็น (to)", max_length=12, choices=FollowUp.Status.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="โดย (by)"
-    )
-    at = models.DateTimeField("เมื่อ (at)", auto_now_add=True)
-    comment = models.TextField("ความเห็น (comment)", blank=True)
+    from_status = models.CharField(_("จาก"), max_length=12, choices=FollowUp.Status.choices)
+    to_status = models.CharField(_("เป็น"), max_length=12, choices=FollowUp.Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("โดย"))
+    at = models.DateTimeField(_("เมื่อ"), auto_now_add=True)
+    comment = models.TextField(_("ความเห็น"), blank=True)
 
     class Meta:
-        verbose_name = "ประวัติการติดตามผล (follow-up transition)"
-        verbose_name_plural = "ประวัติการติดตามผล (follow-up transitions)"
+        verbose_name = _("ประวัติการติดตามผล")
+        verbose_name_plural = pgettext_lazy("plural", "ประวัติการติดตามผล")
         ordering = ["followup", "at", "id"]
         constraints = [
             models.CheckConstraint(condition=~Q(from_status=models.F("to_status")), name="followup_transition_changes")
@@ -694,22 +680,22 @@ class IssuedDocument(models.Model):
     public page /verify/<code>/ can confirm a printout without sign-in and tell when the record has
     changed since (visits/reports/verification.py)."""
 
-    code = models.CharField("รหัสตรวจสอบ (verification code)", max_length=20, unique=True)
-    kind = models.CharField("ประเภทเอกสาร (document kind)", max_length=20)
-    object_key = models.CharField("รหัสเรื่อง (object)", max_length=64)
-    content_hash = models.CharField("ค่าแฮชของเนื้อหา (content hash)", max_length=64)
-    title = models.CharField("ชื่อเอกสาร (title)", max_length=300)
-    school_name = models.CharField("โรงเรียน (school)", max_length=200, blank=True)
-    document_date = models.DateField("วันที่ของเอกสาร (document date)", null=True, blank=True)
-    status = models.CharField("สถานะ (status)", max_length=100, blank=True)
+    code = models.CharField(_("รหัสตรวจสอบ"), max_length=20, unique=True)
+    kind = models.CharField(_("ประเภทเอกสาร"), max_length=20)
+    object_key = models.CharField(_("รหัสเรื่อง"), max_length=64)
+    content_hash = models.CharField(_("ค่าแฮชของเนื้อหา"), max_length=64)
+    title = models.CharField(_("ชื่อเอกสาร"), max_length=300)
+    school_name = models.CharField(_("โรงเรียน"), max_length=200, blank=True)
+    document_date = models.DateField(_("วันที่ของเอกสาร"), null=True, blank=True)
+    status = models.CharField(_("สถานะ"), max_length=100, blank=True)
     office = models.ForeignKey(
         "supervision.AreaOffice", on_delete=models.PROTECT, related_name="issued_documents", null=True, blank=True
     )
-    created_at = models.DateTimeField("ออกเมื่อ (issued at)", auto_now_add=True)
+    created_at = models.DateTimeField(_("ออกเมื่อ"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "เอกสารที่ออก (issued document)"
-        verbose_name_plural = "เอกสารที่ออก (issued documents)"
+        verbose_name = _("เอกสารที่ออก")
+        verbose_name_plural = pgettext_lazy("plural", "เอกสารที่ออก")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["kind", "object_key"])]
 

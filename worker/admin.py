@@ -2,6 +2,8 @@
 
 from django.contrib import admin, messages
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from supervision.access import office_ids_for_user
 from supervision.admin import ScopedChoicesMixin
@@ -41,24 +43,24 @@ class NotificationAdmin(OfficeScopedAdmin):
     readonly_fields = [f.name for f in Notification._meta.fields]
     actions = ["retry_now", "cancel"]
 
-    @admin.display(description="ข้อผิดพลาดล่าสุด (last error)")
+    @admin.display(description=_("ข้อผิดพลาดล่าสุด"))
     def short_error(self, obj):
         return (obj.last_error[:80] + "…") if len(obj.last_error) > 80 else obj.last_error
 
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description="ส่งใหม่ทันที (retry now)", permissions=["change"])
+    @admin.action(description=_("ส่งใหม่ทันที"), permissions=["change"])
     def retry_now(self, request, queryset):
         n = queryset.filter(status__in=[Notification.Status.FAILED, Notification.Status.PENDING]).update(
             status=Notification.Status.PENDING, attempts=0, next_attempt_at=timezone.now(), enqueued_at=None
         )
-        self.message_user(request, f"จะส่งใหม่ในรอบถัดไป {n} รายการ / {n} queued for the next dispatch", messages.SUCCESS)
+        self.message_user(request, gettext("จะส่งใหม่ในรอบถัดไป %(n)d รายการ") % {"n": n}, messages.SUCCESS)
 
-    @admin.action(description="ยกเลิก (cancel)", permissions=["change"])
+    @admin.action(description=_("ยกเลิก"), permissions=["change"])
     def cancel(self, request, queryset):
         n = queryset.filter(status=Notification.Status.PENDING).update(status=Notification.Status.CANCELLED)
-        self.message_user(request, f"ยกเลิก {n} รายการ / {n} cancelled", messages.SUCCESS)
+        self.message_user(request, gettext("ยกเลิก %(n)d รายการ") % {"n": n}, messages.SUCCESS)
 
 
 @admin.register(NotificationPreference)

@@ -10,73 +10,73 @@ import datetime as dt
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from supervision.models import Person
 
 
 class Event(models.TextChoices):
-    VISIT_UPCOMING = "visit_upcoming", "ใกล้ถึงวันนิเทศ (visit coming up)"
-    ASSIGNMENT_MOVED = "assignment_moved", "เลื่อนวันนิเทศ (visit moved)"
-    ASSIGNMENT_CANCELLED = "assignment_cancelled", "ยกเลิกการนิเทศ (visit cancelled)"
-    REPORT_OVERDUE = "report_overdue", "รายงานการนิเทศเกินกำหนด (report overdue)"
-    REPORT_OVERDUE_ESCALATED = "report_overdue_escalated", "รายงานเกินกำหนด แจ้งผู้ประสานงาน (report overdue, escalated)"
-    AWAITING_APPROVAL = "awaiting_approval", "รายงานรออนุมัติ (report awaiting approval)"
-    REPORT_APPROVED = "report_approved", "รายงานได้รับอนุมัติ (report approved)"
-    FOLLOWUP_DUE = "followup_due", "ครบกำหนดติดตามข้อเสนอแนะ (follow-up due)"
-    FOLLOWUP_OVERDUE = "followup_overdue", "การติดตามเกินกำหนด (follow-up overdue)"
-    FOLLOWUP_ESCALATED = "followup_escalated", "การติดตามเกินกำหนด แจ้ง ผอ.เขต (follow-up overdue, escalated)"
-    ROUND_DIGEST = "round_digest", "สรุปความก้าวหน้ารายสัปดาห์ (weekly round digest)"
-    ACCOUNT_INVITATION = "account_invitation", "คำเชิญเข้าใช้ระบบ (invitation to sign in)"
-    REPORT_FAILED = "report_failed", "สร้างรายงาน PDF ไม่ได้ (a PDF report could not be built)"
-    VISIT_RETURNED = "visit_returned", "รายงานถูกส่งกลับให้แก้ไข (report returned)"
-    MEETING_INVITATION = "meeting_invitation", "หนังสือเชิญประชุม (meeting invitation)"
-    MEETING_REMINDER = "meeting_reminder", "เตือนการประชุมพรุ่งนี้ (meeting tomorrow)"
-    MEETING_ACTION_DUE = "meeting_action_due", "ครบกำหนดงานตามมติ (action due)"
-    MEETING_ACTION_OVERDUE = "meeting_action_overdue", "งานตามมติเกินกำหนด (action overdue)"
-    MEETING_ACTION_ESCALATED = "meeting_action_escalated", "งานตามมติเกินกำหนด แจ้ง ผอ.เขต (action overdue, escalated)"
-    SURVEY_INVITATION = "survey_invitation", "แบบสอบถามความพึงพอใจ (satisfaction survey)"
+    VISIT_UPCOMING = "visit_upcoming", _("ใกล้ถึงวันนิเทศ")
+    ASSIGNMENT_MOVED = "assignment_moved", _("เลื่อนวันนิเทศ")
+    ASSIGNMENT_CANCELLED = "assignment_cancelled", _("ยกเลิกการนิเทศ")
+    REPORT_OVERDUE = "report_overdue", _("รายงานการนิเทศเกินกำหนด")
+    REPORT_OVERDUE_ESCALATED = "report_overdue_escalated", _("รายงานเกินกำหนด แจ้งผู้ประสานงาน")
+    AWAITING_APPROVAL = "awaiting_approval", _("รายงานรออนุมัติ")
+    REPORT_APPROVED = "report_approved", _("รายงานได้รับอนุมัติ")
+    FOLLOWUP_DUE = "followup_due", _("ครบกำหนดติดตามข้อเสนอแนะ")
+    FOLLOWUP_OVERDUE = "followup_overdue", _("การติดตามเกินกำหนด")
+    FOLLOWUP_ESCALATED = "followup_escalated", _("การติดตามเกินกำหนด แจ้ง ผอ.เขต")
+    ROUND_DIGEST = "round_digest", _("สรุปความก้าวหน้ารายสัปดาห์")
+    ACCOUNT_INVITATION = "account_invitation", _("คำเชิญเข้าใช้ระบบ")
+    REPORT_FAILED = "report_failed", _("สร้างรายงาน PDF ไม่ได้")
+    VISIT_RETURNED = "visit_returned", _("รายงานถูกส่งกลับให้แก้ไข")
+    MEETING_INVITATION = "meeting_invitation", _("หนังสือเชิญประชุม")
+    MEETING_REMINDER = "meeting_reminder", _("เตือนการประชุมพรุ่งนี้")
+    MEETING_ACTION_DUE = "meeting_action_due", _("ครบกำหนดงานตามมติ")
+    MEETING_ACTION_OVERDUE = "meeting_action_overdue", _("งานตามมติเกินกำหนด")
+    MEETING_ACTION_ESCALATED = "meeting_action_escalated", _("งานตามมติเกินกำหนด แจ้ง ผอ.เขต")
+    SURVEY_INVITATION = "survey_invitation", _("แบบสอบถามความพึงพอใจ")
 
 
 class Channel(models.TextChoices):
-    EMAIL = "email", "อีเมล (e-mail)"
+    EMAIL = "email", _("อีเมล")
     LINE = "line", "LINE"
-    INAPP = "inapp", "ในระบบ (in-app)"
+    INAPP = "inapp", _("ในระบบ")
 
 
 class Notification(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "รอส่ง (pending)"
-        SENDING = "sending", "กำลังส่ง (sending)"
-        SENT = "sent", "ส่งแล้ว (sent)"
-        FAILED = "failed", "ส่งไม่สำเร็จ (failed)"
-        CANCELLED = "cancelled", "ยกเลิก (cancelled)"
+        PENDING = "pending", _("รอส่ง")
+        SENDING = "sending", _("กำลังส่ง")
+        SENT = "sent", _("ส่งแล้ว")
+        FAILED = "failed", _("ส่งไม่สำเร็จ")
+        CANCELLED = "cancelled", pgettext_lazy("state", "ยกเลิก")
 
-    event = models.CharField("เหตุการณ์ (event)", max_length=40, choices=Event.choices)
-    object_type = models.CharField("ประเภทรายการ (object type)", max_length=40)
-    object_id = models.CharField("รหัสรายการ (object id)", max_length=64)
-    recipient = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="notifications", verbose_name="ผู้รับ (recipient)"
-    )
-    due_at = models.DateTimeField("กำหนดแจ้ง (due at)")
-    channel = models.CharField("ช่องทาง (channel)", max_length=10, choices=Channel.choices)
-    status = models.CharField("สถานะ (status)", max_length=10, choices=Status.choices, default=Status.PENDING)
-    title = models.CharField("หัวข้อ (title)", max_length=300)
-    body = models.TextField("ข้อความ (body)")
-    link = models.CharField("ลิงก์ (link)", max_length=500, blank=True)
-    attempts = models.PositiveSmallIntegerField("จำนวนครั้งที่ส่ง (attempts)", default=0)
-    last_error = models.TextField("ข้อผิดพลาดล่าสุด (last error)", blank=True)
+    event = models.CharField(_("เหตุการณ์"), max_length=40, choices=Event.choices)
+    object_type = models.CharField(_("ประเภทรายการ"), max_length=40)
+    object_id = models.CharField(_("รหัสรายการ"), max_length=64)
+    recipient = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("ผู้รับ"))
+    due_at = models.DateTimeField(_("กำหนดแจ้ง"))
+    channel = models.CharField(_("ช่องทาง"), max_length=10, choices=Channel.choices)
+    status = models.CharField(_("สถานะ"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    title = models.CharField(_("หัวข้อ"), max_length=300)
+    body = models.TextField(_("ข้อความ"))
+    link = models.CharField(_("ลิงก์"), max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("จำนวนครั้งที่ส่ง"), default=0)
+    last_error = models.TextField(_("ข้อผิดพลาดล่าสุด"), blank=True)
     # When the next attempt may run: the due time moved out of quiet hours, or the backoff after a failure.
-    next_attempt_at = models.DateTimeField("ส่งครั้งถัดไป (next attempt)")
-    enqueued_at = models.DateTimeField("เข้าคิวเมื่อ (enqueued at)", null=True, blank=True)
-    claimed_at = models.DateTimeField("เริ่มส่งเมื่อ (claimed at)", null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("ส่งครั้งถัดไป"))
+    enqueued_at = models.DateTimeField(_("เข้าคิวเมื่อ"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("เริ่มส่งเมื่อ"), null=True, blank=True)
     claim_token = models.UUIDField(null=True, blank=True, editable=False)
-    sent_at = models.DateTimeField("ส่งเมื่อ (sent at)", null=True, blank=True)
-    read_at = models.DateTimeField("อ่านเมื่อ (read at)", null=True, blank=True)
-    created_at = models.DateTimeField("สร้างเมื่อ (created at)", auto_now_add=True)
+    sent_at = models.DateTimeField(_("ส่งเมื่อ"), null=True, blank=True)
+    read_at = models.DateTimeField(_("อ่านเมื่อ"), null=True, blank=True)
+    created_at = models.DateTimeField(_("สร้างเมื่อ"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "การแจ้งเตือน (notification)"
-        verbose_name_plural = "การแจ้งเตือน (notifications)"
+        verbose_name = _("การแจ้งเตือน")
+        verbose_name_plural = pgettext_lazy("plural", "การแจ้งเตือน")
         ordering = ["-due_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -106,23 +106,21 @@ class NotificationPreference(models.Model):
     DEFAULT_QUIET_END = dt.time(7, 0)
 
     person = models.OneToOneField(
-        Person, on_delete=models.CASCADE, related_name="notification_preference", verbose_name="บุคคล (person)"
+        Person, on_delete=models.CASCADE, related_name="notification_preference", verbose_name=_("บุคคล")
     )
-    email = models.BooleanField("รับทางอีเมล (e-mail)", default=True)
-    line = models.BooleanField("รับทาง LINE (LINE)", default=True)
-    in_app = models.BooleanField("รับในระบบ (in-app)", default=True)
-    quiet_start = models.TimeField(
-        "เริ่มช่วงงดส่ง (quiet hours from)", default=DEFAULT_QUIET_START, help_text="เวลาไทย / Bangkok time"
-    )
+    email = models.BooleanField(_("รับทางอีเมล"), default=True)
+    line = models.BooleanField(_("รับทาง LINE"), default=True)
+    in_app = models.BooleanField(_("รับในระบบ"), default=True)
+    quiet_start = models.TimeField(_("เริ่มช่วงงดส่ง"), default=DEFAULT_QUIET_START, help_text=_("เวลาไทย"))
     quiet_end = models.TimeField(
-        "สิ้นสุดช่วงงดส่ง (quiet hours until)",
+        _("สิ้นสุดช่วงงดส่ง"),
         default=DEFAULT_QUIET_END,
-        help_text="เท่ากับเวลาเริ่ม = ไม่มีช่วงงดส่ง / equal to the start = no quiet hours",
+        help_text=_("เท่ากับเวลาเริ่ม = ไม่มีช่วงงดส่ง"),
     )
 
     class Meta:
-        verbose_name = "การตั้งค่าการแจ้งเตือน (notification preference)"
-        verbose_name_plural = "การตั้งค่าการแจ้งเตือน (notification preferences)"
+        verbose_name = _("การตั้งค่าการแจ้งเตือน")
+        verbose_name_plural = pgettext_lazy("plural", "การตั้งค่าการแจ้งเตือน")
 
     def __str__(self):
         return f"{self.person}"
@@ -132,24 +130,18 @@ class RoundReminderPolicy(models.Model):
     """When one round's reminders go out. A round without a row uses the defaults (the field defaults)."""
 
     round = models.OneToOneField(
-        "schedules.Round", on_delete=models.CASCADE, related_name="reminder_policy", verbose_name="รอบ (round)"
+        "schedules.Round", on_delete=models.CASCADE, related_name="reminder_policy", verbose_name=_("รอบ")
     )
-    days_before = models.PositiveSmallIntegerField(
-        "เตือนล่วงหน้า (วัน) (days before)", default=3, help_text="0 = ไม่เตือนล่วงหน้า / 0 = no early reminder"
-    )
-    days_before_at = models.TimeField("เวลาเตือนล่วงหน้า (early reminder time)", default=dt.time(8, 0))
-    evening_before = models.BooleanField("เตือนเย็นวันก่อน (evening-before reminder)", default=True)
-    evening_before_at = models.TimeField("เวลาเตือนเย็นวันก่อน (evening reminder time)", default=dt.time(18, 0))
-    report_due_working_days = models.PositiveSmallIntegerField(
-        "ส่งรายงานภายใน (วันทำการ) (report due, working days after the visit)", default=3
-    )
-    escalate_after_working_days = models.PositiveSmallIntegerField(
-        "แจ้งผู้ประสานงานเมื่อเกินอีก (วันทำการ) (escalate after further working days)", default=2
-    )
+    days_before = models.PositiveSmallIntegerField(_("เตือนล่วงหน้า (วัน)"), default=3, help_text=_("0 = ไม่เตือนล่วงหน้า"))
+    days_before_at = models.TimeField(_("เวลาเตือนล่วงหน้า"), default=dt.time(8, 0))
+    evening_before = models.BooleanField(_("เตือนเย็นวันก่อน"), default=True)
+    evening_before_at = models.TimeField(_("เวลาเตือนเย็นวันก่อน"), default=dt.time(18, 0))
+    report_due_working_days = models.PositiveSmallIntegerField(_("ส่งรายงานภายใน (วันทำการ)"), default=3)
+    escalate_after_working_days = models.PositiveSmallIntegerField(_("แจ้งผู้ประสานงานเมื่อเกินอีก (วันทำการ)"), default=2)
 
     class Meta:
-        verbose_name = "การตั้งค่าเตือนของรอบ (round reminder policy)"
-        verbose_name_plural = "การตั้งค่าเตือนของรอบ (round reminder policies)"
+        verbose_name = _("การตั้งค่าเตือนของรอบ")
+        verbose_name_plural = pgettext_lazy("plural", "การตั้งค่าเตือนของรอบ")
 
     def __str__(self):
         return f"{self.round}"
@@ -168,8 +160,8 @@ class AssignmentWatch(models.Model):
     seen_at = models.DateTimeField()
 
     class Meta:
-        verbose_name = "สถานะการมอบหมายที่แจ้งแล้ว (assignment as last notified)"
-        verbose_name_plural = "สถานะการมอบหมายที่แจ้งแล้ว (assignments as last notified)"
+        verbose_name = _("สถานะการมอบหมายที่แจ้งแล้ว")
+        verbose_name_plural = pgettext_lazy("plural", "สถานะการมอบหมายที่แจ้งแล้ว")
 
     def __str__(self):
         return f"{self.assignment_id} {self.date} {self.status}"

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.utils import translation
+
 
 @dataclass(frozen=True)
 class OfficeInfo:
@@ -238,6 +240,8 @@ class ExamReportData:
 _ENGLISH_TAIL = re.compile(r"\s*\([A-Za-z][A-Za-z .,'/-]*\)\s*$")
 
 
+# The loaders below run under Thai: the documents are Thai whatever language the request that asked for them
+# is in, and model labels (choices, verbose names) are Thai msgids translated per request.
 def _th(label: str) -> str:
     """The Thai half of a bilingual label: "อนุมัติแล้ว (approved)" → "อนุมัติแล้ว" (Thai brackets stay)."""
     return _ENGLISH_TAIL.sub("", label or "")
@@ -317,6 +321,7 @@ def _member(membership) -> Member:
     return Member(person.full_name, position, _th(membership.position_note) or _th(membership.get_role_display()))
 
 
+@translation.override("th")
 def committee_members(committee) -> tuple[Member, ...]:
     if committee is None:
         return ()
@@ -356,6 +361,7 @@ def _order_committees(first) -> list:
     return list(same)
 
 
+@translation.override("th")
 def order_data(target) -> OrderData:
     """The appointment order of a round's set of committees (`target` a Round) or of the order a committee
     belongs to (`target` a Committee): one document, every committee with its members (and for exam
@@ -495,6 +501,7 @@ def _checkin_text(visit) -> str:
     return " · ".join(parts)
 
 
+@translation.override("th")
 def visit_data(visit) -> VisitReportData:
     """Everything the visit report shows. `visit` must already be one the reader may see."""
 
@@ -679,6 +686,7 @@ def _latest_visits(rnd) -> dict:
     return best
 
 
+@translation.override("th")
 def round_data(rnd, approved_only: bool = False) -> RoundSummaryData:
     """The round summary's data. `approved_only`: the public edition (no pending score anywhere)."""
     from collections import Counter, defaultdict
@@ -826,6 +834,7 @@ def _results_fields(rnd, approved_only: bool) -> dict:
     }
 
 
+@translation.override("th")
 def exam_data(rnd) -> ExamReportData:
     """Exam-site inspection: each assignment (committee × centre × day × session) with its visit's checklist."""
     from visits.models import Visit
