@@ -79,3 +79,71 @@ def test_the_field_refuses_what_is_not_a_be_date(typed):
 
     with pytest.raises(forms.ValidationError):
         BuddhistDateField().clean(typed)
+
+
+# --- what the admin prints and takes for dates and date-times: Buddhist Era, Asia/Bangkok ---------------------
+
+
+@pytest.fixture
+def superuser_client(django_user_model):
+    client = Client()
+    client.force_login(django_user_model.objects.create_superuser("root", "root@example.org", "x"))
+    return client
+
+
+def _text(html: str) -> str:
+    """What a reader sees: the page without its tags (links and inputs keep their values out of it)."""
+    import re
+
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+# the clocked schedule's page carries an inline of the periodic tasks that use it
+NO_PERIODIC_TASKS = {"periodictask_set-TOTAL_FORMS": "0", "periodictask_set-INITIAL_FORMS": "0"}
+
+
+def test_a_date_time_typed_in_the_admin_is_read_as_be_in_bangkok_and_shown_back(superuser_client):
+    from django_celery_beat.models import ClockedSchedule
+
+    response = superuser_client.post(
+        "/admin/django_celery_beat/clockedschedule/add/",
+        {"clocked_time_0": "24/07/2563", "clocked_time_1": "14:05", **NO_PERIODIC_TASKS},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    clocked = ClockedSchedule.objects.get()
+    assert clocked.clocked_time == dt.datetime(2020, 7, 24, 7, 5, tzinfo=dt.UTC)  # 14:05 in Bangkok
+    page = superuser_client.get(f"/admin/django_celery_beat/clockedschedule/{clocked.pk}/change/").content.decode()
+    assert 'value="24/07/2563"' in page and 'value="14:05"' in page
+    refused = superuser_client.post(
+        "/admin/django_celery_beat/clockedschedule/add/",
+        {"clocked_time_0": "24/07/2020", "clocked_time_1": "14:05", **NO_PERIODIC_TASKS},
+    )
+    assert refused.status_code == 200 and "ปี 2020 เป็นปีคริสต์ศักราช" in refused.content.decode()
+
+
+def test_the_change_list_and_its_drill_down_show_be_dates(actors, superuser_client):
+    actors.committee_a.order_date = dt.date(2020, 7, 24)
+    actors.committee_a.save()
+    actors.committee_b.order_date = dt.date(2019, 5, 2)
+    actors.committee_b.save()
+    text = _text(superuser_client.get("/admin/supervision/committee/").content.decode())
+    assert "24 ก.ค. 2563" in text and "2 พ.ค. 2562" in text
+    assert " 2563 " in text and " 2562 " in text  # the drill-down's years
+    assert "2020" not in text and "2019" not in text
+    month = _text(superuser_client.get("/admin/supervision/committee/?order_date__year=2020").content.decode())
+    assert "กรกฎาคม 2563" in month and "2020" not in month
+    english = _text(superuser_client.get("/admin/supervision/committee/", HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    assert "24/07/2563" in english and "2020" not in english
+
+
+def test_the_history_pages_show_be_times_in_bangkok(actors, superuser_client):
+    from django.utils import timezone
+
+    committee = actors.committee_a
+    change_url = f"/admin/supervision/committee/{committee.pk}/change/"
+    data = {**form_data(superuser_client.get(change_url).content.decode(), "committee_form"), "order_no": "9/2563"}
+    assert superuser_client.post(change_url, data).status_code == 302
+    now = timezone.localtime()
+    text = _text(superuser_client.get(f"{change_url.removesuffix('change/')}history/").content.decode())
+    assert f"{now.day} " in text and f" {now.year + 543} " in text
+    assert str(now.year) not in text
