@@ -24,6 +24,7 @@ from meetings import files, selectors, services, workflow
 from meetings.forms import AgendaItemForm, AnswerForm, MeetingForm, OpinionForm
 from meetings.models import DocumentVersion, Invitation, Meeting, ParticipationRecord, Resolution, SurveyInvitation
 from meetings.surveystats import LIKERT, survey_results
+from supervision.confirm import ask_first
 from supervision.errors import DomainError
 from supervision.models import Committee, Membership, Person
 from supervision.roles import Role, user_roles
@@ -180,9 +181,39 @@ def meeting_edit(request, pk):
 @login_required
 @require_POST
 def meeting_transition(request, pk):
+    """Move the meeting along; cancelling and sending the invitations ask first (confirm=1 from that page)."""
     meeting = _meeting_or_404(request, pk)
+    to = request.POST.get("to", "")
+    back = reverse("meetings:detail", args=[meeting.pk])
+    invited = meeting.invitations.count()
+    if to == Meeting.Status.CANCELLED:
+        page = ask_first(
+            request,
+            title=_("ยืนยันการยกเลิกการประชุม"),
+            subject=str(meeting),
+            consequences=[
+                _("การประชุมจะเป็นสถานะยกเลิก และแก้ไขวาระ ผู้เข้าร่วม หรือรายงานการประชุมไม่ได้อีก"),
+                _("ผู้ได้รับเชิญ %(n)d คนจะเห็นว่าการประชุมถูกยกเลิก") % {"n": invited},
+            ],
+            button=_("ยกเลิกการประชุม"),
+            back=back,
+            danger=True,
+        )
+    elif to == Meeting.Status.INVITED:
+        page = ask_first(
+            request,
+            title=_("ยืนยันการส่งหนังสือเชิญ"),
+            subject=str(meeting),
+            consequences=[_("หนังสือเชิญจะถูกส่งถึงผู้ได้รับเชิญ %(n)d คน (อีเมลหรือ LINE ตามที่แต่ละคนตั้งไว้)") % {"n": invited}],
+            button=_("ส่งหนังสือเชิญ"),
+            back=back,
+        )
+    else:
+        page = None
+    if page:
+        return page
     try:
-        workflow.meeting_transition(meeting_id=meeting.pk, to=request.POST.get("to", ""), user=request.user)
+        workflow.meeting_transition(meeting_id=meeting.pk, to=to, user=request.user)
     except DomainError as exc:
         _refused(request, exc)
     else:
@@ -623,7 +654,32 @@ def participation_build(request):
 @login_required
 @require_POST
 def participation_publish(request, pk):
+    """Save how the results were used; publishing on the public ITA page, or withdrawing, asks first."""
     action = request.POST.get("publish", "")
+    record = selectors.participation_for_user(request.user).filter(pk=pk).first()
+    if record is not None and action in ("0", "1"):
+        back = reverse("meetings:participation") + f"#record-{pk}"
+        if action == "1":
+            page = ask_first(
+                request,
+                title=_("ยืนยันการเผยแพร่ต่อสาธารณะ"),
+                subject=record.topic,
+                consequences=[_("ทุกคนจะอ่านผลการมีส่วนร่วมนี้และการนำผลไปใช้ได้บนหน้า ITA ของสำนักงานโดยไม่ต้องเข้าระบบ")],
+                button=_("เผยแพร่บนหน้า ITA"),
+                back=back,
+            )
+        else:
+            page = ask_first(
+                request,
+                title=_("ยืนยันการถอนการเผยแพร่"),
+                subject=record.topic,
+                consequences=[_("หน้า ITA ของสำนักงานจะไม่แสดงรายการนี้อีก")],
+                button=_("ถอนการเผยแพร่"),
+                back=back,
+                danger=True,
+            )
+        if page:
+            return page
     try:
         services.participation_publish(
             record_id=pk,

@@ -11,13 +11,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from public import cache, workflow
 from public.models import Publication, PublicationEvent
 from public.selectors import publications_for_user
 from schedules.selectors import rounds_for_user
+from supervision.confirm import ask_first
 from supervision.errors import DomainError
 from supervision.roles import Role, user_roles
 
@@ -67,7 +70,42 @@ def manage(request):
 
 @login_required
 @require_POST
+def _ask_before_publishing(request, publication: Publication, to: str):
+    """The page that says what publishing (or withdrawing) does, before it is done; None once confirmed."""
+    where = f"/public/{publication.office.code}/" + (
+        f"rounds/{publication.round.slug}/" if publication.round_id else "ita/"
+    )
+    if to == Publication.Status.WITHDRAWN:
+        return ask_first(
+            request,
+            title=_("ยืนยันการถอนการเผยแพร่"),
+            subject=publication.title,
+            consequences=[
+                _("หน้าสาธารณะ %(where)s จะไม่แสดงรายการนี้อีก") % {"where": where},
+                _("การถอนจะถูกบันทึกในบันทึกการเผยแพร่ และเผยแพร่ใหม่ได้ภายหลัง"),
+            ],
+            button=_("ถอนการเผยแพร่"),
+            back=reverse("public:manage"),
+            danger=True,
+        )
+    return ask_first(
+        request,
+        title=_("ยืนยันการเผยแพร่ต่อสาธารณะ"),
+        subject=publication.title,
+        consequences=[
+            _("ทุกคนจะอ่านรายการนี้ได้ที่ %(where)s โดยไม่ต้องเข้าระบบ") % {"where": where},
+            _("ข้อมูลที่แสดงคือข้อมูล ณ เวลาที่เผยแพร่ และการเผยแพร่จะถูกบันทึกพร้อมชื่อท่าน"),
+        ],
+        button=_("เผยแพร่"),
+        back=reverse("public:manage"),
+    )
+
+
 def transition(request, pk: int, to: str):
+    """Publish or withdraw, after the confirmation page (a form posted here without confirm=1 gets that page)."""
+    publication = publications_for_user(request.user).select_related("office", "round").filter(pk=pk).first()
+    if publication is not None and (page := _ask_before_publishing(request, publication, to)):
+        return page
     try:
         p = workflow.publication_transition(publication_id=pk, to=to, user=request.user)
         messages.success(request, f"{p.title}: {p.get_status_display()}")
@@ -82,7 +120,11 @@ def add_round(request, slug: str):
     rnd = rounds_for_user(request.user).filter(slug=slug).first()
     if rnd is None or not workflow.is_publisher(request.user, rnd.office_id):
         raise Http404
-    p, _ = Publication.objects.get_or_create(
+    existing = Publication.objects.filter(kind=Publication.Kind.ROUND, round=rnd).first()
+    preview = existing or Publication(kind=Publication.Kind.ROUND, round=rnd, office=rnd.office, title=rnd.title)
+    if page := _ask_before_publishing(request, preview, Publication.Status.PUBLISHED):
+        return page
+    p, _created = Publication.objects.get_or_create(
         kind=Publication.Kind.ROUND,
         round=rnd,
         defaults={"office": rnd.office, "title": rnd.title, "record_date": rnd.end_date or timezone.localdate()},

@@ -444,11 +444,22 @@ def test_the_coordinator_builds_and_publishes_a_participation_record(board, clie
     client.post("/meetings/participation/build/", {"meeting": meeting.pk})
     record = ParticipationRecord.objects.get(meeting=meeting)
     assert record.count_school == 1 and record.published_at is None  # dana's substitute came for her
-    refused = client.post(f"/meetings/participation/{record.pk}/", {"usage": "", "publish": "1"}, follow=True)
+    refused = client.post(
+        f"/meetings/participation/{record.pk}/", {"usage": "", "publish": "1", "confirm": "1"}, follow=True
+    )
     assert "ระบุการนำผลไปใช้ปรับปรุงก่อนเผยแพร่" in refused.content.decode()
     public_url = f"/meetings/public/{meeting.office.code}/photos/{photo.pk}/"
     assert client.get(public_url).status_code == 404
-    client.post(f"/meetings/participation/{record.pk}/", {"usage": "ปรับแผนการนิเทศตามข้อเสนอ", "publish": "1"})
+    # publishing asks first: the page says what happens and nothing is published yet
+    asked = client.post(f"/meetings/participation/{record.pk}/", {"usage": "ปรับแผนการนิเทศตามข้อเสนอ", "publish": "1"})
+    assert asked.status_code == 200 and "ยืนยันการเผยแพร่ต่อสาธารณะ" in asked.content.decode()
+    assert 'name="confirm" value="1"' in asked.content.decode()
+    record.refresh_from_db()
+    assert record.published_at is None
+    client.post(
+        f"/meetings/participation/{record.pk}/",
+        {"usage": "ปรับแผนการนิเทศตามข้อเสนอ", "publish": "1", "confirm": "1"},
+    )
     record.refresh_from_db()
     assert record.published_at is not None and record.usage == "ปรับแผนการนิเทศตามข้อเสนอ"
     assert client.get(public_url).status_code == 200
@@ -458,11 +469,11 @@ def test_the_coordinator_builds_and_publishes_a_participation_record(board, clie
     photos_page = f"/meetings/public/{meeting.office.code}/meetings/{meeting.pk}/photos/"
     assert ita.links == (("ภาพกิจกรรม 1 ภาพ", photos_page),)
     assert dict(ita.details)["การนำผลไปใช้ปรับปรุง"] == "ปรับแผนการนิเทศตามข้อเสนอ"
-    client.post(f"/meetings/participation/{record.pk}/", {"usage": record.usage, "publish": "0"})
+    client.post(f"/meetings/participation/{record.pk}/", {"usage": record.usage, "publish": "0", "confirm": "1"})
     record.refresh_from_db()
     assert record.published_at is None and client.get(public_url).status_code == 404
     client.force_login(board.bob.user)  # a supervisor reads, does not publish
-    client.post(f"/meetings/participation/{record.pk}/", {"usage": "x", "publish": "1"})
+    client.post(f"/meetings/participation/{record.pk}/", {"usage": "x", "publish": "1", "confirm": "1"})
     record.refresh_from_db()
     assert record.published_at is None and record.usage == "ปรับแผนการนิเทศตามข้อเสนอ"
 

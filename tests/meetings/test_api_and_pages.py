@@ -137,7 +137,11 @@ def test_the_secretary_runs_a_meeting_through_the_pages(board, client):
     )
     assert "วันที่ไม่ถูกต้อง" in bad.content.decode()
     client.post(f"/meetings/{meeting.pk}/agenda/", {"parent_number": 4, "title": "แผนนิเทศ", "presenter": board.sami.pk})
-    client.post(f"/meetings/{meeting.pk}/transition/", {"to": "invited"})
+    asked = client.post(f"/meetings/{meeting.pk}/transition/", {"to": "invited"}).content.decode()
+    assert "ยืนยันการส่งหนังสือเชิญ" in asked and "ผู้ได้รับเชิญ 5 คน" in asked  # asked first, nothing sent yet
+    meeting.refresh_from_db()
+    assert meeting.status == "draft"
+    client.post(f"/meetings/{meeting.pk}/transition/", {"to": "invited", "confirm": "1"})
     meeting.refresh_from_db()
     assert meeting.status == "invited"
     page = client.get(f"/meetings/{meeting.pk}/").content.decode()
