@@ -244,7 +244,7 @@ _ENGLISH_TAIL = re.compile(r"\s*\([A-Za-z][A-Za-z .,'/-]*\)\s*$")
 # is in, and model labels (choices, verbose names) are Thai msgids translated per request.
 def _th(label: str) -> str:
     """The Thai half of a bilingual label: "อนุมัติแล้ว (approved)" → "อนุมัติแล้ว" (Thai brackets stay)."""
-    return _ENGLISH_TAIL.sub("", label or "")
+    return _ENGLISH_TAIL.sub("", str(label or ""))  # model labels are lazy Thai msgids
 
 
 def _read(field_file) -> bytes | None:
