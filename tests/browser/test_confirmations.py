@@ -66,7 +66,7 @@ def test_cancelling_a_meeting_asks_first(live_server, signed_in_page, demo_users
     coordinator = demo_users["coordinator"]
     committee = Meeting.objects.order_by("-date").first().committee  # a demo committee that meets
     meeting = services.meeting_create(
-        committee=committee, user=coordinator, date=dt.date(2020, 9, 1), start_time=dt.time(9)
+        committee=committee, user=coordinator, date=dt.date(2020, 9, 1), start_time=dt.time(9), place="ห้องประชุม 1"
     )
     page = signed_in_page(coordinator, viewport=TABLET_PORTRAIT)
     page.goto(f"{live_server.url}/meetings/{meeting.pk}/")
