@@ -94,4 +94,4 @@ def test_the_thai_labels_stay_thai():
         labels = {where: str(label) for where, label in _labels()}
     assert labels["visits.Visit.status='approved'"] == "อนุมัติแล้ว"
     with translation.override("en"):
-        assert {where: str(label) for where, label in _labels()}["visits.Visit.status='approved'"] == "approved"
+        assert {where: str(label) for where, label in _labels()}["visits.Visit.status='approved'"] == "Approved"
