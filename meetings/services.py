@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from meetings import selectors
+from meetings import limits, selectors
 from meetings.models import (
     AgendaAttachment,
     AgendaItem,
@@ -116,6 +116,7 @@ def meeting_create(
     `number` records a meeting of the year held before the office used Nithet (it must be free)."""
     from meetings.workflow import actor_relations
 
+    limits.check(Meeting, title=title, place=place, online_link=online_link, **letter)
     if not (place.strip() or online_link.strip()):
         raise InvalidInput(fields={"place": [Said("ต้องระบุสถานที่หรือลิงก์ประชุมออนไลน์", "give a place or an online link")]})
     probe = Meeting(committee=committee, office_id=committee.office_id)
@@ -187,6 +188,7 @@ def meeting_update(*, meeting_id, user, **fields) -> Meeting:
     unknown = set(fields) - allowed
     if unknown:
         raise InvalidInput(fields={k: [Said("แก้ไขไม่ได้", "not editable")] for k in unknown})
+    limits.check(Meeting, **{k: v for k, v in fields.items() if isinstance(v, str)})
     if meeting.status not in Meeting.CONTENT_EDITABLE:
         raise Conflict(
             "รายงานการประชุมลงนามแล้วหรือการประชุมยกเลิกแล้ว แก้ไขรายละเอียดไม่ได้",
@@ -224,6 +226,7 @@ def agenda_item_add(
         )
     if not title.strip():
         raise InvalidInput(fields={"title": [Said("ต้องระบุเรื่อง", "a title is required")]})
+    limits.check(AgendaItem, title=title, detail=detail)
     number = (parent.children.aggregate(n=Max("number"))["n"] or 0) + 1
     return AgendaItem.objects.create(
         meeting=meeting, parent=parent, number=number, title=title.strip(), presenter=presenter, detail=detail
@@ -237,6 +240,7 @@ def invitation_add(
     """Invite one more person: a member, or a named outsider (ผู้เข้าร่วมประชุม). Invited after the letters
     went out, they get theirs at the next dispatch (the ledger keys each invitation by its own row)."""
     meeting = _visible_meeting(meeting_id, user)
+    limits.check(Invitation, position=position)
     if Invitation.objects.filter(meeting=meeting, person=person).exists():
         raise Conflict("บุคคลนี้ได้รับเชิญแล้ว", "this person is already invited")
     top = meeting.invitations.aggregate(n=Max("sort_order"))["n"] or 0
@@ -259,6 +263,9 @@ def invitation_answer(
         errors["substitute_name"] = [Said("ต้องระบุชื่อผู้แทน", "name the substitute")]
     if answer == A.ABSENT and not reason.strip():
         errors["reason"] = [Said("ต้องระบุเหตุผล", "give a reason")]
+    for name, value in (("substitute_name", substitute_name), ("substitute_position", substitute_position)):
+        errors.update({name: said} if (said := limits.too_long(Invitation, name, value)) else {})
+    errors.update({"reason": said} if (said := limits.too_long(Invitation, "reason", reason)) else {})
     if errors:
         raise InvalidInput(fields=errors)
     invitation = Invitation.objects.select_for_update().select_related("meeting").get(pk=invitation.pk)
@@ -302,6 +309,15 @@ def attendance_record(*, meeting_id, user, rows: Sequence[dict]) -> Meeting:
         if status == Invitation.Attendance.SUBSTITUTE and not name:
             errors[str(inv.pk)] = [Said(f"{inv.person}: ต้องระบุชื่อผู้มาแทน", f"{inv.person}: name the substitute")]
             continue
+        sent = (
+            ("substitute_name", "attended_substitute_name"),
+            ("substitute_position", "attended_substitute_position"),
+            ("reason", "absence_reason"),
+        )
+        over = [said for name, field in sent if (said := limits.too_long(Invitation, field, row.get(name)))]
+        if over:
+            errors[str(inv.pk)] = over[0]
+            continue
         inv.attendance = status
         inv.attended_substitute_name = name if status == Invitation.Attendance.SUBSTITUTE else ""
         inv.attended_substitute_position = (
@@ -336,6 +352,13 @@ def minutes_write(*, meeting_id, user, items: Sequence[dict]) -> Meeting:
             code="minutes_signed",
         )
     by_id = {i.pk: i for i in meeting.agenda.all()}
+    for n, row in enumerate(items):
+        limits.check(
+            AgendaItem,
+            prefix=f"items[{n}].",
+            minutes_text=row.get("minutes_text"),
+            resolution_text=row.get("resolution_text"),
+        )
     for row in items:
         item = by_id.get(int(row.get("item") or 0))
         if item is None:
@@ -421,6 +444,9 @@ def resolution_add(
         raise InvalidInput(fields={"kind": [Said("ประเภทมติไม่ถูกต้อง", "invalid kind")]})
     if not text.strip():
         raise InvalidInput(fields={"text": [Said("ต้องระบุมติ", "the resolution text is required")]})
+    limits.check(Resolution, text=text)
+    for n, a in enumerate(actions):
+        limits.check(MeetingAction, prefix=f"actions[{n}].", title=a.get("title"))
     if kind in (K.APPROVE, K.CHANGES):
         if document_version is None:
             raise InvalidInput(
@@ -468,6 +494,7 @@ def resolution_add(
 @transaction.atomic
 def document_create(*, office_id, user, title: str, kind: str = Document.Kind.PLAN, description: str = "") -> Document:
     _require_document_manager(office_id, user)
+    limits.check(Document, title=title, description=description)
     if kind not in Document.Kind.values:
         raise InvalidInput(fields={"kind": [Said("ประเภทเอกสารไม่ถูกต้อง", "invalid kind")]})
     if not title.strip():
@@ -494,6 +521,7 @@ def document_version_add(*, document: Document, user, file=None, note: str = "")
     from meetings import files
 
     _require_document_manager(document.office_id, user)
+    limits.check(DocumentVersion, note=note)
     checked = files.check_upload(file) if file is not None else None
     document = Document.objects.select_for_update().get(pk=document.pk)
     number = (document.versions.aggregate(n=Max("number"))["n"] or 0) + 1
@@ -518,6 +546,7 @@ def agenda_attachment_add(*, item_id, user, upload, title: str = "") -> AgendaAt
     meeting = _visible_meeting(item.meeting_id, user)
     if meeting.status == Meeting.Status.CANCELLED:
         raise Conflict("การประชุมนี้ยกเลิกแล้ว", "this meeting was cancelled", code="meeting_cancelled")
+    limits.check(AgendaAttachment, title=title)
     checked = files.check_upload(upload)
     attachment = AgendaAttachment(item=item, title=(title or "").strip() or checked.original_name or "เอกสาร")
     files.keep(attachment, "file", checked, user, stem=f"agenda-{item.pk}")
@@ -536,8 +565,9 @@ def meeting_photo_add(*, meeting_id, user, upload, caption: str = "") -> Meeting
     meeting = _visible_meeting(meeting_id, user)
     if meeting.status in (Meeting.Status.DRAFT, Meeting.Status.CANCELLED):
         raise Conflict("เพิ่มภาพได้เมื่อส่งหนังสือเชิญแล้ว", "photos are added once the invitations went out", code="not_invited")
+    limits.check(MeetingPhoto, caption=caption)
     checked = files.check_upload(upload, images_only=True)
-    photo = MeetingPhoto(meeting=meeting, caption=(caption or "").strip()[:300])
+    photo = MeetingPhoto(meeting=meeting, caption=(caption or "").strip())
     files.keep(photo, "image", checked, user, stem=f"meeting-{meeting.pk}")
     photo.thumbnail.save(f"meeting-{meeting.pk}-thumb.jpg", ContentFile(files.thumbnail(checked)), save=False)
     photo.save()
@@ -586,6 +616,12 @@ def exchange_create(*, user, office_id, consortium=None, uploads=(), titles=(), 
         errors["consortium"] = [Said("สหวิทยาเขตของสำนักงานอื่น", "another office's consortium")]
     if sum(int(fields.get(k) or 0) for k in ("count_office", "count_school", "count_ktpn", "count_other")) <= 0:
         errors["count_school"] = [Said("ต้องมีผู้เข้าร่วมอย่างน้อยหนึ่งคน", "count who took part")]
+    for name, value in fields.items():
+        if isinstance(value, str) and (said := limits.too_long(LearningExchange, name, value)):
+            errors[name] = said
+    for n, title in enumerate(titles):
+        if said := limits.too_long(ExchangeAttachment, "title", title):
+            errors[f"titles[{n}]"] = said
     if errors:
         raise InvalidInput(fields=errors)
     checked = [files.check_upload(u) for u in uploads]  # all checked before anything is kept
@@ -699,6 +735,8 @@ def survey_submit(
                 "items not in this survey: " + ", ".join(sorted(extra)),
             )
         ]
+    if said := limits.too_long(SurveyResponse, "suggestion", suggestion):
+        errors["suggestion"] = said
     if errors:
         raise InvalidInput(fields=errors)
     now = now or timezone.now()
@@ -733,6 +771,7 @@ def opinion_submit(*, user, text: str, kind: str = Opinion.Kind.QUESTION, round=
         raise InvalidInput(fields={"channel": [Said("เลือกรอบหรือการประชุมอย่างใดอย่างหนึ่ง", "choose a round or a meeting")]})
     if not text.strip():
         raise InvalidInput(fields={"text": [Said("ต้องระบุข้อความ", "the text is required")]})
+    limits.check(Opinion, text=text)
     if kind not in Opinion.Kind.values:
         raise InvalidInput(fields={"kind": [Said("ประเภทไม่ถูกต้อง", "invalid kind")]})
     office_id = (round or meeting).office_id
@@ -750,6 +789,7 @@ def opinion_answer(*, opinion_id, user, answer: str, publish: bool = False) -> O
         raise Forbidden("ผู้ประสานงานของเขตเป็นผู้ตอบ", "an office coordinator answers opinions")
     if not answer.strip():
         raise InvalidInput(fields={"answer": [Said("ต้องระบุคำตอบ", "the answer is required")]})
+    limits.check(Opinion, answer=answer)
     opinion.answer = answer.strip()
     opinion.answered_by = person_for_user(user)
     opinion.answered_at = timezone.now()
@@ -922,7 +962,8 @@ def participation_publish(*, record_id, user, usage: str | None = None, publish:
     _require_participation_editor(record.office_id, user)
     was_public = record.published_at is not None
     if usage is not None:
-        record.usage = usage.strip()[:5000]
+        limits.check(ParticipationRecord, usage=usage)
+        record.usage = usage.strip()
     if publish is True and not record.usage.strip():
         raise InvalidInput(
             fields={"usage": [Said("ระบุการนำผลไปใช้ปรับปรุงก่อนเผยแพร่", "say how the results were used before publishing")]}
@@ -1006,6 +1047,8 @@ def survey_form_save(
     errors = {}
     if not (title or "").strip():
         errors["title"] = [Said("ต้องระบุชื่อแบบสอบถาม", "a title is required")]
+    elif said := limits.too_long(SurveyForm, "title", title):
+        errors["title"] = said
     if banding not in SurveyForm.Banding.values:
         errors["banding"] = [Said("เกณฑ์แปลผลไม่ถูกต้อง", "invalid banding")]
     if errors:
@@ -1028,7 +1071,7 @@ def survey_form_save(
     parsed = None if answered else parse_survey_structure(structure)
     if form is None:
         form = SurveyForm(office_id=office_id)
-    form.title = title.strip()[:300]
+    form.title = title.strip()
     form.include_teachers = include_teachers
     form.is_active = is_active
     if not answered:

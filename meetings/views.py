@@ -231,8 +231,10 @@ def agenda_add(request, pk):
             services.agenda_item_add(meeting_id=meeting.pk, user=request.user, **form.cleaned_data)
         except DomainError as exc:
             _refused(request, exc)
-    else:
-        messages.error(request, _("กรุณาระบุเรื่อง"))
+    else:  # each field's own message (a missing title, one too long), named by its label
+        for name, errors in form.errors.items():
+            for e in errors:
+                messages.error(request, f"{form.fields[name].label}: {e}" if name in form.fields else e)
     return redirect("meetings:detail", pk=meeting.pk)
 
 

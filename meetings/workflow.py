@@ -22,7 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from meetings.models import Meeting
-from supervision.errors import NotFound, StaleVersion
+from supervision.errors import InvalidInput, NotFound, StaleVersion
 from supervision.lifecycle import Refusal, claim, not_allowed, wrong_role
 
 S = Meeting.Status
@@ -147,11 +147,13 @@ def meeting_transition(
 ) -> Meeting:
     """Move a meeting to `to` or raise InvalidTransition (409) / StaleVersion (412) / NotFound (404); the move
     is claimed with `UPDATE … WHERE status = old AND version = seen`."""
-    from meetings import selectors
+    from meetings import limits, selectors
 
     meeting = selectors.meetings_for_user(user).filter(pk=meeting_id).first()
     if meeting is None:
         raise NotFound()
+    if said := limits.too_long(Meeting, "certification_note", note):
+        raise InvalidInput(fields={"note": said})
     if expected_version is not None and expected_version != meeting.version:
         raise StaleVersion(current_version=meeting.version)
     certifying = None
