@@ -7,6 +7,7 @@ page, participation records (build, publish, withdraw) and the public pages' pub
 and a supervisor of office SEC99 send each request first and change nothing of ours (the API answers 403/404;
 a web page answers 403/404 or sends them back with the refusal); then our own person sends the very same
 request and it changes what it should, which shows the request was valid and only the office differed.
+(The web's publish, withdraw and invitation writes are sent confirmed, as the confirmation page posts them.)
 (The dashboard has no writes: its pages and exports are GETs, refused to other offices in tests/dashboard.)"""
 
 import datetime as dt
@@ -223,7 +224,7 @@ def test_the_web_writes_refuse_another_office_and_accept_ours(board_fixture, out
         office,
         outsiders,
         a.sami,
-        lambda c: c.post(f"/meetings/{draft.pk}/transition/", {"to": "invited"}),
+        lambda c: c.post(f"/meetings/{draft.pk}/transition/", {"to": "invited", "confirm": "1"}),
         client=_web,
     )
 
@@ -231,9 +232,9 @@ def test_the_web_writes_refuse_another_office_and_accept_ours(board_fixture, out
     build = {"meeting": meeting.pk}
     _attempt(office, outsiders, a.cora, lambda c: c.post("/meetings/participation/build/", build), client=_web)
     record = ParticipationRecord.objects.get(meeting=meeting)
-    publish = {"usage": "ปรับแผนการนิเทศตามข้อเสนอ", "publish": "1"}
+    publish = {"usage": "ปรับแผนการนิเทศตามข้อเสนอ", "publish": "1", "confirm": "1"}
     _attempt(office, outsiders, a.cora, lambda c: c.post(f"/meetings/participation/{record.pk}/", publish), client=_web)
-    withdraw = {"usage": "ปรับแผนการนิเทศตามข้อเสนอ", "publish": "0"}
+    withdraw = {"usage": "ปรับแผนการนิเทศตามข้อเสนอ", "publish": "0", "confirm": "1"}
     _attempt(
         office, outsiders, a.cora, lambda c: c.post(f"/meetings/participation/{record.pk}/", withdraw), client=_web
     )
@@ -244,6 +245,10 @@ def test_the_web_writes_refuse_another_office_and_accept_ours(board_fixture, out
     )
     for to in ("published", "withdrawn"):
         _attempt(
-            office, outsiders, a.oscar, lambda c, to=to: c.post(f"/public/manage/{publication.pk}/{to}/"), client=_web
+            office,
+            outsiders,
+            a.oscar,
+            lambda c, to=to: c.post(f"/public/manage/{publication.pk}/{to}/", {"confirm": "1"}),
+            client=_web,
         )
     assert Publication.objects.get(pk=publication.pk).status == "withdrawn"

@@ -192,7 +192,9 @@ def test_the_pages_refuse_a_text_over_its_limit_and_keep_what_was_saved(board, c
     client.force_login(board.cora.user)
     client.post("/meetings/participation/build/", {"meeting": held.pk})
     record = ParticipationRecord.objects.get(meeting=held)
-    page = client.post(f"/meetings/participation/{record.pk}/", {"usage": text(5001), "publish": "1"}, follow=True)
+    page = client.post(
+        f"/meetings/participation/{record.pk}/", {"usage": text(5001), "publish": "1", "confirm": "1"}, follow=True
+    )
     assert "usage: ยาวเกิน 5,000 ตัวอักษร" in page.content.decode()
     record.refresh_from_db()
     assert record.usage == "" and record.published_at is None
