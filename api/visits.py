@@ -13,6 +13,7 @@ import django_filters
 from django.conf import settings
 from django.db import connection
 from django.http import FileResponse, HttpResponse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -45,7 +46,7 @@ class PlaceIn(serializers.Serializer):
     )
 
 
-LIST_TOO_LONG = {"max_length": "ไม่เกิน {max_length} รายการ / at most {max_length} items"}
+LIST_TOO_LONG = {"max_length": _("ไม่เกิน {max_length} รายการ")}
 
 
 class AnswerIn(serializers.Serializer):
