@@ -94,12 +94,18 @@ def counted_days(round_) -> list[datetime.date]:
 
 
 def be_date(day: datetime.date) -> str:
-    """12 สิงหาคม 2563."""
-    return thai_strftime(day, "%-d %B %Y")
+    """12 สิงหาคม 2563 (12 August 2563 on an English page)."""
+    from supervision.dates import be_long
+
+    return be_long(day)
 
 
 def be_date_short(day: datetime.date) -> str:
-    """พ. 12 ส.ค. 63 — for grid headers."""
+    """พ. 12 ส.ค. 63 — for grid headers (Wed 12 Aug 63 on an English page)."""
+    from django.utils import translation
+
+    if (translation.get_language() or "").startswith("en"):
+        return f"{day:%a} {day.day} {day:%b} {(day.year + 543) % 100:02d}"
     return thai_strftime(day, "%a %-d %b %y")
 
 

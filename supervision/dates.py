@@ -44,6 +44,28 @@ def be_display(value: dt.date | dt.datetime) -> str:
     return thai_strftime(value, "%-d %b %Y") + clock
 
 
+_ENGLISH_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def be_long(value: dt.date | dt.datetime | None, *, with_time: bool = False) -> str:
+    """A date as a page prints it in full, in the reader's language, Buddhist Era, Asia/Bangkok:
+    "3 สิงหาคม 2563" ("3 สิงหาคม 2563 เวลา 09:48 น.") in Thai, "3 August 2563" ("3 August 2563, 09:48") in
+    English. Reports stay Thai whatever the page's language (visits.reports.thaitext)."""
+    if value is None:
+        return "—"
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    if not isinstance(value, dt.datetime):
+        value, with_time = dt.datetime(value.year, value.month, value.day), False
+    if (translation.get_language() or "").startswith("en"):
+        text = f"{value.day} {_ENGLISH_MONTHS[value.month - 1]} {value.year + BE_OFFSET}"
+        return f"{text}, {value:%H:%M}" if with_time else text
+    return thai_strftime(value, "%-d %B %Y เวลา %H:%M น." if with_time else "%-d %B %Y")
+
+
 _CE_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 
 

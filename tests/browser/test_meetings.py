@@ -76,7 +76,11 @@ def test_files_actions_and_exchanges_in_the_browser(
     page.click("form[action$='/photos/'] button")
     page.wait_for_url("**#photos")
     assert page.locator(".photos img").count() == 2
-    assert page.evaluate("Array.from(document.querySelectorAll('.photos img')).every(i => i.naturalWidth > 0)")
+    # Every thumbnail really loads (a broken one never does): wait for the images rather than read them mid-load.
+    page.wait_for_function(
+        "Array.from(document.querySelectorAll('.photos img')).every(i => i.complete && i.naturalWidth > 0)",
+        timeout=15_000,
+    )
     assert not page_scrolls_sideways(page)
     _shot(page, f"meeting-{size}.png")
 
