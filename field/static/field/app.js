@@ -307,6 +307,16 @@ async function clearTablet() {
 // --- the visit form ------------------------------------------------------------------------------------------
 let saving = Promise.resolve();
 
+// The open form's badge: where its visit is now (only on this tablet / sending / on the server).
+async function showPlace(visit) {
+  const el = document.getElementById("place");
+  if (!el || !current || current.visit.id !== visit.id) return;
+  const place = await outbox.placeOf(visit);
+  el.textContent = PLACE_LABEL[place]();
+  el.className = `badge ${place}`;
+  el.dataset.place = place;
+}
+
 function persist() {
   // Writes go one after another, each awaited: a reload or a killed tab keeps everything up to the last one.
   const visit = current.visit;
@@ -316,6 +326,7 @@ function persist() {
   visit.updated_at = new Date().toISOString();
   const copy = structuredClone(visit);
   saving = saving.then(() => db.put("visits", copy)).then(async () => {
+    await showPlace(copy); // a change on the tablet is not on the server yet: the badge says so at once
     await refreshMarker();
     if (channel) channel.postMessage({ visit: visit.id });
     const el = document.getElementById("saved");
@@ -781,9 +792,7 @@ outbox.onChange((visitId) => {
   if (current.visit.id === visitId) {
     db.get("visits", visitId).then(async (v) => {
       if (!v || !current || current.visit.id !== visitId) return;
-      const el = document.getElementById("place");
-      const place = await outbox.placeOf(v);
-      if (el) { el.textContent = PLACE_LABEL[place](); el.className = `badge ${place}`; el.dataset.place = place; }
+      await showPlace(v);
       if (v.sync && v.sync.state === "conflict" && !document.getElementById("conflict")) {
         current.visit.sync = v.sync;
         renderForm(current.assignment.id, { keepLock: true });
