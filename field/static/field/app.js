@@ -101,8 +101,10 @@ async function storageLine() {
   const persisted = supported ? await navigator.storage.persisted() : false;
   const asked = await db.getMeta("persist_asked");
   let used = "";
+  let estimate = {};
   if (navigator.storage && navigator.storage.estimate) {
-    const { usage, quota } = await navigator.storage.estimate();
+    estimate = await navigator.storage.estimate();
+    const { usage, quota } = estimate;
     used = t("ใช้พื้นที่ {mb} MB จาก {quota} MB", { mb: ((usage || 0) / 1048576).toFixed(1), quota: Math.round((quota || 0) / 1048576) });
   }
   let state;
@@ -110,7 +112,8 @@ async function storageLine() {
   else if (!supported) state = t("บันทึกถาวร: เบราว์เซอร์นี้ไม่รองรับ (เบราว์เซอร์อาจลบข้อมูลเมื่อพื้นที่เหลือน้อย)");
   else if (asked) state = t("บันทึกถาวร: ขอแล้ว แต่ยังไม่ได้รับอนุญาต (เบราว์เซอร์อาจลบข้อมูลเมื่อพื้นที่เหลือน้อย ติดตั้งแอปเพื่อให้อนุญาต)");
   else state = t("บันทึกถาวร: ยังไม่ได้ขอ");
-  return h("p", { class: persisted ? "meta" : "meta warning-text", id: "storage", "data-persisted": String(persisted) }, state, " · ", used);
+  return h("p", { class: persisted ? "meta" : "meta warning-text", id: "storage", "data-persisted": String(persisted),
+    "data-usage": String(estimate.usage ?? ""), "data-quota": String(estimate.quota ?? "") }, state, " · ", used);
 }
 
 async function evictionBanner() {

@@ -10,6 +10,7 @@ import * as db from "./db.js";
 
 const BACKOFF_MS = 5000;
 const BACKOFF_MAX_MS = 10 * 60 * 1000;
+const PARALLEL_UPLOADS = 2;
 const listeners = new Set();
 let running = null;
 
@@ -168,13 +169,20 @@ function sentFiles(files) {
   }));
 }
 
-async function applyServerCopy(visit, copy, sentRev) {
+// `only`: the answer to one file's PUT, which may have been written before another PUT in flight was stored,
+// confirms that file and never un-confirms another (nor forgets an upload an earlier answer listed).
+async function applyServerCopy(visit, copy, sentRev, { only = null } = {}) {
   const fresh = (await db.get("visits", visit.id)) || visit;
+  if (only && fresh.server) {
+    const earlier = new Map((fresh.server.evidence || []).filter((e) => e.uploaded).map((e) => [e.id, e]));
+    copy = { ...copy, evidence: (copy.evidence || []).map((e) => (e.uploaded ? e : earlier.get(e.id) || e)) };
+  }
   fresh.server = copy;
   fresh.server_version = copy.version;
   if (fresh.rev === sentRev) fresh.dirty = false; // edits made while sending go next time
   const ok = confirmedIds(copy);
   for (const f of await db.byVisit(visit.id)) {
+    if (only && f.id !== only) continue;
     const confirmed = ok.get(f.id) === f.sha256;
     if (confirmed !== !!f.confirmed) {
       f.confirmed = confirmed;
@@ -182,6 +190,44 @@ async function applyServerCopy(visit, copy, sentRev) {
     }
   }
   return fresh;
+}
+
+// The photos not yet confirmed, PARALLEL_UPLOADS at a time: while one photo's bytes cross the link, the other's
+// answer and the server's hashing come back, so the link never idles for a round trip. The first refusal or
+// network failure starts no further upload; those in flight finish. Answers are applied one after another.
+async function sendPhotos(visit, photos) {
+  const waiting = [];
+  for (const photo of photos) {
+    const current = await db.get("files", photo.id);
+    if (current && !current.confirmed) waiting.push(current);
+  }
+  let stop = null;
+  let applying = Promise.resolve();
+  const sender = async () => {
+    while (!stop && waiting.length) {
+      const file = waiting.shift();
+      const form = new FormData();
+      form.append("file", file.blob, file.name || `${file.id}.jpg`);
+      form.append("sha256", file.sha256);
+      let answer;
+      try {
+        answer = await api("PUT", `/api/v1/visits/${visit.id}/evidence/${file.id}/`, { form });
+      } catch (error) {
+        stop = stop || { error };
+        return;
+      }
+      const { status, data } = answer;
+      if (status >= 400) {
+        stop = stop || { refusal: errorText(data) || `HTTP ${status}` };
+        return;
+      }
+      applying = applying.then(async () => save(await applyServerCopy(visit, data, visit.rev, { only: file.id })));
+      await applying;
+    }
+  };
+  await Promise.all(Array.from({ length: PARALLEL_UPLOADS }, sender));
+  await applying;
+  return stop;
 }
 
 async function sendOne(visit, round = 0) {
@@ -216,18 +262,11 @@ async function sendOne(visit, round = 0) {
     await save(visit);
   }
 
-  // 2. the photos' bytes, each by its own UUID (a repeat is answered 200, never stored twice)
-  for (const photo of photos) {
-    const current = await db.get("files", photo.id);
-    if (current.confirmed) continue;
-    const form = new FormData();
-    form.append("file", current.blob, current.name || `${current.id}.jpg`);
-    form.append("sha256", current.sha256);
-    const { status, data } = await api("PUT", `/api/v1/visits/${visit.id}/evidence/${current.id}/`, { form });
-    if (status >= 400) return fail(visit, errorText(data) || `HTTP ${status}`, { retry: false });
-    visit = await applyServerCopy(visit, data, visit.rev);
-    await save(visit);
-  }
+  // 2. the photos' bytes, each by its own UUID (a repeat is answered 200, never stored twice), two at a time
+  const stop = await sendPhotos(visit, photos);
+  if (stop && stop.error) throw stop.error; // the network: retried later with back-off, by the same UUIDs
+  if (stop) return fail(visit, stop.refusal, { retry: false });
+  visit = (await db.get("visits", visit.id)) || visit;
 
   // 3. the signatures
   for (const sig of signatures) {
