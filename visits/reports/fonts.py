@@ -447,7 +447,9 @@ def _install_gap_fix() -> None:
         # once. Only plain one-fragment words are cached; the result is rebuilt around the caller's
         # fragment so colours and links stay the caller's.
         key = None
-        if not args and not kwargs and len(w) == 2 and type(w[1]) is tuple and not hasattr(w[1][0], "cbDefn"):
+        # Canvas text (running heads, feet, marks, chart labels) comes through shapeStr with force=False.
+        plain_call = not args and (not kwargs or kwargs == {"force": False})
+        if plain_call and len(w) == 2 and type(w[1]) is tuple and not hasattr(w[1][0], "cbDefn"):
             frag, text = w[1]
             key = (frag.fontName, frag.fontSize, text)
             hit = cache.get(key)

@@ -181,7 +181,7 @@ def visit(items: int = 20, photos: int = 6, thai_digits: bool = False, school: s
         office=office(thai_digits),
         visit_id="6f1c2e0a-3b7d-4c55-9a0e-2d4b8f7e1a93",
         verify_code="K7Q2-M9XD",
-        verify_url="http://127.0.0.1:8000/v/6f1c2e0a-3b7d-4c55-9a0e-2d4b8f7e1a93?c=K7Q2-M9XD",
+        verify_url="https://nithet.example.go.th/verify/K7Q2-M9XD/",
         school=school,
         school_code="1034340101",
         place=f"{PLACES[1]} {PLACES[2]} · {CONSORTIA[1]}",

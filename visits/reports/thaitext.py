@@ -70,6 +70,12 @@ def _thai_words(run: str) -> tuple[str, ...]:
 
 def segment(text: str, protected: frozenset[str] = frozenset()) -> list[str]:
     """Split into words and whitespace; each protected name (school, place) stays one token."""
+    return list(_segment(text, frozenset(protected)))
+
+
+@lru_cache(maxsize=8192)
+def _segment(text: str, protected: frozenset[str]) -> tuple[str, ...]:
+    # A table's cells are measured (fit_widths) and then filled, and labels repeat: segment each once.
     tokens: list[str] = []
     pattern = _protected_pattern(protected)
     pos = 0
@@ -93,7 +99,7 @@ def segment(text: str, protected: frozenset[str] = frozenset()) -> list[str]:
                 tokens.append(part)
             else:
                 tokens.extend(_thai_words(part))
-    return _glue_punctuation(tokens)
+    return tuple(_glue_punctuation(tokens))
 
 
 _OPENING = set("([{“‘\"'")
@@ -220,9 +226,18 @@ class ThaiParagraph(Paragraph):
         self._plain = "" if text is None else str(text)
         self._protected = frozenset(protected)
         self._broken_for = None
-        super().__init__(escape(self._plain), style, bulletText=bulletText, **kw)
-        # Plain text parses to one fragment: lines are made by cloning it, without parsing markup again.
-        self._template = self.frags[0] if len(self.frags) == 1 else None
+        self._wrapped = None
+        template = _template_frag(style) if style is not None and not kw else None
+        if template is None:
+            super().__init__(escape(self._plain), style, bulletText=bulletText, **kw)
+            # Plain text parses to one fragment: lines are made by cloning it, without parsing markup again.
+            self._template = self.frags[0] if len(self.frags) == 1 else None
+        else:
+            # Plain text in a given style always parses to the same one fragment: clone the style's
+            # (parsing each paragraph's text as markup cost a visit report ~8 % of its time).
+            super().__init__(None, style, bulletText=bulletText, frags=[template.clone(text=self._plain)])
+            self.text = escape(self._plain)
+            self._template = template
 
     def wrap(self, availWidth, availHeight):
         if self._plain is not None:
@@ -242,6 +257,15 @@ class ThaiParagraph(Paragraph):
                 else:
                     self._setup("<br/>".join(escape(line) for line in lines), style, self.bulletText, None, lambda s: s)
                 self._broken_for = width
+                self._wrapped = None
+            # A table wraps each cell again to draw it; the lines only depend on the width (split may have
+            # dropped them: a paragraph that cannot be split forgets its lines and is wrapped anew).
+            if self._wrapped is not None and self._wrapped[0] == availWidth and hasattr(self, "blPara"):
+                self.width, self.height = self._wrapped[1]
+                return self._wrapped[1]
+            size = super().wrap(availWidth, availHeight)
+            self._wrapped = (availWidth, size)
+            return size
         return super().wrap(availWidth, availHeight)
 
     def drawOn(self, canvas, x, y, _sW=0):
@@ -255,6 +279,17 @@ class ThaiParagraph(Paragraph):
         if self.blPara.kind == 0:
             return " ".join(lines[0][1])
         return "".join(getattr(f, "text", "") for f in lines[0].words)
+
+
+@lru_cache(maxsize=256)
+def _template_frag(style):
+    """The fragment ReportLab's parser makes for plain text in `style` (text replaced per paragraph)."""
+    from reportlab.platypus.paraparser import ParaParser
+
+    parsed_style, frags, bullet = ParaParser().parse("x", style)
+    if parsed_style is not style or frags is None or len(frags) != 1 or bullet:
+        return None
+    return frags[0]
 
 
 def shaped(text: str, font: str, size: float):
