@@ -86,16 +86,27 @@ class NotFound(ApiError):
     en = "Not found."
 
 
+def error_path(prefix: str, key) -> str:
+    """One spelling of a path, as JavaScript reads it: `.name` for a named field, `[i]` for a list's index (and
+    for a map's numeric key, e.g. a survey's answers by item id): `answers[3].note`, never `answers.3.note`.
+    DRF gives a ListField's or a ListSerializer's child errors as a dict keyed by index, a DictField's as a
+    dict keyed by the client's key; both come here."""
+    key = str(key)
+    if key.isdigit():
+        return f"{prefix}[{key}]"
+    return f"{prefix}.{key}" if prefix else key
+
+
 def _flatten(value, prefix: str = "", out: dict | None = None) -> dict:
     """DRF's nested errors → {"check_in.lat": [...], "answers[0].value": [...]} with translated strings
-    (the same dotted names the domain uses, and one flat shape for the schema)."""
+    (the same names the domain uses, spelled by `error_path`, and one flat shape for the schema)."""
     out = {} if out is None else out
     if isinstance(value, dict):
         for key, sub in value.items():
             if key == "non_field_errors" and prefix:  # DRF's errors about a list or object as a whole
                 _flatten(sub, prefix, out)
             else:
-                _flatten(sub, f"{prefix}.{key}" if prefix else str(key), out)
+                _flatten(sub, error_path(prefix, key), out)
     elif isinstance(value, list | tuple) and value and all(isinstance(v, str) for v in value):
         out.setdefault(prefix or "non_field_errors", []).extend(str(v) for v in value)
     elif isinstance(value, list | tuple):

@@ -30,7 +30,7 @@ from meetings.models import (
     SurveyInvitation,
 )
 from meetings.surveystats import survey_results
-from supervision.errors import InvalidInput, NotFound
+from supervision.errors import InvalidInput, NotFound, Said
 
 FILE_FIELDS = ["content_type", "original_name", "size", "sha256", "uploaded_at"]
 
@@ -314,8 +314,13 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             if version is None:
                 raise NotFound()
         people = Person.objects.filter(office_id=meeting.office_id).in_bulk([a["owner"] for a in v["actions"]])
-        if any(a["owner"] not in people for a in v["actions"]):
-            raise InvalidInput(fields={"actions": ["ไม่พบผู้รับผิดชอบในสำนักงาน / owner not found in the office"]})
+        unknown = {
+            f"actions[{n}].owner": [Said("ไม่พบผู้รับผิดชอบในสำนักงาน", "owner not found in the office")]
+            for n, a in enumerate(v["actions"])
+            if a["owner"] not in people
+        }
+        if unknown:
+            raise InvalidInput(fields=unknown)
         rows = [{**a, "owner": people[a["owner"]]} for a in v["actions"]]
         resolution = services.resolution_add(
             item_id=item.pk, user=request.user, kind=v["kind"], text=v["text"], document_version=version, actions=rows

@@ -10,6 +10,12 @@ ALWAYS = {
     "(errors names each field)",
     "404": "ไม่พบ หรือท่านไม่มีสิทธิ์เห็นรายการนี้ / not found, or not visible to you",
 }
+ERRORS_DESCRIPTION = (
+    "ข้อความรายช่อง ตามเส้นทางของช่องในคำขอ / the messages for each field, keyed by the field's path in the request: "
+    "`.name` for a named field and `[i]` for a list's index (or a map's numeric key), as JavaScript reads it — "
+    "`answers[3].value`, `answers[0].note`, `findings.recommendations[2]`, `visits[0]` — never `answers.0.note`; "
+    "`non_field_errors` for the request as a whole."
+)
 FREE_FORM = {"type": "object", "additionalProperties": {}}
 METHODS = {"get", "put", "post", "patch", "delete"}
 
@@ -24,7 +30,11 @@ def document_error_answers(result, generator, request, public):
             "properties": {
                 "code": {"type": "string"},
                 "detail": {"type": "string"},
-                "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+                "errors": {
+                    "type": "object",
+                    "description": ERRORS_DESCRIPTION,
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                },
             },
             "required": ["code", "detail", "errors"],
         },

@@ -27,6 +27,7 @@ from api.exceptions import ApiError, error_body
 from api.filters import UtcIsoDateTimeFilter
 from api.pagination import Pagination
 from api.permissions import IsPerson
+from api.schema import ERRORS_DESCRIPTION
 from visits import limits, selectors, services, workflow
 from visits.errors import NotFound, StaleVersion, VisitError, VisitLocked
 from visits.models import Answer, Evidence, Signature, Visit
@@ -225,7 +226,9 @@ class VisitOut(serializers.Serializer):
 class ErrorOut(serializers.Serializer):
     code = serializers.CharField()
     detail = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), help_text=ERRORS_DESCRIPTION
+    )
 
 
 class StaleOut(ErrorOut):

@@ -359,12 +359,11 @@ def minutes_write(*, meeting_id, user, items: Sequence[dict]) -> Meeting:
             minutes_text=row.get("minutes_text"),
             resolution_text=row.get("resolution_text"),
         )
-    for row in items:
+    for n, row in enumerate(items):
         item = by_id.get(int(row.get("item") or 0))
         if item is None:
-            raise InvalidInput(
-                fields={"item": [Said(f"ไม่มีระเบียบวาระ {row.get('item')}", f"no agenda item {row.get('item')}")]}
-            )
+            said = Said(f"ไม่มีระเบียบวาระ {row.get('item')}", f"no agenda item {row.get('item')}")
+            raise InvalidInput(fields={f"items[{n}].item": [said]})
         item.minutes_text = (row.get("minutes_text") or "").strip()
         item.resolution_text = (row.get("resolution_text") or "").strip()
         item.save()

@@ -33,11 +33,11 @@ def _cases(field, long_item):
             limits.LONG_TEXT_MAX,
             lambda n: {"answers": [*_base(field), {"item": long_item.pk, "value": text(n)}]},
         ),
-        ("answers.0.note", limits.NOTE_MAX, lambda n: {"answers": [{"item": r1, "value": 3, "note": text(n)}]}),
+        ("answers[0].note", limits.NOTE_MAX, lambda n: {"answers": [{"item": r1, "value": 3, "note": text(n)}]}),
         ("findings.strengths", limits.FINDING_MAX, lambda n: {"findings": {"strengths": text(n)}}),
         ("findings.observation_notes", limits.FINDING_MAX, lambda n: {"findings": {"observation_notes": text(n)}}),
         (
-            "findings.recommendations.0",
+            "findings.recommendations[0]",
             limits.RECOMMENDATION_MAX,
             lambda n: {"findings": {"recommendations": [text(n)]}},
         ),
@@ -47,7 +47,7 @@ def _cases(field, long_item):
             lambda n: {"findings": {"recommendations": [f"ข้อเสนอแนะข้อ {i}" for i in range(n)]}},
         ),
         (
-            "evidence.0.caption",
+            "evidence[0].caption",
             limits.CAPTION_MAX,
             lambda n: {"evidence": [{"id": str(uuid.uuid4()), "sha256": "a" * 64, "size": 10, "caption": text(n)}]},
         ),
@@ -64,8 +64,8 @@ def _base(field):
 
 
 def _field_error(body: dict, key: str) -> list[str]:
-    """The messages under exactly the key a client reads. (The API names an item's value error `answers[3].value`
-    and a note's `answers.0.note`: two spellings of one path, which a client must match as they are.)"""
+    """The messages under exactly the key a client reads: one spelling of a path, `[i]` for every list index
+    (`answers[3].value` and `answers[0].note` alike; tests/api/test_error_paths.py walks many more)."""
     errors = body["errors"]
     assert key in errors, (key, errors)
     return errors[key]
