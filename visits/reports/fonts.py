@@ -11,6 +11,7 @@ pdfminer and PDFium and compares it with the source, unfolded).
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from functools import cache
@@ -480,6 +481,90 @@ def _install_gap_fix() -> None:
     paragraph.shapeFragWord = shape_frag_word  # used by Paragraph
 
 
+def _actual_text_pieces(font: ThaiTTFont, text) -> tuple | None:
+    """Where a shaped word needs an ActualText span: ``((start, end, actual or None), …)``, or None.
+
+    Two letter-mark clusters read wrong from their glyphs alone, whatever the widths and offsets:
+    - a letter right after a mark, carrying an upper vowel and then a tone mark drawn left of that vowel
+      (ใช้สื่อ: ื at the pen, ่ 0.06 em left of it) or raised apart from it. Poppler takes a letter
+      starting inside the mark before it for a duplicate and starts new words at it and at the next
+      glyph, then orders the pieces by position: "ใช้ส่ือ";
+    - a code whose ToUnicode text is empty (the ring of ำ shifted over bold ษ, drawn apart from its
+      sara aa): PDFium reads an empty entry as the code's byte ("ษüำ").
+    The cluster is then drawn inside ``/Span <</ActualText …>> BDC … EMC`` with its typed text, which
+    poppler and PDFium read instead of the glyphs (pypdf and pdfminer read the glyphs, which are right).
+    Only such clusters get a span: PDFium drops the space between two neighbouring spans."""
+    codes = [ord(c) for c in text]
+    data = text.__shapeData__
+    out: list = []
+    done = 0
+    start = 0
+    while start < len(codes):
+        end = start + 1
+        while end < len(codes) and font._attached(codes[end]):
+            end += 1
+        if end - start > 1:
+            reads = [font.reads_as(c) for c in codes[start:end]]
+            marks = [(data[k].x_offset, data[k].y_offset) for k in range(start + 1, end) if data[k].x_advance == 0]
+            swapped = (
+                start > 0
+                and font._attached(codes[start - 1])
+                and any(
+                    # drawn left of the mark before it, or at its x but raised apart (bold งี์: ์ 0.003 em up)
+                    b[0] < a[0] - _STACK_NUDGE or (b[0] <= a[0] and b[1] != a[1])
+                    for a, b in itertools.pairwise(marks)
+                )
+            )
+            if swapped or "" in reads:
+                if done < start:
+                    out.append((done, start, None))
+                out.append((start, end, "".join(reads)))
+                done = end
+        start = end
+    if not out:
+        return None
+    if done < len(codes):
+        out.append((done, len(codes), None))
+    return tuple(out)
+
+
+def _install_actual_text() -> None:
+    from reportlab.pdfbase.ttfonts import ShapedStr
+    from reportlab.pdfgen.textobject import PDFTextObject
+
+    original = PDFTextObject._formatText
+    if getattr(original, "_nithet", False):
+        return
+    cache: dict = {}
+
+    def format_text(self, text):
+        if not isinstance(text, ShapedStr):
+            return original(self, text)
+        font = pdfmetrics.getFont(self._fontname)
+        if not isinstance(font, ThaiTTFont):
+            return original(self, text)
+        # Shaping is deterministic per (font, codes): the same word always has the same clusters.
+        key = (self._fontname, str(text))
+        pieces = cache.get(key, False)
+        if pieces is False:
+            pieces = _actual_text_pieces(font, text)
+            if len(cache) > 100_000:
+                cache.clear()
+            cache[key] = pieces
+        if pieces is None:
+            return original(self, text)
+        out = []
+        for start, end, actual in pieces:
+            ops = original(self, ShapedStr(text[start:end], shapeData=text.__shapeData__[start:end]))
+            if actual is not None:
+                ops = f"/Span <</ActualText <FEFF{actual.encode('utf-16-be').hex().upper()}>>> BDC {ops} EMC"
+            out.append(ops)
+        return " ".join(out)
+
+    format_text._nithet = True
+    PDFTextObject._formatText = format_text
+
+
 @cache
 def register_fonts() -> str:
     """Register the four Sarabun faces once and check shaping works; returns the regular font name."""
@@ -497,6 +582,7 @@ def register_fonts() -> str:
     addMapping(REGULAR, 0, 1, ITALIC)
     addMapping(REGULAR, 1, 1, BOLD_ITALIC)
     _install_gap_fix()
+    _install_actual_text()
     check_shaping()
     return REGULAR
 
