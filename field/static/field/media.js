@@ -11,9 +11,14 @@ export async function sha256Hex(blob) {
 async function displaySize(file) {
   const url = URL.createObjectURL(file);
   try {
+    // The load event, not img.decode(): the size (and EXIF orientation) comes from the file's header at load,
+    // while decode() decodes all 12 megapixels just to be ready to paint a picture nobody shows.
     const img = new Image();
-    img.src = url;
-    await img.decode().catch(() => new Promise((resolve, reject) => { img.onload = resolve; img.onerror = reject; }));
+    await new Promise((resolve, reject) => {
+      img.onload = resolve;
+      img.onerror = reject;
+      img.src = url;
+    });
     return [img.naturalWidth, img.naturalHeight];
   } finally {
     URL.revokeObjectURL(url);
