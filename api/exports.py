@@ -1,15 +1,72 @@
 """Exports over the API: the same sheets and the same access rule as the dashboard's downloads.
 
 GET /api/v1/exports/?round=<slug>|year=<BE year>[&office=<code>]&output=xlsx|csv[&sheet=…&version=…]
+
+A small export is the file at once (200). A large one (more than `EXPORT_INLINE_MAX_VISITS` visits) is built
+by the worker: the answer is 202 with `Retry-After` and the job's address (`url`, also `Location`), which
+answers 202 until the file is built and then gives it (200); a build that failed is 500, a job queue that is
+down 503. A job is its requester's only (anyone else: 404).
 """
 
 from django.http import Http404
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.exceptions import tr
 from dashboard import exports
+from dashboard.models import ExportJob
+
+RETRY_AFTER_SECONDS = 5
+UNAVAILABLE_RETRY_AFTER_SECONDS = 60
+
+_RESPONSES = {
+    (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="the file"),
+    (202, "application/json"): OpenApiResponse(
+        OpenApiTypes.OBJECT, description="a large export being built; ask `url` again after `Retry-After` seconds"
+    ),
+}
+
+
+def _job_answer(job: ExportJob):
+    """The job's file when built, else where and when to ask again (or why it failed)."""
+    if job.status == ExportJob.Status.READY:
+        return exports.job_file_response(job)
+    url = reverse("export-job", args=[job.pk])
+    if job.status == ExportJob.Status.FAILED:
+        if job.error == exports.QUEUE_DOWN:
+            body = {
+                "code": "exports_unavailable",
+                "detail": tr(
+                    "จัดทำไฟล์ขนาดใหญ่ไม่ได้ในขณะนี้ (ระบบคิวงานขัดข้อง) กรุณาลองใหม่ภายหลัง",
+                    "Large exports are not available now (the job queue is down); try again later.",
+                ),
+                "errors": {},
+            }
+            response = Response(body, status=503)
+            response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER_SECONDS)
+            return response
+        body = {
+            "code": "export_failed",
+            "detail": tr("จัดทำไฟล์ส่งออกไม่สำเร็จ", "The export could not be built."),
+            "errors": {},
+        }
+        return Response(body, status=500)
+    response = Response(
+        {
+            "status": "pending",
+            "url": url,
+            "detail": tr("กำลังจัดทำไฟล์ส่งออก กรุณาลองใหม่อีกครั้ง", "The export is being built; try again shortly."),
+            "retry_after": RETRY_AFTER_SECONDS,
+        },
+        status=202,
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Location"] = url
+    return response
 
 
 class ExportView(APIView):
@@ -24,17 +81,34 @@ class ExportView(APIView):
             OpenApiParameter("sheet", str, enum=sorted(exports.SHEET_KEYS), description="for csv"),
             OpenApiParameter("version", int, description="instrument version id (csv answers)"),
         ],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        responses=_RESPONSES,
     )
     def get(self, request):
         try:
             scope = exports.scope_from_query(request.user, request.query_params)
             fmt = request.query_params.get("output", "xlsx")
+            sheet = ""
             if fmt == "csv":
                 sheet = request.query_params.get("sheet", "schools")
                 if sheet not in exports.SHEET_KEYS:
                     raise Http404
-                return exports.csv_response(scope, sheet, request.query_params.get("version"))
-            return exports.xlsx_response(scope)
+            version = request.query_params.get("version")
+            if exports.built_in_request(scope):
+                if fmt == "csv":
+                    return exports.csv_response(scope, sheet, version)
+                return exports.xlsx_response(scope)
+            fmt = "csv" if fmt == "csv" else "xlsx"
+            return _job_answer(exports.job_start(request.user, request.query_params, fmt, sheet, version))
         except exports.ExportScopeError as exc:
             raise Http404(str(exc)) from None
+
+
+class ExportJobView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="export_job", summary="ไฟล์ส่งออกขนาดใหญ่ / a large export", responses=_RESPONSES)
+    def get(self, request, job_id):
+        job = exports.job_for(request.user, job_id)
+        if job is None:
+            raise Http404
+        return _job_answer(job)

@@ -88,6 +88,7 @@ urlpatterns = [
     path("v1/sync/", sync.SyncView.as_view(), name="sync"),
     path("v1/field/prepare/", field.FieldPrepareView.as_view(), name="field-prepare"),
     path("v1/exports/", exports.ExportView.as_view(), name="exports"),
+    path("v1/exports/<uuid:job_id>/", exports.ExportJobView.as_view(), name="export-job"),
     path("v1/visits/<uuid:visit_id>/report.pdf", reports.VisitReportView.as_view(), name="visit-report"),
     path("v1/rounds/<slug:slug>/report.pdf", reports.RoundReportView.as_view(), name="round-report"),
     path("v1/committees/<id:pk>/order.pdf", reports.CommitteeOrderView.as_view(), name="committee-order"),

@@ -3,15 +3,22 @@
 Sheets: schools and their visits; answers (one sheet per instrument version: one row per visit, one column
 per item); follow-ups; the schedule; failed notifications. Every sheet is a generator of rows read in
 chunks through `dashboard.selectors`, so memory stays flat whatever the size: the XLSX is written by
-openpyxl's write-only workbook to a temporary file and streamed from it, the CSV goes out row by row
+XlsxWriter (constant memory) to a temporary file and streamed from it, the CSV goes out row by row
 (StreamingHttpResponse). Dates are real dates (Excel date cells; ISO 8601 in CSV), Thai text as typed.
 The web page and the API call the same functions with the same access rule.
+
+An export of more than `EXPORT_INLINE_MAX_VISITS` visits is not built inside the web request (gunicorn kills
+a worker silent for 30 s, and a workbook is a zip whose directory is written last, so no byte of it can go
+out before the whole is built): it becomes an `ExportJob` that the Celery worker builds into storage, and
+the requester's page says "being prepared" until it turns into the download by itself.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime
+import json
+import logging
 import re
 import tempfile
 import zoneinfo
@@ -19,15 +26,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db.models import CharField, TextField
+from django.db.models.functions import Cast
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
 
 from dashboard import selectors
+from dashboard.models import ExportJob
 from schedules.models import Assignment, Round
 from schedules.selectors import round_target_schools
 from supervision.models import School
 from visits.models import Answer, FollowUp, InstrumentVersion, Item, Visit
 from visits.results import group_of
 
+log = logging.getLogger(__name__)
 CHUNK = 2000
 SHEETS = (
     ("schools", "โรงเรียนและการตรวจเยี่ยม"),
@@ -78,6 +92,11 @@ def scope_from_query(user, query) -> Scope:
             raise ExportScopeError(f"ไม่พบรอบในปีการศึกษา {year} / no rounds in academic year {year}")
         return Scope(user, f"year-{year}", f"ปีการศึกษา {year}", ids, selectors.full_access(user))
     raise ExportScopeError("ระบุ round หรือ year / give round=<slug> or year=<BE year>")
+
+
+def built_in_request(scope: Scope) -> bool:
+    """Small enough to build while the person waits (seconds); larger ones go to the worker."""
+    return scope.visits().count() <= settings.EXPORT_INLINE_MAX_VISITS
 
 
 # Times go out as Asia/Bangkok wall-clock values (Excel cells carry no zone). `astimezone` with the zone
@@ -240,28 +259,54 @@ def answers_rows(scope: Scope, version: InstrumentVersion) -> Iterator[list]:
     cells_of = {item.pk: (n, _answer_writer(item)) for n, item in enumerate(items)}
     status_labels = {k: str(v).split(" (")[0] for k, v in Visit.Status.choices}
     titles = dict(scope.rounds().values_list("pk", "title"))
+    # Visits and their answers are matched on the visit id as the database spells it as text, and answers
+    # are read as their JSON text and decoded here, once per distinct short value: at the national size
+    # (600,000 answers) Django's per-row UUID and JSON conversions cost more than writing the cells.
+    visit_key = Cast("pk", output_field=CharField())
     visits = (
         scope.visits()
         .filter(instrument_version=version)
         .order_by("round_id", "school__code", "pk")
         .values_list(
-            "pk", "round_id", "school__code", "school__name_th", "status", "check_in_at", "created_at", "score"
+            visit_key,
+            "pk",
+            "round_id",
+            "school__code",
+            "school__name_th",
+            "status",
+            "check_in_at",
+            "created_at",
+            "score",
         )
     )
     chunk: list = []
+    decoded: dict[str, object] = {}
+
+    def value_of(text: str):
+        found = decoded.get(text, decoded)
+        if found is decoded:
+            found = json.loads(text)
+            if len(text) <= 32:  # ratings, yes/no, choices repeat; long texts are unique, not kept
+                decoded[text] = found
+        return found
 
     def flush(chunk):
         answers: dict = {}
-        for vid, item_id, value in Answer.objects.filter(visit_id__in=[c[0] for c in chunk]).values_list(
-            "visit_id", "item_id", "value"
+        for key, item_id, text in (
+            Answer.objects.filter(visit_id__in=[c[1] for c in chunk])
+            .order_by()
+            .values_list(Cast("visit_id", output_field=CharField()), "item_id", Cast("value", output_field=TextField()))
         ):
-            answers.setdefault(vid, {})[item_id] = value
-        for pk, rid, code, name, status, check_in, created, score in chunk:
+            if text is not None:
+                answers.setdefault(key, {})[item_id] = text
+        for key, pk, rid, code, name, status, check_in, created, score in chunk:
             cells = [None] * len(items)
-            for item_id, value in answers.get(pk, {}).items():
+            for item_id, text in answers.get(key, {}).items():
                 found = cells_of.get(item_id)
-                if found is not None and value is not None:
-                    cells[found[0]] = found[1](value)
+                if found is not None:
+                    value = value_of(text)
+                    if value is not None:
+                        cells[found[0]] = found[1](value)
             yield [
                 str(pk),
                 titles[rid],
@@ -403,41 +448,52 @@ def _sheet_title(title: str, used: set[str]) -> str:
 
 
 def write_xlsx(scope: Scope, fh) -> None:
-    """The whole workbook, row by row (openpyxl write-only: no sheet is held in memory)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    """The whole workbook, row by row: XlsxWriter in constant-memory mode flushes each row to its sheet's
+    temporary file as the next begins, so no sheet is held in memory; strings are written inline (no shared
+    string table to grow). Why XlsxWriter and not openpyxl's write-only workbook: per cell it costs about
+    half as much (no cell object per value), which at the national size is the difference between within and
+    past the target. Each value goes through the writer of its type, so a text is always text (never read as
+    a formula, number or link) and a date or time is a real Excel date with its format."""
+    import xlsxwriter
 
-    wb = Workbook(write_only=True)
+    workbook = xlsxwriter.Workbook(fh, {"constant_memory": True, "tmpdir": tempfile.gettempdir()})
+    bold = workbook.add_format({"bold": True})
+    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    time_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
     used: set[str] = set()
-    bold = Font(bold=True)
+    date, moment = datetime.date, datetime.datetime
     for title, rows in sheets(scope):
-        ws = wb.create_sheet(_sheet_title(title, used))
-        header = []
-        for text in next(rows):
-            cell = WriteOnlyCell(ws, value=text)
-            cell.font = bold
-            header.append(cell)
-        ws.append(header)
-        ws.freeze_panes = "A2"
-        # Plain values: openpyxl gives date and datetime values their date number formats itself
-        # (yyyy-mm-dd, yyyy-mm-dd h:mm:ss), so no cell object is built per value here.
-        append = ws.append
-        for row in rows:
-            append(row)
-    wb.save(fh)
+        ws = workbook.add_worksheet(_sheet_title(title, used))
+        for column, text in enumerate(next(rows)):
+            ws.write_string(0, column, text, bold)
+        ws.freeze_panes(1, 0)
+        text, number, when, flag = ws.write_string, ws.write_number, ws.write_datetime, ws.write_boolean
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row):
+                kind = type(value)
+                if kind is str:
+                    if value:
+                        text(r, c, value)
+                elif value is None:
+                    continue
+                elif kind is int or kind is float:
+                    number(r, c, value)
+                elif kind is moment:
+                    when(r, c, value, time_format)
+                elif kind is date:
+                    when(r, c, value, date_format)
+                elif kind is bool:
+                    flag(r, c, value)
+                else:
+                    text(r, c, str(value))
+    workbook.close()
 
 
 def xlsx_response(scope: Scope) -> FileResponse:
     fh = tempfile.TemporaryFile()
     write_xlsx(scope, fh)
     fh.seek(0)
-    return FileResponse(
-        fh,
-        as_attachment=True,
-        filename=f"nithet-{scope.name}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return FileResponse(fh, as_attachment=True, filename=f"nithet-{scope.name}.xlsx", content_type=XLSX_TYPE)
 
 
 class _Echo:
@@ -484,3 +540,84 @@ def csv_response(scope: Scope, sheet: str, version_id=None) -> StreamingHttpResp
     )
     response["Content-Disposition"] = f'attachment; filename="nithet-{scope.name}-{sheet}.csv"'
     return response
+
+
+# --- large exports: built by the worker -------------------------------------------------------------
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+QUEUE_DOWN = "queue_down"
+
+
+def job_start(user, query, output: str, sheet: str = "", version: str = "") -> ExportJob:
+    """Record the request (its scope checked now with the user's access rule) and queue its build."""
+    from dashboard.tasks import build_export
+
+    scope = scope_from_query(user, query)
+    _forget_old_jobs(user)
+    filename = f"nithet-{scope.name}.xlsx" if output == "xlsx" else f"nithet-{scope.name}-{sheet}.csv"
+    job = ExportJob.objects.create(
+        requested_by=user,
+        query={k: str(query.get(k)) for k in ("round", "year", "office") if query.get(k)},
+        output=output,
+        sheet=sheet if output == "csv" else "",
+        version=str(version or "") if output == "csv" else "",
+        filename=filename,
+    )
+    try:
+        build_export.delay_on_commit(str(job.pk))
+    except Exception:  # the broker (Redis) is down: the job's page says so, never a 500
+        log.warning("export %s: the broker is unavailable", job.pk, exc_info=True)
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportJob.Status.FAILED, error=QUEUE_DOWN, finished_at=timezone.now()
+        )
+        job.refresh_from_db()
+    return job
+
+
+def _forget_old_jobs(user) -> None:
+    cutoff = timezone.now() - datetime.timedelta(hours=settings.EXPORT_KEEP_HOURS)
+    for job in ExportJob.objects.filter(requested_by=user, created_at__lt=cutoff):
+        if job.path:
+            default_storage.delete(job.path)
+        job.delete()
+
+
+def job_build(job_id: str) -> str | None:
+    """Build a queued job's file into storage (what the Celery task runs); returns its storage path.
+    The scope is read again from the job's query with the requester's access rule as it is now."""
+    job = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).select_related("requested_by").first()
+    if job is None:
+        return None  # built already, failed, or forgotten
+    try:
+        scope = scope_from_query(job.requested_by, job.query)
+        with tempfile.TemporaryFile() as fh:
+            if job.output == "xlsx":
+                write_xlsx(scope, fh)
+            else:
+                for line in csv_lines(sheet_rows(scope, job.sheet, job.version or None)):
+                    fh.write(line.encode("utf-8"))
+            fh.seek(0)
+            path = default_storage.save(f"exports/{job.pk}/{job.filename}", File(fh))
+    except Exception as exc:
+        log.exception("export %s failed", job.pk)
+        ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.QUEUED).update(
+            status=ExportJob.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        return None
+    ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.QUEUED).update(
+        status=ExportJob.Status.READY, path=path, finished_at=timezone.now()
+    )
+    return path
+
+
+def job_for(user, job_id) -> ExportJob | None:
+    """The requester's own job, while they may still read the dashboard; None for anyone else."""
+    if not selectors.can_read_dashboard(user):
+        return None
+    return ExportJob.objects.filter(pk=job_id, requested_by=user).first()
+
+
+def job_file_response(job: ExportJob) -> FileResponse:
+    content_type = XLSX_TYPE if job.output == "xlsx" else "text/csv; charset=utf-8"
+    return FileResponse(
+        default_storage.open(job.path, "rb"), as_attachment=True, filename=job.filename, content_type=content_type
+    )

@@ -310,6 +310,10 @@ SPECTACULAR_SETTINGS = {
 DASHBOARD_MAP_TILE_URL = env("DASHBOARD_MAP_TILE_URL", default="")
 DASHBOARD_MAP_TILE_ATTRIBUTION = env("DASHBOARD_MAP_TILE_ATTRIBUTION", default="© OpenStreetMap contributors")
 DASHBOARD_LEAST_VISITED = 10  # how many of the least-visited schools the fairness table lists
+# Exports of at most this many visits are built inside the request (seconds); larger ones are built by the
+# worker and the page turns into the download by itself (gunicorn kills a web worker silent for 30 s).
+EXPORT_INLINE_MAX_VISITS = env.int("EXPORT_INLINE_MAX_VISITS", default=2000)
+EXPORT_KEEP_HOURS = 24  # a requester's built exports are deleted after this, when they ask for the next one
 # Public pages: each process keeps a rendered page this many seconds before re-reading its snapshot from the
 # database (publishing writes the snapshot; no Redis or worker is needed to serve or invalidate it).
 PUBLIC_LOCAL_CACHE_SECONDS = env.float("PUBLIC_LOCAL_CACHE_SECONDS", default=2.0)

@@ -8,4 +8,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "supervision.settings")
 
 app = Celery("nithet")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["supervision", "schedules", "visits", "visits.reports", "worker"])
+app.autodiscover_tasks(["supervision", "schedules", "visits", "visits.reports", "worker", "dashboard"])
