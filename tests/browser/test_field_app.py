@@ -1,11 +1,13 @@
 """The field app in real Chromium: a whole field day offline, a network cut in the middle of a photo, a
 conflict with the chair's edit (keep mine, take the server's), two tabs on one visit, a submit the server
-refuses until a lost file is sent again, the warning before clearing, persistent storage and eviction, and
-the whole app in English."""
+refuses until a lost file is sent again, the warning before clearing, persistent storage and eviction, the
+whole app in English, and what the form shows (brief, level descriptors, progress, GPS warnings, photos
+received) with both GPS fixes on the chair's page."""
 
 import datetime
 import hashlib
 import io
+import re
 
 import pytest
 from django.conf import settings
@@ -614,3 +616,94 @@ def test_a_returned_visit_opens_with_the_chairs_comment_and_goes_back_only_chang
     assert visit.status == "submitted" and visit.to_improve == "เพิ่มภาพกิจกรรม PLC ตามที่ประธานขอ"
     assert Visit.objects.count() == 1 and Evidence.objects.count() == 1
     context.close()
+
+
+def test_the_form_shows_what_a_visit_needs_and_the_chair_sees_both_gps_fixes(
+    browser, live_server, actors, day, tmp_path
+):
+    """The list says when it was prepared (BE); the brief carries the open follow-ups and the last visit's
+    recommendations; a rating shows its level descriptors; each section counts its answers; required items are
+    refused unanswered; a check-out with a poor fix 3 km away is warned about twice; the list counts photos
+    received; the chair's page shows both fixes, with the check-out's warnings."""
+    earlier = f.VisitFactory(
+        assignment=f.AssignmentFactory(
+            round=day.round,
+            committee=actors.committee_a,
+            school=actors.school_a,
+            date=day.assignment.date - datetime.timedelta(days=1),
+            status="done",
+        ),
+        status=Visit.Status.APPROVED,
+        recommendations=["จัดทำแผนซ่อมเสริม"],
+    )
+    f.FollowUpFactory(school=actors.school_a, recommendation="ปรับปรุงห้องสมุด", source_visit=earlier)
+    context = _context(browser, tmp_path / "tablet", live_server, actors.bob.user)
+    page = _page(context)
+    page.goto(f"{live_server.url}/field/")
+    page.click("#prepare")
+    page.wait_for_selector(f'[data-assignment="{day.assignment.pk}"]')
+    ready = page.inner_text("#ready")
+    assert "พร้อมใช้แบบออฟไลน์: 1 การตรวจเยี่ยม ปรับปรุงเมื่อ" in ready
+    assert str(datetime.datetime.now(datetime.UTC).year + 543) in ready  # the Buddhist Era
+    page.click(f'[data-assignment="{day.assignment.pk}"] a.button')
+    page.wait_for_selector("#submit")
+    brief = page.inner_text("#brief")
+    assert "ปรับปรุงห้องสมุด" in brief and "จัดทำแผนซ่อมเสริม" in brief
+    for size in (TABLET_LANDSCAPE, TABLET_PORTRAIT):  # the Thai form too: every target 44 px or more
+        page.set_viewport_size(size)
+        assert page.evaluate(SMALL_TARGETS) == [] and not page_scrolls_sideways(page)
+
+    items = day.items
+    levels = page.locator(f"#q-{items['R1'].pk} .levels label").all_inner_texts()
+    assert levels == [f"{level['value']}\n{level['label']}" for level in items["R1"].levels]  # value over its words
+    first, second = day.version.sections.get(order=1), day.version.sections.get(order=2)
+    assert page.inner_text(f"#progress-{first.pk}") == "ตอบแล้ว 0/2"
+    page.click("#submit")
+    page.wait_for_selector("#error-summary:has-text('ข้อ R1: ยังไม่ได้ตอบ')")
+    summary = page.inner_text("#error-summary")
+    for code in ("R1", "Y1", "R2", "S1"):
+        assert f"ข้อ {code}: ยังไม่ได้ตอบ" in summary
+    assert "ข้อ C1" not in summary  # optional
+    _answer_required(page, items)
+    assert page.inner_text(f"#progress-{first.pk}") == "ตอบแล้ว 2/2"
+    assert page.inner_text(f"#progress-{second.pk}") == f"ตอบแล้ว 2/{second.items.count()}"
+
+    page.click("#check_in")
+    page.wait_for_function("document.getElementById('check_in-place').textContent.includes('±12')")
+    assert page.locator("#check_in-place .badge.warn").count() == 0
+    context.set_geolocation({"latitude": SCHOOL[0] + 0.03, "longitude": SCHOOL[1], "accuracy": 800})
+    page.click("#check_out")
+    page.wait_for_function("document.getElementById('check_out-place').textContent.includes('±800')")
+    warnings = page.locator("#check_out-place .badge.warn").all_inner_texts()
+    assert warnings == [
+        f"พิกัดไม่แม่นยำ (เกิน {settings.VISIT_GPS_ACCURACY_WARN_M} ม.) ลองใหม่ในที่โล่ง",
+        f"อยู่ไกลจากโรงเรียนเกิน {settings.VISIT_CHECKIN_RADIUS_M} ม.",
+    ]
+
+    # Photos taken offline: the list counts them as not yet received, then received.
+    context.set_offline(True)
+    page.set_input_files(f"#photo-input-{items['Y1'].pk}", _photo(tmp_path / "p1.jpg", 1))
+    page.wait_for_selector(f'[data-item="{items["Y1"].pk}"] figure.photo')
+    page.set_input_files("#photo-input-visit", _photo(tmp_path / "p2.jpg", 2))
+    page.wait_for_selector('[data-item="visit"] figure.photo')
+    page.click("#submit")
+    page.wait_for_selector("#submit-status:has-text('อยู่ในคิวส่งแล้ว')")
+    page.click("text=กลับไปรายการ")
+    card = f'[data-assignment="{day.assignment.pk}"]'
+    page.wait_for_selector(f"{card} [data-photos]")
+    assert page.get_attribute(f"{card} [data-photos]", "data-photos") == "0/2"
+    assert page.inner_text(f"{card} [data-photos]") == "ภาพถ่ายถึงเซิร์ฟเวอร์ 0 จาก 2"
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_function(f"document.querySelector('{card} [data-place]')?.dataset.place === 'server'")
+    assert page.inner_text(f"{card} [data-photos]") == "ภาพถ่ายถึงเซิร์ฟเวอร์ 2 จาก 2"
+    context.close()
+
+    visit = Visit.objects.get(assignment=day.assignment)
+    assert visit.status == "submitted"
+    chair = Client()
+    chair.force_login(actors.alice.user)
+    html = chair.get(f"/visits/{visit.pk}/").content.decode()
+    rows = dict(re.findall(r"<tr><th>(เข้า|ออก)</th><td>(.*?)</td></tr>", html, re.S))
+    assert "±12" in rows["เข้า"] and "พิกัดไม่แม่นยำ" not in rows["เข้า"] and "เกินรัศมี" not in rows["เข้า"]
+    assert "±800" in rows["ออก"] and "พิกัดไม่แม่นยำ" in rows["ออก"] and "เกินรัศมี" in rows["ออก"]
