@@ -291,22 +291,8 @@ def instrument_items(instrument):
 
 
 def coverage_chart(coverage, thai_digits: bool = False) -> drawings.BarChartSpec:
-    return drawings.BarChartSpec(
-        "ร้อยละของโรงเรียนที่ตรวจเยี่ยมแล้วและอนุมัติแล้ว รายสหวิทยาเขต",
-        tuple(
-            drawings.BarRow(
-                c.name,
-                (_pct(c.visited, c.planned), _pct(c.approved, c.planned)),
-                (f"{c.visited}/{c.planned}", f"{c.approved}/{c.planned}"),
-            )
-            for c in coverage
-        ),
-        (
-            drawings.Series("visited", "ตรวจเยี่ยมแล้ว", drawings.STATUS_COLOURS["in_progress"]),
-            drawings.APPROVED_SERIES,
-        ),
-        thai_digits=thai_digits,
-    )
+    """The coverage chart: the same `drawings.coverage_spec` the round summary PDF draws."""
+    return drawings.coverage_spec(coverage, thai_digits)
 
 
 STATUS_LEGEND = (

@@ -382,6 +382,29 @@ def sections_spec(
     )
 
 
+def coverage_spec(coverage, thai_digits: bool = False) -> BarChartSpec:
+    """Coverage per consortium (rows with name, planned, visited, approved): the share of planned schools
+    visited and approved, two bars each. The dashboard and the round summary PDF both draw this one
+    definition."""
+
+    def pct(part: int, whole: int) -> float:
+        return 100.0 * part / whole if whole else 0.0
+
+    return BarChartSpec(
+        "ร้อยละของโรงเรียนที่ตรวจเยี่ยมแล้วและอนุมัติแล้ว รายสหวิทยาเขต",
+        tuple(
+            BarRow(
+                c.name,
+                (pct(c.visited, c.planned), pct(c.approved, c.planned)),
+                (f"{c.visited}/{c.planned}", f"{c.approved}/{c.planned}"),
+            )
+            for c in coverage
+        ),
+        (Series("visited", "ตรวจเยี่ยมแล้ว", STATUS_COLOURS["in_progress"]), APPROVED_SERIES),
+        thai_digits=thai_digits,
+    )
+
+
 def chunks(spec: BarChartSpec, per_drawing: int) -> list[BarChartSpec]:
     """A long chart as several whole drawings (each kept on one page), the title on the first."""
     from dataclasses import replace

@@ -23,7 +23,7 @@ from supervision.errors import DomainError
 log = logging.getLogger(__name__)
 
 # Bump when a builder's layout changes, so cached files of the old layout are not served.
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"
 KINDS = ("visit", "round", "exam", "order", "invitation", "minutes", "survey")
 
 

@@ -92,13 +92,7 @@ def build_round_summary(data: RoundSummaryData) -> bytes:
             ["left", "right", "right", "right", "right", "right"],
         ),
         Spacer(1, 8),
-        *_charts(
-            drawings.BarChartSpec(
-                "ร้อยละของโรงเรียนที่ได้รับการตรวจเยี่ยม จำแนกตามสหวิทยาเขต",
-                tuple(drawings.BarRow(c.name, (_pct(c.visited, c.planned),)) for c in data.coverage),
-                thai_digits=t,
-            )
-        ),
+        *_charts(drawings.coverage_spec(data.coverage, t)),  # the dashboard's coverage chart, one definition
     ]
 
     thresholds = [lo for _, lo in data.levels if lo > 0]
