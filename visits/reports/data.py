@@ -766,7 +766,10 @@ def round_data(rnd, approved_only: bool = False) -> RoundSummaryData:
         coverage=coverage,
         indicators=indicators,
         schools=tuple(rows),
-        recommendations=tuple(counts.most_common(15)),
+        # Most frequent first, ties by their text: never the order a set of strings happened to iterate in, which
+        # follows the process's hash seed — the web and the worker then hashed different content, the worker's
+        # PDF was never the one the API looked for, and report.pdf answered 202 (and queued a build) forever.
+        recommendations=tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:15]),
         followup_status=followup_status,
         not_visited=tuple(not_visited),
         protected=office_names(rnd.office),
