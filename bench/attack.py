@@ -650,6 +650,12 @@ class SmtpHandler(socketserver.StreamRequestHandler):
         self.wfile.write(f"{line}\r\n".encode())
 
     def handle(self):
+        try:
+            self.converse()
+        except (ConnectionResetError, BrokenPipeError):
+            pass  # the worker was killed mid-conversation: that is the point
+
+    def converse(self):
         self.reply("220 sink")
         while line := self.rfile.readline():
             verb = line.decode("utf-8", "replace").strip().upper()
