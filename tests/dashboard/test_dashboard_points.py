@@ -124,3 +124,21 @@ def test_the_round_summary_opens_with_key_numbers_and_next_steps_then_reads_in_o
     where = [whole.find(squeeze(h)) for h in headings]
     assert -1 not in where and where == sorted(where), dict(zip(headings, where, strict=True))
     assert squeeze(actors.dana.full_name) in whole  # the overdue follow-up's owner
+
+
+def test_the_district_and_school_filters_and_the_matrix_weakest_first(actors, mixed):  # noqa: F811
+    rnd, _, _ = mixed  # school A approved at 90, school B submitted at 50
+    weaker = f.SchoolFactory(office=actors.office, name_th="โรงเรียนคะแนนน้อยกว่า (ทดสอบ)")
+    _visit(rnd, actors.committee_a, weaker, "approved", 60.0, 55.0, 65.0)
+    d = dashboard_data(actors.oscar.user, Filters(round_slug=rnd.slug))
+    assert [r.school for r in d.blocks[0].matrix_approved] == [weaker.name_th, actors.school_a.name_th]
+    by_district = dashboard_data(actors.oscar.user, Filters(round_slug=rnd.slug, district_id=weaker.district_id))
+    assert [r.school for r in by_district.blocks[0].matrix_approved] == [weaker.name_th]
+    assert by_district.blocks[0].matrix_pending == ()
+    client = Client()
+    client.force_login(actors.oscar.user)
+    page = client.get(f"/dashboard/?round={rnd.slug}&school={actors.school_b.pk}")
+    one = page.context["d"]
+    assert [(c.planned, c.visited) for c in one.coverage] == [(1, 1)]
+    assert [r.school for r in one.blocks[0].matrix_pending] == [actors.school_b.name_th]
+    assert one.blocks[0].matrix_approved == ()
