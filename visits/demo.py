@@ -322,13 +322,9 @@ def _when(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=BKK)
 
 
-def _record(a: Assignment, n: int, state: str, users: dict, counts: dict) -> None:
-    """Record one visit of assignment `a` and walk it to `state`, through the services."""
-    vid = uuid.uuid5(NS, f"aug-2563/{a.school.code}")
-    if Visit.objects.filter(pk=vid).exists():
-        counts["unchanged"] += 1
-        return
-    rnd = random.Random(int(a.school.code))
+def _committee_people(a: Assignment, users: dict):
+    """(members, recorder, chair) of the assignment's committee: a member with a login other than the chair
+    records (else any member with a login, else the coordinator); the chair reviews (else the coordinator)."""
     members = list(Membership.objects.filter(committee=a.committee).select_related("person__user"))
     login_members = [m for m in members if m.person.user_id]
     recorder = next(
@@ -336,52 +332,85 @@ def _record(a: Assignment, n: int, state: str, users: dict, counts: dict) -> Non
         next((m.person.user for m in login_members), users["coordinator"]),
     )
     chair = next((m.person.user for m in login_members if m.role == Membership.Role.CHAIR), users["coordinator"])
+    return members, recorder, chair
+
+
+def _save_visit(vid, recorder, a, members, answers, findings, where, start, stay, accuracy, counts) -> None:
+    """Save the visit as its tablet would: answers, findings, check-in at `start` and check-out `stay` later
+    at `where` (lat, lon) with `accuracy` (in, out) metres, every member present."""
+    lat, lon = where
+    services.visit_save(
+        visit_id=vid,
+        user=recorder,
+        data={
+            "assignment": a.pk,
+            "answers": answers,
+            "findings": findings,
+            "check_in": {"at": start.isoformat(), "lat": lat, "lon": lon, "accuracy": accuracy[0]},
+            "check_out": {"at": (start + stay).isoformat(), "lat": lat, "lon": lon, "accuracy": accuracy[1]},
+            "members_present": [m.person_id for m in members],
+        },
+    )
+    counts["visits"] += 1
+
+
+def _record_photos(vid, recorder, items, *, key, image, caption, original_name, upload, counts) -> None:
+    """Declare the photo each item asks for (ids from `key`) and, when `upload`, send its file."""
+    for item in items:
+        eid = uuid.uuid5(NS, f"{key}/photo/{item.code}")
+        services.evidence_declare(
+            visit_id=vid,
+            user=recorder,
+            evidence_id=eid,
+            sha256=hashlib.sha256(image).hexdigest(),
+            size=len(image),
+            item=item.code,
+            caption=caption(item),
+            original_name=original_name,
+        )
+        if upload:
+            evidence_store(evidence_id=eid, user=recorder, upload=image)
+            counts["photos"] += 1
+
+
+def _record(a: Assignment, n: int, state: str, users: dict, counts: dict) -> None:
+    """Record one visit of assignment `a` and walk it to `state`, through the services."""
+    vid = uuid.uuid5(NS, f"aug-2563/{a.school.code}")
+    if Visit.objects.filter(pk=vid).exists():
+        counts["unchanged"] += 1
+        return
+    rnd = random.Random(int(a.school.code))
+    members, recorder, chair = _committee_people(a, users)
     version = a.round.instrument
     # One visit in seventeen checks in from the district office, ~2 km away: the far flag shows on it.
     lat = (a.school.latitude or 15.24) + (0.02 if n % 17 == 5 else rnd.uniform(-0.0015, 0.0015))
     lon = (a.school.longitude or 104.85) + rnd.uniform(-0.0015, 0.0015)
     start = _when(a.date, 9 if a.day_order == 1 else 13, rnd.randint(0, 40))
     recs = rnd.sample(RECOMMENDATIONS, rnd.randint(1, 3))
-    services.visit_save(
-        visit_id=vid,
-        user=recorder,
-        data={
-            "assignment": a.pk,
-            "answers": _answers(rnd, version, a.school),
-            "findings": {
-                "strengths": rnd.choice(STRENGTHS),
-                "to_improve": rnd.choice(TO_IMPROVE),
-                "recommendations": recs,
-                "observation_notes": "สังเกตการสอนชั้น ม.2 และ ม.5 รายวิชาคณิตศาสตร์และภาษาไทย",
-                "interview_notes": "สัมภาษณ์ผู้อำนวยการ รองฯ ฝ่ายวิชาการ และหัวหน้างานทะเบียนวัดผล",
-            },
-            "check_in": {"at": start.isoformat(), "lat": lat, "lon": lon, "accuracy": rnd.choice([5, 8, 12, 20])},
-            "check_out": {
-                "at": (start + datetime.timedelta(hours=2, minutes=rnd.randint(0, 50))).isoformat(),
-                "lat": lat,
-                "lon": lon,
-                "accuracy": 10,
-            },
-            "members_present": [m.person_id for m in members],
-        },
+    # Drawn in this order from the school's generator: the demo's answers, texts and times stay as they were.
+    answers = _answers(rnd, version, a.school)
+    findings = {
+        "strengths": rnd.choice(STRENGTHS),
+        "to_improve": rnd.choice(TO_IMPROVE),
+        "recommendations": recs,
+        "observation_notes": "สังเกตการสอนชั้น ม.2 และ ม.5 รายวิชาคณิตศาสตร์และภาษาไทย",
+        "interview_notes": "สัมภาษณ์ผู้อำนวยการ รองฯ ฝ่ายวิชาการ และหัวหน้างานทะเบียนวัดผล",
+    }
+    check_in_accuracy = rnd.choice([5, 8, 12, 20])
+    stay = datetime.timedelta(hours=2, minutes=rnd.randint(0, 50))
+    _save_visit(vid, recorder, a, members, answers, findings, (lat, lon), start, stay, (check_in_accuracy, 10), counts)
+    _record_photos(
+        vid,
+        recorder,
+        version.items.filter(photo_required=True),
+        key=f"aug-2563/{a.school.code}",
+        image=_photo(int(a.school.code) + n, start + datetime.timedelta(minutes=30), lat, lon),
+        caption=lambda item: f"หลักฐานข้อ {item.code}: {item.text[:60]}",
+        original_name=f"IMG_{a.school.code[-4:]}.jpg",
+        # A visit is submitted only once its files arrived; some drafts still wait for theirs.
+        upload=state != "draft" or n % PHOTO_EVERY == 0,
+        counts=counts,
     )
-    counts["visits"] += 1
-    for item in version.items.filter(photo_required=True):
-        data = _photo(int(a.school.code) + n, start + datetime.timedelta(minutes=30), lat, lon)
-        eid = uuid.uuid5(NS, f"aug-2563/{a.school.code}/photo/{item.code}")
-        services.evidence_declare(
-            visit_id=vid,
-            user=recorder,
-            evidence_id=eid,
-            sha256=hashlib.sha256(data).hexdigest(),
-            size=len(data),
-            item=item.code,
-            caption=f"หลักฐานข้อ {item.code}: {item.text[:60]}",
-            original_name=f"IMG_{a.school.code[-4:]}.jpg",
-        )
-        if state != "draft" or n % PHOTO_EVERY == 0:  # a visit is submitted only once its files arrived
-            evidence_store(evidence_id=eid, user=recorder, upload=data)
-            counts["photos"] += 1
     if state == "draft":
         _backdate(vid, a.date, start)
         return
@@ -477,56 +506,33 @@ def _record_exam(a: Assignment, n: int, users: dict, counts: dict) -> None:
         counts["unchanged"] += 1
         return
     rnd = random.Random(f"{key}/{a.committee.number}")
-    members = list(Membership.objects.filter(committee=a.committee).select_related("person__user"))
-    login_members = [m for m in members if m.person.user_id]
-    recorder = next(
-        (m.person.user for m in login_members if m.role != Membership.Role.CHAIR),
-        next((m.person.user for m in login_members), users["coordinator"]),
-    )
-    chair = next((m.person.user for m in login_members if m.role == Membership.Role.CHAIR), users["coordinator"])
+    members, recorder, chair = _committee_people(a, users)
     found, incident = EXAM_FINDINGS.get(n, ({}, ""))
     centre = a.round.centres.filter(school=a.school).first()
     morning = not a.session_id or a.session.order == 1
     # The committee reaches the site before the proctors report (30 minutes before the test).
     start = _when(a.date, 7 if morning else 12, 45 if morning else 15)
     lat, lon = a.school.latitude or 15.24, a.school.longitude or 104.85
-    services.visit_save(
-        visit_id=vid,
-        user=recorder,
-        data={
-            "assignment": a.pk,
-            "answers": _exam_answers(rnd, a.round.instrument, centre, found),
-            "findings": {
-                "observation_notes": incident,
-                "to_improve": "",
-                "strengths": "สนามสอบดำเนินการตามคู่มือการจัดสอบของ สทศ." if not found else "",
-            },
-            "check_in": {"at": start.isoformat(), "lat": lat, "lon": lon, "accuracy": 8},
-            "check_out": {
-                "at": (start + datetime.timedelta(hours=3)).isoformat(),
-                "lat": lat,
-                "lon": lon,
-                "accuracy": 8,
-            },
-            "members_present": [m.person_id for m in members],
-        },
+    findings = {
+        "observation_notes": incident,
+        "to_improve": "",
+        "strengths": "สนามสอบดำเนินการตามคู่มือการจัดสอบของ สทศ." if not found else "",
+    }
+    answers = _exam_answers(rnd, a.round.instrument, centre, found)
+    _save_visit(
+        vid, recorder, a, members, answers, findings, (lat, lon), start, datetime.timedelta(hours=3), (8, 8), counts
     )
-    counts["visits"] += 1
-    for item in a.round.instrument.items.filter(photo_required=True):
-        data = _photo(int(a.school.code) + 100 + n, start + datetime.timedelta(minutes=20), lat, lon)
-        eid = uuid.uuid5(NS, f"{key}/{a.committee.number}/photo/{item.code}")
-        services.evidence_declare(
-            visit_id=vid,
-            user=recorder,
-            evidence_id=eid,
-            sha256=hashlib.sha256(data).hexdigest(),
-            size=len(data),
-            item=item.code,
-            caption=f"ประกาศรายชื่อผู้เข้าสอบและแผนผังที่นั่งสอบ ข้อ {item.code}",
-            original_name=f"ONET_{a.school.code[-4:]}_{n}.jpg",
-        )
-        evidence_store(evidence_id=eid, user=recorder, upload=data)
-        counts["photos"] += 1
+    _record_photos(
+        vid,
+        recorder,
+        a.round.instrument.items.filter(photo_required=True),
+        key=f"{key}/{a.committee.number}",
+        image=_photo(int(a.school.code) + 100 + n, start + datetime.timedelta(minutes=20), lat, lon),
+        caption=lambda item: f"ประกาศรายชื่อผู้เข้าสอบและแผนผังที่นั่งสอบ ข้อ {item.code}",
+        original_name=f"ONET_{a.school.code[-4:]}_{n}.jpg",
+        upload=True,
+        counts=counts,
+    )
     state = EXAM_STATES[n % len(EXAM_STATES)]
     visit_transition(visit_id=vid, to="submitted", user=recorder)
     if state == "approved":
