@@ -95,3 +95,19 @@ def test_the_thai_labels_stay_thai():
     assert labels["visits.Visit.status='approved'"] == "อนุมัติแล้ว"
     with translation.override("en"):
         assert {where: str(label) for where, label in _labels()}["visits.Visit.status='approved'"] == "Approved"
+
+
+def test_a_choice_reads_as_a_label_in_english_not_as_its_code():
+    """A page prints a choice's label: in English it starts with a capital and is not the stored code again
+    (the plan page's header read "supervision · … · published" while the choices were translated as their
+    codes)."""
+    with translation.override("en"):
+        codes = [
+            f"{config.label}.{model.__name__}.{field.name}={value!r}: {label}"
+            for config in _project_apps()
+            for model in config.get_models()
+            for field in model._meta.get_fields()
+            for value, label in getattr(field, "flatchoices", None) or []
+            if isinstance(value, str) and str(label)[:1].islower()
+        ]
+    assert not codes, "give these choices a label in the catalogue, not their code:\n" + "\n".join(codes)
