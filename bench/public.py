@@ -4,7 +4,9 @@ Builds its own SQLite database in a temporary directory: one office of 81 school
 and pending visits, published by the office director (so the page is the real rendered snapshot). Starts
 gunicorn with 2 workers on 127.0.0.1 with REDIS_URL pointing at a closed port and no worker running (the
 public site must not need either), then loads `/public/<office>/rounds/<slug>/` from 4 client processes over
-keep-alive connections for a fixed time. Prints requests/s, the median and p95 latency, and the error count.
+keep-alive connections for a fixed time, two of them asking for English (Accept-Language: en) and two for
+Thai: each language is its own rendered page and its own replay. Prints requests/s, the median and p95
+latency, and the error count (a reply not in the language asked for counts as one).
 Target (issue 13): ≥ 500 requests/s on 2 cores. The client shares the machine's cores with the server, so
 the figure is a lower bound; it also prints the CPU time the gunicorn workers spent per request and what
 that makes of two whole cores (the server's capacity), and the load average (the machine may be shared).
@@ -28,6 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = 4
+LANGUAGES = ("th", "en")
 
 
 def free_port() -> int:
@@ -133,16 +136,16 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
-def client(port: int, path: str, until: float, out) -> None:
+def client(port: int, path: str, until: float, out, language: str) -> None:
     latencies, errors = [], 0
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     while time.perf_counter() < until:
         t0 = time.perf_counter()
         try:
-            conn.request("GET", path)
+            conn.request("GET", path, headers={"Accept-Language": language})
             response = conn.getresponse()
             response.read()
-            if response.status != 200:
+            if response.status != 200 or response.getheader("Content-Language") != language:
                 errors += 1
             if response.getheader("Connection", "").lower() == "close":
                 conn.close()
@@ -199,13 +202,16 @@ def main() -> int:
                     print("gunicorn did not serve the page", file=sys.stderr)
                     return 1
                 time.sleep(0.3)
-            for _ in range(200):  # warm both workers' per-process copies
+            for n in range(200):  # warm both workers' per-process copies, in both languages
                 c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                c.request("GET", path)
+                c.request("GET", path, headers={"Accept-Language": LANGUAGES[n % 2]})
                 c.getresponse().read()
             queue = multiprocessing.Queue()
             until = time.perf_counter() + args.seconds
-            procs = [multiprocessing.Process(target=client, args=(port, path, until, queue)) for _ in range(CLIENTS)]
+            procs = [
+                multiprocessing.Process(target=client, args=(port, path, until, queue, LANGUAGES[n % 2]))
+                for n in range(CLIENTS)
+            ]
             started, server_cpu0 = time.perf_counter(), cpu_seconds(server.pid)
             for p in procs:
                 p.start()
@@ -222,7 +228,8 @@ def main() -> int:
     per_request = server_cpu / len(latencies) if latencies else 0
     p95 = latencies[int(len(latencies) * 0.95) - 1] * 1000 if latencies else 0
     print(
-        f"public round page {path}: {rate:.0f} requests/s over {elapsed:.1f} s with {CLIENTS} clients, "
+        f"public round page {path}: {rate:.0f} requests/s over {elapsed:.1f} s with {CLIENTS} clients (Thai and "
+        f"English), "
         f"median {statistics.median(latencies) * 1000:.1f} ms, p95 {p95:.1f} ms, errors {errors} "
         f"(Redis down, no worker; target ≥ 500 requests/s: {'met' if rate >= 500 and not errors else 'MISSED'})"
     )

@@ -2,20 +2,28 @@
 
 - participation (O33 / o25): each published participation record with its four parts;
 - satisfaction (O16): each published survey record, with the survey report's PDF at a public address.
-No names, no individual answers: counts by group and aggregate statistics only.
+No names, no individual answers: counts by group and aggregate statistics only. The labels go through the
+catalogues (the public pages are rendered in each language); the records' own texts are data.
 """
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from meetings.models import ParticipationRecord
 from meetings.selectors import published_meeting_photos, published_participation
 
 
 def _counts(r: ParticipationRecord) -> str:
-    return (
-        f"บุคลากรสำนักงานเขต {r.count_office} คน ผู้บริหารสถานศึกษาและครู {r.count_school} คน "
-        f"ก.ต.ป.น. {r.count_ktpn} คน บุคคลภายนอกอื่น {r.count_other} คน รวม {r.total} คน"
-    )
+    return _(
+        "บุคลากรสำนักงานเขต %(office)s คน ผู้บริหารสถานศึกษาและครู %(school)s คน "
+        "ก.ต.ป.น. %(ktpn)s คน บุคคลภายนอกอื่น %(other)s คน รวม %(total)s คน"
+    ) % {
+        "office": r.count_office,
+        "school": r.count_school,
+        "ktpn": r.count_ktpn,
+        "other": r.count_other,
+        "total": r.total,
+    }
 
 
 def _photo_links(office, r: ParticipationRecord) -> tuple[tuple[str, str], ...]:
@@ -25,7 +33,7 @@ def _photo_links(office, r: ParticipationRecord) -> tuple[tuple[str, str], ...]:
     n = published_meeting_photos(office.pk).filter(meeting_id=r.meeting_id).count()
     if not n:
         return ()
-    return ((f"ภาพกิจกรรม {n} ภาพ", reverse("meetings:public-photos", args=[office.code, r.meeting_id])),)
+    return ((_("ภาพกิจกรรม %(n)s ภาพ") % {"n": n}, reverse("meetings:public-photos", args=[office.code, r.meeting_id])),)
 
 
 def participation_records(office):
@@ -39,10 +47,10 @@ def participation_records(office):
             date=r.date,
             summary=r.results[:300],
             details=(
-                ("ประเด็น", r.topic),
-                ("ผู้เข้าร่วม", _counts(r)),
-                ("ผลการมีส่วนร่วม", r.results),
-                ("การนำผลไปใช้ปรับปรุง", r.usage or "-"),
+                (_("ประเด็น"), r.topic),
+                (_("ผู้เข้าร่วม"), _counts(r)),
+                (_("ผลการมีส่วนร่วม"), r.results),
+                (_("การนำผลไปใช้ปรับปรุง"), r.usage or "-"),
             ),
         )
 
@@ -53,11 +61,11 @@ def satisfaction_records(office):
     for r in published_participation(office.pk).filter(source=ParticipationRecord.Source.SURVEY):
         yield ItaRecord(
             ita_year=r.fiscal_year,
-            title=f"รายงานผลการสำรวจความพึงพอใจ: {r.topic}",
+            title=_("รายงานผลการสำรวจความพึงพอใจ: %(topic)s") % {"topic": r.topic},
             date=r.date,
             summary=r.results,
             document_url=reverse("meetings:public-survey-pdf", args=[r.pk]),
-            details=(("ผลการสำรวจ", r.results), ("การนำผลไปใช้ปรับปรุง", r.usage or "-")),
+            details=((_("ผลการสำรวจ"), r.results), (_("การนำผลไปใช้ปรับปรุง"), r.usage or "-")),
         )
 
 

@@ -19,16 +19,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 SECTIONS: tuple[tuple[str, str], ...] = (
-    ("plan", "แผนการนิเทศ ติดตาม (แผนดำเนินงานประจำปี)"),
-    ("monitoring", "รายงานการกำกับติดตามการดำเนินงาน รอบ 6 เดือน"),
-    ("annual", "รายงานผลการดำเนินงานประจำปี"),
-    ("statistics", "ข้อมูลเชิงสถิติการให้บริการ"),
-    ("satisfaction", "รายงานผลการสำรวจความพึงพอใจการให้บริการ"),
-    ("participation", "การเปิดโอกาสให้เกิดการมีส่วนร่วม"),
+    ("plan", _("แผนการนิเทศ ติดตาม (แผนดำเนินงานประจำปี)")),
+    ("monitoring", _("รายงานการกำกับติดตามการดำเนินงาน รอบ 6 เดือน")),
+    ("annual", _("รายงานผลการดำเนินงานประจำปี")),
+    ("statistics", _("ข้อมูลเชิงสถิติการให้บริการ")),
+    ("satisfaction", _("รายงานผลการสำรวจความพึงพอใจการให้บริการ")),
+    ("participation", _("การเปิดโอกาสให้เกิดการมีส่วนร่วม")),
 )
-SECTION_KEYS = tuple(key for key, _ in SECTIONS)
+SECTION_KEYS = tuple(key for key, _label in SECTIONS)
 
 
 @dataclass(frozen=True)

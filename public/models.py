@@ -110,6 +110,13 @@ class PublicationEvent(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "บันทึกการเผยแพร่")
         ordering = ["-at", "-id"]
 
+    # The log keeps `public.workflow`'s action names; pages show these labels.
+    ACTION_LABELS = {
+        "publish": _("เผยแพร่"),
+        "republish": _("เผยแพร่ข้อมูลล่าสุด"),
+        "withdraw": _("ถอนการเผยแพร่"),
+    }
+
     def __str__(self):
         return f"{self.action} {self.what}"
 
@@ -121,17 +128,22 @@ class PublicationEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise ValueError("the publishing log is append-only")
 
+    def get_action_display(self):
+        return self.ACTION_LABELS.get(self.action, self.action)
+
 
 class PublicPage(models.Model):
-    """One public page of one office as rendered at the last publish (the DB-backed snapshot)."""
+    """One public page of one office in one language (each of `settings.LANGUAGES`) as rendered at the last
+    publish (the DB-backed snapshot)."""
 
     office = models.ForeignKey(AreaOffice, on_delete=models.CASCADE, related_name="public_pages")
     path = models.CharField(max_length=200)  # "" (the office's index), "rounds/<slug>/", "ita/"
+    language = models.CharField(max_length=8, default="th")
     html = models.TextField()
     built_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["office", "path"], name="public_page_once")]
+        constraints = [models.UniqueConstraint(fields=["office", "path", "language"], name="public_page_once")]
 
     def __str__(self):
-        return f"{self.office.code}/{self.path}"
+        return f"{self.office.code}/{self.path} ({self.language})"

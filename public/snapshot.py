@@ -3,21 +3,27 @@
 `round_snapshot()` reads a round's APPROVED results only (aggregated per section and consortium; no
 individual answers, no names of people, no contact details) when the director publishes it;
 `rebuild(office)` renders every public page of the office from the published records into the database,
-and `public.cache` serves those rows. Nothing here is read per request.
+once per language of `settings.LANGUAGES` (Thai first, English complete: the labels are the site's, the data
+— school, consortium, section and record names — stays as stored), and `public.cache` serves those rows in
+the reader's language. Nothing here is read per request.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from public import ita
 from public.models import Publication, PublicPage
 from schedules.days import be_date
+from supervision.dates import be_long
 from visits import results
 from visits.models import FollowUp, Visit
 from visits.quality import DEFAULT_QUALITY_LEVELS
@@ -46,13 +52,17 @@ def round_snapshot(publication: Publication) -> dict:
     sections = results.section_results(approved, titles)
     overall = results.split_mean(approved).approved
     followups = Counter(FollowUp.objects.filter(source_visit__round=rnd).values_list("status", flat=True))
-    labels = {k: str(v).split(" (")[0] for k, v in FollowUp.Status.choices}
+    # Frozen as the Thai labels (the catalogues' msgids) whatever the publisher's language; pages translate them.
+    with translation.override("th"):
+        labels = {k: str(v).split(" (")[0] for k, v in FollowUp.Status.choices}
     return {
         "snapshot": {
             "title": rnd.title,
             "academic_year": rnd.academic_year,
             "start": be_date(rnd.start_date),
             "end": be_date(rnd.end_date),
+            "start_date": rnd.start_date.isoformat() if rnd.start_date else None,
+            "end_date": rnd.end_date.isoformat() if rnd.end_date else None,
             "planned": sum(c.planned for c in coverage),
             "visited": sum(c.visited for c in coverage),
             "approved": sum(c.approved for c in coverage),
@@ -88,7 +98,7 @@ def document_url(publication: Publication) -> str:
 
 def _section_svg(snap: dict) -> str:
     spec = drawings.BarChartSpec(
-        "ร้อยละเฉลี่ยรายด้าน (ผลที่อนุมัติแล้ว)",
+        _("ร้อยละเฉลี่ยรายด้าน (ผลที่อนุมัติแล้ว)"),
         tuple(drawings.BarRow(title, (value,), (f"n={n}",)) for title, value, n in snap["sections"]),
     )
     return drawings.svg(drawings.bar_chart(spec), spec.title) if spec.rows else ""
@@ -115,9 +125,22 @@ def _provider_for(section):
 PUBLICATION_PROVIDERS = {key: _provider_for(key) for key in ita.SECTION_KEYS}
 
 
-def pages(office) -> dict[str, str]:
-    """path -> HTML of every public page of the office, from what is published now."""
-    with translation.override("th"):
+def _shown(snap: dict, rnd) -> dict:
+    """The frozen snapshot as the page in the current language shows it: its dates in that language (from
+    the ISO dates it froze; snapshots frozen before they were kept fall back to the round's) and the
+    follow-up states' labels, frozen in Thai, through the catalogue."""
+    shown = dict(snap)
+    for key in ("start", "end"):
+        iso = snap.get(f"{key}_date")
+        day = datetime.date.fromisoformat(iso) if iso else getattr(rnd, f"{key}_date")
+        shown[key] = be_long(day) if day else snap.get(key, "")
+    shown["followups"] = [[_(label), n] for label, n in snap.get("followups", [])]
+    return shown
+
+
+def pages(office, language: str = "th") -> dict[str, str]:
+    """path -> HTML of every public page of the office in `language`, from what is published now."""
+    with translation.override(language):
         rounds = list(
             Publication.objects.filter(office=office, kind=Publication.Kind.ROUND, status=Publication.Status.PUBLISHED)
             .select_related("round", "office")
@@ -134,27 +157,34 @@ def pages(office) -> dict[str, str]:
             }
             for year in sorted(years, reverse=True)
         ]
-        base = {"office": office, "rounds": rounds}
+        base = {"office": office, "rounds": rounds, "languages": settings.LANGUAGES}
+        for p in rounds:
+            p.shown = _shown(p.snapshot, p.round)
         out = {
-            "": render_to_string("public/office.html", {**base, "ita_years": ita_years}),
-            "ita/": render_to_string("public/ita.html", {**base, "ita_years": ita_years}),
+            "": render_to_string("public/office.html", {**base, "path": "", "ita_years": ita_years}),
+            "ita/": render_to_string("public/ita.html", {**base, "path": "ita/", "ita_years": ita_years}),
         }
         for p in rounds:
-            out[f"rounds/{p.round.slug}/"] = render_to_string(
+            path = f"rounds/{p.round.slug}/"
+            out[path] = render_to_string(
                 "public/round.html",
-                {**base, "p": p, "s": p.snapshot, "chart": _section_svg(p.snapshot), "pdf": document_url(p)},
+                {**base, "path": path, "p": p, "s": p.shown, "chart": _section_svg(p.snapshot), "pdf": document_url(p)},
             )
     return out
 
 
 @transaction.atomic
 def rebuild(office) -> int:
-    """Re-render the office's public pages into the database; pages no longer published disappear."""
+    """Re-render the office's public pages, in every language, into the database; pages no longer published
+    (and languages no longer offered) disappear. Returns the number of pages (paths) rendered."""
     from public import cache
 
-    rendered = pages(office)
-    PublicPage.objects.filter(office=office).exclude(path__in=list(rendered)).delete()
-    for path, html in rendered.items():
-        PublicPage.objects.update_or_create(office=office, path=path, defaults={"html": html})
+    languages = [code for code, _name in settings.LANGUAGES]
+    PublicPage.objects.filter(office=office).exclude(language__in=languages).delete()
+    for language in languages:
+        rendered = pages(office, language)
+        PublicPage.objects.filter(office=office, language=language).exclude(path__in=list(rendered)).delete()
+        for path, html in rendered.items():
+            PublicPage.objects.update_or_create(office=office, path=path, language=language, defaults={"html": html})
     transaction.on_commit(cache.clear_local)
     return len(rendered)

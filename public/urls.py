@@ -5,6 +5,7 @@ from public import views
 app_name = "public"
 
 urlpatterns = [
+    path("language/", views.language, name="language"),
     path("manage/", views.manage, name="manage"),
     path("manage/<int:pk>/<str:to>/", views.transition, name="transition"),
     path("manage/rounds/<slug:slug>/", views.add_round, name="add_round"),

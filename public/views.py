@@ -1,19 +1,25 @@
 """The public site (no sign-in) and the director's publishing page.
 
-Public pages are served from `public.cache` (rendered at publish: no query of visits, no login, no
-cookies); anything not published — or of an office that has published nothing — is 404. Documents are
-served only while their publication is published. The publishing page is the office director's.
+Public pages are served from `public.cache` (rendered at publish in each language: no query of visits, no
+login, no cookies set) in the reader's language, chosen as on every other page (the language cookie the
+switch sets, else the browser's Accept-Language, else Thai); anything not published — or of an office that
+has published nothing — is 404. Documents are served only while their publication is published. The
+publishing page is the office director's.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from public import cache, workflow
@@ -26,18 +32,45 @@ from supervision.roles import Role, user_roles
 
 
 def page(request, office_code: str, path: str = ""):
-    found = cache.page(office_code, path)
+    # LocaleMiddleware chose the reader's language (public.fastpath chooses it the same way for replays).
+    found = cache.page(office_code, path, translation.get_language())
     if found is None:
         raise Http404
-    html, etag = found
+    html, etag, language = found
     quoted = f'"{etag}"'
     if request.headers.get("If-None-Match") == quoted:
-        return HttpResponseNotModified()
-    response = HttpResponse(html)
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(html)
+        response["Cache-Control"] = "public, max-age=60"
     response["ETag"] = quoted
-    response["Cache-Control"] = "public, max-age=60"
-    # Rendered in Thai at publish whatever the reader's language (and replayed as is by public.fastpath).
-    response["Content-Language"] = "th"
+    response["Content-Language"] = language
+    # The page depends on the language cookie and Accept-Language only: a shared cache keeps one per language.
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    return response
+
+
+@csrf_exempt  # the public pages carry no token (they are the same for every reader); a language is no secret
+@require_POST
+def language(request):
+    """The public pages' language switch: sets the same cookie as Django's set_language and goes back."""
+    next_url = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    response = redirect(next_url if safe and next_url.startswith("/public/") else "/")
+    code = request.POST.get("language", "")
+    if code in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            code,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
     return response
 
 

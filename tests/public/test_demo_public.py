@@ -66,8 +66,13 @@ def _public_pages(client, office):
     return {url: client.get(url) for url in pages}
 
 
-def test_every_public_page_of_the_demo_is_anonymous_and_discloses_no_contact_details(demo):
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_every_public_page_of_the_demo_is_anonymous_and_discloses_no_contact_details(demo, language):
+    """In each language a reader can choose (the switch's cookie), every public page and every PDF it links."""
+    from django.conf import settings
+
     client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     pages = _public_pages(client, demo)
     assert len(pages) == 3
     secrets = set()
@@ -77,14 +82,21 @@ def test_every_public_page_of_the_demo_is_anonymous_and_discloses_no_contact_det
     assert secrets, "the demo's people have contact details for the scan to look for"
     for url, response in pages.items():
         assert response.status_code == 200, url
+        assert response["Content-Language"] == language, url
         html = response.content.decode()
+        assert f'<html lang="{language}">' in html, url
         assert _disclosed(html, secrets) == [], url
         assert "evidence" not in html, url
     ita = pages[f"/public/{demo.code}/ita/"].content.decode()
     for code in ("O10", "O11", "O12", "O15", "O16", "O33"):
         assert code in ita
     round_html = pages[f"/public/{demo.code}/rounds/aug-2563/"].content.decode()
-    assert "โรงเรียนเป้าหมาย 81 โรง" in round_html
+    if language == "th":
+        assert "โรงเรียนเป้าหมาย 81 โรง" in round_html and "การเปิดเผยข้อมูลสาธารณะ (ITA)" in ita
+    else:
+        assert "81 schools planned" in round_html and "Coverage by consortium" in round_html
+        assert "Public disclosure (ITA)" in ita and "Six-monthly monitoring report" in ita
+        assert "สิงหาคม" not in round_html  # the round's dates in English (3 August 2563), BE
     pdf_links = {
         link for response in pages.values() for link in re.findall(r'href="([^"]+\.pdf)"', response.content.decode())
     }

@@ -4,8 +4,10 @@ replays the response Django last gave for a public page (public/fastpath.py)."""
 import io
 
 import pytest
+from django.conf import settings
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from public import workflow
@@ -72,8 +74,8 @@ def published(actors):
 
 def test_a_public_page_is_replayed_whole_without_touching_the_database(published):
     _, path = published
-    status, headers, first = call(path, accept_language="en")  # the first reader prefers English
-    assert headers["Content-Language"] == "th"  # the page is the Thai one published, for every reader
+    status, headers, first = call(path)
+    assert headers["Content-Language"] == "th"
     assert status == 200 and "84.0" in first.decode()
     with CaptureQueriesContext(connection) as queries:
         again_status, again_headers, again = call(path)
@@ -104,4 +106,46 @@ def test_other_paths_and_signed_in_pages_always_go_through_django(actors, publis
     assert status == 302 and headers["Location"].startswith(settings.LOGIN_URL)
     from public import fastpath
 
-    assert list(fastpath._replies) == [path]
+    assert list(fastpath._replies) == [(path, "th")]
+    # A signed-in reader (a session cookie) is served by Django, and what Django gave is not kept for others.
+    client = Client()
+    client.force_login(actors.oscar.user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    fastpath.clear()
+    status, _, _ = call(path, cookie=f"{settings.SESSION_COOKIE_NAME}={session}")
+    assert status == 200 and fastpath._replies == {}
+
+
+def test_each_reader_gets_the_page_in_their_language_and_each_language_is_replayed(published):
+    """English for a browser that asks for it (Accept-Language) or for the switch's cookie, Thai otherwise;
+    each language's reply is kept apart, and a replay costs no query in either."""
+    from public import fastpath
+
+    _, path = published
+    thai = call(path)
+    english = call(path, accept_language="en-GB,en;q=0.9")
+    by_cookie = call(path, accept_language="th", cookie="django_language=en")
+    assert thai[1]["Content-Language"] == "th" and english[1]["Content-Language"] == "en"
+    assert by_cookie[1]["Content-Language"] == "en" and by_cookie[2] == english[2]
+    assert '<html lang="th">' in thai[2].decode() and "ตรวจเยี่ยมแล้ว" in thai[2].decode()
+    page = english[2].decode()
+    assert '<html lang="en">' in page and "Coverage by consortium" in page and "ตรวจเยี่ยมแล้ว" not in page
+    assert english[1]["ETag"] != thai[1]["ETag"]
+    assert {"Accept-Language", "Cookie"} <= {v.strip() for v in english[1]["Vary"].split(",")}
+    assert set(fastpath._replies) == {(path, "th"), (path, "en")}
+    with CaptureQueriesContext(connection) as queries:
+        assert call(path, accept_language="en")[2] == english[2]
+        assert call(path, cookie="django_language=th", accept_language="en")[2] == thai[2]
+    assert len(queries) == 0
+
+
+def test_the_public_language_switch_sets_the_cookie_and_goes_back(published):
+    _, path = published
+    client = Client(enforce_csrf_checks=True)  # the cached page carries no token: the switch needs none
+    response = client.post("/public/language/", {"language": "en", "next": path})
+    assert response.status_code == 302 and response["Location"] == path
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert client.get(path)["Content-Language"] == "en"
+    response = client.post("/public/language/", {"language": "xx", "next": "https://evil.example/"})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert client.get(path)["Content-Language"] == "en"  # an unknown language changes nothing

@@ -8,10 +8,16 @@ placeholder, title, alt, aria-label and button texts):
 - in English, a Thai run of text passes only when it is data — found in what the database holds (school,
   people, committee, round and document names, answers …) — and is not itself a label of ours (a catalogue
   msgid) or a Thai month name; anything else is a Thai label the English page forgot;
-- in Thai, no text is one of our English translations: an English label left on a Thai page.
+- in Thai, no text is one of our English translations: an English label left on a Thai page;
+- in both, no part of a text is the raw code of a choice ("supervision", "published", "exam_inspection"
+  instead of the choice's label) or of a logged action: a template that printed `{{ x.status }}`, or a
+  translation that is only the code again;
+- in English, no heading, column head, button, form label or menu entry starts in lower case ("consortium",
+  "move", "kind:"): a field's verbose name (lower case by Django's convention) shown as a label.
 
 The field app (a client-side island) has its own English run in tests/browser/test_field_app.py. The public
-disclosure pages are the office's Thai publication (rendered at publish, like its PDFs) and stay Thai.
+disclosure pages (rendered at publish, once per language) are walked like every other page; only their
+PDFs stay Thai, like every report.
 """
 
 import io
@@ -60,7 +66,8 @@ def demo_office(django_db_setup, django_db_blocker, tmp_path_factory):
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("load_demo", stdout=io.StringIO())
-        yield _data_corpus()
+        codes = _raw_codes()
+        yield _data_corpus(), codes, _free_text_values(codes)
         transaction.set_rollback(True)
     settings.MEDIA_ROOT = media
 
@@ -124,6 +131,59 @@ def _thai_labels(text: str, corpus: str, msgids: set[str]) -> list[str]:
     return found
 
 
+# A text is read in parts, as a page joins them: "Supervision · Academic year 2563 · Published".
+PARTS = re.compile(r"\s*(?:[·•|:;→—–]|\s-\s)\s*")
+
+
+def _raw_codes() -> set[str]:
+    """Codes that must never be shown as such: every model choice's stored value that is a lower-case
+    identifier, and the publishing log's actions. A label is never one (an English label that reads as the
+    code, "supervision", is the code shown again)."""
+    from public import workflow as public_workflow
+
+    codes = set(public_workflow.TRANSITIONS.values())
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            for value, _label in getattr(field, "flatchoices", None) or ():
+                if isinstance(value, str) and re.fullmatch(r"[a-z][a-z0-9_-]+", value):
+                    codes.add(value)
+    return codes
+
+
+def _free_text_values(codes: set[str]) -> set[str]:
+    """What people typed into the database's free-text fields (names, usernames, titles, notes …), as whole
+    values: a page part equal to one of them is data, even if it spells like a code. A field without
+    choices that holds nothing but codes (the publishing log's action and statuses) holds codes, not data."""
+    values = set()
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, (models.CharField, models.TextField)) and not field.choices:
+                held = {v.strip() for v in model.objects.values_list(field.attname, flat=True) if v and v.strip()}
+                if not held <= codes:
+                    values |= held
+    return values
+
+
+def _raw_codes_in(text: str, codes: set[str], typed: set[str]) -> list[str]:
+    found = [part for part in PARTS.split(text) if part in codes]
+    # A code with an underscore is never a word of a sentence, wherever it stands.
+    found += [word for word in re.findall(r"\b[a-z]+_[a-z_]+\b", text) if word in codes and word not in found]
+    return [code for code in found if code not in typed]
+
+
+# A column of counts is headed "n" in both languages (the statistic's symbol), not a label to capitalise.
+LOWER_CASE_ALLOWED = {"n"}
+
+
+def _lower_case_labels(document) -> list[str]:
+    found = []
+    for el in document.xpath("//h1|//h2|//h3|//th|//button|//label|//nav//a|//summary|//legend|//caption|//dt"):
+        text = " ".join(t.strip() for t in el.xpath("./text()") if t.strip()) or el.text_content().strip()
+        if text[:1].isascii() and text[:1].islower() and text not in LOWER_CASE_ALLOWED:
+            found.append(f"lower-case label {text[:60]!r}")
+    return found
+
+
 def _shape(path: str) -> str:
     path = re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<uuid>", path)
     return re.sub(r"\d+", "<n>", path)
@@ -163,6 +223,8 @@ def _client(user, language: str) -> Client:
 
 def _assert_reach(user, reached: list[str]) -> None:
     assert len(reached) >= 3, f"{user} reached only {reached}"
+    public = [p for p in reached if PUBLIC_PAGE.match(p) and not p.startswith("/public/manage/")]
+    assert {"ita/", "rounds/"} <= {p.split("/")[3] + "/" for p in public if p.count("/") > 3}, public
     missing = [p for p in MUST_REACH.get(user, ()) if not any(r.startswith(p) for r in reached)]
     assert not missing, f"the walk of {user} never reached {missing}"
     if user == "coordinator":
@@ -194,21 +256,20 @@ USERS = [*(username for username, _role, _who in demo.LOGINS), ANONYMOUS]
 @pytest.mark.django_db
 @pytest.mark.parametrize("user", USERS, ids=[u or "anonymous" for u in USERS])
 def test_english_pages_show_thai_only_as_data(demo_office, user):
-    corpus = demo_office
+    corpus, codes, typed = demo_office
     msgids, _ = _catalogues()
     client = _client(user, "en")
     problems, reached = {}, []
     for path, document in _walk(client, _starts(user)):
         reached.append(path)
-        if PUBLIC_PAGE.match(path) and not path.startswith("/public/manage/"):
-            # The public disclosure pages are the office's Thai publication, rendered once at publish (like
-            # its PDFs); they say so (lang="th", Content-Language: th) rather than mixing languages.
-            assert document.get("lang") == "th", path
-            continue
         assert document.get("lang") == "en", path
+        if found := _lower_case_labels(document):
+            problems.setdefault(path, []).extend(found)
         for text in _shown_texts(document):
             if _thai_labels(text, corpus, msgids):
                 problems.setdefault(path, []).append(text[:100])
+            for code in _raw_codes_in(text, codes, typed):
+                problems.setdefault(path, []).append(f"raw code {code!r} in {text[:80]!r}")
     _assert_reach(user, reached)
     assert not problems, {path: sorted(set(found))[:12] for path, found in problems.items()}
 
@@ -216,7 +277,7 @@ def test_english_pages_show_thai_only_as_data(demo_office, user):
 @pytest.mark.django_db
 @pytest.mark.parametrize("user", USERS, ids=[u or "anonymous" for u in USERS])
 def test_thai_pages_show_no_english_labels(demo_office, user):
-    corpus = demo_office
+    corpus, codes, typed = demo_office
     msgids, english = _catalogues()
     # Translations that read the same in both languages (codes, names, numbers) or are data are not labels.
     english_labels = {e for e in english if e not in msgids and " " in e and len(e) >= 8 and e not in corpus}
@@ -228,5 +289,7 @@ def test_thai_pages_show_no_english_labels(demo_office, user):
         for text in _shown_texts(document):
             if text in english_labels:
                 problems.setdefault(path, []).append(text[:100])
+            for code in _raw_codes_in(text, codes, typed):
+                problems.setdefault(path, []).append(f"raw code {code!r} in {text[:80]!r}")
     _assert_reach(user, reached)
     assert not problems, {path: sorted(set(found))[:12] for path, found in problems.items()}
