@@ -6,15 +6,18 @@ PDF sees it (pypdf's lines, nothing folded). Columns are sized from their conten
 
 import dataclasses
 import itertools
+from datetime import date, datetime
 
 import pytest
 
 from supervision import demo
 from tests.reports.pdftext import pypdf_text, squeeze
+from visits import demo as visit_demo
 from visits.reports import samples
 from visits.reports.builders import build_exam_report, build_order, build_round_summary, build_visit_report
 from visits.reports.builders.common import Writer
 from visits.reports.layout import FRAME_W
+from visits.reports.thaitext import KEPT_WORDS, be_date, digits
 
 SCHOOLS = [row["name_th"] for row in demo.school_rows()]
 CONSORTIA = [name for _code, name in demo.CONSORTIA.values()]
@@ -132,3 +135,106 @@ def test_a_column_too_narrow_for_a_name_takes_room_from_one_with_room_to_spare()
     widths = w.fit_widths(["โรงเรียน", "คะแนน"], [(longest, "72.5")], [60, FRAME_W - 60])
     assert sum(widths) == pytest.approx(FRAME_W)
     assert widths[0] >= w._widest_piece(longest, "cell") - 0.01
+
+
+# --- dates and the instruments' words -------------------------------------------------------------
+
+# Every month, the longest days: each date field of each sample takes the next of these in turn.
+DATES = [date(2020, month, day) for day in (1, 28) for month in range(1, 13)]
+DATE_FORMATS = ("%-d %B %Y", "%-d %b %y", "%-d %B พ.ศ. %Y")
+INSTRUMENT_WORDS = sorted({*KEPT_WORDS, "ตัวชี้วัด"})
+
+
+def _with_dates(data, start: int):
+    """The sample with every date and date-time replaced by the next of DATES (from `start` on); returns the
+    dates used."""
+    pool = itertools.cycle(DATES[start:] + DATES[:start])
+    used: set[date] = set()
+
+    def walk(v):
+        if dataclasses.is_dataclass(v) and not isinstance(v, type):
+            return dataclasses.replace(v, **{f.name: walk(getattr(v, f.name)) for f in dataclasses.fields(v)})
+        if isinstance(v, tuple):
+            return tuple(walk(x) for x in v)
+        if isinstance(v, datetime):
+            day = next(pool)
+            used.add(day)
+            return v.replace(year=day.year, month=day.month, day=day.day)
+        if isinstance(v, date):
+            day = next(pool)
+            used.add(day)
+            return day
+        return v
+
+    return walk(data), used
+
+
+def _date_texts(days) -> set[str]:
+    """Every way the reports print these days: each format, Arabic and Thai digits, with and without วันที่."""
+    out = set()
+    for day in days:
+        for fmt in DATE_FORMATS:
+            for thai in (False, True):
+                text = be_date(day, thai, fmt)
+                out |= {text, f"วันที่ {text}"}
+    return out
+
+
+def _demo_item_texts() -> list[str]:
+    """The demo instruments' item texts (the August round's, the O-NET site checklist's, the re-opening's)."""
+    return [row[4] for rows in (visit_demo.AUG_FORM, visit_demo.ONET_FORM, visit_demo.REOPEN_FORM) for row in rows]
+
+
+@pytest.mark.parametrize(("kind", "make", "build", "starts"), REPORTS, ids=[r[0] for r in REPORTS])
+def test_every_date_prints_whole(kind, make, build, starts):
+    """Every BE date a report prints ("วันที่ 1 กุมภาพันธ์ 2563", "28 พ.ย. 63", "๑ มกราคม พ.ศ. ๒๕๖๓") is on one
+    line, with the demo's names swapped in; every month goes through every date field of every report."""
+    printed_any = set()
+    for start in (0, 7, 13, 19):
+        data, _names = _swap(make(), starts[0])
+        data, days = _with_dates(data, start)
+        assert days, "the sample must print dates"
+        pdf = build(data)
+        texts = _date_texts(days)
+        printed = _printed(pdf, texts)
+        assert printed, (kind, start)
+        printed_any |= printed
+        assert not _cut_names(pdf, texts), (kind, start, _cut_names(pdf, texts))
+    assert any(str(d.year + 543) in t or digits(d.year + 543, True) in t for d in DATES for t in printed_any)
+
+
+def test_the_instruments_item_words_print_whole():
+    """The visit report's item table with every demo instrument item as its questions, in the item column
+    and in the narrower note column: no ตัวชี้วัด (or any word in KEPT_WORDS) is cut at a line end."""
+    items = _demo_item_texts()
+    assert any("ตัวชี้วัด" in text for text in items)
+    base = samples.visit()
+    for chunk in range(0, len(items), 20):
+        answers = tuple(
+            dataclasses.replace(a, question=text, note=items[(i + 7) % len(items)])
+            for i, (a, text) in enumerate(zip(itertools.cycle(base.answers), items[chunk : chunk + 20], strict=False))
+        )
+        pdf = build_visit_report(dataclasses.replace(base, answers=answers))
+        assert _printed(pdf, INSTRUMENT_WORDS), chunk
+        assert not _cut_names(pdf, INSTRUMENT_WORDS), chunk
+
+
+@pytest.mark.parametrize(("kind", "make", "build", "starts"), REPORTS, ids=[r[0] for r in REPORTS])
+def test_indicator_and_testing_words_print_whole_in_every_report(kind, make, build, starts):
+    for start in starts:
+        data, _names = _swap(make(), start)
+        assert not _cut_names(build(data), INSTRUMENT_WORDS), (kind, start)
+
+
+def test_a_date_wider_than_its_line_breaks_between_its_words_not_inside_one():
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from visits.reports import fonts
+    from visits.reports.thaitext import break_lines, segment
+
+    fonts.register_fonts()
+    text = "วันที่ 28 พฤศจิกายน 2563"
+    assert segment(text) == [text]
+    lines = break_lines(text, fonts.REGULAR, 11, stringWidth("พฤศจิกายน", fonts.REGULAR, 11) + 2)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert all(line in ("วันที่", "28", "พฤศจิกายน", "2563", "วันที่ 28", "28 พฤศจิกายน") for line in lines), lines

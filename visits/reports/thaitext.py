@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape
 
 from pythainlp.tokenize import tcc, word_tokenize
 from pythainlp.util import arabic_digit_to_thai_digit, thai_strftime
+from pythainlp.util.date import thai_abbr_months, thai_full_months
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import shapeStr
 from reportlab.platypus import Paragraph
@@ -55,12 +56,43 @@ def be_datetime(value: datetime | None, thai_digits: bool = False) -> str:
 # --- segmentation -------------------------------------------------------------------------------
 
 
+# Words of supervision and testing that pythainlp's dictionary lacks and would cut where a line may break
+# ("ตัวชี้ | วัด", "สห | วิทยาเขต", "กรรม | การคุมสอบ"): each is kept one word, like a name.
+KEPT_WORDS = (
+    "ตัวชี้วัด",
+    "สหวิทยาเขต",
+    "ก.ต.ป.น.",
+    "ศูนย์สอบ",
+    "สนามสอบ",
+    "ห้องสอบ",
+    "ซองข้อสอบ",
+    "ผู้เข้าสอบ",
+    "ผู้คุมสอบ",
+    "กรรมการคุมสอบ",
+    "ตัวแทนศูนย์สอบ",
+    "กระดาษคำตอบ",
+)
+_DIGIT = "[0-9\u0e50-\u0e59]"
+_MONTHS = "|".join(re.escape(m) for m in sorted((*thai_full_months, *thai_abbr_months), key=len, reverse=True))
+# A Buddhist-Era date as the reports print it — "วันที่ 1 กุมภาพันธ์ 2563", "3 ส.ค. 63", "๑ มกราคม พ.ศ. ๒๕๖๓" —
+# and a time "เวลา 09:15 น.": one piece each, never cut at a line end.
+_DATE = (
+    f"(?:วันที่ )?{_DIGIT}{{1,2}} (?:{_MONTHS}) (?:พ\\.ศ\\. )?{_DIGIT}{{2,4}}"
+    f"|เวลา {_DIGIT}{{1,2}}[:.]{_DIGIT}{{2}}(?: น\\.)?"
+)
+
+
 @lru_cache(maxsize=64)
-def _protected_pattern(words: frozenset[str]) -> re.Pattern | None:
+def _protected_pattern(words: frozenset[str], keep: bool = True) -> re.Pattern | None:
     words = [w for w in words if w and _THAI.search(w)]
-    if not words:
+    if keep:
+        words += KEPT_WORDS
+    alternatives = [re.escape(w) for w in sorted(words, key=len, reverse=True)]
+    if keep:
+        alternatives.insert(0, _DATE)
+    if not alternatives:
         return None
-    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    return re.compile("|".join(alternatives))
 
 
 @lru_cache(maxsize=20000)
@@ -68,16 +100,17 @@ def _thai_words(run: str) -> tuple[str, ...]:
     return tuple(word_tokenize(run, engine="newmm", keep_whitespace=True))
 
 
-def segment(text: str, protected: frozenset[str] = frozenset()) -> list[str]:
-    """Split into words and whitespace; each protected name (school, place) stays one token."""
-    return list(_segment(text, frozenset(protected)))
+def segment(text: str, protected: frozenset[str] = frozenset(), keep: bool = True) -> list[str]:
+    """Split into words and whitespace; each protected name (school, place), each of `KEPT_WORDS` and each
+    date stays one token (`keep=False`: names only, to break a name wider than a whole line)."""
+    return list(_segment(text, frozenset(protected), keep))
 
 
 @lru_cache(maxsize=8192)
-def _segment(text: str, protected: frozenset[str]) -> tuple[str, ...]:
+def _segment(text: str, protected: frozenset[str], keep: bool) -> tuple[str, ...]:
     # A table's cells are measured (fit_widths) and then filled, and labels repeat: segment each once.
     tokens: list[str] = []
-    pattern = _protected_pattern(protected)
+    pattern = _protected_pattern(protected, keep)
     pos = 0
     pieces: list[tuple[str, bool]] = []
     if pattern is not None:
@@ -181,8 +214,9 @@ def _fill(text, font, size, width, first_width, protected):
             line.append(tok)
             used += w
             continue
-        if tok in protected and w > width * _FIT:
-            words = segment(tok)
+        if w > width * _FIT and len(tok) > 1 and (tok in protected or " " in tok or tok in KEPT_WORDS):
+            # A name or date wider than a whole line breaks at its own word boundaries.
+            words = segment(tok, keep=False)
             if len(words) > 1:
                 queue.extend(reversed(words))
                 continue
@@ -211,6 +245,8 @@ def note_first_word(canvas, text: str) -> None:
     word of the next page at the foot of each page: คำต่อ). Flowables that draw text call this."""
     if getattr(canvas, "_nithet_first_word", "") is None and text and text.strip():
         words = [w for w in segment(text.strip()) if not w.isspace()]
+        if words and " " in words[0]:  # a date kept whole on its line: its first word continues the page
+            words = segment(words[0], keep=False)
         if words:
             canvas._nithet_first_word = words[0]
 
