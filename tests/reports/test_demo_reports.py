@@ -5,6 +5,7 @@ the school's name; every PDF carries true metadata. One demo load, read as pdfto
 
 import datetime
 import io
+import itertools
 import re
 
 import pytest
@@ -16,6 +17,7 @@ from supervision.models import Committee
 from tests.reports.pdftext import pdftotext, pypdf_text, squeeze
 from visits.demo import EXAM_FINDINGS
 from visits.models import Visit
+from visits.reports.thaitext import segment
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +93,18 @@ def test_demo_reports_read_as_a_director_needs_them(demo, tmp_path):
         assert squeeze(centre.school.name_th) in order, centre.school.name_th
     assert "1กุมภาพันธ์2563" in order and "2กุมภาพันธ์2563" in order
     assert "หน้าที่" in order
+    # The continuation word at each page's foot is the next page's first word, whole ("/ผู้ทรงคุณวุฒิ...",
+    # not "/ผ..." cut before its marks).
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(order_pdf)).pages]
+    assert len(pages) >= 2
+    words = []
+    for this, following in itertools.pairwise(pages):
+        word = re.search(r"/(\S+)\.\.\.", this)
+        assert word, this[-120:]
+        body = following.replace(re.search(r"- \S+ -", following).group(0), "", 1).split()
+        assert segment(body[0])[0] == word.group(1), (word.group(1), body[:2])
+        words.append(word.group(1))
+    assert any(re.search("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]", w) for w in words), words  # a word with marks
 
     # --- a visit report: photos numbered with the school's name; true metadata --------------------------
     visit = next(

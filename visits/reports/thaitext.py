@@ -79,6 +79,7 @@ _MONTHS = "|".join(re.escape(m) for m in sorted((*thai_full_months, *thai_abbr_m
 _DATE = (
     f"(?:วันที่ )?{_DIGIT}{{1,2}} (?:{_MONTHS}) (?:พ\\.ศ\\. )?{_DIGIT}{{2,4}}"
     f"|เวลา {_DIGIT}{{1,2}}[:.]{_DIGIT}{{2}}(?: น\\.)?"
+    f"|พ\\.ศ\\. {_DIGIT}{{4}}"  # a year on its own: "พ.ศ. 2546", never "พ.ศ. | 2546"
 )
 
 
@@ -309,12 +310,29 @@ class ThaiParagraph(Paragraph):
         super().drawOn(canvas, x, y, _sW)
 
     def first_line(self) -> str:
+        """The first line's text as typed. ReportLab keeps the shaped words, whose marks are private-use
+        codes (ผู้ → ผ + two codes): read back through the font, or the continuation word at the foot of
+        a page came out as "/ผ..." for ผู้ทรงคุณวุฒิ."""
         lines = getattr(getattr(self, "blPara", None), "lines", None)
         if not lines:
             return ""
         if self.blPara.kind == 0:
-            return " ".join(lines[0][1])
-        return "".join(getattr(f, "text", "") for f in lines[0].words)
+            return _as_typed(" ".join(lines[0][1]), self.style.fontName)
+        return "".join(_as_typed(getattr(f, "text", ""), getattr(f, "fontName", "")) for f in lines[0].words)
+
+
+def _as_typed(text: str, font_name: str) -> str:
+    """Shaped text with each private-use code replaced by the text it reads back as (its ToUnicode entry)."""
+    if not any(0xE000 <= ord(c) < 0xF900 for c in text):
+        return str(text)
+    from reportlab.pdfbase.pdfmetrics import getFont
+
+    from visits.reports.fonts import ThaiTTFont
+
+    font = getFont(font_name) if font_name else None
+    if not isinstance(font, ThaiTTFont):
+        return str(text)
+    return "".join(font.reads_as(ord(c)) if 0xE000 <= ord(c) < 0xF900 else c for c in text)
 
 
 @lru_cache(maxsize=256)
