@@ -345,6 +345,8 @@ def main() -> None:
         **os.environ,
         "DATABASE_URL": bench_url,
         "DJANGO_DEBUG": "0",
+        # DEBUG off refuses a loopback SITE_URL (supervision.E001); the bench issues no PDF to a reader.
+        "SITE_URL": os.environ.get("SITE_URL", "https://nithet.bench.invalid"),
         "CONN_MAX_AGE": "600",
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),

@@ -213,6 +213,8 @@ def main() -> None:
     opts = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="nithet-bench-field-"))
     env = {**os.environ, "NITHET_VAR_DIR": str(work / "var"), "DJANGO_DEBUG": "0", "DATABASE_URL": ""}
+    # DEBUG off refuses a loopback SITE_URL (supervision.E001); the bench issues no PDF to a reader.
+    env.setdefault("SITE_URL", "https://nithet.bench.invalid")
     env.pop("DATABASE_URL")
     (work / "var").mkdir()
     py = [sys.executable, str(ROOT / "manage.py")]

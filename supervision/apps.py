@@ -8,6 +8,7 @@ class SupervisionConfig(AppConfig):
     verbose_name = pgettext_lazy("plural", "องค์กรและคณะกรรมการ")
 
     def ready(self):
+        from supervision import checks  # noqa: F401  (registers the SITE_URL check)
         from supervision.dates import use_in_admin
         from supervision.roles import ensure_role_groups
 

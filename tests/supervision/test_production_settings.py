@@ -15,6 +15,7 @@ GOOD = {
     "NITHET_PRODUCTION": "1",
     "SECRET_KEY": "a-long-private-secret-key-for-the-test-0123456789",
     "ALLOWED_HOSTS": "nithet.example.test",
+    "SITE_URL": "https://nithet.example.test",
 }
 
 
@@ -22,7 +23,7 @@ def run(tmp_path, code: list[str], **env):
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("DJANGO_DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "NITHET_PRODUCTION")
+        if k not in ("DJANGO_DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "NITHET_PRODUCTION", "SITE_URL")
     }
     clean.update(NITHET_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="supervision.settings", **env)
     return subprocess.run([sys.executable, *code], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120)
