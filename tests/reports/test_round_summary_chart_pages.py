@@ -16,9 +16,7 @@ TITLE = "ร้อยละของโรงเรียนที่ตรว�
 
 def _pages(n_consortia: int) -> tuple[list[str], list[str]]:
     """(each page's text, the chart's bar labels) of a summary whose coverage table has n rows."""
-    coverage = tuple(
-        ConsortiumCoverage(f"สหวิทยาเขตทดสอบ {k + 1}", 20 + k, 1 + k, 1 + k, k) for k in range(n_consortia)
-    )
+    coverage = tuple(ConsortiumCoverage(f"สหวิทยาเขตทดสอบ {k + 1}", 20 + k, 1 + k, 1 + k, k) for k in range(n_consortia))
     pdf = build_round_summary(dataclasses.replace(samples.round_summary(12), coverage=coverage))
     pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
     return pages, [f"{1 + k}/{20 + k}" for k in range(n_consortia)]
