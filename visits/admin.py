@@ -163,7 +163,7 @@ class InstrumentAdmin(EditableInstrumentsOnly, ScopedChoicesMixin, admin.ModelAd
                     office=office,
                 )
             except InstrumentError as exc:
-                problems = exc.lines()
+                problems = [str(line) for line in exc.said_lines()]
             except VisitError as exc:
                 problems = [exc.message]
             else:

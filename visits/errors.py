@@ -10,6 +10,7 @@ from supervision.errors import (  # noqa: F401  (re-exported: the visits domain 
     InvalidInput,
     InvalidTransition,
     NotFound,
+    Said,
     StaleVersion,
 )
 
@@ -72,11 +73,22 @@ class InstrumentError(VisitError):
         super().__init__("แบบนิเทศมีข้อผิดพลาด", "the instrument sheet has errors", rows=rows, **kwargs)
 
     def lines(self) -> list[str]:
+        """Both languages on each line, for a command's one-line error (a terminal has no language switch)."""
         out = []
         for r in self.rows:
             where = f"แถว {r['row']} / row {r['row']}" if r.get("row") else "ไฟล์ / file"
             col = f", คอลัมน์ {r['column']}" if r.get("column") else ""
             out.append(f"{where}{col}: {r['message_th']} / {r['message_en']}")
+        return out
+
+    def said_lines(self) -> list[Said]:
+        """One line per problem that reads in the language active when shown (the admin's import page)."""
+        out = []
+        for r in self.rows:
+            row, column = r.get("row"), r.get("column")
+            where_th, where_en = (f"แถว {row}", f"row {row}") if row else ("ไฟล์", "file")
+            col_th, col_en = (f", คอลัมน์ {column}", f", column {column}") if column else ("", "")
+            out.append(Said(f"{where_th}{col_th}: {r['message_th']}", f"{where_en}{col_en}: {r['message_en']}"))
         return out
 
 

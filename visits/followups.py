@@ -248,8 +248,10 @@ def followup_update(
         raise InvalidInput(
             fields={
                 "due_date": [
-                    "กำหนดเสร็จเลื่อนได้โดยยื่นคำขอให้สำนักงานเขตอนุมัติเท่านั้น / "
-                    "the due date moves only by a request the office approves (POST …/due-date-requests/)"
+                    Said(
+                        "กำหนดเสร็จเลื่อนได้โดยยื่นคำขอให้สำนักงานเขตอนุมัติเท่านั้น (POST …/due-date-requests/)",
+                        "the due date moves only by a request the office approves (POST …/due-date-requests/)",
+                    )
                 ]
             }
         )
@@ -364,7 +366,7 @@ def due_change_request(*, followup_id: int, user, due_date, reason: str) -> Foll
     fu = _followup_for_due_change(followup_id, user)
     reason = (reason or "").strip()
     if len(reason) > DUE_CHANGE_REASON_MAX:
-        raise InvalidInput(fields={"reason": [" / ".join(too_long_message(DUE_CHANGE_REASON_MAX))]})
+        raise InvalidInput(fields={"reason": [Said(*too_long_message(DUE_CHANGE_REASON_MAX))]})
     refusal = check_due_change_request(
         status=fu.status,
         current=fu.due_date,
@@ -405,7 +407,7 @@ def due_change_decide(*, followup_id: int, request_id: int, to: str, user, comme
         raise NotFound()
     comment = (comment or "").strip()
     if len(comment) > DUE_CHANGE_REASON_MAX:
-        raise InvalidInput(fields={"comment": [" / ".join(too_long_message(DUE_CHANGE_REASON_MAX))]})
+        raise InvalidInput(fields={"comment": [Said(*too_long_message(DUE_CHANGE_REASON_MAX))]})
     refusal = check_due_change_decision(
         change.status, to, followup_relations(fu, user), is_requester=change.requested_by_id == user.pk, comment=comment
     )

@@ -207,7 +207,7 @@ def clean_answers(raw_answers, items: list[Item]) -> dict[int, AnswerInput]:
             errors[f"answers[{n}].note"] = [Said("ต้องเป็นข้อความ", "must be text")]
             continue
         if note is not None and len(note.strip()) > NOTE_MAX:
-            errors[f"answers[{n}].note"] = [" / ".join(too_long_message(NOTE_MAX))]
+            errors[f"answers[{n}].note"] = [Said(*too_long_message(NOTE_MAX))]
             continue
         try:
             value = clean_value(item, entry.get("value"))

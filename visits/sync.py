@@ -33,7 +33,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from schedules.models import Assignment
 from supervision.models import Person
 from visits import selectors, services
-from visits.errors import Conflict, InvalidInput, NotFound, StaleVersion, VisitError
+from visits.errors import Conflict, InvalidInput, NotFound, Said, StaleVersion, VisitError
 from visits.models import Answer, Evidence, Visit
 from visits.plan import Stored, WritePlan, plan_visit_write
 
@@ -75,7 +75,8 @@ def parse_if_match(header: str | None) -> int | None:
     try:
         return int(value)
     except ValueError:
-        raise InvalidInput(fields={"If-Match": ['ETag ไม่ถูกต้อง (เช่น "v3") / malformed ETag (e.g. "v3")']}) from None
+        malformed = Said('ETag ไม่ถูกต้อง (เช่น "v3")', 'malformed ETag (e.g. "v3")')
+        raise InvalidInput(fields={"If-Match": [malformed]}) from None
 
 
 def etag(version: int) -> str:

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from supervision.lifecycle import Refusal, claim, not_allowed, wrong_role
 from visits import selectors
-from visits.errors import InvalidInput, NotFound, StaleVersion
+from visits.errors import InvalidInput, NotFound, Said, StaleVersion
 from visits.limits import COMMENT_MAX, too_long_message
 from visits.models import Evidence, Visit, VisitTransition
 
@@ -236,7 +236,7 @@ def visit_transition(
         raise StaleVersion(current_version=visit.version)
     comment = (comment or "").strip()
     if len(comment) > COMMENT_MAX:  # the web form's comment as much as the API's
-        raise InvalidInput(fields={"comment": [" / ".join(too_long_message(COMMENT_MAX))]})
+        raise InvalidInput(fields={"comment": [Said(*too_long_message(COMMENT_MAX))]})
     problems = submission_problems(visit) if to == S.SUBMITTED and visit.status in (S.DRAFT, S.RETURNED) else None
     files = missing_files(visit, expected_files) if problems is not None else None
     unchanged = visit.status == S.RETURNED and to == S.SUBMITTED and unchanged_since_return(visit)

@@ -22,7 +22,15 @@ def test_import_page_reports_rows_then_imports(cora_client):
         {"file": SimpleUploadedFile("form.csv", bad), "name": "แบบ", "code": "adm", "kind": "supervision"},
     )
     assert r.status_code == 200
-    assert "แถว 2 / row 2" in r.content.decode() and not InstrumentVersion.objects.exists()
+    page = r.content.decode()
+    # The problem reads in the page's language (Thai here), not packed as "แถว 2 / row 2".
+    assert "แถว 2, คอลัมน์" in page and "row 2" not in page and not InstrumentVersion.objects.exists()
+    english = cora_client.post(
+        "/admin/visits/instrument/import/",
+        {"file": SimpleUploadedFile("form.csv", bad), "name": "แบบ", "code": "adm", "kind": "supervision"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    assert "row 2, column" in english and "แถว 2" not in english
     r = cora_client.post(
         "/admin/visits/instrument/import/",
         {
