@@ -40,10 +40,10 @@ def _visit_with_manifest(client, field, data: bytes, *, item=None):
     return vid, ev
 
 
-def upload(client, vid, ev, data: bytes, digest: str | None = None, **headers):
+def upload(client, vid, ev, data: bytes, digest: str | None = None, name: str = "photo.png", **headers):
     return client.put(
         f"/api/v1/visits/{vid}/evidence/{ev}/",
-        {"file": SimpleUploadedFile("photo.png", data), "sha256": digest or sha(data)},
+        {"file": SimpleUploadedFile(name, data), "sha256": digest or sha(data)},
         format="multipart",
         **headers,
     )
@@ -263,3 +263,31 @@ def test_a_photo_above_the_pixel_limit_is_413_through_the_api(actors, field, cli
     assert response.status_code == 413 and response.json()["code"] == "evidence_too_many_pixels"
     assert "3,000 × 2,000 pixels" in response.json()["detail"]
     assert not Evidence.objects.get(pk=ev).is_uploaded
+
+
+def test_a_photo_turned_by_exif_is_served_as_the_tablet_sent_it(actors, field, client_for):
+    """Issue #12: the photo the tablet listed (its hash and size) is the one the API serves back, byte for byte;
+    turning it upright is the thumbnail's business, and the listed width and height are as seen upright."""
+    from PIL import ExifTags
+
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6  # camera held sideways: turn 90° clockwise to view
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 20), (10, 120, 200)).save(buf, format="JPEG", exif=exif)
+    data = buf.getvalue()
+    client = client_for(actors.bob)
+    vid, ev = _visit_with_manifest(client, field, data)
+    stored = upload(client, vid, ev, data, name="photo.jpg")
+    assert stored.status_code == 201, stored.json()
+    listed = stored.json()["evidence"][0]
+    assert listed["sha256"] == sha(data) and listed["size"] == len(data)
+
+    served = client.get(listed["url"])
+    assert served.status_code == 200
+    body = b"".join(served.streaming_content) if served.streaming else served.content
+    assert body == data and sha(body) == listed["sha256"]
+    thumbnail = client.get(listed["thumbnail_url"])
+    assert thumbnail.status_code == 200
+    thumb = b"".join(thumbnail.streaming_content) if thumbnail.streaming else thumbnail.content
+    with Image.open(io.BytesIO(thumb)) as im:
+        assert im.width < im.height  # upright: the sideways 40×20 frame reads as portrait
