@@ -49,6 +49,16 @@ def _job_answer(job: ExportJob):
             response = Response(body, status=503)
             response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER_SECONDS)
             return response
+        if job.error == exports.OVERDUE:
+            body = {
+                "code": "export_overdue",
+                "detail": tr(
+                    "ระบบไม่ได้จัดทำไฟล์นี้ภายในเวลาที่กำหนด กรุณาขอไฟล์อีกครั้ง",
+                    "The export was not built in time; ask for it again.",
+                ),
+                "errors": {},
+            }
+            return Response(body, status=500)
         body = {
             "code": "export_failed",
             "detail": tr("จัดทำไฟล์ส่งออกไม่สำเร็จ", "The export could not be built."),

@@ -545,6 +545,7 @@ def csv_response(scope: Scope, sheet: str, version_id=None) -> StreamingHttpResp
 # --- large exports: built by the worker -------------------------------------------------------------
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 QUEUE_DOWN = "queue_down"
+OVERDUE = "overdue"  # still queued at EXPORT_JOB_DEADLINE_MINUTES: its queue message is taken as lost
 
 
 def job_start(user, query, output: str, sheet: str = "", version: str = "") -> ExportJob:
@@ -610,10 +611,36 @@ def job_build(job_id: str) -> str | None:
 
 
 def job_for(user, job_id) -> ExportJob | None:
-    """The requester's own job, while they may still read the dashboard; None for anyone else."""
+    """The requester's own job, while they may still read the dashboard; None for anyone else. A job still
+    queued past EXPORT_JOB_DEADLINE_MINUTES is failed now (one conditional UPDATE, so a build finishing at
+    the same moment wins): it never stays "being prepared" for ever."""
     if not selectors.can_read_dashboard(user):
         return None
-    return ExportJob.objects.filter(pk=job_id, requested_by=user).first()
+    job = ExportJob.objects.filter(pk=job_id, requested_by=user).first()
+    if job is not None and job.status == ExportJob.Status.QUEUED:
+        deadline = timezone.now() - datetime.timedelta(minutes=settings.EXPORT_JOB_DEADLINE_MINUTES)
+        if ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.QUEUED, created_at__lt=deadline).update(
+            status=ExportJob.Status.FAILED, error=OVERDUE, finished_at=timezone.now()
+        ):
+            log.warning("export %s: not built within %s minutes", job.pk, settings.EXPORT_JOB_DEADLINE_MINUTES)
+        job.refresh_from_db()
+    return job
+
+
+def job_request_url(job: ExportJob) -> str:
+    """The dashboard download the job was made from: following it asks for the same export again."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    query = dict(job.query)
+    if job.output == "csv":
+        if job.version:
+            query["version"] = job.version
+        path = reverse("dashboard:export_csv", args=[job.sheet])
+    else:
+        path = reverse("dashboard:export_xlsx")
+    return f"{path}?{urlencode(query)}"
 
 
 def job_file_response(job: ExportJob) -> FileResponse:

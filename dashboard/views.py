@@ -121,6 +121,8 @@ def export_job(request, job_id):
         "job": job,
         "failed": failed,
         "queue_down": job.error == exports.QUEUE_DOWN,
+        "overdue": job.error == exports.OVERDUE,
+        "again_url": exports.job_request_url(job),
         "poll_url": f"{request.path}?poll=1",
         "poll_ms": POLL_SECONDS * 1000,
         "refresh": REFRESH_SECONDS,

@@ -313,6 +313,9 @@ DASHBOARD_LEAST_VISITED = 10  # how many of the least-visited schools the fairne
 # Exports of at most this many visits are built inside the request (seconds); larger ones are built by the
 # worker and the page turns into the download by itself (gunicorn kills a web worker silent for 30 s).
 EXPORT_INLINE_MAX_VISITS = env.int("EXPORT_INLINE_MAX_VISITS", default=2000)
+# A large export still "being prepared" this long after it was asked for will not come (its queue message
+# was lost, or the worker died with it): its page and the API then say it failed and offer to ask again.
+EXPORT_JOB_DEADLINE_MINUTES = env.int("EXPORT_JOB_DEADLINE_MINUTES", default=30)
 EXPORT_KEEP_HOURS = 24  # a requester's built exports are deleted after this, when they ask for the next one
 # Public pages: each process keeps a rendered page this many seconds before re-reading its snapshot from the
 # database (publishing writes the snapshot; no Redis or worker is needed to serve or invalidate it).
