@@ -17,6 +17,7 @@ from supervision.models import Committee
 from tests.reports.pdftext import pdftotext, pypdf_text, squeeze
 from visits.demo import EXAM_FINDINGS
 from visits.models import Visit
+from visits.reports.data import order_data
 from visits.reports.thaitext import segment
 
 pytestmark = pytest.mark.django_db
@@ -104,7 +105,31 @@ def test_demo_reports_read_as_a_director_needs_them(demo, tmp_path):
         body = following.replace(re.search(r"- \S+ -", following).group(0), "", 1).split()
         assert segment(body[0])[0] == word.group(1), (word.group(1), body[:2])
         words.append(word.group(1))
-    assert any(re.search("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]", w) for w in words), words  # a word with marks
+    # (The committees' headings now start pages, so these words are "คณะ"; a first word with marks, whole:
+    # tests/reports/test_official.py::test_the_continuation_word_keeps_its_marks.)
+
+    # A member's entry (number, name, position, role) is on one page, and a committee's heading never ends
+    # a page: each page's text is read on its own, the page number and continuation word left out.
+    def body(page: str) -> str:
+        return squeeze(re.sub(r"- \S+ -|/\S+\.\.\.\s*$", "", page))
+
+    page_bodies = [body(page) for page in pages]
+    entries = 0
+    for committee in order_data(onet).committees:
+        for member in committee.members:
+            name, position = squeeze(member.name), squeeze(member.position)
+            on = [i for i, b in enumerate(page_bodies) if name in b]
+            assert len(on) == 1, (member.name, on)
+            start = page_bodies[on[0]].index(name)
+            assert page_bodies[on[0]].find(position, start) == start + len(name), (member.name, member.position)
+            assert squeeze(member.role) in page_bodies[on[0]][start:], member.name
+            entries += 1
+    assert entries == sum(committee.memberships.count() for committee in committees) >= 7 * 2
+    for number, page in enumerate(pages[:-1], start=1):
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        lines = [line for line in lines if not re.fullmatch(r"- \S+ -|/\S+\.\.\.", line)]
+        assert not re.match(r"คณะที่ \d+$", lines[-1]), (number, lines[-3:])
+        assert not lines[-1].startswith(("ตรวจเยี่ยมวันที่", "สนามสอบที่", "มีหน้าที่")), (number, lines[-3:])
 
     # --- a visit report: photos numbered with the school's name; true metadata --------------------------
     visit = next(

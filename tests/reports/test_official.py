@@ -127,6 +127,25 @@ def test_page_numbers_from_page_2_and_the_continuation_word(pdf):
     assert "..." not in texts[-1].split("\n")[-1]
 
 
+def test_the_continuation_word_keeps_its_marks():
+    """Every page starts with "ผู้ทรงคุณวุฒิ…": the word at each foot is that word whole, marks included
+    (it was "/ผ..." when read from ReportLab's shaped words)."""
+    from pypdf import PdfReader
+
+    from visits.reports.thaitext import segment
+
+    doc = OfficialDoc(OfficeInfo(name=OFFICE), "คำสั่ง")
+    w = OfficialWriter(protected=(OFFICE,))
+    pdf = doc.build([w.line("ผู้ทรงคุณวุฒิด้านการวัดและประเมินผล มหาวิทยาลัยราชภัฏอุบลราชธานี") for _ in range(80)])
+    texts = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    assert len(texts) >= 2
+    for this, following in itertools.pairwise(texts):
+        word = re.search(r"/(\S+)\.\.\.", this)
+        assert word, this[-200:]
+        body = following.replace(re.search(r"- \S+ -", following).group(0), "", 1).split()
+        assert word.group(1) == segment(body[0])[0] == "ผู้ทรงคุณวุฒิ", (word.group(1), body[:2])
+
+
 def test_text_reads_back_exactly_in_every_extractor(pdf):
     for name, text in all_texts(pdf).items():
         flat = squeeze(text)

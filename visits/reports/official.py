@@ -390,12 +390,11 @@ class OfficialWriter:
         lead = max(0.0, indent - w_num - 4)
         w_pos = FRAME_W - lead - w_num - 4 - w_name - gap - w_role - gap
         if w_pos < 4 * cm:
-            # A very long name or role: the position goes on its own line under the name.
-            rows = []
-            for n, name, pos, role in zip(numbers, names, positions, roles, strict=True):
-                rows.append(["", n, self._p(name), self._p(role)])
-                if pos:
-                    rows.append(["", "", self._p(pos), ""])
+            # A very long name or role: the position goes under the name, in the same cell.
+            rows = [
+                ["", n, [self._p(name), self._p(pos)] if pos else self._p(name), self._p(role)]
+                for n, name, pos, role in zip(numbers, names, positions, roles, strict=True)
+            ]
             widths = [lead, w_num + 4, FRAME_W - lead - w_num - 4 - w_role - gap, w_role + gap]
         else:
             rows = [
@@ -403,24 +402,24 @@ class OfficialWriter:
                 for n, name, pos, role in zip(numbers, names, positions, roles, strict=True)
             ]
             widths = [lead, w_num + 4, w_name + gap, w_pos, w_role + gap]
-        for row in rows:
-            row[1] = self._p(row[1]) if row[1] else ""
-        table = Table(
-            rows,
-            colWidths=widths,
-            hAlign="LEFT",
-            style=TableStyle(
-                [
-                    ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                    ("TOPPADDING", (0, 0), (-1, -1), 0),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ]
-            ),
+        style = TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
         )
-        return [table]
+        # One single-row table per member, all with the same columns: a page may break between members but
+        # never inside one (number, name, position and role stay on one page), and a heading can be kept
+        # with the first member alone rather than with the whole list.
+        tables = []
+        for row in rows:
+            row[1] = self._p(row[1])
+            tables.append(Table([row], colWidths=widths, hAlign="LEFT", style=style))
+        return tables
 
     def _p(self, text: str) -> ThaiParagraph:
         return ThaiParagraph(text, self.st["cell"], protected=self.protected)

@@ -4,6 +4,8 @@ committee (คณะที่ n with its centres, days and numbered member lines
 
 from __future__ import annotations
 
+from reportlab.platypus import KeepTogether
+
 from visits.reports.data import OrderData
 from visits.reports.official import MemberLine, OfficialDoc, OfficialWriter
 from visits.reports.thaitext import be_date
@@ -33,17 +35,22 @@ def build_order(data: OrderData) -> bytes:
     ]
     many = len(data.committees) > 1
     for c in data.committees:
+        head: list = []
         if many:
-            story += [w.space(4), w.line(c.name, bold=True)]
+            head += [w.space(4), w.line(c.name, bold=True)]
             if c.dates:
-                story.append(w.para(f"ตรวจเยี่ยม{_days(c.dates, t)}"))
+                head.append(w.para(f"ตรวจเยี่ยม{_days(c.dates, t)}"))
             for n, centre in enumerate(c.centres, start=1):
-                story.append(w.para(f"สนามสอบที่ {w.num(n)} {centre}"))
-        story += w.numbered_lines([MemberLine(m.name, m.position or "", m.role) for m in c.members])
+                head.append(w.para(f"สนามสอบที่ {w.num(n)} {centre}"))
+        members = w.numbered_lines([MemberLine(m.name, m.position or "", m.role) for m in c.members])
+        # The committee's heading, days and centres never end a page: they go with its first member.
+        story += [KeepTogether(head + members[:1]), *members[1:]] if head else members
         if c.duties:
-            story += [w.para("มีหน้าที่ ดังนี้"), *w.clauses(c.duties)]
+            duties = w.clauses(c.duties)
+            story += [KeepTogether([w.para("มีหน้าที่ ดังนี้"), *duties[:1]]), *duties[1:]]
     if data.duties:
-        story += [w.space(4), w.para("ให้คณะกรรมการมีหน้าที่ ดังนี้"), *w.clauses(data.duties)]
+        duties = w.clauses(data.duties)
+        story += [KeepTogether([w.space(4), w.para("ให้คณะกรรมการมีหน้าที่ ดังนี้"), *duties[:1]]), *duties[1:]]
     story.append(w.para("ให้ผู้ที่ได้รับการแต่งตั้งปฏิบัติหน้าที่ที่ได้รับมอบหมายให้เกิดผลดีต่อทางราชการ"))
     last = w.para("ทั้งนี้ ตั้งแต่บัดนี้เป็นต้นไป")
     when = (
