@@ -162,6 +162,7 @@ def test_admin_instrument_import_refuses_unreadable_sheets(cora_admin, kind):
     response = cora_admin.post(
         "/admin/visits/instrument/import/",
         {"file": SimpleUploadedFile("form.xlsx", make()), "name": "แบบ", "code": "odd", "kind": "supervision"},
+        HTTP_ACCEPT_LANGUAGE="en",  # the page's problems read in its language (English here)
     )
     assert response.status_code == 200 and english in response.content.decode()
     assert not InstrumentVersion.objects.exists()
@@ -216,18 +217,24 @@ def test_an_instrument_question_beyond_its_limit_is_refused_on_import(cora_admin
     book.active.append(["ด้านที่ 1", "", "1.1", "yes_no", "ข" * 30_000, "", "", "", ""])
     out = io.BytesIO()
     book.save(out)
-    response = cora_admin.post(
-        "/admin/visits/instrument/import/",
-        {"file": SimpleUploadedFile("form.xlsx", out.getvalue()), "name": "แบบ", "code": "big", "kind": "supervision"},
-    )
-    page = response.content.decode()
-    assert response.status_code == 200 and "longer than 2,000 characters (30,000)" in page
-    assert "ยาวเกิน 2,000 ตัวอักษร" in page and not InstrumentVersion.objects.exists()
+    sheet = out.getvalue()
+    pages = {
+        language: cora_admin.post(
+            "/admin/visits/instrument/import/",
+            {"file": SimpleUploadedFile("form.xlsx", sheet), "name": "แบบ", "code": "big", "kind": "supervision"},
+            HTTP_ACCEPT_LANGUAGE=language,
+        )
+        for language in ("en", "th")
+    }
+    assert {r.status_code for r in pages.values()} == {200}
+    assert "longer than 2,000 characters (30,000)" in pages["en"].content.decode()
+    assert "ยาวเกิน 2,000 ตัวอักษร" in pages["th"].content.decode() and not InstrumentVersion.objects.exists()
     # The 5,000,000-character question of the attack, as CSV: refused whole, not a 500.
     huge = as_csv([HEADER, ["ด้านที่ 1", "", "1.1", "yes_no", "ข" * 5_000_000, "", "", "", ""]])
     response = cora_admin.post(
         "/admin/visits/instrument/import/",
         {"file": SimpleUploadedFile("form.csv", huge), "name": "แบบ", "code": "huge", "kind": "supervision"},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 200 and "cannot read this row" in response.content.decode()
     assert not InstrumentVersion.objects.exists()

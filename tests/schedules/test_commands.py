@@ -135,9 +135,12 @@ def test_an_incomplete_plan_is_not_applied(demo):
     assert not Assignment.objects.filter(round=aug).exists()
 
 
-def test_unknown_round_exit_code_as_a_shell_sees_it(demo, capsys, monkeypatch):
+def test_unknown_round_exit_code_as_a_shell_sees_it(demo, capsys, monkeypatch, settings):
     from django.core.management import ManagementUtility
     from django.db import connections
+
+    # A shell runs the system checks first; tests run with DEBUG off, where a loopback SITE_URL is refused.
+    settings.SITE_URL = "https://nithet.example.go.th"
 
     # run_from_argv closes every connection when it ends; keep the test's transaction open.
     monkeypatch.setattr(connections, "close_all", lambda: None)
