@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from dashboard import selectors
 from schedules.models import Assignment, Round
@@ -298,10 +296,10 @@ def coverage_chart(coverage, thai_digits: bool = False) -> drawings.BarChartSpec
 
 
 STATUS_LEGEND = (
-    ("not_visited", gettext_lazy("ยังไม่ตรวจเยี่ยม")),
-    ("in_progress", gettext_lazy("กำลังบันทึก/ส่งกลับ")),
-    ("pending", gettext_lazy("ส่งแล้ว รออนุมัติ")),
-    ("approved", gettext_lazy("อนุมัติแล้ว")),
+    ("not_visited", "ยังไม่ตรวจเยี่ยม"),
+    ("in_progress", "กำลังบันทึก/ส่งกลับ"),
+    ("pending", "ส่งแล้ว รออนุมัติ"),
+    ("approved", "อนุมัติแล้ว"),
 )
 
 
@@ -337,13 +335,13 @@ def school_map_spec(rows, schools: dict[int, School], colour: str, levels) -> dr
                 (f"level{k}", level["label"], drawings.LEVEL_COLOURS[min(k, len(drawings.LEVEL_COLOURS) - 1)])
                 for k, level in enumerate(levels)
             ),
-            ("none", _("ยังไม่มีผลที่อนุมัติ"), drawings.STATUS_COLOURS["not_visited"]),
+            ("none", "ยังไม่มีผลที่อนุมัติ", drawings.STATUS_COLOURS["not_visited"]),
         )
-        title = _("แผนที่โรงเรียน: ระดับคุณภาพของผลที่อนุมัติแล้ว")
+        title = "แผนที่โรงเรียน: ระดับคุณภาพของผลที่อนุมัติแล้ว"
     else:
-        legend = tuple((key, str(label), drawings.STATUS_COLOURS[key]) for key, label in STATUS_LEGEND)
-        title = _("แผนที่โรงเรียน: สถานะการตรวจเยี่ยม")
-    return drawings.MapSpec(title, tuple(points), places, legend, dict(counts), no_places=_("ไม่มีพิกัดโรงเรียน"))
+        legend = tuple((key, label, drawings.STATUS_COLOURS[key]) for key, label in STATUS_LEGEND)
+        title = "แผนที่โรงเรียน: สถานะการตรวจเยี่ยม"
+    return drawings.MapSpec(title, tuple(points), places, legend, dict(counts))
 
 
 def _followups(user, rounds, f: Filters):

@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 
-from django.utils.translation import gettext as _
 from reportlab.graphics import renderPDF, renderSVG
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Rect, String
 from reportlab.lib import colors
@@ -118,14 +117,8 @@ class Series:
     colour: colors.Color
 
 
-# Labels are read in the language active when a spec is built: the dashboard page's, and Thai for reports
-# (their data functions run under translation.override("th")), so one definition serves both.
-def approved_series() -> Series:
-    return Series("approved", _("อนุมัติแล้ว"), APPROVED)
-
-
-def pending_series() -> Series:
-    return Series("pending", _("รออนุมัติ"), PENDING)
+APPROVED_SERIES = Series("approved", "อนุมัติแล้ว", APPROVED)
+PENDING_SERIES = Series("pending", "รออนุมัติ", PENDING)
 
 
 @dataclass(frozen=True)
@@ -139,7 +132,7 @@ class BarRow:
 class BarChartSpec:
     title: str
     rows: tuple[BarRow, ...]
-    series: tuple[Series, ...] = field(default_factory=lambda: (approved_series(),))
+    series: tuple[Series, ...] = (APPROVED_SERIES,)
     maximum: float = 100.0
     unit: str = ""
     thresholds: tuple[float, ...] = ()  # dashed lines (quality-level boundaries)
@@ -182,7 +175,7 @@ def bar_chart(spec: BarChartSpec, width: float = 480.0, font_size: float = 9.0) 
     line_h = font_size + 2
     row_heights = [max(len(lines) * line_h, n_series * (bar_h + 2)) + 6 for lines in wrapped]
     title_h = font_size + 8
-    legend_h = line_h + 4 if n_series > 1 or spec.series[0].key != "approved" else 0
+    legend_h = line_h + 4 if n_series > 1 or spec.series[0] is not APPROVED_SERIES else 0
     axis_h = line_h + 2
     height = title_h + legend_h + axis_h + sum(row_heights) + 4
     d = ChartDrawing(width, height)
@@ -260,7 +253,6 @@ class MapSpec:
     places: tuple[MapPlace, ...]  # district centres, labelled
     legend: tuple[tuple[str, str, colors.Color], ...]  # (key, label, colour)
     counts: dict = field(default_factory=dict, compare=False)
-    no_places: str = "ไม่มีพิกัดโรงเรียน"  # shown when no school has coordinates (set in the reader's language)
 
 
 def mercator(lat: float, lon: float) -> tuple[float, float]:
@@ -317,7 +309,7 @@ def school_map(spec: MapSpec, width: float = 480.0, height: float = 420.0, font_
             x = min(max(x, 4 + stringWidth(place.name, fonts.REGULAR, font_size) / 2), width - 4)
             d.add(_text(x, y + legend_h - 3, place.name, font_size, "middle", MUTED))
     else:
-        d.add(_text(width / 2, legend_h + plot_h / 2, spec.no_places, font_size + 1, "middle", MUTED))
+        d.add(_text(width / 2, legend_h + plot_h / 2, "ไม่มีพิกัดโรงเรียน", font_size + 1, "middle", MUTED))
     x = 0.0
     for key, label, c in spec.legend:
         n = spec.counts.get(key)
@@ -376,15 +368,15 @@ def sections_spec(
     PDF both draw this one definition. Approved and pending are two bars, never one."""
     if approved_only:
         return BarChartSpec(
-            _("ร้อยละเฉลี่ยรายด้าน (ผลที่อนุมัติแล้ว)"),
+            "ร้อยละเฉลี่ยรายด้าน (ผลที่อนุมัติแล้ว)",
             tuple(BarRow(title, (a,), (f"n={na}",)) for title, a, na, _, _ in rows),
             thresholds=tuple(thresholds),
             thai_digits=thai_digits,
         )
     return BarChartSpec(
-        _("ร้อยละเฉลี่ยรายด้าน"),
+        "ร้อยละเฉลี่ยรายด้าน",
         tuple(BarRow(title, (a, p), (f"n={na}", f"n={np_}")) for title, a, na, p, np_ in rows),
-        (approved_series(), pending_series()),
+        (APPROVED_SERIES, PENDING_SERIES),
         thresholds=tuple(thresholds),
         thai_digits=thai_digits,
     )
@@ -399,7 +391,7 @@ def coverage_spec(coverage, thai_digits: bool = False) -> BarChartSpec:
         return 100.0 * part / whole if whole else 0.0
 
     return BarChartSpec(
-        _("ร้อยละของโรงเรียนที่ตรวจเยี่ยมแล้วและอนุมัติแล้ว รายสหวิทยาเขต"),
+        "ร้อยละของโรงเรียนที่ตรวจเยี่ยมแล้วและอนุมัติแล้ว รายสหวิทยาเขต",
         tuple(
             BarRow(
                 c.name,
@@ -408,7 +400,7 @@ def coverage_spec(coverage, thai_digits: bool = False) -> BarChartSpec:
             )
             for c in coverage
         ),
-        (Series("visited", _("ตรวจเยี่ยมแล้ว"), STATUS_COLOURS["in_progress"]), approved_series()),
+        (Series("visited", "ตรวจเยี่ยมแล้ว", STATUS_COLOURS["in_progress"]), APPROVED_SERIES),
         thai_digits=thai_digits,
     )
 

@@ -7,7 +7,6 @@ distribution of scores plus the ten lowest schools, and the full list stays in t
 
 from __future__ import annotations
 
-from django.utils import translation
 from reportlab.lib import colors
 from reportlab.lib.units import cm
 from reportlab.platypus import KeepTogether, PageBreak, Spacer
@@ -26,7 +25,6 @@ def _pct(part: int, whole: int) -> float:
     return 100.0 * part / whole if whole else 0.0
 
 
-@translation.override("th")  # the charts' labels are read when drawn: a report is Thai whoever asks
 def build_round_summary(data: RoundSummaryData) -> bytes:
     office = data.office
     t = office.thai_digits
