@@ -303,6 +303,10 @@ def visit_save(*, visit_id, user, data: dict, expected_version: int | None = Non
         taken = None
         if place["assignment"] is not None:
             taken = Visit.objects.filter(assignment=place["assignment"]).values_list("pk", flat=True).first()
+        if taken == visit_id:
+            # A twin request (the tablet's retry) created this very visit after our lookup found nothing:
+            # answer as an edit of it, like the winner's other twins, never "this assignment already has a visit".
+            return visit_save(visit_id=visit_id, user=user, data=data, expected_version=expected_version)
         stored_answers, stored_members, created = {}, set(), True
         may_write = selectors.can_record_visit(user, school=place["school"], committee=place["committee"])
     else:
@@ -341,6 +345,8 @@ def visit_save(*, visit_id, user, data: dict, expected_version: int | None = Non
             with transaction.atomic():
                 visit.save(force_insert=True)
         except IntegrityError:
+            if Visit.objects.filter(pk=visit_id).exists():  # a twin request inserted this very UUID meanwhile
+                return visit_save(visit_id=visit_id, user=user, data=data, expected_version=expected_version)
             raise Conflict(
                 "บันทึกซ้ำกับการตรวจเยี่ยมที่มีอยู่", "clashes with an existing visit", code="duplicate_visit"
             ) from None
