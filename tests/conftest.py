@@ -102,3 +102,12 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def media_worker(settings, tmp_path):
+    """A real Celery worker writing into this test's media folder (see tests/worker/conftest.py)."""
+    from tests.worker.conftest import running_media_worker
+
+    with running_media_worker(settings, tmp_path) as (worker, _media):
+        yield worker

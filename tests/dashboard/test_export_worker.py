@@ -3,36 +3,18 @@ writes the workbook into storage, and the page the director is on becomes the do
 default, Redis when REDIS_URL is set (as .ci/run does)."""
 
 import io
-import os
-import shutil
 
 import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
 from tests import factories as f
-from tests.worker.conftest import CeleryWorker, _point_app_at, wait_for
+from tests.worker.conftest import wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration]
 
 
-@pytest.fixture
-def export_worker(settings, tmp_path):
-    media = tmp_path / "media"
-    settings.MEDIA_ROOT = media
-    workdir = tmp_path / "celery"
-    workdir.mkdir()
-    broker = os.environ.get("REDIS_URL") or "filesystem://"
-    worker = CeleryWorker(broker=broker, workdir=workdir, extra_env={"MEDIA_ROOT": str(media)})
-    undo = _point_app_at(broker, workdir, worker.queue)
-    worker.start()
-    yield worker
-    worker.stop()
-    undo()
-    shutil.rmtree(workdir, ignore_errors=True)
-
-
-def test_the_worker_builds_the_large_export_and_the_page_becomes_the_download(actors, settings, export_worker):
+def test_the_worker_builds_the_large_export_and_the_page_becomes_the_download(actors, settings, media_worker):
     settings.EXPORT_INLINE_MAX_VISITS = 0  # every export is "large" here
     rnd = f.RoundFactory(office=actors.office, instrument=f.InstrumentVersionFactory(), status="published")
     visit = f.VisitFactory(
@@ -49,7 +31,7 @@ def test_the_worker_builds_the_large_export_and_the_page_becomes_the_download(ac
         lambda: client.get(f"{page}?poll=1").json()["ready"],
         timeout=120,
         what="the worker to build the export",
-        worker=export_worker,
+        worker=media_worker,
     )
     done = client.get(page)
     assert done.status_code == 200

@@ -3,33 +3,16 @@ storage, the API then serves it. Filesystem broker by default, Redis when REDIS_
 """
 
 import os
-import shutil
 
 import pytest
 
-from tests.worker.conftest import CeleryWorker, _point_app_at, wait_for
+from tests.worker.conftest import running_media_worker, wait_for
 from visits.reports.service import cached_report_path
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration]
 
 
-@pytest.fixture
-def report_worker(settings, tmp_path):
-    media = tmp_path / "media"
-    settings.MEDIA_ROOT = media
-    workdir = tmp_path / "celery"
-    workdir.mkdir()
-    broker = os.environ.get("REDIS_URL") or "filesystem://"
-    worker = CeleryWorker(broker=broker, workdir=workdir, extra_env={"MEDIA_ROOT": str(media)})
-    undo = _point_app_at(broker, workdir, worker.queue)
-    worker.start()
-    yield worker
-    worker.stop()
-    undo()
-    shutil.rmtree(workdir, ignore_errors=True)
-
-
-def test_the_worker_builds_what_the_api_asked_for(actors, client_for, report_worker):
+def test_the_worker_builds_what_the_api_asked_for(actors, client_for, media_worker):
     from tests import factories as f
 
     rnd = f.RoundFactory(office=actors.office, slug="worker-round", committees=[actors.committee_a])
@@ -44,7 +27,7 @@ def test_the_worker_builds_what_the_api_asked_for(actors, client_for, report_wor
         lambda: cached_report_path("round", rnd.slug)[1],
         timeout=90,
         what=f"the worker to store {path}",
-        worker=report_worker,
+        worker=media_worker,
     )
     done = client.get(url)
     assert done.status_code == 200 and done["Content-Type"] == "application/pdf"
@@ -55,19 +38,9 @@ def test_the_worker_builds_what_the_api_asked_for(actors, client_for, report_wor
 def other_seed_worker(settings, tmp_path):
     """The report worker in a process whose string hashing differs from this one's, as every separate process's
     does in production (PYTHONHASHSEED is random per process unless set)."""
-    media = tmp_path / "media"
-    settings.MEDIA_ROOT = media
-    workdir = tmp_path / "celery"
-    workdir.mkdir()
-    broker = os.environ.get("REDIS_URL") or "filesystem://"
     seed = "1" if os.environ.get("PYTHONHASHSEED") != "1" else "2"
-    worker = CeleryWorker(broker=broker, workdir=workdir, extra_env={"MEDIA_ROOT": str(media), "PYTHONHASHSEED": seed})
-    undo = _point_app_at(broker, workdir, worker.queue)
-    worker.start()
-    yield worker, media
-    worker.stop()
-    undo()
-    shutil.rmtree(workdir, ignore_errors=True)
+    with running_media_worker(settings, tmp_path, PYTHONHASHSEED=seed) as running:
+        yield running
 
 
 def test_a_round_summary_built_by_the_worker_is_the_one_the_api_serves(actors, client_for, other_seed_worker):

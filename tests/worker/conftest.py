@@ -8,6 +8,7 @@ in-memory database comes back afterwards, untouched. Tests that use the worker a
 writes are committed.
 """
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -421,3 +422,23 @@ def worker(worker_env, fake_line, settings):
     for path in worker_env.mail_dir.glob("*"):
         path.unlink()
     return worker_env
+
+
+@contextlib.contextmanager
+def running_media_worker(settings, tmp_path, **extra_env):
+    """A real Celery worker for one test, writing into that test's media folder (the report and export
+    builds), on the filesystem broker or REDIS_URL's Redis (as .ci/run does); yields (worker, media folder)."""
+    media = tmp_path / "media"
+    settings.MEDIA_ROOT = media
+    workdir = tmp_path / "celery"
+    workdir.mkdir()
+    broker = os.environ.get("REDIS_URL") or "filesystem://"
+    worker = CeleryWorker(broker=broker, workdir=workdir, extra_env={"MEDIA_ROOT": str(media), **extra_env})
+    undo = _point_app_at(broker, workdir, worker.queue)
+    worker.start()
+    try:
+        yield worker, media
+    finally:
+        worker.stop()
+        undo()
+        shutil.rmtree(workdir, ignore_errors=True)
