@@ -443,10 +443,12 @@ def change_as_dict(change: Change) -> dict:
     }
 
 
-def preview_as_dict(plan_: planner.Plan, changes: list[Change]) -> dict:
-    """The preview in plain JSON (what the worker stores on a PlanRun and the page shows)."""
+def preview_as_dict(plan_: planner.Plan, changes: list[Change], data: rules.RoundData) -> dict:
+    """The preview in plain JSON (what the worker stores on a PlanRun and the page shows). `planned` is the
+    number of visits planned before the re-plan, so the confirmation can say "moves 16 of 20 visits"."""
+    planned = sum(1 for v in data.visits if v.id is not None)
     return {
-        "summary": changes_summary(changes),
+        "summary": {**changes_summary(changes), "planned": planned},
         "changes": [change_as_dict(c) for c in changes],
         "fingerprint": changes_fingerprint(changes),
         "complete": plan_.complete,
@@ -495,7 +497,7 @@ def plan_run_execute(*, run_id: int) -> str:
     try:
         data, plan_ = round_plan(round_=run.round, fresh=run.fresh, progress=progress, saving=run.apply)
         changes = plan_changes(data, plan_)
-        result = preview_as_dict(plan_, changes)
+        result = preview_as_dict(plan_, changes, data)
         if run.apply:
             if result["fingerprint"] != run.fingerprint:
                 result["stale"] = True  # the plan changed since the coordinator saw it: show the new preview

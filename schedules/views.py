@@ -253,7 +253,7 @@ def round_replan(request, slug):
         return round_detail(request, slug, status=exc.http_status, refused=_shown(exc))
     if not plan_.complete:
         return round_detail(request, slug, status=409, unplaced=plan_.unplaced)
-    preview = services.preview_as_dict(plan_, changes)
+    preview = services.preview_as_dict(plan_, changes, data)
     if fingerprint and fingerprint == preview["fingerprint"]:
         try:
             counts = services.plan_apply(round_=round_, plan=plan_, data=data, user=request.user)

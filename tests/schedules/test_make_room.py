@@ -81,6 +81,8 @@ def test_an_added_school_moves_at_most_two_visits_to_make_room(client, actors, f
     after = snapshot(full_round)
     changed = {a for a, place in before.items() if after.get(a) != place}
     assert 1 <= len(changed) <= 2
+    # before confirming, the coordinator was told how much of the plan moves: n of the 11 planned visits
+    assert f"การวางแผนใหม่จะย้าย {len(changed)} จาก 11 การนิเทศที่วางแผนไว้" in body
     placed = Assignment.objects.filter(round=full_round, school=new).active().get()
     assert placed.committee_id != free[0]  # never with the committee its director sits on
     for a in Assignment.objects.filter(pk__in=changed):

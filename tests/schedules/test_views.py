@@ -132,6 +132,9 @@ def test_lock_then_replan_keeps_the_locked_one(client, demo):
     response = client.post("/schedules/aug-2563/replan/")
     body = response.content.decode()
     assert response.status_code == 200 and "ใหม่ 0 · ย้าย 0 · ยกเลิก 0" in body
+    assert "การวางแผนใหม่จะย้าย 0 จาก 81 การนิเทศที่วางแผนไว้" in body
+    english = client.post("/schedules/aug-2563/replan/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Re-planning moves 0 of 81 planned visits" in english
     fingerprint = re.search(r'name="confirm" value="(\w+)"', body).group(1)
     response = client.post("/schedules/aug-2563/replan/", {"confirm": fingerprint})
     assert response.status_code == 302
