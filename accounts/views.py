@@ -68,8 +68,22 @@ class ResetDoneView(auth_views.PasswordResetDoneView):
 
 
 class ResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The e-mail's link: the person chooses a new password and is signed in with it (as an invitation does),
+    for this browser session only — "stay signed in on this tablet" is asked on the sign-in page."""
+
     template_name = "accounts/password_reset_confirm.html"
-    success_url = reverse_lazy("accounts:password_reset_complete")
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        self.request.session.set_expiry(0)
+        messages.success(self.request, _("ตั้งรหัสผ่านเรียบร้อยแล้ว ยินดีต้อนรับ"))
+        return response
+
+    def get_success_url(self):
+        user = self.user
+        return settings.LOGIN_REDIRECT_URL if has_work_role(user) else reverse("accounts:no_role")
 
 
 class ResetCompleteView(auth_views.PasswordResetCompleteView):

@@ -120,8 +120,14 @@ def test_password_reset_by_e_mail_to_the_persons_address(actors, client):
     assert form.status_code == 200 and "ตั้งรหัสผ่านใหม่" in form.content.decode()
     new = {"new_password1": "a-new-Pass-5678", "new_password2": "a-new-Pass-5678"}
     done = client.post(form.redirect_chain[-1][0], new)
-    assert done.status_code == 302
+    # the link set the password and signed the person in, onto their home, for this browser session only
+    assert done.status_code == 302 and done["Location"] == "/"
+    assert client.session["_auth_user_id"] == str(actors.alice.user.pk)
+    assert client.session.get_expire_at_browser_close()
+    assert client.get("/accounts/").status_code == 200
     assert sign_in(Client(), "alice", "a-new-Pass-5678").status_code == 302
+    assert sign_in(Client(), "alice", PASSWORD).status_code == 200  # the old password is gone
+    assert client.get(link, follow=True).context["validlink"] is False  # the link worked once
     # an unknown address gets the same page and no mail
     assert client.post("/accounts/password-reset/", {"email": "who@nowhere.example"}).status_code == 302
     assert len(mail.outbox) == 1

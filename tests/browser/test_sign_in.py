@@ -97,3 +97,54 @@ def test_the_sign_in_page_at_both_tablet_sizes(live_server, new_page, demo_offic
             box = page.locator(selector).bounding_box()
             assert box["height"] >= 44 or selector.endswith("label"), (selector, box)
         page.screenshot(path=str(SHOTS / f"sign-in-{name}.png"), full_page=True)
+
+
+def test_a_forgotten_password_is_reset_from_the_e_mail_and_signs_in(live_server, new_page, demo_office, mailoutbox):
+    """From the sign-in page's "forgot password" link to the mail, its link, a new password, and the home."""
+    import re
+
+    person = Person.objects.get(user__username="supervisor")
+    person.email = "supervisor-reset@ubon.example"
+    person.save(update_fields=["email"])
+    page = new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    with page.expect_navigation():
+        page.click("text=ลืมรหัสผ่าน")
+    page.fill("#id_email", "supervisor-reset@ubon.example")
+    with page.expect_navigation():
+        page.click("button.primary")
+    assert "/accounts/password-reset/sent/" in page.url
+    (message,) = mailoutbox
+    assert message.to == ["supervisor-reset@ubon.example"]
+    link = re.search(r"https?://[^/\s]+(/accounts/reset/\S+)", message.body).group(1)
+    page.goto(f"{live_server.url}{link}")
+    page.fill("#id_new_password1", "Reset-2563-ok!")
+    page.fill("#id_new_password2", "Reset-2563-ok!")
+    with page.expect_navigation():
+        page.click("button.primary")
+    page.wait_for_load_state()
+    assert page.url == f"{live_server.url}/"  # signed in with the new password, on the supervisor's home
+    assert page.locator("#my-visits").is_visible()
+    assert page.locator("header form[action='/accounts/logout/']").count() == 1
+    with page.expect_navigation():
+        page.click("header form[action='/accounts/logout/'] button")
+    sign_in(page, live_server.url, "supervisor", demo.DEMO_PASSWORD)  # the old password no longer works
+    assert page.locator("[role=alert]").inner_text().strip() == "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"
+    sign_in(page, live_server.url, "supervisor", "Reset-2563-ok!")
+    assert page.locator("header form[action='/accounts/logout/']").count() == 1
+
+
+def test_repeated_wrong_passwords_on_the_page_make_that_account_wait(live_server, new_page, demo_office, settings):
+    """The throttle as a person meets it: after the allowed failures even the right password is refused, with
+    a message to wait; another account at the same address still signs in."""
+    page = new_page()
+    for _ in range(settings.SIGNIN_THROTTLE_PER_ACCOUNT_ADDRESS):
+        sign_in(page, live_server.url, "chair", "not-the-password")
+        assert page.locator("[role=alert]").inner_text().strip() == "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"
+    sign_in(page, live_server.url, "chair", demo.DEMO_PASSWORD)
+    alert = page.locator("[role=alert]").inner_text().strip()
+    assert alert.startswith("ลงชื่อเข้าใช้ไม่สำเร็จหลายครั้ง กรุณารอ") and alert.endswith("นาทีแล้วลองใหม่"), alert
+    assert page.locator("header form[action='/accounts/logout/']").count() == 0
+    other = new_page()
+    sign_in(other, live_server.url, "viewer", demo.DEMO_PASSWORD)
+    assert other.locator("header form[action='/accounts/logout/']").count() == 1
