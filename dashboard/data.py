@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dashboard import selectors
 from schedules.models import Assignment, Round
@@ -241,7 +243,7 @@ def _change(user, rounds, instrument_id, rows, titles, f: Filters) -> Change | N
     )
 
 
-def _blocks(user, rounds, rows, f: Filters, thai_digits: bool) -> tuple[InstrumentBlock, ...]:
+def _blocks(user, rounds, rows, f: Filters, thai_digits: bool, words) -> tuple[InstrumentBlock, ...]:
     by_instrument: dict[int, list] = defaultdict(list)
     for r in rows:
         if r.instrument_id is not None:
@@ -266,13 +268,28 @@ def _blocks(user, rounds, rows, f: Filters, thai_digits: bool) -> tuple[Instrume
                 matrix_pending=results.matrix(rows_i, titles, list(levels), results.PENDING),
                 level_counts=results.level_counts(rows_i, list(levels)),
                 change=_change(user, [r for r in rounds if r.instrument_id], instrument.pk, rows_i, titles, f),
-                section_chart=section_chart(sections, levels, thai_digits),
+                section_chart=section_chart(sections, levels, thai_digits, words),
             )
         )
     return tuple(out)
 
 
-def section_chart(sections, levels, thai_digits: bool = False) -> drawings.BarChartSpec:
+def chart_words() -> drawings.ChartWords:
+    """The charts' own words in the active language (the request's), from this app's catalogue. In Thai they
+    are the very words the round summary PDF prints (`drawings.THAI_WORDS`), so the Thai page and the report
+    read the same; data on a chart (consortium, section and district names) stays as stored."""
+    return drawings.ChartWords(
+        approved=_("อนุมัติแล้ว"),
+        pending=_("รออนุมัติ"),
+        visited=_("ตรวจเยี่ยมแล้ว"),
+        sections_title=_("ร้อยละเฉลี่ยรายด้าน"),
+        sections_approved_title=_("ร้อยละเฉลี่ยรายด้าน (ผลที่อนุมัติแล้ว)"),
+        coverage_title=_("ร้อยละของโรงเรียนที่ตรวจเยี่ยมแล้วและอนุมัติแล้ว รายสหวิทยาเขต"),
+        no_coordinates=_("ไม่มีพิกัดโรงเรียน"),
+    )
+
+
+def section_chart(sections, levels, thai_digits: bool = False, words=drawings.THAI_WORDS) -> drawings.BarChartSpec:
     """The per-section chart: the same `drawings.sections_spec` the round summary PDF draws."""
     return drawings.sections_spec(
         [
@@ -281,6 +298,7 @@ def section_chart(sections, levels, thai_digits: bool = False) -> drawings.BarCh
         ],
         [level["min"] for level in levels if level["min"] > 0],
         thai_digits,
+        words=words,
     )
 
 
@@ -290,21 +308,24 @@ def instrument_items(instrument):
     return Item.objects.filter(version__instrument=instrument)
 
 
-def coverage_chart(coverage, thai_digits: bool = False) -> drawings.BarChartSpec:
+def coverage_chart(coverage, thai_digits: bool = False, words=drawings.THAI_WORDS) -> drawings.BarChartSpec:
     """The coverage chart: the same `drawings.coverage_spec` the round summary PDF draws."""
-    return drawings.coverage_spec(coverage, thai_digits)
+    return drawings.coverage_spec(coverage, thai_digits, words=words)
 
 
+# The map's legend, read in the request's language when the map is built.
 STATUS_LEGEND = (
-    ("not_visited", "ยังไม่ตรวจเยี่ยม"),
-    ("in_progress", "กำลังบันทึก/ส่งกลับ"),
-    ("pending", "ส่งแล้ว รออนุมัติ"),
-    ("approved", "อนุมัติแล้ว"),
+    ("not_visited", gettext_lazy("ยังไม่ตรวจเยี่ยม")),
+    ("in_progress", gettext_lazy("กำลังบันทึก/ส่งกลับ")),
+    ("pending", gettext_lazy("ส่งแล้ว รออนุมัติ")),
+    ("approved", gettext_lazy("อนุมัติแล้ว")),
 )
 
 
 def school_map_spec(rows, schools: dict[int, School], colour: str, levels) -> drawings.MapSpec:
-    """Schools as dots at their stored coordinates (status or approved-score level), district centres named."""
+    """Schools as dots at their stored coordinates (status or approved-score level), district centres named;
+    its title and legend in the request's language (an instrument's quality-level names are its own data,
+    shown as the office typed them, as in the tables)."""
     best: dict[int, results.ResultRow] = {}
     order = {results.NOT_VISITED: 0, results.IN_PROGRESS: 1, results.PENDING: 2, results.APPROVED: 3}
     for r in rows:  # a school visited in several rounds shows its most advanced state
@@ -335,13 +356,13 @@ def school_map_spec(rows, schools: dict[int, School], colour: str, levels) -> dr
                 (f"level{k}", level["label"], drawings.LEVEL_COLOURS[min(k, len(drawings.LEVEL_COLOURS) - 1)])
                 for k, level in enumerate(levels)
             ),
-            ("none", "ยังไม่มีผลที่อนุมัติ", drawings.STATUS_COLOURS["not_visited"]),
+            ("none", _("ยังไม่มีผลที่อนุมัติ"), drawings.STATUS_COLOURS["not_visited"]),
         )
-        title = "แผนที่โรงเรียน: ระดับคุณภาพของผลที่อนุมัติแล้ว"
+        title = _("แผนที่โรงเรียน: ระดับคุณภาพของผลที่อนุมัติแล้ว")
     else:
-        legend = tuple((key, label, drawings.STATUS_COLOURS[key]) for key, label in STATUS_LEGEND)
-        title = "แผนที่โรงเรียน: สถานะการตรวจเยี่ยม"
-    return drawings.MapSpec(title, tuple(points), places, legend, dict(counts))
+        legend = tuple((key, str(label), drawings.STATUS_COLOURS[key]) for key, label in STATUS_LEGEND)
+        title = _("แผนที่โรงเรียน: สถานะการตรวจเยี่ยม")
+    return drawings.MapSpec(title, tuple(points), places, legend, dict(counts), empty_text=chart_words().no_coordinates)
 
 
 def _followups(user, rounds, f: Filters):
@@ -411,8 +432,11 @@ def dashboard_data(user, f: Filters) -> Dashboard:
         sum(c.approved for c in coverage),
         tuple(n for c in coverage for n in c.not_visited),
     )
-    thai_digits = bool(rounds and rounds[0].office.thai_digits)
-    blocks = _blocks(user, rounds, rows, f, thai_digits)
+    # Thai digits are the office's choice for Thai readers; an English page prints its numbers in Arabic digits.
+    thai_reader = (translation.get_language() or "th").startswith("th")
+    thai_digits = bool(rounds and rounds[0].office.thai_digits) and thai_reader
+    words = chart_words()
+    blocks = _blocks(user, rounds, rows, f, thai_digits, words)
     school_ids = {r.school_id for r in rows}
     schools = School.objects.select_related("district").in_bulk(school_ids)
     levels = blocks[0].levels if blocks else tuple(DEFAULT_QUALITY_LEVELS)
@@ -435,7 +459,7 @@ def dashboard_data(user, f: Filters) -> Dashboard:
         rows=tuple(rows),
         totals=totals,
         coverage=coverage,
-        coverage_chart=coverage_chart(coverage, thai_digits),
+        coverage_chart=coverage_chart(coverage, thai_digits, words),
         map=school_map_spec(rows, schools, f.map_colour, levels),
         blocks=blocks,
         consortium_means=results.consortium_results(rows),

@@ -3,7 +3,7 @@
 Each demo login (and an anonymous reader) walks the site from its home by following the links it is shown,
 like a person clicking through: the office pages, the dashboard, meetings, public pages and their management,
 accounts, the admin's index and lists. Each page is read as the browser would show it (text and the
-placeholder, title, alt, aria-label and button texts):
+placeholder, title, alt, aria-label and button texts, and the words its SVG charts and map draw):
 
 - in English, a Thai run of text passes only when it is data — found in what the database holds (school,
   people, committee, round and document names, answers …) — and is not itself a label of ours (a catalogue
@@ -108,9 +108,18 @@ def _catalogues() -> tuple[set[str], set[str]]:
 
 
 def _shown_texts(document) -> list[str]:
+    # A chart or a map is drawn as inline SVG: its <text> elements (titles, legends, axis and bar labels) and
+    # its <title> are read like any other text on the page. The rest of the SVG (paths, styles) is not text.
+    svg_texts = [
+        " ".join(el.text_content().split())
+        for el in document.xpath(
+            "//*[local-name()='svg']//*[local-name()='text' or local-name()='title' or local-name()='desc']"
+        )
+    ]
     for dropped in document.xpath("//script|//style|//noscript|//*[local-name()='svg']|//template"):
         dropped.drop_tree()
     texts = [t.strip() for t in document.xpath("//body//text()") if t.strip()]
+    texts.extend(t for t in svg_texts if t)
     for el in document.xpath("//*[@placeholder or @title or @alt or @aria-label]"):
         texts.extend(el.get(a).strip() for a in ("placeholder", "title", "alt", "aria-label") if el.get(a))
     texts.extend(el.get("value").strip() for el in document.xpath("//input[@type='submit'][@value]"))

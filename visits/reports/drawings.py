@@ -117,8 +117,26 @@ class Series:
     colour: colors.Color
 
 
-APPROVED_SERIES = Series("approved", "อนุมัติแล้ว", APPROVED)
-PENDING_SERIES = Series("pending", "รออนุมัติ", PENDING)
+@dataclass(frozen=True)
+class ChartWords:
+    """The words the shared chart definitions print that are not data: titles, series names, the empty map.
+
+    Thai by default, as the PDF reports print them. A web page passes them in its reader's language (the
+    dashboard fills them from Django's catalogues, `dashboard.data.chart_words`); this module never reads the
+    catalogues itself, because the report builders and `bench/reports.py` run it with no Django settings."""
+
+    approved: str = "อนุมัติแล้ว"
+    pending: str = "รออนุมัติ"
+    visited: str = "ตรวจเยี่ยมแล้ว"
+    sections_title: str = "ร้อยละเฉลี่ยรายด้าน"
+    sections_approved_title: str = "ร้อยละเฉลี่ยรายด้าน (ผลที่อนุมัติแล้ว)"
+    coverage_title: str = "ร้อยละของโรงเรียนที่ตรวจเยี่ยมแล้วและอนุมัติแล้ว รายสหวิทยาเขต"
+    no_coordinates: str = "ไม่มีพิกัดโรงเรียน"
+
+
+THAI_WORDS = ChartWords()
+APPROVED_SERIES = Series("approved", THAI_WORDS.approved, APPROVED)
+PENDING_SERIES = Series("pending", THAI_WORDS.pending, PENDING)
 
 
 @dataclass(frozen=True)
@@ -175,7 +193,8 @@ def bar_chart(spec: BarChartSpec, width: float = 480.0, font_size: float = 9.0) 
     line_h = font_size + 2
     row_heights = [max(len(lines) * line_h, n_series * (bar_h + 2)) + 6 for lines in wrapped]
     title_h = font_size + 8
-    legend_h = line_h + 4 if n_series > 1 or spec.series[0] is not APPROVED_SERIES else 0
+    # One approved series needs no legend (the title says so); any other series is named, in any language.
+    legend_h = line_h + 4 if n_series > 1 or spec.series[0].key != APPROVED_SERIES.key else 0
     axis_h = line_h + 2
     height = title_h + legend_h + axis_h + sum(row_heights) + 4
     d = ChartDrawing(width, height)
@@ -253,6 +272,7 @@ class MapSpec:
     places: tuple[MapPlace, ...]  # district centres, labelled
     legend: tuple[tuple[str, str, colors.Color], ...]  # (key, label, colour)
     counts: dict = field(default_factory=dict, compare=False)
+    empty_text: str = THAI_WORDS.no_coordinates  # drawn instead of the dots when no school has coordinates
 
 
 def mercator(lat: float, lon: float) -> tuple[float, float]:
@@ -309,7 +329,7 @@ def school_map(spec: MapSpec, width: float = 480.0, height: float = 420.0, font_
             x = min(max(x, 4 + stringWidth(place.name, fonts.REGULAR, font_size) / 2), width - 4)
             d.add(_text(x, y + legend_h - 3, place.name, font_size, "middle", MUTED))
     else:
-        d.add(_text(width / 2, legend_h + plot_h / 2, "ไม่มีพิกัดโรงเรียน", font_size + 1, "middle", MUTED))
+        d.add(_text(width / 2, legend_h + plot_h / 2, spec.empty_text, font_size + 1, "middle", MUTED))
     x = 0.0
     for key, label, c in spec.legend:
         n = spec.counts.get(key)
@@ -363,35 +383,39 @@ def sections_spec(
     thresholds: Sequence[float] = (),
     thai_digits: bool = False,
     approved_only: bool = False,
+    words: ChartWords = THAI_WORDS,
 ) -> BarChartSpec:
     """The per-section chart (title, approved mean, n, pending mean, n): the dashboard and the round summary
-    PDF both draw this one definition. Approved and pending are two bars, never one."""
+    PDF both draw this one definition, each with its reader's `words`. Approved and pending are two bars,
+    never one."""
+    approved = Series(APPROVED_SERIES.key, words.approved, APPROVED)
     if approved_only:
         return BarChartSpec(
-            "ร้อยละเฉลี่ยรายด้าน (ผลที่อนุมัติแล้ว)",
+            words.sections_approved_title,
             tuple(BarRow(title, (a,), (f"n={na}",)) for title, a, na, _, _ in rows),
+            (approved,),
             thresholds=tuple(thresholds),
             thai_digits=thai_digits,
         )
     return BarChartSpec(
-        "ร้อยละเฉลี่ยรายด้าน",
+        words.sections_title,
         tuple(BarRow(title, (a, p), (f"n={na}", f"n={np_}")) for title, a, na, p, np_ in rows),
-        (APPROVED_SERIES, PENDING_SERIES),
+        (approved, Series(PENDING_SERIES.key, words.pending, PENDING)),
         thresholds=tuple(thresholds),
         thai_digits=thai_digits,
     )
 
 
-def coverage_spec(coverage, thai_digits: bool = False) -> BarChartSpec:
+def coverage_spec(coverage, thai_digits: bool = False, words: ChartWords = THAI_WORDS) -> BarChartSpec:
     """Coverage per consortium (rows with name, planned, visited, approved): the share of planned schools
     visited and approved, two bars each. The dashboard and the round summary PDF both draw this one
-    definition."""
+    definition, each with its reader's `words`."""
 
     def pct(part: int, whole: int) -> float:
         return 100.0 * part / whole if whole else 0.0
 
     return BarChartSpec(
-        "ร้อยละของโรงเรียนที่ตรวจเยี่ยมแล้วและอนุมัติแล้ว รายสหวิทยาเขต",
+        words.coverage_title,
         tuple(
             BarRow(
                 c.name,
@@ -400,7 +424,10 @@ def coverage_spec(coverage, thai_digits: bool = False) -> BarChartSpec:
             )
             for c in coverage
         ),
-        (Series("visited", "ตรวจเยี่ยมแล้ว", STATUS_COLOURS["in_progress"]), APPROVED_SERIES),
+        (
+            Series("visited", words.visited, STATUS_COLOURS["in_progress"]),
+            Series(APPROVED_SERIES.key, words.approved, APPROVED),
+        ),
         thai_digits=thai_digits,
     )
 
