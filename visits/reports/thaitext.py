@@ -307,7 +307,8 @@ class ThaiParagraph(Paragraph):
         return super().wrap(availWidth, availHeight)
 
     def drawOn(self, canvas, x, y, _sW=0):
-        note_first_word(canvas, self.first_line())
+        if getattr(canvas, "_nithet_first_word", "") is None:  # only the page's first text is read back
+            note_first_word(canvas, self.first_line())
         super().drawOn(canvas, x, y, _sW)
 
     def first_line(self) -> str:
