@@ -106,12 +106,9 @@ class QRCode(Flowable):
 
     def __init__(self, text: str, size: float):
         super().__init__()
-        import qrcode
+        from visits.reports.qr import qr_matrix
 
-        qr = qrcode.QRCode(border=0, error_correction=qrcode.constants.ERROR_CORRECT_M)
-        qr.add_data(text)
-        qr.make(fit=True)
-        self.matrix = qr.get_matrix()
+        self.matrix = qr_matrix(text)
         self.width = self.height = size
 
     def wrap(self, availWidth, availHeight):
