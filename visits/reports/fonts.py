@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 
 import reportlab
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
@@ -528,6 +529,64 @@ def _actual_text_pieces(font: ThaiTTFont, text) -> tuple | None:
     return tuple(out)
 
 
+def _shaped_operators(original, textobject, text, font) -> str:
+    """`PDFTextObject._formatText` for shaped text at one rise, the same operators, in one pass.
+
+    ReportLab's loop builds a list of every glyph's offsets and code, filters the zeros, groups numbers
+    and codes with `itertools.groupby` and formats each group: a quarter of a visit report's time. Text
+    whose glyphs all sit on the baseline (nearly all of it) gives a single TJ array per subset, built
+    here directly from the codes, with the same sums in the same order (so the same figures). Anything
+    else (a raised glyph, ReportLab's rise state) goes through ReportLab's own code."""
+    data = text.__shapeData__
+    if any(sd.y_offset or sd.cluster < 0 for sd in data):
+        return original(textobject, text)
+    canvas = textobject._canvas
+    escape = canvas._escape
+    fontsize = textobject._fontsize
+    out: list[str] = []
+    head = None
+    start = 0
+    for subset, codes in font.splitString(text, canvas._doc):
+        if subset != textobject._curSubset:
+            if head is None:
+                head = f"{fp_str(fontsize)} Tf {fp_str(textobject._leading)} TL"
+            out.append(f"{font.getSubsetInternalName(subset, canvas._doc)} {head}")
+            textobject._curSubset = subset
+        glyphs = data[start : start + len(codes)]
+        start += len(codes)
+        # ReportLab's list per glyph: -x_offset, code, width - x_advance + x_offset. Zeros are dropped,
+        # neighbouring numbers summed (a sum printing as "0" is dropped but still parts two strings),
+        # neighbouring codes joined.
+        parts: list[str] = []
+        run = 0  # where the current string of codes starts
+        total = None  # the pending sum of numbers (None: none since the last code)
+        for k, sd in enumerate(glyphs):
+            before = -sd.x_offset
+            if before:
+                total = before if total is None else total + before
+            if total is not None:
+                if k > run:
+                    parts.append(f"({escape(codes[run:k])})")
+                figure = fp_str(total)
+                if figure != "0":
+                    parts.append(figure)
+                run, total = k, None
+            after = sd.width - sd.x_advance + sd.x_offset
+            if after:
+                total = after
+        if len(codes) > run:
+            parts.append(f"({escape(codes[run:])})")
+        if total is not None:
+            figure = fp_str(total)
+            if figure != "0":
+                parts.append(figure)
+        if len(parts) == 1 and parts[0].startswith("("):
+            out.append(f"{parts[0]} Tj")
+        else:
+            out.append(f"[{' '.join(parts)}] TJ")
+    return " ".join(out)
+
+
 def _install_actual_text() -> None:
     from reportlab.pdfbase.ttfonts import ShapedStr
     from reportlab.pdfgen.textobject import PDFTextObject
@@ -552,10 +611,12 @@ def _install_actual_text() -> None:
                 cache.clear()
             cache[key] = pieces
         if pieces is None:
-            return original(self, text)
+            return _shaped_operators(original, self, text, font)
         out = []
         for start, end, actual in pieces:
-            ops = original(self, ShapedStr(text[start:end], shapeData=text.__shapeData__[start:end]))
+            ops = _shaped_operators(
+                original, self, ShapedStr(text[start:end], shapeData=text.__shapeData__[start:end]), font
+            )
             if actual is not None:
                 ops = f"/Span <</ActualText <FEFF{actual.encode('utf-16-be').hex().upper()}>>> BDC {ops} EMC"
             out.append(ops)
