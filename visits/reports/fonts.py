@@ -139,9 +139,21 @@ class ThaiTTFont(TTFont):
         letter lives in had filled up, the letter and the mark were drawn in two fonts, and PDFium (Chromium's
         viewer) reads a font change under a raised mark as a new line: "ผั\\n้น" in bold headings. Such a
         cluster is drawn instead with aliases (private codes for the same glyphs, widths and text) in the
-        newest subset, so no cluster ever changes font inside."""
+        newest subset, so no cluster ever changes font inside.
+
+        A text drawn again in the same document (a table's header on each page, a label, a repeated word)
+        is split as before: once its codes are assigned, ReportLab's split of it never changes. Only splits
+        into one subset are kept (a split across subsets takes aliases from the newest subset, which moves)."""
+        state = self.state.get(doc)
+        memo = None if state is None or not isinstance(text, str) else state.__dict__.setdefault("_nithet_split", {})
+        if memo is not None:
+            hit = memo.get(text)
+            if hit is not None:
+                return [hit]
         results = super().splitString(text, doc, encoding)
         if len(results) == 1:
+            if memo is not None:
+                memo[text] = results[0]
             return results
         if not isinstance(text, str):
             text = text.decode(encoding)
