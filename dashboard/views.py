@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from dashboard import exports, selectors
 from dashboard.data import Filters, dashboard_data
 from dashboard.models import ExportJob
+from supervision import preparing
 from visits.reports import drawings
 
 
@@ -101,32 +102,27 @@ def export_csv(request, sheet: str):
     return redirect("dashboard:export_job", exports.job_start(request.user, request.GET, "csv", sheet, version).pk)
 
 
-POLL_SECONDS = 3
-REFRESH_SECONDS = 5
-
-
 @login_required
 def export_job(request, job_id):
     """A large export's own address: "being prepared" until the worker has built it, then the file itself
-    (the page polls `?poll=1` and reloads; without JavaScript it refreshes itself). Only its requester's."""
+    (the page polls `?poll=1` and reloads; without JavaScript it refreshes itself: `supervision.preparing`, the
+    same as a report's page). Only its requester's."""
     job = exports.job_for(request.user, job_id)
     if job is None:
         raise Http404
     ready, failed = job.status == ExportJob.Status.READY, job.status == ExportJob.Status.FAILED
     if request.GET.get("poll"):
-        return JsonResponse({"ready": ready, "failed": failed, "url": request.path})
+        return preparing.poll_answer(ready=ready, failed=failed, url=request.path)
     if ready:
         return exports.job_file_response(job)
-    context = {
-        "job": job,
-        "failed": failed,
-        "queue_down": job.error == exports.QUEUE_DOWN,
-        "overdue": job.error == exports.OVERDUE,
-        "again_url": exports.job_request_url(job),
-        "poll_url": f"{request.path}?poll=1",
-        "poll_ms": POLL_SECONDS * 1000,
-        "refresh": REFRESH_SECONDS,
-        "title": _("กำลังจัดทำไฟล์ส่งออก"),
-    }
+    context = preparing.page_context(
+        request,
+        job=job,
+        failed=failed,
+        queue_down=job.error == exports.QUEUE_DOWN,
+        overdue=job.error == exports.OVERDUE,
+        again_url=exports.job_request_url(job),
+        title=_("กำลังจัดทำไฟล์ส่งออก"),
+    )
     status = (503 if context["queue_down"] else 500) if failed else 202
     return render(request, "dashboard/export_pending.html", context, status=status)

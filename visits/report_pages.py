@@ -1,27 +1,29 @@
 """The web side of a report link: a page that says "being prepared" in Thai and turns into the download by
-itself, instead of the API's JSON "202 Accepted".
+itself, instead of the API's JSON "202 Accepted" (its polling is `supervision.preparing`, shared with the
+dashboard's large exports).
 
 `/visits/reports/<kind>/<key>/` finds the record through the same access rule as the API endpoint (missing and
 not-yours are both 404). A report already built redirects to its PDF at once; otherwise the worker is asked to
 build it and the page polls `?poll=1` (a small script) and refreshes itself (a meta refresh, for browsers
-without JavaScript) until the PDF is there.
+without JavaScript) until the PDF is there. A report whose content failed to build says so (422), once, and
+stops polling; a changed record is new content and is tried afresh.
 """
 
 import logging
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 
 from schedules.selectors import round_reports_for_user
+from supervision import preparing
 from supervision.models import Committee
-from visits.reports.service import ReportNotFound, cached_report_path, report_kind_for_round
+from visits.reports.service import ReportBuildFailed, ReportNotFound, cached_report_path, report_kind_for_round
 from visits.selectors import visits_for_user
 
 log = logging.getLogger(__name__)
-POLL_SECONDS = 3
-REFRESH_SECONDS = 5
 
 
 def _resolve(user, kind: str, key: str):
@@ -56,19 +58,19 @@ def report_page(request, kind: str, key: str):
         _, ready = cached_report_path(report_kind, cache_key)
     except ReportNotFound:
         raise Http404 from None
+    except ReportBuildFailed as exc:  # this very content failed to build: say so; polling again cannot help
+        if request.GET.get("poll"):
+            return preparing.poll_answer(ready=False, failed=True, url=request.path)
+        context = preparing.page_context(
+            request, title=title, pdf_url=pdf_url, failed=exc.message_for(translation.get_language())
+        )
+        return render(request, "visits/report_pending.html", context, status=exc.http_status)
     if request.GET.get("poll"):  # the page's script asking; the build was queued when the page was shown
-        return JsonResponse({"ready": ready, "url": pdf_url})
+        return preparing.poll_answer(ready=ready, failed=False, url=pdf_url)
     if ready:
         return redirect(pdf_url)
     queued = _queue(build_report, report_kind, cache_key)
-    context = {
-        "title": title,
-        "pdf_url": pdf_url,
-        "poll_url": f"{request.path}?poll=1",
-        "poll_ms": POLL_SECONDS * 1000,
-        "refresh": REFRESH_SECONDS,
-        "unavailable": not queued,
-    }
+    context = preparing.page_context(request, title=title, pdf_url=pdf_url, unavailable=not queued)
     return render(request, "visits/report_pending.html", context, status=202 if queued else 503)
 
 

@@ -125,3 +125,32 @@ def test_healthz_names_a_cache_that_is_down(client, settings):
     body = response.json()
     assert response.status_code == 503 and body["cache"]["ok"] is False and body["database"]["ok"] is True
     assert [d["part"] for d in body["down"]] == ["cache"]
+
+
+def test_a_report_that_failed_says_so_on_its_page_and_stops_polling(
+    actors, visit, broken_builder, django_capture_on_commit_callbacks
+):
+    """The web page of a report whose content failed to build says so in the reader's language (422) and
+    stops polling, like the API's answer — not a server error, not "being prepared" for ever."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(actors.bob.user)
+    url = f"/visits/reports/visit/{visit.pk}/"
+    with django_capture_on_commit_callbacks(execute=False):
+        assert client.get(url).status_code == 202
+    assert client.get(f"{url}?poll=1").json() == {
+        "ready": False,
+        "failed": False,
+        "url": f"/api/v1/visits/{visit.pk}/report.pdf",
+    }
+    assert build_report("visit", str(visit.pk)) is None  # the worker's build fails
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        page = client.get(url)
+    body = page.content.decode()
+    assert page.status_code == 422 and queued == []
+    assert "จัดทำรายงานไม่สำเร็จ" in body and "สร้างรายงานนี้ไม่ได้" in body
+    assert 'http-equiv="refresh"' not in body and 'data-failed="1"' in body
+    assert client.get(f"{url}?poll=1").json() == {"ready": False, "failed": True, "url": url}
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The report could not be made" in english and "could not be built" in english

@@ -58,6 +58,7 @@ def test_report_link_shows_a_page_that_turns_into_the_pdf(actors, make_visit, dj
     report_render("visit", str(visit.pk))
     assert client.get(f"/visits/reports/visit/{visit.pk}/?poll=1").json() == {
         "ready": True,
+        "failed": False,
         "url": f"/api/v1/visits/{visit.pk}/report.pdf",
     }
     assert client.get(f"/visits/reports/visit/{visit.pk}/")["Location"] == f"/api/v1/visits/{visit.pk}/report.pdf"
