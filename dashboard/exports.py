@@ -5,6 +5,10 @@ per item); follow-ups; the schedule; failed notifications. Every sheet is a gene
 chunks through `dashboard.selectors`, so memory stays flat whatever the size: the XLSX is written by
 XlsxWriter (constant memory) to a temporary file and streamed from it, the CSV goes out row by row
 (StreamingHttpResponse). Dates are real dates (Excel date cells; ISO 8601 in CSV), Thai text as typed.
+A file is in Thai whoever asks and whatever its size — sheet names, headings, statuses, yes/no — like the PDF
+reports: the worker builds the large ones with no reader's language, and a small one built in an English
+request must not differ from it (the choice labels are read through the catalogues, so the rows are made
+with Thai active).
 The web page and the API call the same functions with the same access rule.
 
 An export of more than `EXPORT_INLINE_MAX_VISITS` visits is not built inside the web request (gunicorn kills
@@ -31,7 +35,7 @@ from django.core.files.storage import default_storage
 from django.db.models import CharField, TextField
 from django.db.models.functions import Cast
 from django.http import FileResponse, StreamingHttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from dashboard import selectors
 from dashboard.models import ExportJob
@@ -454,6 +458,11 @@ def write_xlsx(scope: Scope, fh) -> None:
     half as much (no cell object per value), which at the national size is the difference between within and
     past the target. Each value goes through the writer of its type, so a text is always text (never read as
     a formula, number or link) and a date or time is a real Excel date with its format."""
+    with translation.override("th"):
+        _write_xlsx(scope, fh)
+
+
+def _write_xlsx(scope: Scope, fh) -> None:
     import xlsxwriter
 
     workbook = xlsxwriter.Workbook(fh, {"constant_memory": True, "tmpdir": tempfile.gettempdir()})
@@ -510,11 +519,13 @@ def _csv_value(value):
 
 
 def csv_lines(rows: Iterator[list]) -> Iterator[str]:
-    """UTF-8 with a byte-order mark first, so Excel opens the Thai text correctly."""
+    """UTF-8 with a byte-order mark first, so Excel opens the Thai text correctly. The rows are made with Thai
+    active (the module's docstring says why)."""
     writer = csv.writer(_Echo())
     yield "\ufeff"
-    for row in rows:
-        yield writer.writerow([_csv_value(v) for v in row])
+    with translation.override("th"):
+        for row in rows:
+            yield writer.writerow([_csv_value(v) for v in row])
 
 
 def sheet_rows(scope: Scope, sheet: str, version_id=None) -> Iterator[list]:
