@@ -36,7 +36,9 @@ class Invitation(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.person} · {self.created_at:%Y-%m-%d}"
+        from supervision.dates import be_display
+
+        return f"{self.person} · {be_display(self.created_at)}"
 
     @property
     def is_expired(self) -> bool:

@@ -12,6 +12,7 @@
 import datetime as dt
 
 from meetings.models import Invitation, Meeting, MeetingAction, SurveyInvitation
+from supervision.dates import to_be_text
 from supervision.roles import Role
 from worker.events import MORNING, OVERDUE_WINDOW, RECENT, local_date, people_with_role, setting
 from worker.models import Event
@@ -42,7 +43,7 @@ class MeetingInvitations:
             body = (
                 f"{m.subject}\n{_when(m)}\n"
                 f"กรุณาแจ้งการเข้าร่วมประชุม (เข้าร่วม / ส่งผู้แทน / ไม่เข้าร่วม) ทางลิงก์ที่แนบ\n"
-                f"(Meeting invitation: {m.title} {m.number_label}, {m.date:%Y-%m-%d} {m.start_time:%H:%M})"
+                f"(Meeting invitation: {m.title} {m.number_label}, {to_be_text(m.date)} {m.start_time:%H:%M})"
             )
             out.append(
                 Due(

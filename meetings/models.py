@@ -523,7 +523,9 @@ class SurveyResponse(models.Model):
         ordering = ["-submitted_at"]
 
     def __str__(self):
-        return f"{self.form} {self.submitted_at:%Y-%m-%d}"
+        from supervision.dates import be_display
+
+        return f"{self.form} {be_display(self.submitted_at)}"
 
 
 class SurveyAnswer(models.Model):

@@ -147,3 +147,23 @@ def test_the_history_pages_show_be_times_in_bangkok(actors, superuser_client):
     text = _text(superuser_client.get(f"{change_url.removesuffix('change/')}history/").content.decode())
     assert f"{now.day} " in text and f" {now.year + 543} " in text
     assert str(now.year) not in text
+
+
+def test_an_invitation_and_a_survey_answer_are_named_with_be_dates_in_the_admin(actors):
+    """Their names are what the admin's lists, history and delete pages print."""
+    import datetime as dt
+
+    from accounts.models import Invitation
+    from meetings.models import SurveyForm, SurveyResponse
+
+    when = dt.datetime(2020, 7, 24, 20, 5, tzinfo=dt.UTC)  # 25 July 03:05 in Bangkok
+    from django.utils import translation
+
+    invitation = Invitation(person=actors.alice, created_at=when)
+    response = SurveyResponse(form=SurveyForm(title="แบบสอบถามความพึงพอใจ"), submitted_at=when)
+    with translation.override("th"):
+        assert str(invitation) == f"{actors.alice} · 25 ก.ค. 2563 03:05"
+        assert str(response) == "แบบสอบถามความพึงพอใจ 25 ก.ค. 2563 03:05"
+    with translation.override("en"):  # the English admin: still Buddhist Era, numeric month
+        assert str(invitation) == f"{actors.alice} · 25/07/2563 03:05"
+        assert str(response) == "แบบสอบถามความพึงพอใจ 25/07/2563 03:05"

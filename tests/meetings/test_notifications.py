@@ -109,3 +109,10 @@ def test_actions_from_a_resolution_are_reminded_and_escalated_like_follow_ups(bo
     assert events_at(dt.date(2020, 8, 28)) == {(Event.MEETING_ACTION_DUE, board.bob.pk)}
     assert (Event.MEETING_ACTION_OVERDUE, board.bob.pk) in events_at(dt.date(2020, 9, 1))
     assert (Event.MEETING_ACTION_ESCALATED, board.oscar.pk) in events_at(dt.date(2020, 9, 8))
+
+
+def test_the_invitations_text_gives_the_meeting_date_in_buddhist_era_in_both_languages(board, invited):
+    notify.dispatch(invited.invited_at + dt.timedelta(minutes=1))
+    body = Notification.objects.filter(event=Event.MEETING_INVITATION, channel=Channel.EMAIL).first().body
+    assert "10/07/2563" in body  # the English line: BE like the Thai one, never 2020-07-10
+    assert "2020" not in body
