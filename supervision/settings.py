@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "accounts.office.site_office",
+                "accounts.office.site_nav",
             ],
         },
     },
