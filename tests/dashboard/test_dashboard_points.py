@@ -142,3 +142,18 @@ def test_the_district_and_school_filters_and_the_matrix_weakest_first(actors, mi
     assert [(c.planned, c.visited) for c in one.coverage] == [(1, 1)]
     assert [r.school for r in one.blocks[0].matrix_pending] == [actors.school_b.name_th]
     assert one.blocks[0].matrix_approved == ()
+
+
+def test_the_count_of_schools_not_yet_visited_reads_right_in_english(actors, mixed):  # noqa: F811
+    rnd, _, _ = mixed
+    one = f.ConsortiumFactory(office=actors.office, name="สหวิทยาเขตรอหนึ่งโรง")
+    two = f.ConsortiumFactory(office=actors.office, name="สหวิทยาเขตรอสองโรง")
+    f.SchoolFactory(office=actors.office, consortium=one)
+    f.SchoolFactory(office=actors.office, consortium=two)
+    f.SchoolFactory(office=actors.office, consortium=two)
+    client = Client()
+    client.force_login(actors.oscar.user)
+    for consortium, thai, english in ((one, "1 โรง", "1 school"), (two, "2 โรง", "2 schools")):
+        url = f"/dashboard/?round={rnd.slug}&consortium={consortium.pk}"
+        assert f"<summary>{thai}</summary>" in client.get(url).content.decode()
+        assert f"<summary>{english}</summary>" in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
