@@ -151,3 +151,25 @@ def test_evidence_upload_to_committee_as_visit(world, name, settings, tmp_path):
         format="multipart",
     )
     assert response.status_code == expected
+
+
+@pytest.mark.parametrize("name", ACTORS)
+def test_visit_report_pdf_and_its_web_page(world, name, django_capture_on_commit_callbacks):
+    """A visit's report PDF (API) and its web page answer the visit's own rule: who may read the visit may ask
+    for its report (202, being prepared), others get 404 like a missing one."""
+    from django.test import Client
+
+    api = client_of(world, name)
+    web = Client()
+    if name != "anonymous":
+        web.force_login(getattr(world.actors, name).user)
+    for k, read in zip(("a", "a_approved", "b"), READ[name], strict=True):
+        vid = getattr(world.ids, k)
+        with django_capture_on_commit_callbacks(execute=False):
+            pdf = api.get(f"/api/v1/visits/{vid}/report.pdf").status_code
+            page = web.get(f"/visits/reports/visit/{vid}/")
+        assert pdf == {200: 202, 404: 404, 401: 401}[read], (k, pdf)
+        if name == "anonymous":
+            assert page.status_code == 302 and page["Location"].startswith("/accounts/login/"), k
+        else:
+            assert page.status_code == (202 if read == 200 else 404), (k, page.status_code)

@@ -170,3 +170,19 @@ def test_the_two_helpers(world):
     assert set(committees_of(a.alice)) == {a.committee_a}
     assert set(committees_of(a.kit.user)) == {a.committee_k}
     assert not committees_of(_user(world, "anonymous")).exists()
+
+
+@pytest.mark.parametrize("name", ACTORS)
+def test_round_report_page_on_the_web(world, name, django_capture_on_commit_callbacks):
+    """The web link to a round's summary (the "being prepared" page) answers the same rule as the API's PDF."""
+    _, rounds, people = world
+    client = Client()
+    if name != "anonymous":
+        client.force_login(people[name].user)
+    for round_name, r in rounds.items():
+        with django_capture_on_commit_callbacks(execute=False):
+            response = client.get(f"/visits/reports/round/{r.slug}/")
+        if name == "anonymous":
+            assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+        else:
+            assert response.status_code == (202 if round_name in REPORTS[name] else 404), round_name
