@@ -128,7 +128,8 @@ def field_brief(user) -> dict:
     for t in VisitTransition.objects.filter(visit_id__in=returned_ids, to_status=Visit.Status.RETURNED).order_by(
         "at", "id"
     ):
-        returned[t.visit_id] = {"comment": t.comment, "at": t.at.isoformat()}
+        # the version it was returned at: the tablet refuses to resubmit it unchanged, as the server does
+        returned[t.visit_id] = {"comment": t.comment, "at": t.at.isoformat(), "version": t.version}
 
     version_ids = {a.round.instrument_id for a in assignments if a.round.instrument_id}
     version_ids |= {v["instrument_version_id"] for v in visits.values()}

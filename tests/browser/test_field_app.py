@@ -564,7 +564,7 @@ def test_a_returned_visit_opens_with_the_chairs_comment_and_goes_back_only_chang
     browser, live_server, actors, day, tmp_path
 ):
     """Recorded and submitted (photo and all), returned by the chair; the tablet opens it with her comment,
-    refuses nothing it already has (the photo is on the server), and the server refuses it unchanged."""
+    refuses nothing it already has (the photo is on the server), and refuses to resubmit it unchanged."""
     items = day.items
     bob, alice = Client(), Client()
     bob.force_login(actors.bob.user)
@@ -605,9 +605,18 @@ def test_a_returned_visit_opens_with_the_chairs_comment_and_goes_back_only_chang
     assert page.input_value("#finding-strengths") == "ครูใช้สื่อหลากหลาย"
     page.screenshot(path="/tmp/field-returned.png")
 
-    page.click("#submit")  # nothing changed: the server says so, and the tablet shows why
-    page.wait_for_selector(".banner.error:has-text('ยังไม่ได้แก้ไขตามที่ส่งกลับ')")
-    assert Visit.objects.get(pk=vid).status == "returned"
+    # Nothing changed: the tablet refuses at once, offline too, instead of queueing what the server would refuse
+    # (the server refuses it as well: tests/api/test_field_server.py).
+    transitions = []
+    page.on("request", lambda r: transitions.append(r.url) if "/transitions/" in r.url else None)
+    context.set_offline(True)
+    page.click("#submit")
+    page.wait_for_selector("#error-summary:has-text('ยังไม่ได้แก้ไขตามที่ส่งกลับ')")
+    assert page.inner_text("#submit-status") == "" and page.get_attribute("#place", "data-place") == "server"
+    context.set_offline(False)
+    page.click("#submit")
+    page.wait_for_selector("#error-summary:has-text('ยังไม่ได้แก้ไขตามที่ส่งกลับ')")
+    assert transitions == [] and Visit.objects.get(pk=vid).status == "returned"
 
     page.fill("#finding-to_improve", "เพิ่มภาพกิจกรรม PLC ตามที่ประธานขอ")
     page.click("#submit")

@@ -325,6 +325,8 @@ function persist() {
   const visit = current.visit;
   visit.rev = (visit.rev || 0) + 1;
   visit.dirty = true;
+  // sticky, unlike `dirty` (which a draft sent clears): a photo or signature added counts as a change too
+  if (visit.server && visit.server.status === "returned") visit.changed_since_return = true;
   if (visit.sync && visit.sync.state === "error") visit.sync = { state: "local" };
   visit.updated_at = new Date().toISOString();
   const copy = structuredClone(visit);
@@ -343,9 +345,12 @@ function itemsOf(instrument) {
   return instrument.sections.flatMap((s) => s.items);
 }
 
+// As the server counts an answer (visits/answers.py): text only of spaces is no answer, nor an empty choice.
 function answered(visit, item) {
   const a = visit.answers[item.id];
-  return a && a.value !== null && a.value !== undefined && a.value !== "" && !(Array.isArray(a.value) && !a.value.length);
+  if (!a || a.value === null || a.value === undefined) return false;
+  if (typeof a.value === "string") return a.value.trim() !== "";
+  return !(Array.isArray(a.value) && !a.value.length);
 }
 
 async function photosOf(visitId) {
@@ -557,6 +562,13 @@ async function problems() {
   // a returned visit's photos may have been sent before (from this tablet or another): the server's copy counts
   const onServer = new Set(((visit.server && visit.server.evidence) || []).map((e) => e.item).filter(Boolean));
   const out = [];
+  // Returned by the chair and nothing changed since (the server's copy as returned, no new file): the server
+  // would refuse it (unchanged_since_return); the tablet says so now rather than queue it, even offline.
+  const returned = current.assignment.returned;
+  if (visit.server && visit.server.status === "returned" && returned && returned.version === visit.server.version
+    && !visit.dirty && !visit.changed_since_return) {
+    out.push([null, t("ยังไม่ได้แก้ไขตามที่ส่งกลับ แก้ไขตามความเห็นของประธานก่อนส่งใหม่")]);
+  }
   for (const item of itemsOf(current.instrument)) {
     if (item.required && !answered(visit, item)) out.push([item, t("ข้อ {code}: ยังไม่ได้ตอบ", { code: item.code })]);
     else if (item.photo_required && !photos.some((p) => p.item === item.id) && !onServer.has(item.id)) out.push([item, t("ข้อ {code}: ต้องมีภาพถ่าย", { code: item.code })]);
@@ -569,7 +581,7 @@ async function submit() {
   const summary = document.getElementById("error-summary");
   if (found.length) {
     summary.replaceChildren(h("h2", {}, t("ยังส่งไม่ได้")), h("ul", {}, found.map(([item, text]) =>
-      h("li", {}, h("a", { href: `#item-${item.id}`, onclick: (e) => { e.preventDefault(); document.getElementById(`q-${item.id}`).scrollIntoView(); } }, text)))));
+      h("li", {}, item ? h("a", { href: `#item-${item.id}`, onclick: (e) => { e.preventDefault(); document.getElementById(`q-${item.id}`).scrollIntoView(); } }, text) : text))));
     summary.hidden = false;
     summary.focus();
     return;
@@ -730,7 +742,13 @@ async function renderForm(assignmentId, { keepLock = false } = {}) {
   else if (locked) banners.push(h("p", { class: "banner", id: "read-only" }, t("ส่งแล้ว แก้ไขไม่ได้")));
   if (serverStatus === "returned" && assignment.returned) banners.push(h("p", { class: "banner warn", id: "returned" },
     t("ประธานส่งกลับให้แก้ไข"), ": ", h("span", { class: "data" }, assignment.returned.comment), " — ", t("ต้องแก้ไขก่อนส่งใหม่")));
-  if (visit.sync && visit.sync.error && visit.sync.state !== "conflict") banners.push(h("p", { class: "banner error" }, t("ส่งไม่สำเร็จ"), `: ${visit.sync.error}`));
+  // No network (or a server that did not answer) is a normal day in the field: the outbox tries again by itself,
+  // and the supervisor is told when, in their language — not the browser's "TypeError: Failed to fetch".
+  // A refusal by the server is another matter: its message (Thai or English) is shown as an error.
+  if (visit.sync && visit.sync.state === "waiting") banners.push(h("p", { class: "banner", id: "retry", role: "status" },
+    t("ยังส่งไม่ถึงเซิร์ฟเวอร์ (ไม่มีสัญญาณหรือเซิร์ฟเวอร์ไม่ตอบ) ข้อมูลอยู่ในแท็บเล็ตครบ จะลองส่งใหม่เองเมื่อ {at}",
+      { at: beDateTime(new Date(visit.sync.next_at || Date.now()).toISOString()) })));
+  else if (visit.sync && visit.sync.error && visit.sync.state !== "conflict") banners.push(h("p", { class: "banner error" }, t("ส่งไม่สำเร็จ"), `: ${visit.sync.error}`));
 
   root.replaceChildren(...[
     header(),
