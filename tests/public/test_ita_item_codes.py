@@ -70,3 +70,15 @@ def test_changing_a_years_numbers_in_the_setting_changes_the_public_page(actors,
     assert headings["satisfaction-2568"].startswith("o20 ")
     assert headings["plan-2569"].startswith("o7 ")  # a later year takes 2568's numbers
     assert headings["monitoring-2568"].startswith("O11 ")  # not renumbered: still the 2563 code
+
+
+def test_each_record_is_dated_in_the_buddhist_era_with_its_pdf(actors):
+    _publish(actors, 2568, "plan", "แผนการนิเทศ ปีการศึกษา 2568")
+    html = Client().get(f"/public/{actors.office.code}/ita/").content.decode()
+    section = re.search(r'<section id="plan-2568">(.*?)</section>', html, re.S).group(1)
+    assert "แผนการนิเทศ ปีการศึกษา 2568" in section
+    assert "1 มีนาคม 2567" in section  # record_date 2024-03-01 (in ITA year 2568), as a Thai reader reads it
+    pdf_url = re.search(r'<a href="([^"]+)">เอกสาร PDF</a>', section).group(1)
+    pdf = Client().get(pdf_url)
+    assert pdf.status_code == 200
+    assert b"".join(pdf.streaming_content if pdf.streaming else [pdf.content]).startswith(b"%PDF")
