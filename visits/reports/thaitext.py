@@ -74,12 +74,11 @@ KEPT_WORDS = (
 )
 _DIGIT = "[0-9\u0e50-\u0e59]"
 _MONTHS = "|".join(re.escape(m) for m in sorted((*thai_full_months, *thai_abbr_months), key=len, reverse=True))
-# A Buddhist-Era date as the reports print it — "1 กุมภาพันธ์ 2563", "3 ส.ค. 63", "๑ มกราคม พ.ศ. ๒๕๖๓" — with
-# the "วันที่" (or "ณ วันที่") that introduces it, and a time "เวลา 09:15 น.": one piece each, never cut at a line
-# end ("วันที่ | 1 กุมภาพันธ์ 2563" reads as a cut; a date wider than a line still breaks between its words).
-# "ณ" is taken only as a word of its own, never the end of one ("ประมาณ วันที่ …").
+# A Buddhist-Era date as the reports print it — "1 กุมภาพันธ์ 2563", "3 ส.ค. 63", "๑ มกราคม พ.ศ. ๒๕๖๓" — and a
+# time "เวลา 09:15 น.": one piece each, never cut at a line end ("วันที่" before a date may end a line: with it
+# the piece left justified official lines visibly short).
 _DATE = (
-    f"(?:(?:(?<![\u0e00-\u0e7f])ณ )?วันที่ )?{_DIGIT}{{1,2}} (?:{_MONTHS}) (?:พ\\.ศ\\. )?{_DIGIT}{{2,4}}"
+    f"{_DIGIT}{{1,2}} (?:{_MONTHS}) (?:พ\\.ศ\\. )?{_DIGIT}{{2,4}}"
     f"|เวลา {_DIGIT}{{1,2}}[:.]{_DIGIT}{{2}}(?: น\\.)?"
     f"|พ\\.ศ\\. {_DIGIT}{{4}}"  # a year on its own: "พ.ศ. 2546", never "พ.ศ. | 2546"
 )
