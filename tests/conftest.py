@@ -27,34 +27,6 @@ def pytest_sessionstart(session):
     compile_catalogues()
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
-    """pytest-django's test database, and right after its migrations (before any test writes to or flushes it)
-    an empty copy of it, from which each demo is loaded once per session (tests/demo_db.py)."""
-    from tests.demo_db import DemoDatabases
-
-    databases = DemoDatabases(tmp_path_factory.mktemp("demo-media"), django_db_blocker)
-    yield databases
-    databases.close()
-
-
-@pytest.fixture(scope="session")
-def demo_databases(django_db_setup):
-    """`demo_databases.restored(name, media)` for a module, `.restore(name, media)` for one transaction=True
-    test; see tests/demo_db.py."""
-    return django_db_setup
-
-
-@pytest.fixture
-def fresh_demo(demo_databases, transactional_db, settings, tmp_path):
-    """The whole demo (`load_demo`) in the database and its files in this test's MEDIA_ROOT, for one test; it
-    is a transaction=True test, so pytest-django flushes every table after it. Returns what loading printed."""
-    media = tmp_path / "demo-media"
-    printed = demo_databases.restore("demo", media)
-    settings.MEDIA_ROOT = str(media)
-    return printed
-
-
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """PBKDF2 is slow on purpose (0.25 s a password); tests need no such protection."""

@@ -2,10 +2,12 @@
 management page, publishing a round's results, and cancelling a meeting. Each button opens a page that says
 what will happen; nothing changes until that page's button is pressed."""
 
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 
 from meetings.models import Meeting
 from public.models import Publication
@@ -16,8 +18,9 @@ SHOTS = Path("/tmp/nithet-shots/confirm")
 
 
 @pytest.fixture
-def demo_users(fresh_demo):
-    """The whole demo, restored for this test from the session's one `load_demo` (tests/demo_db.py)."""
+def demo_users(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("load_demo", stdout=StringIO())
     return {u.username: u for u in get_user_model().objects.filter(person__isnull=False)}
 
 

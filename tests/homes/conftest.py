@@ -1,12 +1,22 @@
+import io
+
 import pytest
+from django.core.management import call_command
+from django.db import transaction
 
 
 @pytest.fixture(scope="module")
-def _demo_office(demo_databases, tmp_path_factory):
-    """The whole demo (`load_demo`: office, rounds, recorded visits) for the module; each test's changes roll
-    back, and the empty database comes back after the module (the demo is loaded once per session)."""
-    with demo_databases.restored("demo", tmp_path_factory.mktemp("media")):
+def _demo_office(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The whole demo (`load_demo`: office, rounds, recorded visits) once per module, rolled back at the end."""
+    from django.conf import settings
+
+    media = settings.MEDIA_ROOT
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", stdout=io.StringIO())
         yield
+        transaction.set_rollback(True)
+    settings.MEDIA_ROOT = media
 
 
 @pytest.fixture

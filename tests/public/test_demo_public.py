@@ -5,6 +5,8 @@ import io
 import re
 
 import pytest
+from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 
 from public import workflow
@@ -40,10 +42,16 @@ def _pdf_reading(pdf: bytes) -> str:
 
 
 @pytest.fixture(scope="module")
-def _demo(demo_databases, tmp_path_factory):
-    """The whole demo (loaded once per session) for the module; the empty database comes back after it."""
-    with demo_databases.restored("demo", tmp_path_factory.mktemp("media")):
+def _demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    from django.conf import settings
+
+    media = settings.MEDIA_ROOT
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", stdout=io.StringIO())
         yield
+        transaction.set_rollback(True)
+    settings.MEDIA_ROOT = media
 
 
 @pytest.fixture

@@ -23,11 +23,9 @@ from visits.reports.thaitext import segment
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def demo(demo_databases, tmp_path_factory):
-    """The whole demo with its photos (the session's one `load_demo`, tests/demo_db.py), for this module."""
-    with demo_databases.restored("demo", tmp_path_factory.mktemp("media")):
-        yield
+@pytest.fixture
+def demo():
+    call_command("load_demo", stdout=io.StringIO())
 
 
 def _render(tmp_path, kind, key) -> bytes:

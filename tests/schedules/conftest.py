@@ -1,12 +1,21 @@
+import io
+
 import pytest
+from django.db import transaction
 
 
 @pytest.fixture(scope="module")
-def _demo_module(demo_databases, tmp_path_factory):
-    """The demo office and its two rounds (supervision and schedules demo steps, loaded once per session) for
-    the module; each test's changes roll back, and the empty database comes back after the module."""
-    with demo_databases.restored("rounds", tmp_path_factory.mktemp("media")):
+def _demo_module(django_db_setup, django_db_blocker):
+    """Load the demo office and its two rounds once per module, inside a transaction rolled back at the end."""
+    from schedules import demo as schedules_demo
+    from supervision import demo as supervision_demo
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = io.StringIO()
+        supervision_demo.load(stdout=out)
+        schedules_demo.load(stdout=out)
         yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

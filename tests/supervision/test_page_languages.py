@@ -20,6 +20,7 @@ disclosure pages (rendered at publish, once per language) are walked like every 
 PDFs stay Thai, like every report.
 """
 
+import io
 import re
 from collections import Counter, deque
 from pathlib import Path
@@ -29,7 +30,8 @@ import polib
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.db import models
+from django.core.management import call_command
+from django.db import models, transaction
 from django.test import Client
 from lxml import html as lxml_html
 
@@ -58,11 +60,16 @@ ANONYMOUS = None
 
 
 @pytest.fixture(scope="module")
-def demo_office(demo_databases, django_db_blocker, tmp_path_factory):
-    """The whole demo (loaded once per session) for the module; the empty database comes back after it."""
-    with demo_databases.restored("demo", tmp_path_factory.mktemp("media")), django_db_blocker.unblock():
+def demo_office(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The whole demo once for the module, rolled back at the end."""
+    media = settings.MEDIA_ROOT
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", stdout=io.StringIO())
         codes = _raw_codes()
         yield _data_corpus(), codes, _free_text_values(codes)
+        transaction.set_rollback(True)
+    settings.MEDIA_ROOT = media
 
 
 def _data_corpus() -> str:

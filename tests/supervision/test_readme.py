@@ -3,8 +3,6 @@
 import re
 from pathlib import Path
 
-import pytest
-
 from supervision.importers import PEOPLE_COLUMNS, SCHOOL_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,14 +24,7 @@ def test_every_import_column_is_documented():
         assert f"| `{column.name}` | {column.thai} |" in section, column.name
 
 
-@pytest.fixture(scope="module")
-def demo_data(demo_databases, tmp_path_factory):
-    """Fresh demo data (the session's one `load_demo`, tests/demo_db.py) for the one database test here."""
-    with demo_databases.restored("demo", tmp_path_factory.mktemp("media")):
-        yield
-
-
-def test_the_dispatch_reminders_example_prints_what_the_readme_says(demo_data, db):
+def test_the_dispatch_reminders_example_prints_what_the_readme_says(db, settings, tmp_path):
     """The README's `dispatch_reminders --now … --json` line, run on fresh demo data, prints its numbers."""
     import io
     import json
@@ -44,6 +35,8 @@ def test_the_dispatch_reminders_example_prints_what_the_readme_says(demo_data, d
     command = re.search(r"dispatch_reminders (--now \S+) --json", section)
     printed = re.search(r"^# (\{.*\})", section, re.MULTILINE)
     assert command and printed, "the README's dispatch_reminders example is missing"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("load_demo", stdout=io.StringIO())
     out = io.StringIO()
     call_command("dispatch_reminders", *command.group(1).split(), "--json", stdout=out)
     assert json.loads(out.getvalue()) == json.loads(printed.group(1))

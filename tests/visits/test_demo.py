@@ -3,6 +3,7 @@ changes nothing."""
 
 import io
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
@@ -11,21 +12,16 @@ from visits.models import FollowUp, Visit
 from visits.selectors import visits_for_user
 
 
-def _summary(printed: str) -> dict:
-    line = next(x for x in printed.splitlines() if x.startswith("visits.demo:"))
-    return dict(part.split("=") for part in line.split(": ", 1)[1].split(", "))
-
-
 def _load() -> dict:
     out = io.StringIO()
     call_command("load_demo", stdout=out)
-    return _summary(out.getvalue())
+    line = next(x for x in out.getvalue().splitlines() if x.startswith("visits.demo:"))
+    return dict(part.split("=") for part in line.split(": ", 1)[1].split(", "))
 
 
-def test_demo_loads_twice_to_the_same_rows(fresh_demo):
-    # The first load: the session's one `load_demo` into the empty, freshly migrated database (tests/demo_db.py),
-    # restored here with what it printed; the second runs now, on top of it.
-    first = _summary(fresh_demo)
+@pytest.mark.django_db
+def test_demo_loads_twice_to_the_same_rows():
+    first = _load()
     counts = (Visit.objects.count(), FollowUp.objects.count(), Visit.history.count())
     second = _load()
     assert {k: v for k, v in first.items() if k != "created"} == {k: v for k, v in second.items() if k != "created"}
