@@ -319,7 +319,7 @@ def test_large_rounds_replan_in_the_worker_with_progress(client, demo, settings,
     assert services.plan_run_execute(run_id=run.pk) == "done"
     assert services.plan_run_execute(run_id=run.pk) == "not queued"  # a redelivered task does nothing
     run.refresh_from_db()
-    assert run.progress == 1.0 and run.result["summary"] == {"new": 0, "moved": 0, "cancelled": 0}
+    assert run.progress == 1.0 and run.result["summary"] == {"new": 0, "moved": 0, "cancelled": 0, "planned": 81}
     page = client.get(f"/schedules/{aug.slug}/replan/{run.pk}/").content.decode()
     assert 'id="replan-preview"' in page
     # confirming queues a run that saves exactly the previewed plan
