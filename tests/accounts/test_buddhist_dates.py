@@ -2,8 +2,6 @@
 
 import datetime as dt
 import io
-import shutil
-import subprocess
 
 import pytest
 from django.core.management import call_command
@@ -11,6 +9,7 @@ from django.test import Client
 
 from supervision.dates import BuddhistDateField
 from tests.accounts.formdata import form_data
+from tests.reports.pdftext import pdftotext
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +43,7 @@ def test_an_order_date_typed_in_the_admin_as_be_prints_right_in_the_appointment_
 
     out = tmp_path / "order.pdf"
     call_command("render_report", "order", str(committee.pk), "-o", str(out), stdout=io.StringIO())
-    assert shutil.which("pdftotext"), "pdftotext (poppler-utils) is needed"
-    raw = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, check=True).stdout.decode("utf-8")
+    raw = pdftotext(out.read_bytes())
     assert "24 กรกฎาคม พ.ศ. 2563" in raw  # raw extracted text, nothing folded
     assert "3106" not in raw
 
