@@ -149,14 +149,17 @@ def plain_reportlab():
     from visits.reports.thaitext import ThaiParagraph
 
     saved = {name: style.shaping for name, style in styles().items()}
-    wrap = ThaiParagraph.wrap
+    # ThaiParagraph breaks and draws its own lines: Paragraph's wrap, split and draw do it all instead.
+    methods = {name: ThaiParagraph.__dict__[name] for name in ("wrap", "split", "draw")}
     for style in styles().values():
         style.shaping = 0
-    ThaiParagraph.wrap = Paragraph.wrap
+    for name in methods:
+        setattr(ThaiParagraph, name, getattr(Paragraph, name))
     try:
         yield
     finally:
-        ThaiParagraph.wrap = wrap
+        for name, method in methods.items():
+            setattr(ThaiParagraph, name, method)
         for name, style in styles().items():
             style.shaping = saved[name]
 

@@ -17,9 +17,14 @@ from xml.sax.saxutils import escape
 from pythainlp.tokenize import tcc, word_tokenize
 from pythainlp.util import arabic_digit_to_thai_digit, thai_strftime
 from pythainlp.util.date import thai_abbr_months, thai_full_months
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.pdfbase import ttfonts
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfbase.ttfonts import shapeStr
 from reportlab.platypus import Paragraph
+from reportlab.platypus.paragraph import _drawBullet, _handleBulletWidth
+from reportlab.platypus.paragraph import split as _split_words
+from reportlab.rl_config import _FUZZ
 
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 _SPACE = re.compile(r"(\s+)")
@@ -254,9 +259,18 @@ def note_first_word(canvas, text: str) -> None:
 
 
 class ThaiParagraph(Paragraph):
-    """A Paragraph of plain text whose lines are filled by Thai words, re-filled for each width."""
+    """A Paragraph of plain text whose lines are filled by Thai words, re-filled for each width.
+
+    The lines are broken here (`break_lines`), so ReportLab's own line breaking has nothing left to do:
+    for a plain style (left, centred or right, no border or background) the lines are measured and drawn
+    directly on the canvas, with the operators ReportLab's Paragraph writes for the same lines (the same
+    bytes: tests/reports/test_direct_lines.py). Running Paragraph's line breaking and drawing over lines
+    already broken cost about a quarter of a visit report's time. Any other style goes through Paragraph,
+    the lines given as explicit breaks."""
 
     def __init__(self, text=None, style=None, bulletText=None, frags=None, protected: Iterable[str] = (), **kw):
+        self._lines = None  # the lines drawn directly, for the width they were broken for
+        self._direct = False
         if frags is not None:  # a piece made by Paragraph.split: its lines are already broken
             self._plain = None
             super().__init__(text, style, bulletText=bulletText, frags=frags, **kw)
@@ -265,6 +279,8 @@ class ThaiParagraph(Paragraph):
         self._protected = frozenset(protected)
         self._broken_for = None
         self._wrapped = None
+        self._fixed = False  # a piece made by `split`: its lines stay as they are
+        self._break_after = False  # its last line ends in a line break (the text ended in a newline)
         template = _template_frag(style) if style is not None and not kw else None
         if template is None:
             super().__init__(escape(self._plain), style, bulletText=bulletText, **kw)
@@ -276,8 +292,70 @@ class ThaiParagraph(Paragraph):
             super().__init__(None, style, bulletText=bulletText, frags=[template.clone(text=self._plain)])
             self.text = escape(self._plain)
             self._template = template
+            self._direct = _drawn_directly(style)
+            self._first_indent = style.firstLineIndent
 
     def wrap(self, availWidth, availHeight):
+        if not self._direct:
+            return self._paragraph_wrap(availWidth, availHeight)
+        if availWidth < _FUZZ:  # as Paragraph: no room at all
+            return 0, 0x7FFFFFFF
+        style = self.style
+        if not self._fixed:
+            width = availWidth - style.leftIndent - style.rightIndent
+            if width != self._broken_for:
+                lines = break_lines(
+                    self._plain, style.fontName, style.fontSize, width, width - style.firstLineIndent, self._protected
+                )
+                # A text ending in a newline has no empty last line, but its last line still ends in a
+                # break (as Paragraph: it is drawn as one more, empty, word).
+                self._break_after = len(lines) > 1 and not lines[-1]
+                if self._break_after:
+                    lines.pop()
+                self._lines = lines
+                self._broken_for = width
+        self.width = availWidth
+        self.height = len(self._lines) * style.leading
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):
+        """Between lines, with Paragraph's rules for orphans and widows (allowOrphans, allowWidows)."""
+        if not self._direct:
+            return super().split(availWidth, availHeight)
+        if availWidth < _FUZZ or availHeight < _FUZZ:
+            return []
+        self.wrap(availWidth, availHeight)
+        style = self.style
+        fit = int(availHeight / float(style.leading))
+        allow_orphans = getattr(self, "allowOrphans", getattr(style, "allowOrphans", 0))
+        if (not allow_orphans and fit <= 1) or fit == 0:
+            return []
+        lines = self._lines
+        if len(lines) <= fit:
+            return [self]
+        if not getattr(self, "allowWidows", getattr(style, "allowWidows", 1)) and len(lines) == fit + 1:
+            if (allow_orphans and len(lines) == 3) or len(lines) > 3:
+                fit -= 1  # no last line alone at the top of the next page
+            else:
+                return []
+        first = self._piece(lines[:fit], self._first_indent, self.bulletText, availWidth, True)
+        rest = self._piece(lines[fit:], 0.0, None, availWidth, self._break_after)  # it starts at the margin
+        return [first, rest]
+
+    def _piece(self, lines: list[str], first_indent: float, bullet, width: float, break_after: bool):
+        piece = ThaiParagraph("\n".join(lines), self.style, bulletText=bullet, protected=self._protected)
+        piece._lines, piece._fixed, piece._first_indent = lines, True, first_indent
+        piece._break_after = break_after
+        piece.width, piece.height = width, len(lines) * self.style.leading
+        return piece
+
+    def draw(self):
+        if not self._direct:
+            return super().draw()
+        _draw_lines(self.canv, self, self._lines, self._break_after)
+
+    def _paragraph_wrap(self, availWidth, availHeight):
+        """Paragraph's wrap over the lines broken here (a style `_draw_lines` does not draw)."""
         if self._plain is not None:
             style = self.style
             width = availWidth - style.leftIndent - style.rightIndent
@@ -315,12 +393,107 @@ class ThaiParagraph(Paragraph):
         """The first line's text as typed. ReportLab keeps the shaped words, whose marks are private-use
         codes (ผู้ → ผ + two codes): read back through the font, or the continuation word at the foot of
         a page came out as "/ผ..." for ผู้ทรงคุณวุฒิ."""
+        if self._lines is not None:
+            return self._lines[0] if self._lines else ""
         lines = getattr(getattr(self, "blPara", None), "lines", None)
         if not lines:
             return ""
         if self.blPara.kind == 0:
             return _as_typed(" ".join(lines[0][1]), self.style.fontName)
         return "".join(_as_typed(getattr(f, "text", ""), getattr(f, "fontName", "")) for f in lines[0].words)
+
+
+def _drawn_directly(style) -> bool:
+    """Can `_draw_lines` draw this style as Paragraph would? (No justification, border, background, dots
+    or automatic leading: those stay with Paragraph.)"""
+    return (
+        style.alignment in (TA_LEFT, TA_CENTER, TA_RIGHT)
+        and not style.backColor
+        and not (style.borderColor and style.borderWidth)
+        and not style.endDots
+        and getattr(style, "autoLeading", "") in ("", "off", None)
+        and not style.wordWrap
+    )
+
+
+def _line_run(line: str, frag, shape: bool) -> tuple[object, float, int]:
+    """A line as Paragraph writes it: (text, width, words). Each word is shaped on its own (the same cached
+    shaping Paragraph uses) and the words are joined by single spaces, adding their widths in the same order,
+    so every figure written is the same."""
+    font, size = frag.fontName, frag.fontSize
+    text, width, space, count = None, 0, 0, 0
+    gap = _width(" ", font, size)
+    for word in _split_words(line):
+        measured = _width(word, font, size)
+        if shape:
+            shaped_word = ttfonts.shapeFragWord([measured, (frag, word)])
+            measured, word = shaped_word[0], shaped_word[1][1]
+        text = word if text is None else text + (" " + word)
+        if measured > 0:
+            width = width + space + measured
+        space = gap
+        count += 1
+    return text, width, count
+
+
+def _draw_lines(canvas, para: ThaiParagraph, lines: list[str], break_after: bool) -> None:
+    """Draw pre-broken lines with the text operators `Paragraph.drawPara` writes for them (one text object,
+    a line break after each line, the same offsets for centred and right-aligned lines)."""
+    style = para.style
+    frag = para._template
+    leading = style.leading
+    shape = bool(style.shaping) and getFont(style.fontName).shapable
+    widths = [para.width - (style.leftIndent + para._first_indent) - style.rightIndent]
+    widths.append(para.width - style.leftIndent - style.rightIndent)
+    _handleBulletWidth(para.bulletText, style, widths)
+    canvas.saveState()
+    offset = para._first_indent
+    cur_y = para.height - style.fontSize
+    if para.bulletText:
+        offset = _drawBullet(canvas, offset, cur_y, para.bulletText, style, rtl=False)
+    tx = canvas.beginText(style.leftIndent, cur_y)
+    alignment = style.alignment
+    last = len(lines) - 1
+    for i, line in enumerate(lines):
+        if line:
+            text, width, count = _line_run(line, frag, shape)
+            text = text or ""
+            nbsp = text.count("\xa0")
+        else:
+            text, width, count, nbsp = "", 0, 0, 0
+        extra = widths[min(i, 1)] - width
+        at = offset if i == 0 else 0
+        squeeze = extra <= -1e-8 and count + nbsp - 1 > 0  # over-full: ReportLab narrows the spaces
+        if alignment == TA_LEFT or squeeze:
+            move = at
+        elif alignment == TA_CENTER:
+            move = at + 0.5 * extra
+        else:
+            move = at + extra
+        if not squeeze or alignment == TA_LEFT:
+            _set_x(tx, move)
+        if squeeze:
+            tx.setWordSpace(extra / float(count + nbsp - 1))
+        if i == 0:
+            tx.setLeading(leading)
+            tx._setFont(style.fontName, style.fontSize)
+            tx.setFillColor(frag.textColor)
+        if i < last or break_after:  # followed by a line break: Paragraph draws it as an empty word
+            if text:
+                tx._textOut(text, 0)
+            tx._textOut("", 1)
+        else:
+            tx._textOut(text, 1)
+        if squeeze:
+            tx.setWordSpace(0)
+        _set_x(tx, -move)
+    canvas.drawText(tx)
+    canvas.restoreState()
+
+
+def _set_x(tx, dx: float) -> None:
+    if dx > 1e-6 or dx < -1e-6:
+        tx.setXPos(dx)
 
 
 def _as_typed(text: str, font_name: str) -> str:
