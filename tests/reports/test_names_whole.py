@@ -142,6 +142,7 @@ def test_a_column_too_narrow_for_a_name_takes_room_from_one_with_room_to_spare()
 # Every month, the longest days: each date field of each sample takes the next of these in turn.
 DATES = [date(2020, month, day) for day in (1, 28) for month in range(1, 13)]
 DATE_FORMATS = ("%-d %B %Y", "%-d %b %y", "%-d %B พ.ศ. %Y")
+DATE_LEADS = ("วันที่", "ณ วันที่")
 INSTRUMENT_WORDS = sorted({*KEPT_WORDS, "ตัวชี้วัด"})
 
 
@@ -170,9 +171,10 @@ def _with_dates(data, start: int):
 
 
 def _date_texts(days) -> set[str]:
-    """Every way the reports print these days: each format, Arabic and Thai digits (day, month and year stay
-    together; a line may end after "วันที่" before them, as justified official text needs)."""
-    return {be_date(day, thai, fmt) for day in days for fmt in DATE_FORMATS for thai in (False, True)}
+    """Every way the reports print these days: each format, Arabic and Thai digits, alone and after the
+    "วันที่" / "ณ วันที่" that introduces them (day, month and year stay together, and with their วันที่)."""
+    dates = {be_date(day, thai, fmt) for day in days for fmt in DATE_FORMATS for thai in (False, True)}
+    return dates | {f"{lead} {d}" for d in dates for lead in DATE_LEADS}
 
 
 def _demo_item_texts() -> list[str]:
@@ -196,6 +198,10 @@ def test_every_date_prints_whole(kind, make, build, starts):
         printed_any |= printed
         assert not _cut_names(pdf, texts), (kind, start, _cut_names(pdf, texts))
     assert any(str(d.year + 543) in t or digits(d.year + 543, True) in t for d in DATES for t in printed_any)
+    if kind in ("exam", "order"):  # their headings, schedules and signature say "วันที่ …" and "ณ วันที่ …"
+        assert any(t.startswith("วันที่ ") for t in printed_any), kind
+    if kind == "order":
+        assert any(t.startswith("ณ วันที่ ") for t in printed_any)
 
 
 def test_the_instruments_item_words_print_whole():
@@ -230,7 +236,59 @@ def test_a_date_wider_than_its_line_breaks_between_its_words_not_inside_one():
     fonts.register_fonts()
     text = "28 พฤศจิกายน 2563"
     assert segment(text) == [text]
-    assert segment(f"วันที่ {text}") == ["วันที่", " ", text]
+    assert segment(f"วันที่ {text}") == [f"วันที่ {text}"]  # with its วันที่ too
+    assert segment(f"สั่ง ณ วันที่ {text}") == ["สั่ง", " ", f"ณ วันที่ {text}"]
+    assert segment(f"ประมาณ วันที่ {text}") == ["ประมาณ", " ", f"วันที่ {text}"]  # ณ ending a word is not ณ
+    wide = break_lines(f"วันที่ {text}", fonts.REGULAR, 11, stringWidth("วันที่ 28 พฤศจิกายน", fonts.REGULAR, 11) + 2)
+    assert wide == ["วันที่ 28 พฤศจิกายน", "2563"], wide  # wider than its line: cut between its words
     lines = break_lines(text, fonts.REGULAR, 11, stringWidth("พฤศจิกายน", fonts.REGULAR, 11) + 2)
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
     assert all(line in ("28", "พฤศจิกายน", "2563", "28 พฤศจิกายน", "พฤศจิกายน 2563") for line in lines), lines
+
+
+def test_wanthi_stays_with_its_date_at_every_place_on_a_line():
+    """A date is never cut from the "วันที่" (or "ณ วันที่") before it, wherever the words before them put it on
+    a line: in a report's paragraph and in an official order's justified one, the words before the pair growing
+    a little at a time (so "วันที่" falls at the end of a line at some point). Read in the breaker's own lines
+    and in pdftotext's raw output."""
+    import io
+
+    from pypdf import PdfReader
+    from reportlab.platypus import SimpleDocTemplate
+
+    from tests.reports.pdftext import pdftotext
+    from tests.reports.test_official import _line_boxes
+    from visits.reports import fonts
+    from visits.reports.official import FRAME_W, OFFICIAL_MARGINS, JustifiedThai, official_styles
+    from visits.reports.styles import styles
+    from visits.reports.thaitext import ThaiParagraph
+
+    fonts.register_fonts()
+    filler = "ให้ คณะกรรมการ ดำเนินการ นิเทศ ติดตาม การจัดการศึกษา ของสถานศึกษา ใน สังกัด อย่างต่อเนื่อง".split()
+    leads = [" ".join([*filler[: n % len(filler) + 1], "ก" * (n // len(filler))]).strip() for n in range(60)]
+    pairs = (f"วันที่ {be_date(date(2020, 2, 1))}", f"ณ วันที่ {be_date(date(2020, 2, 2))}")
+    texts = [f"{lead} {pairs[0]} และสั่ง {pairs[1]} เพื่อทราบและถือปฏิบัติโดยเคร่งครัด" for lead in leads]
+    width = FRAME_W - 12  # SimpleDocTemplate's frame has 6 pt of padding on each side
+    right = OFFICIAL_MARGINS["left"] + 6 + width
+    for make, justified in (
+        (lambda text: ThaiParagraph(text, styles()["body"]), False),
+        (lambda text: JustifiedThai(text, official_styles()["body"]), True),
+    ):
+        flowables = [make(text) for text in texts]
+        for flowable in flowables:
+            flowable.wrap(width, 1e6)
+            lines = [line if isinstance(line, str) else line[0] for line in flowable._lines]
+            for pair in pairs:
+                assert sum(pair in line for line in lines) == 1, (pair, lines)
+        buf = io.BytesIO()
+        doc = SimpleDocTemplate(buf, leftMargin=OFFICIAL_MARGINS["left"], rightMargin=OFFICIAL_MARGINS["right"])
+        doc.build(flowables)
+        raw = pdftotext(buf.getvalue(), "-raw").splitlines()
+        for pair in pairs:
+            assert sum(line.count(pair) for line in raw) == len(texts), pair
+        if justified:  # lines fill up to the margin, never past it
+            pdf = buf.getvalue()
+            pages = len(PdfReader(io.BytesIO(pdf)).pages)
+            boxes = [box for page in range(1, pages + 1) for box in _line_boxes(pdf, page)]
+            assert len(boxes) >= 2 * len(texts)
+            assert all(x1 <= right + 0.5 for _, _, x1 in boxes), max(x1 for _, _, x1 in boxes)

@@ -134,8 +134,12 @@ class JustifiedThai(Flowable):
     def _break(self, width: float) -> list[tuple[str, float, bool]]:
         st = self.style
         out = []
+        # Justified lines are chosen so that each can be spread to the margin within the justifier's limits.
+        spread = (_MAX_CLUSTER_GAP, _MAX_SPACE_EXTRA, _MAX_STRETCH) if st.alignment == TA_JUSTIFY else None
         for para in (self.text or "").split("\n"):
-            lines = break_lines(para, st.fontName, st.fontSize, width, width - st.firstLineIndent, self.protected)
+            lines = break_lines(
+                para, st.fontName, st.fontSize, width, width - st.firstLineIndent, self.protected, spread
+            )
             for i, line in enumerate(lines):
                 out.append((line, st.firstLineIndent if i == 0 else 0.0, i < len(lines) - 1))
         return out

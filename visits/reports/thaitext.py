@@ -31,6 +31,7 @@ _SPACE = re.compile(r"(\s+)")
 # Fill lines to 99.5 %: shaped widths (kerning) can exceed the measured ones by a hair, and ReportLab would
 # then break such a line once more at a space.
 _FIT = 0.995
+_FIT_JUSTIFIED = 0.9995  # justified lines are drawn here, never broken again: they may fill the line
 
 
 # --- numbers and dates -------------------------------------------------------------------------
@@ -79,11 +80,13 @@ KEPT_WORDS = (
 )
 _DIGIT = "[0-9\u0e50-\u0e59]"
 _MONTHS = "|".join(re.escape(m) for m in sorted((*thai_full_months, *thai_abbr_months), key=len, reverse=True))
-# A Buddhist-Era date as the reports print it — "1 กุมภาพันธ์ 2563", "3 ส.ค. 63", "๑ มกราคม พ.ศ. ๒๕๖๓" — and a
-# time "เวลา 09:15 น.": one piece each, never cut at a line end ("วันที่" before a date may end a line: with it
-# the piece left justified official lines visibly short).
+# A Buddhist-Era date as the reports print it — "1 กุมภาพันธ์ 2563", "3 ส.ค. 63", "๑ มกราคม พ.ศ. ๒๕๖๓" — with
+# the "วันที่" (or "ณ วันที่") that introduces it, and a time "เวลา 09:15 น.": one piece each, never cut at a line
+# end ("วันที่ | 1 กุมภาพันธ์ 2563" reads as a cut; a piece wider than its line still breaks between its words).
+# "ณ" is taken only as a word of its own, never the end of one ("ประมาณ วันที่ …"). Justified text stays flush
+# with such pieces because its lines are chosen over the whole paragraph (`break_lines(..., spread=…)`).
 _DATE = (
-    f"{_DIGIT}{{1,2}} (?:{_MONTHS}) (?:พ\\.ศ\\. )?{_DIGIT}{{2,4}}"
+    f"(?:(?:(?<![\u0e00-\u0e7f])ณ )?วันที่ )?{_DIGIT}{{1,2}} (?:{_MONTHS}) (?:พ\\.ศ\\. )?{_DIGIT}{{2,4}}"
     f"|เวลา {_DIGIT}{{1,2}}[:.]{_DIGIT}{{2}}(?: น\\.)?"
     f"|พ\\.ศ\\. {_DIGIT}{{4}}"  # a year on its own: "พ.ศ. 2546", never "พ.ศ. | 2546"
 )
@@ -186,12 +189,115 @@ def break_lines(
     width: float,
     first_width: float | None = None,
     protected: frozenset[str] = frozenset(),
+    spread: tuple[float, float, float] | None = None,
 ) -> list[str]:
-    """Greedy line filling by measured word widths; explicit newlines are kept."""
+    """Greedy line filling by measured word widths; explicit newlines are kept.
+
+    `spread` is for justified text: how far its justifier can widen a line (em per gap between clusters, em
+    per space, and the factor it may stretch glyphs by). The breaks are then chosen over each paragraph
+    (`_fill_even`) so that every line but the last can reach the margin."""
     out: list[str] = []
     for para in text.split("\n"):
-        out.extend(_fill(para, font, size, width, first_width if not out else None, protected))
+        first = first_width if not out else None
+        if spread is None:
+            out.extend(_fill(para, font, size, width, first, protected))
+        else:
+            out.extend(_fill_even(para, font, size, width, first, protected, spread))
     return out
+
+
+def _pieces(text, font, size, width, protected) -> list[tuple[str, float, bool, int, int]]:
+    """The paragraph's unbreakable pieces: (text, width, a space before it, gaps between its clusters, spaces
+    inside it). A piece wider than a whole line is taken apart as `_fill` takes it: a name or date into its
+    words, a word into clusters."""
+    out: list[tuple[str, float, bool, int, int]] = []
+    space = False
+    queue = list(reversed(segment(text, protected)))
+    while queue:
+        tok = queue.pop()
+        if tok.isspace():
+            space = bool(out)  # (no space at the start of a line)
+            continue
+        w = _width(tok, font, size)
+        if w > width * _FIT and len(tok) > 1:
+            words = segment(tok, keep=False) if (tok in protected or " " in tok or tok in KEPT_WORDS) else [tok]
+            if len(words) > 1:
+                queue.extend(reversed(words))
+                continue
+            parts = clusters(tok)
+            out.append((parts[0], _width(parts[0], font, size), space, 0, 0))
+            out.extend((part, _width(part, font, size), False, 0, 0) for part in parts[1:])
+        else:
+            # A name or a date has spaces of its own, which the justifier widens like any other; the
+            # clusters on either side of a space are not spread apart.
+            words = tok.split(" ")
+            gaps = sum(max(len(clusters(word)) - 1, 0) for word in words)
+            out.append((tok, w, space, gaps, len(words) - 1))
+        space = False
+    return out
+
+
+def _fill_even(text, font, size, width, first_width, protected, spread):
+    """Lines for justified text, the breaks chosen over the whole paragraph (as Knuth and Plass do).
+
+    Filling greedily leaves a line short wherever the next piece is long and unbreakable (a name, a date
+    with its "วันที่"), and the justifier may widen a line only a little (wider gaps read as spaces). Here each
+    line is scored by how much of the justifier's reach its shortfall takes, and the breaks with the lowest
+    total are chosen: earlier lines give up or take a word so that each line can end at the margin."""
+    items = _pieces(text, font, size, width, protected)
+    if not items:
+        return [""]
+    gap_em, space_em, stretch = spread
+    space_w = _width(" ", font, size)
+    n = len(items)
+    best = [float("inf")] * (n + 1)
+    best[0] = 0.0
+    back = [0] * (n + 1)
+    for i in range(n):
+        if best[i] == float("inf"):
+            continue
+        line_w = first_width if i == 0 and first_width is not None else width
+        limit = line_w * _FIT_JUSTIFIED
+        natural, gaps, spaces = 0.0, 0, 0
+        for j in range(i, n):
+            _, w, space_before, inner_gaps, inner_spaces = items[j]
+            if j > i:
+                if space_before:
+                    natural += space_w
+                    spaces += 1
+                else:
+                    gaps += 1
+            natural += w
+            gaps += inner_gaps
+            spaces += inner_spaces
+            if natural > limit and j > i:
+                break
+            if j + 1 == n:
+                # The last line is not spread. A single short word alone on it (a runt), or a last line
+                # (nearly) full, which reads as the paragraph going on, is as bad as a line left an em short.
+                cost = 0.0
+                if j == i and w < 4 * size:
+                    cost += 1e5
+                if line_w - natural < 2 * size:
+                    cost += 1e5
+            else:
+                short = line_w - natural
+                reach = gaps * gap_em * size + spaces * space_em * size + natural * (stretch - 1)
+                if short <= reach:  # the justifier takes it to the margin
+                    cost = (1 + 100 * (short / reach) ** 3) ** 2 if reach > 0 else 1.0
+                else:  # left short of the margin (only where no choice of breaks avoids it): the less, the better
+                    cost = 101**2 + 1e5 * ((short - reach) / size) ** 2
+            if best[i] + cost < best[j + 1]:
+                best[j + 1] = best[i] + cost
+                back[j + 1] = i
+    lines = []
+    end = n
+    while end > 0:
+        start = back[end]
+        words = items[start:end]
+        lines.append(words[0][0] + "".join((" " if space else "") + piece for piece, _, space, *_ in words[1:]))
+        end = start
+    return lines[::-1]
 
 
 def _fill(text, font, size, width, first_width, protected):
