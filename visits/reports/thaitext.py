@@ -530,16 +530,33 @@ def _line_run(line: str, frag, shape: bool) -> tuple[object, float, int]:
     text, width, space, count = None, 0, 0, 0
     gap = _width(" ", font, size)
     for word in _split_words(line):
-        measured = _width(word, font, size)
         if shape:
-            shaped_word = ttfonts.shapeFragWord([measured, (frag, word)])
-            measured, word = shaped_word[0], shaped_word[1][1]
+            measured, word = _shaped_word(word, frag)
+        else:
+            measured = _width(word, font, size)
         text = word if text is None else text + (" " + word)
         if measured > 0:
             width = width + space + measured
         space = gap
         count += 1
     return text, width, count
+
+
+_SHAPED_WORDS: dict = {}
+
+
+def _shaped_word(word: str, frag) -> tuple[float, str]:
+    """(width, text) of a word shaped as Paragraph shapes it (fonts' cached shaping); kept per font and size,
+    like that cache: words repeat across lines, cells and reports."""
+    key = (word, frag.fontName, frag.fontSize)
+    hit = _SHAPED_WORDS.get(key)
+    if hit is None:
+        shaped = ttfonts.shapeFragWord([_width(word, frag.fontName, frag.fontSize), (frag, word)])
+        hit = (shaped[0], shaped[1][1])
+        if len(_SHAPED_WORDS) > 100_000:
+            _SHAPED_WORDS.clear()
+        _SHAPED_WORDS[key] = hit
+    return hit
 
 
 def _draw_lines(canvas, para: ThaiParagraph, lines: list[str], break_after: bool) -> None:
