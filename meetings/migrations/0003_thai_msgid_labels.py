@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from supervision.migration_operations import LabelsOnly
+
 
 class Migration(migrations.Migration):
 
@@ -9,7 +11,12 @@ class Migration(migrations.Migration):
         ('meetings', '0002_stored_files'),
     ]
 
+    # Labels only (verbose names, help texts, choices, model options): no column changes, which
+    # tests/supervision/test_migrations.py checks. Applied as one state step: as separate operations each
+    # re-rendered its related models: see supervision/migration_operations.LabelsOnly.
     operations = [
+        LabelsOnly(
+            state_operations=[
         migrations.AlterField(
             model_name='historicalmeeting',
             name='letter_no',
@@ -19,5 +26,7 @@ class Migration(migrations.Migration):
             model_name='meeting',
             name='letter_no',
             field=models.CharField(blank=True, help_text='เช่น ศธ 04xxx/ว ...', max_length=60, verbose_name='ที่ (เลขที่หนังสือ)'),
+        ),
+            ],
         ),
     ]

@@ -5,6 +5,8 @@ import public.models
 from django.conf import settings
 from django.db import migrations, models
 
+from supervision.migration_operations import LabelsOnly
+
 
 class Migration(migrations.Migration):
 
@@ -15,7 +17,12 @@ class Migration(migrations.Migration):
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
+    # Labels only (verbose names, help texts, choices, model options): no column changes, which
+    # tests/supervision/test_migrations.py checks. Applied as one state step: as separate operations each
+    # re-rendered its related models: see supervision/migration_operations.LabelsOnly.
     operations = [
+        LabelsOnly(
+            state_operations=[
         migrations.AlterModelOptions(
             name='publication',
             options={'ordering': ['-record_date', '-id'], 'verbose_name': 'การเผยแพร่', 'verbose_name_plural': 'การเผยแพร่'},
@@ -123,5 +130,7 @@ class Migration(migrations.Migration):
             model_name='publicationevent',
             name='what',
             field=models.CharField(max_length=400, verbose_name='รายการ'),
+        ),
+            ],
         ),
     ]

@@ -6,6 +6,8 @@ import django.db.models.deletion
 import schedules.models
 from django.db import migrations, models
 
+from supervision.migration_operations import LabelsOnly
+
 
 class Migration(migrations.Migration):
 
@@ -15,7 +17,12 @@ class Migration(migrations.Migration):
         ('visits', '0007_issued_documents'),
     ]
 
+    # Labels only (verbose names, help texts, choices, model options): no column changes, which
+    # tests/supervision/test_migrations.py checks. Applied as one state step: as separate operations each
+    # re-rendered its related models: see supervision/migration_operations.LabelsOnly.
     operations = [
+        LabelsOnly(
+            state_operations=[
         migrations.AlterModelOptions(
             name='assignment',
             options={'ordering': ['round', 'date', 'session__order', 'committee__number', 'day_order', 'id'], 'verbose_name': 'การมอบหมาย', 'verbose_name_plural': 'การมอบหมาย'},
@@ -430,5 +437,7 @@ class Migration(migrations.Migration):
             model_name='roundsession',
             name='start_time',
             field=models.TimeField(default=datetime.time(8, 30), verbose_name='เวลาเริ่ม'),
+        ),
+            ],
         ),
     ]

@@ -5,6 +5,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from supervision.migration_operations import LabelsOnly
+
 
 class Migration(migrations.Migration):
 
@@ -13,7 +15,12 @@ class Migration(migrations.Migration):
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
+    # Labels only (verbose names, help texts, choices, model options): no column changes, which
+    # tests/supervision/test_migrations.py checks. Applied as one state step: as separate operations each
+    # re-rendered its related models: see supervision/migration_operations.LabelsOnly.
     operations = [
+        LabelsOnly(
+            state_operations=[
         migrations.AlterModelOptions(
             name='areaoffice',
             options={'ordering': ['code'], 'verbose_name': 'สำนักงานเขตพื้นที่', 'verbose_name_plural': 'สำนักงานเขตพื้นที่'},
@@ -624,5 +631,7 @@ class Migration(migrations.Migration):
             model_name='schooltie',
             name='school',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ties', to='supervision.school', verbose_name='โรงเรียน'),
+        ),
+            ],
         ),
     ]

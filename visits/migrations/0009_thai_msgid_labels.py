@@ -7,6 +7,8 @@ import visits.quality
 from django.conf import settings
 from django.db import migrations, models
 
+from supervision.migration_operations import LabelsOnly
+
 
 class Migration(migrations.Migration):
 
@@ -17,7 +19,12 @@ class Migration(migrations.Migration):
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
+    # Labels only (verbose names, help texts, choices, model options): no column changes, which
+    # tests/supervision/test_migrations.py checks. Applied as one state step: as separate operations each
+    # re-rendered its related models: see supervision/migration_operations.LabelsOnly.
     operations = [
+        LabelsOnly(
+            state_operations=[
         migrations.AlterModelOptions(
             name='answer',
             options={'ordering': ['visit', 'item__section__order', 'item__order'], 'verbose_name': 'คำตอบ', 'verbose_name_plural': 'คำตอบ'},
@@ -961,5 +968,7 @@ class Migration(migrations.Migration):
             model_name='visittransition',
             name='visit',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='visits.visit', verbose_name='การตรวจเยี่ยม'),
+        ),
+            ],
         ),
     ]

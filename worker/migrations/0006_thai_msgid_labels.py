@@ -4,6 +4,8 @@ import datetime
 import django.db.models.deletion
 from django.db import migrations, models
 
+from supervision.migration_operations import LabelsOnly
+
 
 class Migration(migrations.Migration):
 
@@ -13,7 +15,12 @@ class Migration(migrations.Migration):
         ('worker', '0005_meeting_events'),
     ]
 
+    # Labels only (verbose names, help texts, choices, model options): no column changes, which
+    # tests/supervision/test_migrations.py checks. Applied as one state step: as separate operations each
+    # re-rendered its related models: see supervision/migration_operations.LabelsOnly.
     operations = [
+        LabelsOnly(
+            state_operations=[
         migrations.AlterModelOptions(
             name='assignmentwatch',
             options={'verbose_name': 'สถานะการมอบหมายที่แจ้งแล้ว', 'verbose_name_plural': 'สถานะการมอบหมายที่แจ้งแล้ว'},
@@ -184,5 +191,7 @@ class Migration(migrations.Migration):
             model_name='roundreminderpolicy',
             name='round',
             field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='reminder_policy', to='schedules.round', verbose_name='รอบ'),
+        ),
+            ],
         ),
     ]
