@@ -74,3 +74,7 @@ def test_screens_of_the_export_page_and_the_dashboard(
             assert heading == ("กำลังจัดทำไฟล์ส่งออก" if language == "th" else "Preparing the export")
             assert not page_scrolls_sideways(page)
             page.screenshot(path=str(SHOTS / f"export-pending-{language}-{viewport['width']}.png"), full_page=True)
+            # The pending page polls the server. Close it before the next sign-in writes a session: on SQLite the
+            # live server shares the test's in-memory connection, and a poll reading django_session while the
+            # test deletes from it fails with "database table is locked" (seen in CI).
+            page.close()
