@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 from supervision.models import Membership
 from supervision.roles import Role
 from tests import factories as f
+from tests.demo_db import demo_module, demo_snapshot, demo_transactional  # noqa: F401  (fixtures)
 
 
 def pytest_sessionstart(session):

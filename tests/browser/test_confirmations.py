@@ -2,12 +2,10 @@
 management page, publishing a round's results, and cancelling a meeting. Each button opens a page that says
 what will happen; nothing changes until that page's button is pressed."""
 
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
 from meetings.models import Meeting
 from public.models import Publication
@@ -18,9 +16,7 @@ SHOTS = Path("/tmp/nithet-shots/confirm")
 
 
 @pytest.fixture
-def demo_users(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("load_demo", stdout=StringIO())
+def demo_users(demo_transactional):
     return {u.username: u for u in get_user_model().objects.filter(person__isnull=False)}
 
 

@@ -3,12 +3,10 @@ sees its own home with its own data; the school director and the viewer see thei
 no page scrolls sideways at either tablet size; tap targets (buttons, selects, inputs, the main nav's links) are
 at least 44 px. Screenshots of each home and of the plan page at both sizes go to /tmp/nithet-shots/homes/."""
 
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
 from tests.browser.conftest import TABLET_LANDSCAPE, TABLET_PORTRAIT, page_scrolls_sideways
 from visits.models import FollowUp, Visit
@@ -36,9 +34,7 @@ SMALL_TARGETS = f"""() => Array.from(document.querySelectorAll("{TARGETS}"))
 
 
 @pytest.fixture
-def demo_office(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("load_demo", stdout=StringIO())
+def demo_office(demo_transactional):
     return {u.username: u for u in get_user_model().objects.filter(person__isnull=False)}
 
 

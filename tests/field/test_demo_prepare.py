@@ -2,19 +2,14 @@
 and state, not only by date — the returned visit comes with the chair's comment, nothing submitted or
 approved is offered for editing, and each assignment carries what a visit needs."""
 
-import io
-
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.test import Client
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_supervisor_has_visits_to_prepare(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    call_command("load_demo", stdout=io.StringIO())
+def test_the_demo_supervisor_has_visits_to_prepare(demo_module):
     client = Client()
     client.force_login(get_user_model().objects.get(username="supervisor"))
     brief = client.get("/api/v1/field/prepare/").json()

@@ -5,8 +5,6 @@ import io
 import re
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 
 from public import workflow
@@ -41,21 +39,8 @@ def _pdf_reading(pdf: bytes) -> str:
     return "\n".join([pdftotext(pdf), pdftotext(pdf, "-raw"), pypdf_text(pdf), *links])
 
 
-@pytest.fixture(scope="module")
-def _demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    from django.conf import settings
-
-    media = settings.MEDIA_ROOT
-    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
-    settings.MEDIA_ROOT = media
-
-
 @pytest.fixture
-def demo(_demo, db, settings):
+def demo(demo_module, db, settings):
     settings.PUBLIC_LOCAL_CACHE_SECONDS = 0
     return AreaOffice.objects.get(code="SEC29")
 

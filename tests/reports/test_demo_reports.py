@@ -24,8 +24,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo():
-    call_command("load_demo", stdout=io.StringIO())
+def demo(demo_module):
+    """The whole demo (tests/demo_db.py)."""
 
 
 def _render(tmp_path, kind, key) -> bytes:

@@ -2,7 +2,6 @@ from io import StringIO
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 from django.test import Client
 
 from supervision import demo
@@ -78,13 +77,3 @@ def test_demo_people_are_invented():
     assert people.filter(affiliation=Person.Affiliation.OFFICE, position__startswith="ศึกษานิเทศก์").count() == 12
     markers = ("สาธิต", "ตัวอย่าง", "สมมติ", "ทดลอง", "จำลอง")
     assert all(any(m in p.last_name for m in markers) for p in people)
-
-
-@pytest.mark.django_db
-def test_load_demo_command_runs_twice():
-    out = StringIO()
-    call_command("load_demo", stdout=out)
-    counts = _counts()
-    call_command("load_demo", stdout=StringIO())
-    assert _counts() == counts
-    assert "coordinator" in out.getvalue()

@@ -20,7 +20,6 @@ disclosure pages (rendered at publish, once per language) are walked like every 
 PDFs stay Thai, like every report.
 """
 
-import io
 import re
 from collections import Counter, deque
 from pathlib import Path
@@ -30,8 +29,7 @@ import polib
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.core.management import call_command
-from django.db import models, transaction
+from django.db import models
 from django.test import Client
 from lxml import html as lxml_html
 
@@ -60,16 +58,11 @@ ANONYMOUS = None
 
 
 @pytest.fixture(scope="module")
-def demo_office(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The whole demo once for the module, rolled back at the end."""
-    media = settings.MEDIA_ROOT
-    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", stdout=io.StringIO())
+def demo_office(demo_module, django_db_blocker):
+    """The whole demo for the module (tests/demo_db.py): its texts, raw codes and free-text values."""
+    with django_db_blocker.unblock():
         codes = _raw_codes()
-        yield _data_corpus(), codes, _free_text_values(codes)
-        transaction.set_rollback(True)
-    settings.MEDIA_ROOT = media
+        return _data_corpus(), codes, _free_text_values(codes)
 
 
 def _data_corpus() -> str:

@@ -24,7 +24,7 @@ def test_every_import_column_is_documented():
         assert f"| `{column.name}` | {column.thai} |" in section, column.name
 
 
-def test_the_dispatch_reminders_example_prints_what_the_readme_says(db, settings, tmp_path):
+def test_the_dispatch_reminders_example_prints_what_the_readme_says(demo_module, db):
     """The README's `dispatch_reminders --now … --json` line, run on fresh demo data, prints its numbers."""
     import io
     import json
@@ -35,8 +35,6 @@ def test_the_dispatch_reminders_example_prints_what_the_readme_says(db, settings
     command = re.search(r"dispatch_reminders (--now \S+) --json", section)
     printed = re.search(r"^# (\{.*\})", section, re.MULTILINE)
     assert command and printed, "the README's dispatch_reminders example is missing"
-    settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("load_demo", stdout=io.StringIO())
     out = io.StringIO()
     call_command("dispatch_reminders", *command.group(1).split(), "--json", stdout=out)
     assert json.loads(out.getvalue()) == json.loads(printed.group(1))

@@ -4,6 +4,7 @@ changes nothing."""
 import io
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
@@ -12,18 +13,26 @@ from visits.models import FollowUp, Visit
 from visits.selectors import visits_for_user
 
 
-def _load() -> dict:
+def _load() -> tuple[dict, str]:
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     line = next(x for x in out.getvalue().splitlines() if x.startswith("visits.demo:"))
-    return dict(part.split("=") for part in line.split(": ", 1)[1].split(", "))
+    return dict(part.split("=") for part in line.split(": ", 1)[1].split(", ")), out.getvalue()
+
+
+def _organisation_counts() -> dict:
+    return {m._meta.label: m.objects.count() for m in apps.get_models() if m._meta.app_label in ("supervision", "auth")}
 
 
 @pytest.mark.django_db
 def test_demo_loads_twice_to_the_same_rows():
-    first = _load()
+    """`load_demo` run twice (the one test that loads it for real twice; tests/demo_db.py shares one load)."""
+    first, printed = _load()
+    assert "coordinator" in printed  # the demo logins are printed
     counts = (Visit.objects.count(), FollowUp.objects.count(), Visit.history.count())
-    second = _load()
+    organisation = _organisation_counts()
+    second, _ = _load()
+    assert _organisation_counts() == organisation
     assert {k: v for k, v in first.items() if k != "created"} == {k: v for k, v in second.items() if k != "created"}
     assert second["created"] == "0"
     assert (Visit.objects.count(), FollowUp.objects.count(), Visit.history.count()) == counts
