@@ -71,9 +71,13 @@ def _bad(key: str, th: str, en: str) -> InvalidInput:
 
 def refuse_identity_change(visit: Visit, data: dict) -> None:
     """Where a visit belongs is fixed at creation; a different value is an error, the same one is fine."""
-    checks = {"assignment": visit.assignment_id, "instrument_version": visit.instrument_version_id}
-    if visit.assignment_id is None:
-        checks.update(round=visit.round_id, school=visit.school_id, committee=visit.committee_id)
+    checks = {
+        "assignment": visit.assignment_id,
+        "instrument_version": visit.instrument_version_id,
+        "round": visit.round_id,
+        "school": visit.school_id,
+        "committee": visit.committee_id,
+    }
     for key, current in checks.items():
         if key in data and data[key] not in (None, "") and _safe_int(data[key]) != current:
             raise _bad(key, "เปลี่ยนหลังสร้างการตรวจเยี่ยมแล้วไม่ได้", "cannot change once the visit exists")
