@@ -224,7 +224,9 @@ def schools_rows(scope: Scope) -> Iterator[list]:
 
 def answer_versions(scope: Scope) -> list[InstrumentVersion]:
     ids = scope.visits().order_by().values_list("instrument_version_id", flat=True).distinct()
-    return list(InstrumentVersion.objects.filter(pk__in=ids).select_related("instrument").order_by("instrument__code"))
+    return list(
+        InstrumentVersion.objects.filter(pk__in=ids).select_related("instrument").order_by("instrument__code", "number")
+    )
 
 
 def _answer_writer(item: Item):

@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, connections
+from django.test import override_settings
 
 
 @dataclass
@@ -80,12 +80,10 @@ def _load_once(media: Path) -> None:
         return
     _snapshot = _Snapshot(media=media)
     _save("empty")
-    previous_media = settings.MEDIA_ROOT
-    settings.MEDIA_ROOT = media
-    try:
+    # override_settings, not an assignment: the file storage keeps the folder it first saw until the
+    # setting_changed signal tells it, so an assignment would leave the demo's files in the default folder.
+    with override_settings(MEDIA_ROOT=media):
         call_command("load_demo", stdout=io.StringIO())
-    finally:
-        settings.MEDIA_ROOT = previous_media
     _save("demo")
     _put_back("empty")
 
@@ -129,15 +127,15 @@ def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
 def demo_module(demo_snapshot, django_db_blocker, tmp_path_factory):
     """The whole demo for a module's tests (each rolled back by `db`); the empty database again after them.
 
-    Sets MEDIA_ROOT to a folder holding the demo's media files for the module."""
-    media = settings.MEDIA_ROOT
-    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
-    with django_db_blocker.unblock():
-        restore_demo(Path(settings.MEDIA_ROOT))
-    yield
-    with django_db_blocker.unblock():
-        restore_empty()
-    settings.MEDIA_ROOT = media
+    Sets MEDIA_ROOT (through override_settings, so that the file storage follows) to a folder holding the
+    demo's media files for the module."""
+    media = tmp_path_factory.mktemp("media")
+    with override_settings(MEDIA_ROOT=media):
+        with django_db_blocker.unblock():
+            restore_demo(media)
+        yield
+        with django_db_blocker.unblock():
+            restore_empty()
 
 
 @pytest.fixture
