@@ -247,10 +247,10 @@ def test_a_date_wider_than_its_line_breaks_between_its_words_not_inside_one():
 
 
 def test_wanthi_stays_with_its_date_at_every_place_on_a_line():
-    """A date is never cut from the "วันที่" (or "ณ วันที่") before it, wherever the words before them put it on
-    a line: in a report's paragraph and in an official order's justified one, the words before the pair growing
-    a little at a time (so "วันที่" falls at the end of a line at some point). Read in the breaker's own lines
-    and in pdftotext's raw output."""
+    """A date is never cut from the "วันที่" (or "ณ วันที่") before it, nor a year from its "ปีการศึกษา", wherever
+    the words before them put them on a line: in a report's paragraph and in an official order's justified one,
+    the words before each pair growing a little at a time (so "วันที่" falls at the end of a line at some point).
+    Read in the breaker's own lines and in pdftotext's raw output."""
     import io
 
     from pypdf import PdfReader
@@ -266,8 +266,8 @@ def test_wanthi_stays_with_its_date_at_every_place_on_a_line():
     fonts.register_fonts()
     filler = "ให้ คณะกรรมการ ดำเนินการ นิเทศ ติดตาม การจัดการศึกษา ของสถานศึกษา ใน สังกัด อย่างต่อเนื่อง".split()
     leads = [" ".join([*filler[: n % len(filler) + 1], "ก" * (n // len(filler))]).strip() for n in range(60)]
-    pairs = (f"วันที่ {be_date(date(2020, 2, 1))}", f"ณ วันที่ {be_date(date(2020, 2, 2))}")
-    texts = [f"{lead} {pairs[0]} และสั่ง {pairs[1]} เพื่อทราบและถือปฏิบัติโดยเคร่งครัด" for lead in leads]
+    pairs = (f"วันที่ {be_date(date(2020, 2, 1))}", f"ณ วันที่ {be_date(date(2020, 2, 2))}", "ปีการศึกษา 2563")
+    texts = [f"{lead} {pairs[0]} และสั่ง {pairs[1]} เพื่อทราบและถือปฏิบัติโดยเคร่งครัด {lead} {pairs[2]}" for lead in leads]
     width = FRAME_W - 12  # SimpleDocTemplate's frame has 6 pt of padding on each side
     right = OFFICIAL_MARGINS["left"] + 6 + width
     for make, justified in (
