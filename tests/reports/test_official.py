@@ -10,7 +10,9 @@ import tempfile
 import pytest
 from PIL import Image, ImageDraw
 
-from tests.reports.pdftext import all_texts, squeeze
+from tests.reports.pdftext import all_texts, pdftotext, squeeze
+from visits.reports import samples
+from visits.reports.builders.order import build_order
 from visits.reports.data import OfficeInfo
 from visits.reports.layout import PAGE_W
 from visits.reports.official import (
@@ -198,3 +200,13 @@ def test_member_lines_are_numbered_and_never_cut(pdf):
         thai = thai_digits(str(i))
         line = next(ln for ln in text.splitlines() if ln.startswith(f"{thai}. "))
         assert f"นายสมชาย ใจดีมาก{thai}" in line
+
+
+def test_a_members_rank_stays_whole_and_the_position_apart_from_the_role():
+    """The sample order's member lines: "ศึกษานิเทศก์ชำนาญการพิเศษ" may wrap in its column, but never inside its
+    rank ("ชำนาญ | การ"), and a position that fills its column still stands apart from the role — a reader
+    copying the line gets "ก.ต.ป.น." and "กรรมการ" as two words. Raw pdftotext output."""
+    raw = pdftotext(build_order(samples.order()), "-raw")
+    assert "ชำนาญการพิเศษ" in raw
+    assert not re.search("ชำนาญ(?!การ)", raw), [ln for ln in raw.splitlines() if "ชำนาญ" in ln]
+    assert "ก.ต.ป.น. กรรมการ" in raw and "ก.ต.ป.น.กรรมการ" not in raw

@@ -399,18 +399,23 @@ class OfficialWriter:
                 ["", n, [self._p(name), self._p(pos)] if pos else self._p(name), self._p(role)]
                 for n, name, pos, role in zip(numbers, names, positions, roles, strict=True)
             ]
-            widths = [lead, w_num + 4, FRAME_W - lead - w_num - 4 - w_role - gap, w_role + gap]
+            widths = [lead, w_num + 4, FRAME_W - lead - w_num - 4 - w_role, w_role]
+            before_role = 2
         else:
             rows = [
                 ["", n, self._p(name), self._p(pos), self._p(role)]
                 for n, name, pos, role in zip(numbers, names, positions, roles, strict=True)
             ]
-            widths = [lead, w_num + 4, w_name + gap, w_pos, w_role + gap]
+            widths = [lead, w_num + 4, w_name + gap, w_pos + gap, w_role]
+            before_role = 3
         style = TableStyle(
             [
                 ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                # The gap before the role is inside the column before it, so that a position filling its column
+                # never runs into the role ("ผู้ทรงคุณวุฒิ ก.ต.ป.น.กรรมการ" read, and copied, as one word).
+                ("RIGHTPADDING", (before_role, 0), (before_role, -1), gap),
                 ("TOPPADDING", (0, 0), (-1, -1), 0),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),

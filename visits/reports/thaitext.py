@@ -77,6 +77,11 @@ KEPT_WORDS = (
     "กรรมการคุมสอบ",
     "ตัวแทนศูนย์สอบ",
     "กระดาษคำตอบ",
+    # The academic ranks in positions ("ศึกษานิเทศก์ชำนาญการพิเศษ"): "ชำนาญ | การ" reads as a cut.
+    "ชำนาญการพิเศษ",
+    "ชำนาญการ",
+    "เชี่ยวชาญพิเศษ",
+    "เชี่ยวชาญ",
 )
 _DIGIT = "[0-9\u0e50-\u0e59]"
 _MONTHS = "|".join(re.escape(m) for m in sorted((*thai_full_months, *thai_abbr_months), key=len, reverse=True))
