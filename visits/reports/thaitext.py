@@ -226,7 +226,7 @@ def _pieces(text, font, size, width, protected) -> list[tuple[str, float, bool, 
             continue
         w = _width(tok, font, size)
         if w > width * _FIT and len(tok) > 1:
-            words = segment(tok, keep=False) if (tok in protected or " " in tok or tok in KEPT_WORDS) else [tok]
+            words = _own_words(tok, protected)
             if len(words) > 1:
                 queue.extend(reversed(words))
                 continue
@@ -306,6 +306,14 @@ def _fill_even(text, font, size, width, first_width, protected, spread):
     return lines[::-1]
 
 
+def _own_words(tok: str, protected) -> list[str]:
+    """A piece wider than a whole line, taken apart where it may be: a name, a date or a kept word breaks at
+    its own word boundaries; any other token is one word (the caller cuts it between clusters)."""
+    if tok in protected or " " in tok or tok in KEPT_WORDS:
+        return segment(tok, keep=False)
+    return [tok]
+
+
 def _fill(text, font, size, width, first_width, protected):
     limit = (first_width if first_width is not None else width) * _FIT
     lines: list[str] = []
@@ -333,9 +341,8 @@ def _fill(text, font, size, width, first_width, protected):
             line.append(tok)
             used += w
             continue
-        if w > width * _FIT and len(tok) > 1 and (tok in protected or " " in tok or tok in KEPT_WORDS):
-            # A name or date wider than a whole line breaks at its own word boundaries.
-            words = segment(tok, keep=False)
+        if w > width * _FIT and len(tok) > 1:
+            words = _own_words(tok, protected)
             if len(words) > 1:
                 queue.extend(reversed(words))
                 continue
