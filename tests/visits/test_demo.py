@@ -4,11 +4,11 @@ changes nothing."""
 import io
 
 import pytest
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from schedules.models import Round
+from tests.supervision.test_demo import _counts as _organisation_counts
 from visits.models import FollowUp, Visit
 from visits.selectors import visits_for_user
 
@@ -18,10 +18,6 @@ def _load() -> tuple[dict, str]:
     call_command("load_demo", stdout=out)
     line = next(x for x in out.getvalue().splitlines() if x.startswith("visits.demo:"))
     return dict(part.split("=") for part in line.split(": ", 1)[1].split(", ")), out.getvalue()
-
-
-def _organisation_counts() -> dict:
-    return {m._meta.label: m.objects.count() for m in apps.get_models() if m._meta.app_label in ("supervision", "auth")}
 
 
 @pytest.mark.django_db
