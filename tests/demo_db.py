@@ -4,15 +4,15 @@
 part of a CI pass. The first module that asks loads it once into the test database, keeps a copy of the
 database and of the media files it wrote, and puts back the empty database. After that:
 
-- `restore_demo(media_root)` puts the demo's database in place of the test database and copies its media
-  files under `media_root` (the test's own MEDIA_ROOT: a test may delete or add files there);
-- `restore_empty()` puts back the database as the migrations left it.
+- `DemoSnapshot.restore_demo(media_root)` puts the demo's database in place of the test database and copies
+  its media files under `media_root` (the test's own MEDIA_ROOT: a test may delete or add files there);
+- `DemoSnapshot.restore_empty()` puts back the database as the migrations left it.
 
 Copies: on SQLite (the in-memory test database) with the sqlite3 backup API; on PostgreSQL as databases made
 with CREATE DATABASE … TEMPLATE, dropped at the end of the session. Both are whole-database copies, so
 sequences, triggers and history rows come back exactly as `load_demo` left them.
 
-Use the fixtures, not the functions: `demo_module` (module scope, for tests that run in a transaction rolled
+Use the fixtures, not the class: `demo_module` (module scope, for tests that run in a transaction rolled
 back after each, the `db` fixture) and `demo_transactional` (each test, for `transaction=True` tests, whose
 flush empties the database after each test).
 """
@@ -29,18 +29,6 @@ from django.db import connection, connections
 from django.test import override_settings
 
 
-@dataclass
-class _Snapshot:
-    """The copies one session keeps: the empty and the demo database (per vendor), and the demo's media."""
-
-    media: Path
-    sqlite_copies: dict[str, sqlite3.Connection] = field(default_factory=dict)
-    postgres_names: dict[str, str] = field(default_factory=dict)
-
-
-_snapshot: _Snapshot | None = None
-
-
 def _postgres_copy(source: str, target: str) -> None:
     # A template database must have no other connection while it is copied; ours are closed first, and
     # WITH (FORCE) ends any a live-server thread left open.
@@ -50,77 +38,77 @@ def _postgres_copy(source: str, target: str) -> None:
         cursor.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
 
 
-def _save(name: str) -> None:
-    if connection.vendor == "sqlite":
-        connection.ensure_connection()
-        copy = sqlite3.connect(":memory:", check_same_thread=False)
-        connection.connection.backup(copy)
-        _snapshot.sqlite_copies[name] = copy
-    elif connection.vendor == "postgresql":
-        copy_name = f"{connection.settings_dict['NAME']}_{name}"
-        _postgres_copy(connection.settings_dict["NAME"], copy_name)
-        _snapshot.postgres_names[name] = copy_name
-    else:  # pragma: no cover - the two backends Nithet runs on
-        raise NotImplementedError(connection.vendor)
+@dataclass
+class DemoSnapshot:
+    """The copies one session keeps: the empty and the demo database (per vendor), and the demo's media."""
 
+    media: Path
+    sqlite_copies: dict[str, sqlite3.Connection] = field(default_factory=dict)
+    postgres_names: dict[str, str] = field(default_factory=dict)
 
-def _put_back(name: str) -> None:
-    if connection.in_atomic_block:
-        raise RuntimeError("the demo database can only be put back outside a transaction (use demo_module)")
-    if connection.vendor == "sqlite":
-        connection.ensure_connection()
-        _snapshot.sqlite_copies[name].backup(connection.connection)
-    else:
-        _postgres_copy(_snapshot.postgres_names[name], connection.settings_dict["NAME"])
+    @classmethod
+    def load(cls, media: Path) -> "DemoSnapshot":
+        """Copies of the empty database, then of the demo loaded into it (its files under `media`); the
+        empty database is put back."""
+        snapshot = cls(media=media)
+        snapshot._save("empty")
+        # override_settings, not an assignment: the file storage keeps the folder it first saw until the
+        # setting_changed signal tells it, so an assignment would leave the demo's files in the default folder.
+        with override_settings(MEDIA_ROOT=media):
+            call_command("load_demo", stdout=io.StringIO())
+        snapshot._save("demo")
+        snapshot.restore_empty()
+        return snapshot
 
+    def restore_demo(self, media_root: Path) -> None:
+        """The demo's database in place of the test database, and its media files copied under `media_root`."""
+        self._put_back("demo")
+        shutil.copytree(self.media, media_root, dirs_exist_ok=True)
 
-def _load_once(media: Path) -> None:
-    global _snapshot
-    if _snapshot is not None:
-        return
-    _snapshot = _Snapshot(media=media)
-    _save("empty")
-    # override_settings, not an assignment: the file storage keeps the folder it first saw until the
-    # setting_changed signal tells it, so an assignment would leave the demo's files in the default folder.
-    with override_settings(MEDIA_ROOT=media):
-        call_command("load_demo", stdout=io.StringIO())
-    _save("demo")
-    _put_back("empty")
+    def restore_empty(self) -> None:
+        """The test database as the migrations left it."""
+        self._put_back("empty")
 
+    def drop(self) -> None:
+        for copy in self.sqlite_copies.values():
+            copy.close()
+        if self.postgres_names:
+            connections.close_all()
+            with connection._nodb_cursor() as cursor:
+                for name in self.postgres_names.values():
+                    cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
-def restore_demo(media_root: Path) -> None:
-    """The demo's database in place of the test database, and its media files copied under `media_root`."""
-    _put_back("demo")
-    shutil.copytree(_snapshot.media, media_root, dirs_exist_ok=True)
+    def _save(self, name: str) -> None:
+        if connection.vendor == "sqlite":
+            connection.ensure_connection()
+            copy = sqlite3.connect(":memory:", check_same_thread=False)
+            connection.connection.backup(copy)
+            self.sqlite_copies[name] = copy
+        elif connection.vendor == "postgresql":
+            copy_name = f"{connection.settings_dict['NAME']}_{name}"
+            _postgres_copy(connection.settings_dict["NAME"], copy_name)
+            self.postgres_names[name] = copy_name
+        else:  # pragma: no cover - the two backends Nithet runs on
+            raise NotImplementedError(connection.vendor)
 
-
-def restore_empty() -> None:
-    """The test database as the migrations left it."""
-    _put_back("empty")
-
-
-def drop_copies() -> None:
-    global _snapshot
-    if _snapshot is None:
-        return
-    for copy in _snapshot.sqlite_copies.values():
-        copy.close()
-    if _snapshot.postgres_names:
-        connections.close_all()
-        with connection._nodb_cursor() as cursor:
-            for name in _snapshot.postgres_names.values():
-                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    _snapshot = None
+    def _put_back(self, name: str) -> None:
+        if connection.in_atomic_block:
+            raise RuntimeError("the demo database can only be put back outside a transaction (use demo_module)")
+        if connection.vendor == "sqlite":
+            connection.ensure_connection()
+            self.sqlite_copies[name].backup(connection.connection)
+        else:
+            _postgres_copy(self.postgres_names[name], connection.settings_dict["NAME"])
 
 
 @pytest.fixture(scope="session")
 def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Loads the demo once for the session (on first use) and drops the copies at its end."""
+    """Loads the demo once for the session (when a test first asks) and drops the copies at its end."""
     with django_db_blocker.unblock():
-        _load_once(tmp_path_factory.mktemp("demo-media"))
-    yield
+        snapshot = DemoSnapshot.load(tmp_path_factory.mktemp("demo-media"))
+    yield snapshot
     with django_db_blocker.unblock():
-        drop_copies()
+        snapshot.drop()
 
 
 @pytest.fixture(scope="module")
@@ -132,14 +120,14 @@ def demo_module(demo_snapshot, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("media")
     with override_settings(MEDIA_ROOT=media):
         with django_db_blocker.unblock():
-            restore_demo(media)
+            demo_snapshot.restore_demo(media)
         yield
         with django_db_blocker.unblock():
-            restore_empty()
+            demo_snapshot.restore_empty()
 
 
 @pytest.fixture
 def demo_transactional(demo_snapshot, transactional_db, settings, tmp_path):
     """The whole demo for one `transaction=True` test (its flush empties the database afterwards)."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    restore_demo(Path(settings.MEDIA_ROOT))
+    demo_snapshot.restore_demo(Path(settings.MEDIA_ROOT))
