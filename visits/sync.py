@@ -224,6 +224,11 @@ def _plan(batch: _Batch, entry: dict) -> WritePlan | None:
         )
         may_write = batch.may_record(a.school, a.committee)
         taken = batch.taken.get(a.pk)
+        if taken is not None and str(taken) == str(visit_id):
+            # A twin request (the tablet's retry) created this very visit between the batch's reads of the
+            # visits and of the taken assignments: the canonical path answers it as an edit of that visit
+            # (visit_save's twin rule), never "this assignment already has a visit" naming its own UUID.
+            raise _Fallback
     else:
         if visit.pk not in batch.visible:
             raise NotFound()

@@ -90,3 +90,27 @@ def test_eight_parallel_edits_of_one_visit_give_one_winner_and_clean_refusals(po
             assert body["code"] == "stale_version" and body["current"]["version"] == base + 1, body
     stored = Visit.objects.get(pk=vid)
     assert stored.strengths == f"จุดเด่นฉบับที่ {winner}" and stored.version == base + 1
+
+
+def test_a_twin_created_between_the_batchs_reads_is_answered_as_its_edit(actors, field, monkeypatch):
+    """The interleaving behind a rare 409 of the racing test above, made to happen every time: a twin request
+    creates the visit after the batch read the visits but before it read which assignments are taken. The
+    batch must answer 200 with that very visit, never 409 "this assignment already has a visit" naming it."""
+    from visits import sync
+
+    vid = uuid.uuid4()
+    client = APIClient()
+    client.force_authenticate(actors.bob.user)
+    body = visit_body(field)
+    assert client.put(f"/api/v1/visits/{vid}/", body, format="json").status_code == 201
+    read = sync._Batch.__init__
+
+    def read_before_the_twin_committed(self, user, entries):
+        read(self, user, entries)
+        self.visits.pop(vid, None)  # as read a moment before the twin's visit was committed
+
+    monkeypatch.setattr(sync._Batch, "__init__", read_before_the_twin_committed)
+    item = client.post("/api/v1/sync/", {"visits": [{"id": str(vid), **body}]}, format="json").json()["visits"][0]
+    assert item["status"] == 200, item
+    assert str(item["visit"]["id"]) == str(vid)
+    assert Visit.objects.count() == 1 and Answer.objects.count() == 3
